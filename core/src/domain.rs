@@ -1,0 +1,296 @@
+//! The campaign's world as a device sees it: turfs of households in walking order, the
+//! people who live there, and the campaign's own result codes and survey questions (which
+//! are data with sensible defaults, never code).
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{CampaignId, HouseholdId, PersonId, TurfId};
+
+/// What a volunteer may do. Leads see their whole campaign; admins run the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Volunteer,
+    Lead,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Volunteer => "volunteer",
+            Role::Lead => "lead",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "volunteer" => Some(Role::Volunteer),
+            "lead" => Some(Role::Lead),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+    /// Leads and admins see every turf of their campaign.
+    pub fn sees_whole_campaign(self) -> bool {
+        matches!(self, Role::Lead | Role::Admin)
+    }
+}
+
+/// A turf: the households one canvasser walks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Turf {
+    pub id: TurfId,
+    pub campaign: CampaignId,
+    pub name: String,
+}
+
+/// One door. `walk_order` is the position in the turf's walking order (street, side of the
+/// street, house number; in a building top floor down, then unit), computed by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Household {
+    pub id: HouseholdId,
+    pub turf: TurfId,
+    pub street: String,
+    /// House number as written ("12", "12B", "" when the file had none).
+    pub number: String,
+    /// Apartment or unit ("" when none).
+    pub unit: String,
+    pub city: String,
+    pub zip: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub walk_order: u32,
+}
+
+/// A person living at a household.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: PersonId,
+    pub household: HouseholdId,
+    /// The voter's id in the source file (ncid, VAN id); empty for people added at the door.
+    pub source_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_year: Option<u16>,
+    pub party: Option<String>,
+    /// Phone in E.164 form, when known.
+    pub phone: Option<String>,
+    /// Preferred language, as a BCP-47 tag ("en", "es").
+    pub language: Option<String>,
+}
+
+/// At which level a result applies (see BRIEF: building, door, person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ResultLevel {
+    Building,
+    Door,
+    Person,
+}
+
+/// What a result means for the door's status and the campaign's figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ResultEffect {
+    /// Nobody reached; try again in a later pass (not home, literature left).
+    TryAgain,
+    /// Someone asked to be visited or called again later.
+    ComeBack,
+    /// The door or person cannot be contacted any more (moved, deceased, vacant, inaccessible).
+    Closed,
+    /// Reached, declined to talk.
+    Refused,
+    /// Reached and talked: counts as a contact made.
+    Contacted,
+}
+
+/// One result code of a campaign: the key recorded in events, with labels in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResultCode {
+    pub key: String,
+    pub level: ResultLevel,
+    pub effect: ResultEffect,
+    pub label_en: String,
+    pub label_es: String,
+}
+
+/// A survey question with its answer choices (keys plus labels in both languages).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SurveyQuestion {
+    pub key: String,
+    pub text_en: String,
+    pub text_es: String,
+    pub choices: Vec<SurveyChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SurveyChoice {
+    pub key: String,
+    pub label_en: String,
+    pub label_es: String,
+}
+
+/// The campaign data a device needs to record results: its codes and questions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CampaignConfig {
+    pub id: CampaignId,
+    pub name: String,
+    pub result_codes: Vec<ResultCode>,
+    pub questions: Vec<SurveyQuestion>,
+}
+
+/// The key of the field's usual support question (1 = strong supporter ... 5 = strongly
+/// opposed).
+pub const SUPPORT_QUESTION: &str = "support";
+
+impl CampaignConfig {
+    /// A campaign with the default result codes and the support question.
+    pub fn with_defaults(id: CampaignId, name: impl Into<String>) -> Self {
+        CampaignConfig {
+            id,
+            name: name.into(),
+            result_codes: default_result_codes(),
+            questions: vec![default_support_question()],
+        }
+    }
+    pub fn result_code(&self, key: &str) -> Option<&ResultCode> {
+        self.result_codes.iter().find(|c| c.key == key)
+    }
+    pub fn question(&self, key: &str) -> Option<&SurveyQuestion> {
+        self.questions.iter().find(|q| q.key == key)
+    }
+}
+
+fn code(key: &str, level: ResultLevel, effect: ResultEffect, en: &str, es: &str) -> ResultCode {
+    ResultCode {
+        key: key.into(),
+        level,
+        effect,
+        label_en: en.into(),
+        label_es: es.into(),
+    }
+}
+
+/// The result codes a campaign starts with: building, door and person level, door and phone.
+pub fn default_result_codes() -> Vec<ResultCode> {
+    use ResultEffect::*;
+    use ResultLevel::*;
+    vec![
+        code(
+            "inaccessible",
+            Building,
+            Closed,
+            "Building inaccessible",
+            "Edificio inaccesible",
+        ),
+        code("not_home", Door, TryAgain, "Not home", "No está en casa"),
+        code(
+            "literature_left",
+            Door,
+            TryAgain,
+            "Left literature",
+            "Dejé folleto",
+        ),
+        code(
+            "address_not_found",
+            Door,
+            Closed,
+            "Address not found",
+            "Dirección no encontrada",
+        ),
+        code("vacant", Door, Closed, "Vacant", "Desocupada"),
+        code(
+            "come_back",
+            Door,
+            ComeBack,
+            "Come back later",
+            "Volver más tarde",
+        ),
+        code("talked", Person, Contacted, "Talked", "Conversamos"),
+        code("refused", Person, Refused, "Refused", "Rechazó"),
+        code("moved", Person, Closed, "Moved", "Se mudó"),
+        code("deceased", Person, Closed, "Deceased", "Falleció"),
+        code(
+            "language_barrier",
+            Person,
+            TryAgain,
+            "Language barrier",
+            "Barrera de idioma",
+        ),
+        code("hostile", Person, Refused, "Hostile", "Hostil"),
+        // Phone dispositions.
+        code("no_answer", Person, TryAgain, "No answer", "No contestó"),
+        code(
+            "left_message",
+            Person,
+            TryAgain,
+            "Left message",
+            "Dejé mensaje",
+        ),
+        code("busy", Person, TryAgain, "Busy", "Ocupado"),
+        code(
+            "wrong_number",
+            Person,
+            Closed,
+            "Wrong number",
+            "Número equivocado",
+        ),
+        code(
+            "disconnected",
+            Person,
+            Closed,
+            "Disconnected",
+            "Desconectado",
+        ),
+        code(
+            "call_back",
+            Person,
+            ComeBack,
+            "Call back later",
+            "Llamar más tarde",
+        ),
+        code("do_not_call", Person, Closed, "Do not call", "No llamar"),
+    ]
+}
+
+/// The support question on the field's usual 1–5 scale.
+pub fn default_support_question() -> SurveyQuestion {
+    let labels = [
+        ("1", "Strong supporter", "Apoyo firme"),
+        ("2", "Leaning supporter", "Se inclina a apoyar"),
+        ("3", "Undecided", "Indeciso"),
+        ("4", "Leaning against", "Se inclina en contra"),
+        ("5", "Strongly opposed", "Totalmente en contra"),
+    ];
+    SurveyQuestion {
+        key: SUPPORT_QUESTION.into(),
+        text_en: "If the election were today, would you support our candidate?".into(),
+        text_es: "Si la elección fuera hoy, ¿apoyaría a nuestra candidata?".into(),
+        choices: labels
+            .iter()
+            .map(|(k, en, es)| SurveyChoice {
+                key: (*k).into(),
+                label_en: (*en).into(),
+                label_es: (*es).into(),
+            })
+            .collect(),
+    }
+}

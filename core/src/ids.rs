@@ -1,0 +1,74 @@
+//! Typed identifiers. Server-made entities (campaigns, volunteers, devices, turfs,
+//! households) use small integers; anything a device may create on its own (events, people
+//! added at the door) uses a UUIDv7 made on the device, so no round trip is ever needed.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! int_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+macro_rules! uuid_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A new time-ordered id (UUIDv7), made on this machine.
+            pub fn new_v7() -> Self {
+                Self(Uuid::now_v7())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+int_id!(
+    /// A campaign: one voter file, its turfs, lists, volunteers and results.
+    CampaignId
+);
+int_id!(
+    /// A person who volunteers (or leads) for a campaign.
+    VolunteerId
+);
+int_id!(
+    /// One registered phone or laptop of a volunteer.
+    DeviceId
+);
+int_id!(
+    /// A set of households one canvasser walks.
+    TurfId
+);
+int_id!(
+    /// One door: a residential address, unit-aware.
+    HouseholdId
+);
+uuid_id!(
+    /// A person living at a household: from the voter file, or added at the door.
+    PersonId
+);
+uuid_id!(
+    /// One field event, made on the device that recorded it.
+    EventId
+);

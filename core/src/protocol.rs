@@ -1,0 +1,197 @@
+//! The sync protocol's wire types (JSON over HTTP, bodies gzip-compressed both ways).
+//! Versioned under `/api/v1`; a type here changes only compatibly (new optional fields).
+//!
+//! The exchange, from a device's side:
+//! 1. `POST /api/v1/register` with an invite code → a device id and a bearer token.
+//! 2. `POST /api/v1/push` with up to [`MAX_PUSH_EVENTS`] events from the outbox → one
+//!    [`PushOutcome`] per event, in the same order. Pushing the same events again answers
+//!    `duplicate` and changes nothing, so any retry is safe.
+//! 3. `POST /api/v1/pull` with one cursor per turf the device holds → pages of changes per
+//!    turf in scope, and the turfs that left the device's scope (to delete locally). Each
+//!    turf's cursor is a position in the server's gapless sequence: a commit never lands
+//!    behind a cursor already handed out.
+//!
+//! Every request carries `Authorization: Bearer <token>` (except register). A 401 whose code
+//! is [`codes::DEVICE_REVOKED`] tells the device to wipe its voter data.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{CampaignConfig, Household, Person, Role, Turf};
+use crate::event::Event;
+use crate::hlc::Hlc;
+use crate::ids::{CampaignId, DeviceId, HouseholdId, PersonId, TurfId, VolunteerId};
+
+/// The protocol version this build speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The most events one push may carry.
+pub const MAX_PUSH_EVENTS: usize = 1000;
+/// The largest request body the server reads, after decompression.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// The default and largest number of rows in one pull page.
+pub const DEFAULT_PULL_LIMIT: u32 = 5000;
+pub const MAX_PULL_LIMIT: u32 = 20_000;
+
+pub const REGISTER_PATH: &str = "/api/v1/register";
+pub const PUSH_PATH: &str = "/api/v1/push";
+pub const PULL_PATH: &str = "/api/v1/pull";
+
+/// Join a campaign with an invite code; this device becomes a registered device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    pub protocol: u32,
+    pub invite_code: String,
+    /// The volunteer's name as they want teammates to see it.
+    pub volunteer_name: String,
+    /// "Ana's phone".
+    pub device_name: String,
+    pub app_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RegisterResponse {
+    pub device: DeviceId,
+    pub volunteer: VolunteerId,
+    pub campaign: CampaignId,
+    pub role: Role,
+    /// The bearer token: shown once, stored hashed on the server.
+    pub token: String,
+    pub server_time: Hlc,
+}
+
+/// Events from a device's outbox, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub protocol: u32,
+    pub events: Vec<Event>,
+    /// How many events were waiting on the device when it sent this (for the lead's view).
+    #[serde(default)]
+    pub pending: u32,
+}
+
+/// What became of one pushed event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PushOutcome {
+    /// Stored now.
+    Accepted,
+    /// Already stored by an earlier push: nothing changed.
+    Duplicate,
+    /// Refused, for a reason the volunteer or lead can act on. Never retried.
+    Rejected { code: String, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PushResponse {
+    /// One outcome per pushed event, in the request's order.
+    pub results: Vec<PushOutcome>,
+    pub server_time: Hlc,
+}
+
+/// Where a device stands in one turf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScopeCursor {
+    pub turf: TurfId,
+    /// The last server sequence number the device holds for this turf (0: nothing yet).
+    pub cursor: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PullRequest {
+    pub protocol: u32,
+    /// Every turf the device holds data for, with its cursor.
+    pub scopes: Vec<ScopeCursor>,
+    /// Rows per response, at most [`MAX_PULL_LIMIT`].
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// The changes of one turf in scope, from the device's cursor up to `cursor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScopePage {
+    pub turf: Turf,
+    /// The new cursor for this turf once this page is applied.
+    pub cursor: u64,
+    /// False when more changes wait above `cursor`: pull again.
+    pub complete: bool,
+    /// Households in this turf, total (for progress bars).
+    pub household_total: u32,
+    pub households: Vec<Household>,
+    pub people: Vec<Person>,
+    /// Events as the server holds them (its timestamp wins where it clamped a skewed clock).
+    pub events: Vec<Event>,
+    pub removed_households: Vec<HouseholdId>,
+    pub removed_people: Vec<PersonId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PullResponse {
+    pub server_time: Hlc,
+    pub campaign: CampaignConfig,
+    /// Pages for the turfs in scope that have changes (a turf new to the device starts at 0).
+    pub scopes: Vec<ScopePage>,
+    /// Turfs the device holds that are no longer in its scope: delete their voter data.
+    pub removed: Vec<TurfId>,
+    /// True when some turf still has changes beyond this response: pull again.
+    pub has_more: bool,
+}
+
+/// Every error the API returns has this shape, with one of [`codes`] and a sentence saying
+/// what to do next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorInfo {
+    pub code: String,
+    pub message: String,
+}
+
+/// Machine-readable error codes (HTTP status in brackets).
+pub mod codes {
+    /// The body is not valid JSON of the expected shape [400].
+    pub const INVALID_BODY: &str = "invalid_body";
+    /// A value is well-formed but not acceptable [422].
+    pub const INVALID_VALUE: &str = "invalid_value";
+    /// The app is older or newer than the server understands [400].
+    pub const UNSUPPORTED_PROTOCOL: &str = "unsupported_protocol";
+    /// Missing, malformed or unknown token [401].
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    /// The device was revoked by a lead: wipe local voter data [401].
+    pub const DEVICE_REVOKED: &str = "device_revoked";
+    /// Authenticated, but the role may not do this [403].
+    pub const FORBIDDEN: &str = "forbidden";
+    pub const NOT_FOUND: &str = "not_found";
+    /// The invite code is unknown, expired or used up [403].
+    pub const INVITE_INVALID: &str = "invite_invalid";
+    pub const INVITE_EXPIRED: &str = "invite_expired";
+    pub const INVITE_USED_UP: &str = "invite_used_up";
+    /// The body is over [`super::MAX_BODY_BYTES`] or carries too many events [413].
+    pub const TOO_LARGE: &str = "too_large";
+    /// Something failed on the server; nothing is shown of it [500].
+    pub const INTERNAL: &str = "internal";
+    /// Per-event rejection codes in [`super::PushOutcome::Rejected`].
+    pub const OUT_OF_SCOPE: &str = "out_of_scope";
+    pub const BAD_TIMESTAMP: &str = "bad_timestamp";
+    pub const ID_REUSED: &str = "id_reused";
+}
