@@ -182,6 +182,8 @@ pub mod codes {
     /// Authenticated, but the role may not do this [403].
     pub const FORBIDDEN: &str = "forbidden";
     pub const NOT_FOUND: &str = "not_found";
+    /// The path exists, but not with this HTTP method [405].
+    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     /// The invite code is unknown, expired or used up [403].
     pub const INVITE_INVALID: &str = "invite_invalid";
     pub const INVITE_EXPIRED: &str = "invite_expired";

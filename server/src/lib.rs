@@ -1,1 +1,135 @@
-pub fn x() {}
+//! Groundgame's sync server: devices register with an invite code, push the events they
+//! recorded and pull the turfs in their scope; leads assign turfs and revoke devices.
+//!
+//! [`app`] builds the whole HTTP API as an axum `Router` (tests drive it with `oneshot`, no
+//! socket); [`serve`] runs it on a listener. Requests flow: layers (trace, gzip both ways,
+//! body limit, JSON errors) → `routes` (HTTP only) → `sync` (the rules) → `store` (all
+//! the SQL). Store calls block, so they run on blocking threads, admitted through two gates
+//! sized to the store's one writer and few readers.
+
+pub mod auth;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod json;
+mod routes;
+pub mod store;
+mod sync;
+mod walk_order;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use groundgame_core::protocol::MAX_BODY_BYTES;
+use tokio::sync::Semaphore;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::trace::TraceLayer;
+
+pub use auth::AuthDevice;
+pub use clock::WallClock;
+pub use error::ApiError;
+pub use routes::lead::{
+    AssigneesRequest, AssigneesResponse, DeviceListItem, RevokeResponse, TurfList, TurfListItem,
+    VolunteerList, VolunteerListItem,
+};
+pub use routes::openapi::{openapi, ApiDoc};
+pub use routes::push::APP_VERSION_HEADER;
+pub use store::{NewHousehold, NewPerson, SqliteStore, StoreError};
+
+/// What every handler shares: the store, the wall clock, and the gates that keep blocking
+/// work to what the store can serve at once.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<SqliteStore>,
+    clock: WallClock,
+    write_gate: Arc<Semaphore>,
+    read_gate: Arc<Semaphore>,
+}
+
+impl AppState {
+    /// A server on the machine's clock.
+    pub fn new(store: Arc<SqliteStore>) -> Self {
+        Self::with_clock(store, clock::system())
+    }
+
+    /// A server whose wall clock (ms since the epoch) is `clock`: tests skew it at will.
+    pub fn with_clock(store: Arc<SqliteStore>, clock: Arc<dyn Fn() -> u64 + Send + Sync>) -> Self {
+        AppState {
+            store,
+            clock,
+            write_gate: Arc::new(Semaphore::new(1)),
+            read_gate: Arc::new(Semaphore::new(store::READERS)),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<SqliteStore> {
+        &self.store
+    }
+
+    /// The wall clock now, in ms since the epoch.
+    pub fn now_ms(&self) -> u64 {
+        (self.clock)()
+    }
+
+    /// Run a writing store call on a blocking thread, one at a time.
+    pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&SqliteStore) -> Result<T, StoreError> + Send + 'static,
+    {
+        Self::blocking(&self.write_gate, self.store.clone(), f).await
+    }
+
+    /// Run a reading store call on a blocking thread, at most as many as there are readers.
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&SqliteStore) -> Result<T, StoreError> + Send + 'static,
+    {
+        Self::blocking(&self.read_gate, self.store.clone(), f).await
+    }
+
+    async fn blocking<T, F>(gate: &Semaphore, store: Arc<SqliteStore>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&SqliteStore) -> Result<T, StoreError> + Send + 'static,
+    {
+        let _permit = gate
+            .acquire()
+            .await
+            .map_err(|_| ApiError::Internal("store gate closed".into()))?;
+        Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
+    }
+}
+
+/// The whole HTTP API.
+pub fn app(state: AppState) -> Router {
+    routes::router()
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Decompress gzip request bodies; the body limit above counts decompressed bytes,
+        // so a small gzip bomb is stopped at the limit like any large body.
+        .layer(RequestDecompressionLayer::new().gzip(true))
+        .layer(axum::middleware::map_response(error::json_errors))
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .quality(CompressionLevel::Fastest),
+        )
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serve the API on `listener` until the task is dropped or the listener fails.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        // Small JSON answers should leave at once, not wait for Nagle.
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, app(state)).await
+}
+
+#[cfg(test)]
+mod tests;

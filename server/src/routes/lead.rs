@@ -1,0 +1,220 @@
+//! Lead endpoints: list turfs and volunteers, assign turfs, revoke devices. Only a lead or
+//! admin of the same campaign as the target may call them; everyone else gets 403.
+//! These request/response types are the server's own (not part of the device protocol).
+
+use axum::extract::{Path, State};
+use axum::Json;
+use groundgame_core::protocol::ErrorBody;
+use groundgame_core::{DeviceId, Role, TurfId, VolunteerId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::AuthDevice;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::AppState;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssigneesRequest {
+    /// The volunteers who walk the turf from now on (replaces the current set).
+    pub volunteers: Vec<VolunteerId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AssigneesResponse {
+    pub turf: TurfId,
+    pub volunteers: Vec<VolunteerId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RevokeResponse {
+    pub device: DeviceId,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TurfListItem {
+    pub id: TurfId,
+    pub name: String,
+    pub household_count: u32,
+    /// Volunteers currently assigned.
+    pub assignees: Vec<VolunteerId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TurfList {
+    pub turfs: Vec<TurfListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeviceListItem {
+    pub id: DeviceId,
+    pub name: String,
+    /// When the device last synced (ms since the epoch).
+    pub last_seen_at: u64,
+    /// Events waiting on the device at its last push.
+    pub pending: u32,
+    pub app_version: String,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VolunteerListItem {
+    pub id: VolunteerId,
+    pub name: String,
+    pub role: Role,
+    pub devices: Vec<DeviceListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VolunteerList {
+    pub volunteers: Vec<VolunteerListItem>,
+}
+
+fn require_lead(device: &AuthDevice) -> Result<(), ApiError> {
+    device.require_lead_of(device.campaign)
+}
+
+#[utoipa::path(
+    put,
+    path = super::TURF_ASSIGNEES_PATH,
+    tag = "lead",
+    params(("id" = i64, Path, description = "Turf id")),
+    request_body = AssigneesRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The turf's assignees now", body = AssigneesResponse),
+        (status = 403, description = "Not a lead of the turf's campaign", body = ErrorBody),
+        (status = 404, description = "No such turf", body = ErrorBody),
+        (status = 422, description = "A volunteer is not in the turf's campaign", body = ErrorBody),
+    )
+)]
+pub(crate) async fn set_assignees(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<AssigneesRequest>,
+) -> Result<Json<AssigneesResponse>, ApiError> {
+    require_lead(&device)?;
+    let turf = TurfId(id);
+    let campaign = state
+        .read(move |s| s.turf_campaign(turf))
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no such turf; list turfs at /api/v1/turfs".into()))?;
+    device.require_lead_of(campaign)?;
+    let now = state.now_ms();
+    let volunteers = state
+        .write(move |s| {
+            s.set_assignees_at(turf, &req.volunteers, now)?;
+            s.assignees(turf)
+        })
+        .await?;
+    tracing::info!(device = %device.device, turf = %turf, assignees = volunteers.len(), "turf assigned");
+    Ok(Json(AssigneesResponse { turf, volunteers }))
+}
+
+#[utoipa::path(
+    post,
+    path = super::DEVICE_REVOKE_PATH,
+    tag = "lead",
+    params(("id" = i64, Path, description = "Device id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Revoked: the device wipes its voter data on its next sync", body = RevokeResponse),
+        (status = 403, description = "Not a lead of the device's campaign", body = ErrorBody),
+        (status = 404, description = "No such device", body = ErrorBody),
+    )
+)]
+pub(crate) async fn revoke_device(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Path(id): Path<i64>,
+) -> Result<Json<RevokeResponse>, ApiError> {
+    require_lead(&device)?;
+    let target = DeviceId(id);
+    let campaign = state
+        .read(move |s| s.device_campaign(target))
+        .await?
+        .ok_or_else(|| {
+            ApiError::NotFound("no such device; list devices at /api/v1/volunteers".into())
+        })?;
+    device.require_lead_of(campaign)?;
+    state.write(move |s| s.revoke_device(target)).await?;
+    tracing::info!(device = %device.device, revoked = %target, "device revoked");
+    Ok(Json(RevokeResponse {
+        device: target,
+        revoked: true,
+    }))
+}
+
+#[utoipa::path(
+    get,
+    path = super::TURFS_PATH,
+    tag = "lead",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The campaign's turfs", body = TurfList),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+    )
+)]
+pub(crate) async fn list_turfs(
+    State(state): State<AppState>,
+    device: AuthDevice,
+) -> Result<Json<TurfList>, ApiError> {
+    require_lead(&device)?;
+    let campaign = device.campaign;
+    let turfs = state.read(move |s| s.turf_summaries(campaign)).await?;
+    Ok(Json(TurfList {
+        turfs: turfs
+            .into_iter()
+            .map(|t| TurfListItem {
+                id: t.id,
+                name: t.name,
+                household_count: t.household_count,
+                assignees: t.assignees,
+            })
+            .collect(),
+    }))
+}
+
+#[utoipa::path(
+    get,
+    path = super::VOLUNTEERS_PATH,
+    tag = "lead",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The campaign's volunteers and their devices", body = VolunteerList),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+    )
+)]
+pub(crate) async fn list_volunteers(
+    State(state): State<AppState>,
+    device: AuthDevice,
+) -> Result<Json<VolunteerList>, ApiError> {
+    require_lead(&device)?;
+    let campaign = device.campaign;
+    let volunteers = state.read(move |s| s.volunteer_summaries(campaign)).await?;
+    Ok(Json(VolunteerList {
+        volunteers: volunteers
+            .into_iter()
+            .map(|v| VolunteerListItem {
+                id: v.id,
+                name: v.name,
+                role: v.role,
+                devices: v
+                    .devices
+                    .into_iter()
+                    .map(|d| DeviceListItem {
+                        id: d.id,
+                        name: d.name,
+                        last_seen_at: d.last_seen_at,
+                        pending: d.pending,
+                        app_version: d.app_version,
+                        revoked: d.revoked,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
+}

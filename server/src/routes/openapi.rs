@@ -1,0 +1,104 @@
+//! `GET /api/v1/openapi.json`: the API description, generated from the handlers'
+//! `#[utoipa::path]` annotations and the protocol types' schemas, so it cannot drift from
+//! the code.
+
+use std::sync::OnceLock;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use groundgame_core::domain::{SurveyChoice, Turf};
+use groundgame_core::event::{AskAnswer, AskKind, Channel, VotePlan};
+use groundgame_core::protocol::{
+    ErrorBody, ErrorInfo, PullRequest, PullResponse, PushOutcome, PushRequest, PushResponse,
+    RegisterRequest, RegisterResponse, ScopeCursor, ScopePage,
+};
+use groundgame_core::{
+    CampaignConfig, Event, EventBody, Household, Person, ResultCode, ResultEffect, ResultLevel,
+    Role, SurveyQuestion,
+};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::health::Health;
+use super::lead::{
+    AssigneesRequest, AssigneesResponse, DeviceListItem, RevokeResponse, TurfList, TurfListItem,
+    VolunteerList, VolunteerListItem,
+};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("gg_<64 hex digits>")
+                    .description(Some("The token from /api/v1/register"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The Groundgame API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Groundgame API",
+        description = "Sync protocol for Groundgame devices, and lead endpoints. Every error has \
+                       the ErrorBody shape with a machine-readable code."
+    ),
+    paths(
+        super::register::register,
+        super::push::push,
+        super::pull::pull,
+        super::lead::list_turfs,
+        super::lead::set_assignees,
+        super::lead::list_volunteers,
+        super::lead::revoke_device,
+        super::health::health,
+        openapi_json,
+    ),
+    components(schemas(
+        RegisterRequest, RegisterResponse, PushRequest, PushResponse, PushOutcome, PullRequest,
+        PullResponse, ScopeCursor, ScopePage, ErrorBody, ErrorInfo, Event, EventBody, Channel,
+        AskKind, AskAnswer, VotePlan, CampaignConfig, ResultCode, ResultLevel, ResultEffect,
+        SurveyQuestion, SurveyChoice, Household, Person, Turf, Role, AssigneesRequest,
+        AssigneesResponse, RevokeResponse, TurfList, TurfListItem, VolunteerList,
+        VolunteerListItem, DeviceListItem, Health,
+    )),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "sync", description = "What devices call"),
+        (name = "lead", description = "What leads call"),
+        (name = "meta", description = "About the server"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The API description as an OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+fn openapi_text() -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| {
+        openapi()
+            .to_pretty_json()
+            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    })
+}
+
+#[utoipa::path(
+    get,
+    path = super::OPENAPI_PATH,
+    tag = "meta",
+    responses((status = 200, description = "This API's OpenAPI 3.1 description", content_type = "application/json"))
+)]
+pub(crate) async fn openapi_json() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_text())
+}

@@ -1,0 +1,51 @@
+//! Campaigns and their configuration (result codes and survey questions, kept as JSON so
+//! they stay campaign data rather than code).
+
+use groundgame_core::{CampaignConfig, CampaignId};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+
+use super::StoreError;
+
+pub(crate) fn create(
+    tx: &Transaction<'_>,
+    name: &str,
+    now_ms: u64,
+) -> Result<CampaignId, StoreError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(StoreError::Invalid(
+            "a campaign needs a name of 1 to 200 characters".into(),
+        ));
+    }
+    tx.execute(
+        "INSERT INTO campaigns (name, config, created_at) VALUES (?1, '{}', ?2)",
+        rusqlite::params![name, now_ms],
+    )?;
+    let id = CampaignId(tx.last_insert_rowid());
+    let config = CampaignConfig::with_defaults(id, name);
+    let json = serde_json::to_string(&config)
+        .map_err(|e| StoreError::Corrupt(format!("campaign config: {e}")))?;
+    tx.execute(
+        "UPDATE campaigns SET config = ?1 WHERE id = ?2",
+        rusqlite::params![json, id.0],
+    )?;
+    Ok(id)
+}
+
+pub(crate) fn config(
+    conn: &Connection,
+    campaign: CampaignId,
+) -> Result<CampaignConfig, StoreError> {
+    let json: Option<String> = conn
+        .prepare_cached("SELECT config FROM campaigns WHERE id = ?1")?
+        .query_row([campaign.0], |r| r.get(0))
+        .optional()?;
+    let json = json.ok_or(StoreError::NotFound("campaign"))?;
+    serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("campaign config: {e}")))
+}
+
+pub(crate) fn exists(conn: &Connection, campaign: CampaignId) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM campaigns WHERE id = ?1")?
+        .exists([campaign.0])?)
+}

@@ -1,0 +1,58 @@
+//! Tombstones: households and people that left a turf, sequenced like everything else so
+//! devices learn of removals through the same cursor.
+
+use groundgame_core::{HouseholdId, PersonId, TurfId};
+use rusqlite::{Connection, Transaction};
+
+use super::{people, StoreError};
+
+pub(crate) fn person(
+    tx: &Transaction<'_>,
+    seq: i64,
+    turf: TurfId,
+    person: PersonId,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("INSERT INTO tombstones (seq, turf_id, person_id) VALUES (?1, ?2, ?3)")?
+        .execute(rusqlite::params![
+            seq,
+            turf.0,
+            person.0.as_bytes().as_slice()
+        ])?;
+    Ok(())
+}
+
+pub(crate) fn household(
+    tx: &Transaction<'_>,
+    seq: i64,
+    turf: TurfId,
+    household: HouseholdId,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("INSERT INTO tombstones (seq, turf_id, household_id) VALUES (?1, ?2, ?3)")?
+        .execute(rusqlite::params![seq, turf.0, household.0])?;
+    Ok(())
+}
+
+/// Removed households and people of the turf with `after < seq <= upto`.
+pub(crate) fn page(
+    conn: &Connection,
+    turf: TurfId,
+    after: i64,
+    upto: i64,
+) -> Result<(Vec<HouseholdId>, Vec<PersonId>), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT household_id, person_id FROM tombstones
+         WHERE turf_id = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![turf.0, after, upto])?;
+    let (mut households, mut persons) = (Vec::new(), Vec::new());
+    while let Some(r) = rows.next()? {
+        if let Some(h) = r.get::<_, Option<i64>>(0)? {
+            households.push(HouseholdId(h));
+        }
+        let p = r.get_ref(1)?;
+        if p != rusqlite::types::ValueRef::Null {
+            persons.push(people::person_id(p)?);
+        }
+    }
+    Ok((households, persons))
+}

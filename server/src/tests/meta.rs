@@ -1,0 +1,93 @@
+//! The API's edges: the OpenAPI description, health, unknown routes and methods, and gzip
+//! responses.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use groundgame_core::protocol::{codes, PULL_PATH, PUSH_PATH, REGISTER_PATH};
+use serde_json::Value;
+
+use super::harness::Harness;
+
+#[tokio::test]
+async fn openapi_json_parses_and_describes_every_route() {
+    let h = Harness::new();
+    let r = h
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc: Value = r.json();
+    let paths = doc["paths"].as_object().expect("paths");
+    for path in [
+        REGISTER_PATH,
+        PUSH_PATH,
+        PULL_PATH,
+        "/api/v1/turfs",
+        "/api/v1/turfs/{id}/assignees",
+        "/api/v1/volunteers",
+        "/api/v1/devices/{id}/revoke",
+        "/api/v1/health",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing");
+    }
+    assert!(paths[PUSH_PATH]["post"]["security"].is_array());
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for schema in [
+        "PushRequest",
+        "Event",
+        "EventBody",
+        "PullResponse",
+        "ErrorBody",
+        "TurfList",
+    ] {
+        assert!(schemas.contains_key(schema), "{schema} missing");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn health_unknown_routes_and_wrong_methods() {
+    let h = Harness::new();
+    let r = h.call(Method::GET, "/api/v1/health", None, None).await;
+    assert_eq!(r.json(), serde_json::json!({"ok": true}));
+    let r = h.call(Method::GET, "/api/v1/nothing", None, None).await;
+    assert_eq!(
+        (r.status, r.error_code().as_str()),
+        (StatusCode::NOT_FOUND, codes::NOT_FOUND)
+    );
+    let r = h.call(Method::GET, "/api/v1/push", None, None).await;
+    assert_eq!(
+        (r.status, r.error_code().as_str()),
+        (StatusCode::METHOD_NOT_ALLOWED, codes::METHOD_NOT_ALLOWED)
+    );
+    let r = h
+        .call(
+            Method::PUT,
+            "/api/v1/turfs/not-a-number/assignees",
+            None,
+            None,
+        )
+        .await;
+    assert!(r.status.is_client_error());
+    r.error_code();
+}
+
+#[tokio::test]
+async fn responses_are_gzipped_for_clients_that_accept_it() {
+    let h = Harness::new();
+    let req = Request::get("/api/v1/openapi.json")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .expect("request");
+    let r = h.send(req).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.headers
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.as_bytes()),
+        Some(&b"gzip"[..])
+    );
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&r.body[..]), &mut text)
+        .expect("gunzip");
+    assert!(text.contains("/api/v1/push"));
+}
