@@ -1,1 +1,27 @@
+//! Groundgame's end-to-end suite: one integration-test binary (the ripgrep shape).
+//! Everything here runs real parts: the server's real router and store on real SQLite
+//! files, over real HTTP on 127.0.0.1 or as the real `groundgame-server` process, and real
+//! devices (the app's store on a SQLite file plus its sync engine).
+//!
+//! Index:
+//! - `support`           servers (in-process on a socket, or the real binary), devices,
+//!                       an in-process transport and a fault-injecting one.
+//! - `two_devices`       two canvassers knock the same doors offline; both see both knocks.
+//! - `lost_response`     a push answered after commit but never heard: retried, no duplicate.
+//! - `crash_before_push` a device process killed between its local commit and its push.
+//! - `reassignment`      a turf reassigned while its canvasser is offline.
+//! - `revocation`        a revoked device gets 401 and wipes its voter data.
+//! - `bad_input`         the bad-input matrix against the real server process.
+//! - `simulation`        the seeded deterministic fault simulation (1,000+ seeds).
+//! - `server_kill`       the server process SIGKILLed in the middle of a push.
 
+mod support;
+
+mod bad_input;
+mod crash_before_push;
+mod lost_response;
+mod reassignment;
+mod revocation;
+mod server_kill;
+mod simulation;
+mod two_devices;

@@ -1,0 +1,193 @@
+//! Field events held on this device: the ones this volunteer recorded (written together
+//! with their outbox rows) and the ones pulled from the server. Recording never touches
+//! the network: validate, stamp with the hybrid logical clock, write event + outbox row +
+//! clock in one durable transaction.
+
+use std::sync::atomic::Ordering;
+
+use groundgame_core::fold::{self, DoorStatus};
+use groundgame_core::{Event, EventBody, EventId, HouseholdId, PersonId};
+use rusqlite::Transaction;
+
+use super::{hlc, json_col, DeviceState, Store, StoreError};
+
+impl Store {
+    /// Record one event at a household (see [`Store::record_visit`]).
+    pub fn record(
+        &self,
+        household: HouseholdId,
+        person: Option<PersonId>,
+        body: EventBody,
+    ) -> Result<Event, StoreError> {
+        let mut events = self.record_visit(household, vec![(person, body)])?;
+        events.pop().ok_or(StoreError::NoCampaign)
+    }
+
+    /// Record everything from one visit or call in ONE transaction: the events, their
+    /// outbox rows and the clock. Each item gets a fresh UUIDv7 and a timestamp after the
+    /// previous one; answers, pledges, asks and notes without an `attempt` are linked to
+    /// the visit's first contact. Every event is validated against the campaign first: if
+    /// any is invalid, nothing is written.
+    pub fn record_visit(
+        &self,
+        household: HouseholdId,
+        items: Vec<(Option<PersonId>, EventBody)>,
+    ) -> Result<Vec<Event>, StoreError> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wall = self.now_ms();
+        let mut inner = self.lock();
+        if inner.state == Some(DeviceState::Revoked) {
+            return Err(StoreError::Revoked);
+        }
+        let campaign = inner.campaign.as_ref().ok_or(StoreError::NoCampaign)?;
+        let mut clock = inner.hlc;
+        let mut events: Vec<Event> = items
+            .into_iter()
+            .map(|(person, body)| Event {
+                id: EventId::new_v7(),
+                at: clock.now(wall),
+                household,
+                person,
+                body,
+            })
+            .collect();
+        link_attempts(&mut events);
+        for event in &events {
+            event.validate(campaign)?;
+        }
+        let json = events
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let tx = inner.conn.transaction()?;
+        {
+            let mut insert_event = tx.prepare_cached(
+                "INSERT INTO events (id, household, person, at, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut insert_outbox =
+                tx.prepare_cached("INSERT INTO outbox (event_id, json) VALUES (?1, ?2)")?;
+            for (event, json) in events.iter().zip(&json) {
+                let id = event.id.0.as_bytes();
+                insert_event.execute(rusqlite::params![
+                    id,
+                    event.household.0,
+                    event.person.map(|p| *p.0.as_bytes()),
+                    event.at.0,
+                    json,
+                ])?;
+                insert_outbox.execute(rusqlite::params![id, json])?;
+            }
+        }
+        hlc::save(&tx, clock.last())?;
+        tx.commit()?;
+        inner.hlc = clock;
+        self.pending
+            .fetch_add(events.len() as u64, Ordering::SeqCst);
+        tracing::debug!(events = events.len(), household = household.0, "recorded");
+        Ok(events)
+    }
+
+    /// A household's events, in the shared order ([`Event::order_key`]).
+    pub fn household_events(&self, household: HouseholdId) -> Result<Vec<Event>, StoreError> {
+        let inner = self.lock();
+        let mut stmt = inner
+            .conn
+            .prepare_cached("SELECT json FROM events WHERE household = ?1 ORDER BY at, id")?;
+        let rows = stmt.query_map([household.0], |r| json_col(r, 0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every event held (pulled and recorded here), in the shared order.
+    pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
+        let inner = self.lock();
+        let mut stmt = inner
+            .conn
+            .prepare_cached("SELECT json FROM events ORDER BY at, id")?;
+        let rows = stmt.query_map([], |r| json_col(r, 0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The door's status: the shared fold over its events (`core::fold::door_status`).
+    pub fn door_status(&self, household: HouseholdId) -> Result<DoorStatus, StoreError> {
+        let events = self.household_events(household)?;
+        let campaign = self.campaign()?;
+        match campaign {
+            Some(config) => Ok(fold::door_status(&events, &config)),
+            None if events.is_empty() => Ok(DoorStatus::NOT_VISITED),
+            None => Err(StoreError::NoCampaign),
+        }
+    }
+}
+
+/// Link a visit's answers, pledges, asks and notes to its first contact attempt, where
+/// the caller left `attempt` empty.
+pub fn link_attempts(events: &mut [Event]) {
+    let Some(contact) = events
+        .iter()
+        .find(|e| matches!(e.body, EventBody::Contact { .. }))
+        .map(|e| e.id)
+    else {
+        return;
+    };
+    for event in events.iter_mut() {
+        match &mut event.body {
+            EventBody::Survey { attempt, .. }
+            | EventBody::Pledge { attempt, .. }
+            | EventBody::Ask { attempt, .. }
+            | EventBody::Note { attempt, .. } => {
+                attempt.get_or_insert(contact);
+            }
+            EventBody::Contact { .. }
+            | EventBody::DoNotContact { .. }
+            | EventBody::PersonAdded { .. } => {}
+        }
+    }
+}
+
+/// Store an event as the server holds it: insert, or overwrite ours (the server may have
+/// clamped a skewed timestamp). Idempotent.
+pub(super) fn upsert_pulled(tx: &Transaction, event: &Event) -> Result<(), StoreError> {
+    let json = serde_json::to_string(event)?;
+    tx.prepare_cached(
+        "INSERT INTO events (id, household, person, at, json) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET
+            household = excluded.household, person = excluded.person,
+            at = excluded.at, json = excluded.json
+         WHERE events.json IS NOT excluded.json",
+    )?
+    .execute(rusqlite::params![
+        event.id.0.as_bytes(),
+        event.household.0,
+        event.person.map(|p| *p.0.as_bytes()),
+        event.at.0,
+        json,
+    ])?;
+    Ok(())
+}
+
+/// Forget the events of a household that left this device.
+pub(super) fn delete_for_household(
+    tx: &Transaction,
+    household: HouseholdId,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM events WHERE household = ?1")?
+        .execute([household.0])?;
+    Ok(())
+}
+
+/// Forget the events about a person who left this device.
+pub(super) fn delete_for_person(tx: &Transaction, person: PersonId) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM events WHERE person = ?1")?
+        .execute([person.0.as_bytes()])?;
+    Ok(())
+}
+
+/// Forget a rejected event (it lives on as a dead letter).
+pub(super) fn delete(tx: &Transaction, id: &[u8; 16]) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM events WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! The device's local store: one SQLite file holding who this device is, the turfs in its
+//! scope (households, people, every event held) and the outbox of events waiting to be
+//! pushed. Every volunteer action is written here first, durably, in one transaction with
+//! its outbox row; the UI reads only from here; the sync engine moves data between here
+//! and the server.
+//!
+//! One module per table family: [`identity`] (who we are, the token, the device state),
+//! [`campaign`] (result codes and questions), [`turfs`] (turfs, households, people, applying
+//! pull responses), [`events`] (recording and reading events), [`outbox`] (push batches,
+//! outcomes, dead letters), [`hlc`] (the persisted hybrid logical clock).
+//!
+//! [`Store`] is `Send + Sync`: a mutex around one connection. SQL lives beside the
+//! function that runs it; multi-table writes take a `&Transaction` and the public method
+//! that calls them commits.
+
+pub mod campaign;
+pub mod events;
+pub mod hlc;
+pub mod identity;
+mod migrations;
+pub mod outbox;
+pub mod turfs;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use groundgame_core::{CampaignConfig, EventError, HlcClock};
+use rusqlite::{Connection, Row, Transaction};
+use uuid::Uuid;
+
+use crate::clock::WallClock;
+
+pub use identity::{DeviceState, Identity};
+pub use outbox::OutboxBatch;
+pub use outbox::RejectedEvent;
+pub use turfs::{LocalTurf, PullApplied};
+
+/// Why a store operation failed. Messages say what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the database on this device failed ({0}); restart the app, and if it keeps \
+         happening, free some storage space"
+    )]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("a record on this device could not be read or written as JSON ({0}); update the app")]
+    Json(#[from] serde_json::Error),
+    /// The event breaks the campaign's rules; nothing was written.
+    #[error("{0}")]
+    Invalid(#[from] EventError),
+    #[error("this device does not have the campaign's result codes yet; connect and sync first")]
+    NoCampaign,
+    #[error("a lead signed this device out; ask your lead for a new invite code to join again")]
+    Revoked,
+    #[error(
+        "this device still has {0} records waiting to sync for another campaign; sync them \
+         before joining a new one"
+    )]
+    PendingForOtherCampaign(u64),
+    #[error(
+        "this device's data was written by a newer version of the app (schema {found}, this \
+         app knows up to {known}); update the app"
+    )]
+    SchemaTooNew { found: u32, known: u32 },
+}
+
+/// The local store. Cheap to share: wrap it in an `Arc`.
+pub struct Store {
+    inner: Mutex<Inner>,
+    clock: WallClock,
+    /// Rows in the outbox and in the dead-letter table, kept in step with every write to
+    /// them (under the lock) and readable without it, so showing the status never waits
+    /// for a long transaction.
+    pending: AtomicU64,
+    rejected: AtomicU64,
+}
+
+/// Everything behind the lock: the connection and the small state kept in memory so the
+/// hot paths (recording, status) never re-read it.
+struct Inner {
+    conn: Connection,
+    /// The hybrid logical clock, resumed from disk; persisted in every transaction that
+    /// moves it.
+    hlc: HlcClock,
+    campaign: Option<CampaignConfig>,
+    state: Option<DeviceState>,
+}
+
+impl Store {
+    /// Open (or create) the store at `path`: WAL journal, `synchronous=FULL` (a recorded
+    /// door result survives a power cut), foreign keys on, migrations applied.
+    pub fn open(path: &Path, clock: WallClock) -> Result<Store, StoreError> {
+        let mut conn = Connection::open(path)?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(mode, "the local database could not switch to WAL");
+        }
+        conn.execute_batch(
+            "PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;",
+        )?;
+        conn.set_prepared_statement_cache_capacity(64);
+        migrations::run(&mut conn)?;
+        let hlc = HlcClock::resume(hlc::load(&conn)?);
+        let campaign = campaign::load(&conn)?;
+        let (pending, rejected) = outbox::counts(&conn)?;
+        let state = identity::load_state(&conn)?;
+        Ok(Store {
+            inner: Mutex::new(Inner {
+                conn,
+                hlc,
+                campaign,
+                state,
+            }),
+            clock,
+            pending: AtomicU64::new(pending),
+            rejected: AtomicU64::new(rejected),
+        })
+    }
+
+    /// The wall clock this store was opened with, in ms since the epoch.
+    pub fn now_ms(&self) -> u64 {
+        (self.clock)()
+    }
+
+    /// How many households, people and events this device holds (used to prove wipes).
+    pub fn voter_data_counts(&self) -> Result<(u64, u64, u64), StoreError> {
+        let inner = self.lock();
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            Ok(inner.conn.query_row(sql, [], |r| r.get(0))?)
+        };
+        Ok((
+            count("SELECT count(*) FROM households")?,
+            count("SELECT count(*) FROM people")?,
+            count("SELECT count(*) FROM events")?,
+        ))
+    }
+
+    /// A lead revoked this device: remove all voter data (turfs, households, people,
+    /// events, the outbox, dead letters, the campaign's script) and the token, in one
+    /// transaction. The identity row stays, marked revoked, so the app can say what
+    /// happened.
+    pub fn wipe_for_revocation(&self) -> Result<(), StoreError> {
+        let mut inner = self.lock();
+        let tx = inner.conn.transaction()?;
+        wipe_voter_data(&tx)?;
+        identity::set_state(&tx, DeviceState::Revoked)?;
+        tx.commit()?;
+        inner.campaign = None;
+        self.pending.store(0, Ordering::SeqCst);
+        self.rejected.store(0, Ordering::SeqCst);
+        if inner.state.is_some() {
+            inner.state = Some(DeviceState::Revoked);
+        }
+        tracing::warn!("device revoked: local voter data wiped");
+        Ok(())
+    }
+
+    /// Take the lock. A panic while it was held rolled its transaction back (the
+    /// `Transaction` is dropped while unwinding), so the data behind a poisoned lock is
+    /// still consistent and the lock is recovered.
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Delete every row of voter data, the outbox, dead letters and the campaign config.
+fn wipe_voter_data(tx: &Transaction) -> Result<(), StoreError> {
+    tx.execute_batch(
+        "DELETE FROM events;
+         DELETE FROM people;
+         DELETE FROM households;
+         DELETE FROM turfs;
+         DELETE FROM outbox;
+         DELETE FROM rejected;
+         DELETE FROM campaign;",
+    )?;
+    Ok(())
+}
+
+/// Read a 16-byte BLOB column as a UUID.
+fn uuid_col(row: &Row, idx: usize) -> rusqlite::Result<Uuid> {
+    Ok(Uuid::from_bytes(row.get::<_, [u8; 16]>(idx)?))
+}
+
+/// Read a TEXT column holding JSON.
+fn json_col<T: serde::de::DeserializeOwned>(row: &Row, idx: usize) -> rusqlite::Result<T> {
+    let text: String = row.get(idx)?;
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// The store is shared between the UI and the sync engine's threads.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Store>();
+};

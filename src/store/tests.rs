@@ -1,0 +1,539 @@
+//! Store tests: atomic recording, validation, the clock across restarts, pull application,
+//! scope removal, push outcomes and wipes.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use groundgame_core::event::{Channel, VotePlan};
+use groundgame_core::protocol::{PullResponse, PushOutcome, ScopePage};
+use groundgame_core::{
+    CampaignConfig, CampaignId, DeviceId, Event, EventBody, EventId, Hlc, Household, HouseholdId,
+    Person, PersonId, Role, Turf, TurfId, VolunteerId,
+};
+
+use super::*;
+use crate::clock::{fixed_clock, WallClock};
+
+const T0: u64 = 1_800_000_000_000;
+
+fn open(dir: &Path, clock: WallClock) -> Store {
+    Store::open(&dir.join("device.sqlite3"), clock).expect("open store")
+}
+
+fn campaign() -> CampaignConfig {
+    CampaignConfig::with_defaults(CampaignId(1), "Test campaign")
+}
+
+fn household(id: i64, turf: i64, walk_order: u32) -> Household {
+    Household {
+        id: HouseholdId(id),
+        turf: TurfId(turf),
+        street: "Main St".into(),
+        number: format!("{id}"),
+        unit: String::new(),
+        city: "Durham".into(),
+        zip: "27701".into(),
+        lat: None,
+        lon: None,
+        walk_order,
+    }
+}
+
+fn person(household: i64, first: &str) -> Person {
+    Person {
+        id: PersonId::new_v7(),
+        household: HouseholdId(household),
+        source_id: format!("NC{household}{first}"),
+        first_name: first.into(),
+        last_name: "Doe".into(),
+        birth_year: Some(1980),
+        party: None,
+        phone: None,
+        language: Some("en".into()),
+    }
+}
+
+fn page(turf: i64, cursor: u64, households: Vec<Household>, people: Vec<Person>) -> ScopePage {
+    ScopePage {
+        turf: Turf {
+            id: TurfId(turf),
+            campaign: CampaignId(1),
+            name: format!("Turf {turf}"),
+        },
+        cursor,
+        complete: true,
+        household_total: households.len() as u32,
+        households,
+        people,
+        events: Vec::new(),
+        removed_households: Vec::new(),
+        removed_people: Vec::new(),
+    }
+}
+
+fn response(scopes: Vec<ScopePage>, removed: Vec<TurfId>) -> PullResponse {
+    PullResponse {
+        server_time: Hlc::new(T0, 0),
+        campaign: campaign(),
+        scopes,
+        removed,
+        has_more: false,
+    }
+}
+
+fn not_home() -> EventBody {
+    EventBody::Contact {
+        channel: Channel::Door,
+        result: "not_home".into(),
+    }
+}
+
+/// A store holding turf 1 (households 1 and 2, one person at 1).
+fn stocked(dir: &Path) -> (Store, Person) {
+    let store = open(dir, fixed_clock(T0));
+    let ana = person(1, "Ana");
+    store
+        .apply_pull(&response(
+            vec![page(
+                1,
+                10,
+                vec![household(2, 1, 2), household(1, 1, 1)],
+                vec![ana.clone()],
+            )],
+            vec![],
+        ))
+        .expect("pull");
+    (store, ana)
+}
+
+#[test]
+fn record_writes_the_event_and_its_outbox_row_durably() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    let event = store
+        .record(HouseholdId(1), None, not_home())
+        .expect("record");
+    assert_eq!(event.id.0.get_version_num(), 7);
+    assert_eq!(store.pending_count().expect("pending"), 1);
+    drop(store);
+
+    let store = open(dir.path(), fixed_clock(T0));
+    assert_eq!(store.pending_count().expect("pending"), 1);
+    assert_eq!(store.all_events().expect("events"), vec![event.clone()]);
+    let batch = store
+        .outbox_batch(0, 100, 1 << 20)
+        .expect("batch")
+        .expect("one row");
+    let pushed: Event = serde_json::from_str(&batch.events_json).expect("stored JSON");
+    assert_eq!(pushed, event);
+}
+
+#[test]
+fn an_invalid_event_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, ana) = stocked(dir.path());
+    let before = store.last_hlc();
+    let err = store
+        .record_visit(
+            HouseholdId(1),
+            vec![
+                (Some(ana.id), not_home()),
+                (
+                    Some(ana.id),
+                    EventBody::Survey {
+                        attempt: None,
+                        question: "support".into(),
+                        answer: "9".into(),
+                    },
+                ),
+            ],
+        )
+        .expect_err("invalid answer");
+    assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+    assert_eq!(store.pending_count().expect("pending"), 0);
+    assert_eq!(store.voter_data_counts().expect("counts").2, 0);
+    assert_eq!(store.last_hlc(), before);
+}
+
+#[test]
+fn recording_needs_the_campaign() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(dir.path(), fixed_clock(T0));
+    let err = store
+        .record(HouseholdId(1), None, not_home())
+        .expect_err("no campaign yet");
+    assert!(matches!(err, StoreError::NoCampaign));
+}
+
+#[test]
+fn a_visit_is_one_transaction_linked_to_its_contact() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, ana) = stocked(dir.path());
+    let events = store
+        .record_visit(
+            HouseholdId(1),
+            vec![
+                (
+                    Some(ana.id),
+                    EventBody::Contact {
+                        channel: Channel::Door,
+                        result: "talked".into(),
+                    },
+                ),
+                (
+                    Some(ana.id),
+                    EventBody::Survey {
+                        attempt: None,
+                        question: "support".into(),
+                        answer: "1".into(),
+                    },
+                ),
+                (
+                    Some(ana.id),
+                    EventBody::Pledge {
+                        attempt: None,
+                        plan: VotePlan::default(),
+                    },
+                ),
+            ],
+        )
+        .expect("visit");
+    assert_eq!(events.len(), 3);
+    assert!(events.windows(2).all(|w| w[0].at < w[1].at));
+    for e in &events[1..] {
+        match &e.body {
+            EventBody::Survey { attempt, .. } | EventBody::Pledge { attempt, .. } => {
+                assert_eq!(*attempt, Some(events[0].id));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(store.pending_count().expect("pending"), 3);
+    assert_eq!(
+        store.household_events(HouseholdId(1)).expect("events"),
+        events
+    );
+    let status = store.door_status(HouseholdId(1)).expect("status");
+    assert_eq!(status.result.as_deref(), Some("talked"));
+}
+
+#[test]
+fn the_clock_never_goes_backwards_across_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wall = Arc::new(AtomicU64::new(T0));
+    let clock: WallClock = {
+        let wall = wall.clone();
+        Arc::new(move || wall.load(Ordering::SeqCst))
+    };
+    let (store, _) = stocked(dir.path());
+    drop(store);
+    let store = open(dir.path(), clock.clone());
+    let first = store
+        .record(HouseholdId(1), None, not_home())
+        .expect("first");
+    drop(store);
+
+    wall.store(T0 - 3_600_000, Ordering::SeqCst); // the phone's clock is set back an hour
+    let store = open(dir.path(), clock);
+    let second = store
+        .record(HouseholdId(1), None, not_home())
+        .expect("second");
+    assert!(second.at > first.at, "{:?} !> {:?}", second.at, first.at);
+
+    // The server's clock, observed and persisted, also carries over.
+    store
+        .observe_server_time(Hlc::new(T0 + 86_400_000, 5))
+        .expect("observe");
+    drop(store);
+    let store = open(dir.path(), fixed_clock(T0));
+    let third = store
+        .record(HouseholdId(1), None, not_home())
+        .expect("third");
+    assert!(third.at > Hlc::new(T0 + 86_400_000, 5));
+}
+
+#[test]
+fn applying_a_pull_twice_is_harmless_and_the_server_timestamp_wins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, ana) = stocked(dir.path());
+    let mine = store
+        .record(HouseholdId(1), None, not_home())
+        .expect("record");
+    let mut clamped = mine.clone();
+    clamped.at = Hlc::new(T0 - 1_000, 0);
+    let theirs = Event {
+        id: EventId::new_v7(),
+        at: Hlc::new(T0 - 5_000, 0),
+        household: HouseholdId(2),
+        person: None,
+        body: not_home(),
+    };
+    let mut p = page(
+        1,
+        20,
+        vec![household(1, 1, 1), household(2, 1, 2)],
+        vec![ana],
+    );
+    p.events = vec![clamped.clone(), theirs.clone()];
+    let resp = response(vec![p], vec![]);
+    let once = store.apply_pull(&resp).expect("first");
+    let counts = store.voter_data_counts().expect("counts");
+    let events = store.all_events().expect("events");
+    let again = store.apply_pull(&resp).expect("second");
+    assert_eq!(once, again);
+    assert_eq!(store.voter_data_counts().expect("counts"), counts);
+    assert_eq!(store.all_events().expect("events"), events);
+    assert_eq!(counts, (2, 1, 2));
+    assert_eq!(events, vec![theirs, clamped]);
+    // The outbox still pushes what was recorded.
+    assert_eq!(store.pending_count().expect("pending"), 1);
+    let turfs = store.turfs().expect("turfs");
+    assert_eq!(turfs.len(), 1);
+    assert_eq!((turfs[0].cursor, turfs[0].households_held), (20, 2));
+    let walk: Vec<_> = store
+        .households(TurfId(1))
+        .expect("households")
+        .iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(walk, vec![HouseholdId(1), HouseholdId(2)]);
+}
+
+#[test]
+fn a_removed_turf_takes_its_voter_data_but_not_the_outbox() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, ana) = stocked(dir.path());
+    store
+        .apply_pull(&response(
+            vec![page(2, 5, vec![household(9, 2, 1)], vec![])],
+            vec![],
+        ))
+        .expect("second turf");
+    store
+        .record(
+            HouseholdId(1),
+            Some(ana.id),
+            EventBody::Contact {
+                channel: Channel::Door,
+                result: "talked".into(),
+            },
+        )
+        .expect("record");
+    store
+        .record(HouseholdId(9), None, not_home())
+        .expect("record");
+    store
+        .apply_pull(&response(vec![], vec![TurfId(1)]))
+        .expect("unassign");
+    assert_eq!(store.voter_data_counts().expect("counts"), (1, 0, 1));
+    assert_eq!(store.pending_count().expect("pending"), 2);
+    assert_eq!(
+        store
+            .outbox_batch(0, 10, 1 << 20)
+            .expect("batch")
+            .map(|b| b.len()),
+        Some(2)
+    );
+    assert_eq!(
+        store
+            .turfs()
+            .expect("turfs")
+            .iter()
+            .map(|t| t.id)
+            .collect::<Vec<_>>(),
+        vec![TurfId(2)]
+    );
+}
+
+#[test]
+fn removed_households_and_people_leave_with_their_events() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, ana) = stocked(dir.path());
+    store
+        .record(HouseholdId(2), None, not_home())
+        .expect("record");
+    store
+        .record(
+            HouseholdId(1),
+            Some(ana.id),
+            EventBody::DoNotContact {
+                channel: Channel::Phone,
+            },
+        )
+        .expect("record");
+    let mut p = page(1, 30, vec![], vec![]);
+    p.removed_households = vec![HouseholdId(2)];
+    p.removed_people = vec![ana.id];
+    store.apply_pull(&response(vec![p], vec![])).expect("pull");
+    assert_eq!(store.voter_data_counts().expect("counts"), (1, 0, 0));
+}
+
+#[test]
+fn people_added_at_the_door_are_listed_until_the_server_sends_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    let newcomer = PersonId::new_v7();
+    store
+        .record(
+            HouseholdId(1),
+            Some(newcomer),
+            EventBody::PersonAdded {
+                first_name: "Luz".into(),
+                last_name: "Ortiz".into(),
+                language: Some("es".into()),
+                phone: None,
+            },
+        )
+        .expect("add person");
+    let people = store.people(HouseholdId(1)).expect("people");
+    assert_eq!(people.len(), 2);
+    assert!(people
+        .iter()
+        .any(|p| p.id == newcomer && p.first_name == "Luz"));
+}
+
+#[test]
+fn push_outcomes_drain_the_outbox_and_dead_letter_rejections() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    let events: Vec<Event> = (0..3)
+        .map(|_| {
+            store
+                .record(HouseholdId(1), None, not_home())
+                .expect("record")
+        })
+        .collect();
+    let batch = store
+        .outbox_batch(0, 10, 1 << 20)
+        .expect("batch")
+        .expect("rows");
+    assert_eq!(batch.len(), 3);
+    let outcomes = vec![
+        PushOutcome::Accepted,
+        PushOutcome::Rejected {
+            code: "out_of_scope".into(),
+            message: "not your turf".into(),
+        },
+        PushOutcome::Duplicate,
+    ];
+    let removed = store
+        .apply_push_outcomes(&batch, &outcomes, Hlc::new(T0 + 10, 0))
+        .expect("apply");
+    assert_eq!(removed, 3);
+    // A lost response: the same answers applied again change nothing.
+    assert_eq!(
+        store
+            .apply_push_outcomes(&batch, &outcomes, Hlc::new(T0 + 10, 0))
+            .expect("again"),
+        0
+    );
+    assert_eq!(store.pending_count().expect("pending"), 0);
+    assert!(store.outbox_batch(0, 10, 1 << 20).expect("batch").is_none());
+    let rejected = store.rejected().expect("rejected");
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].event, events[1]);
+    assert_eq!(rejected[0].code, "out_of_scope");
+    assert_eq!(store.rejected_count().expect("count"), 1);
+    let held: Vec<_> = store
+        .all_events()
+        .expect("events")
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(held, vec![events[0].id, events[2].id]);
+    assert!(store.last_hlc() >= Hlc::new(T0 + 10, 0));
+}
+
+#[test]
+fn batches_respect_count_and_size_limits_and_continue_after_a_seq() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    for _ in 0..5 {
+        store
+            .record(HouseholdId(1), None, not_home())
+            .expect("record");
+    }
+    let first = store.outbox_batch(0, 2, 1 << 20).expect("b").expect("rows");
+    assert_eq!(first.len(), 2);
+    let second = store
+        .outbox_batch(first.last_seq(), 100, 1 << 20)
+        .expect("b")
+        .expect("rows");
+    assert_eq!(second.len(), 3);
+    assert!(second.seqs[0] > first.last_seq());
+    let one_size = first.events_json.len() / 2;
+    let small = store
+        .outbox_batch(0, 100, one_size * 2)
+        .expect("b")
+        .expect("rows");
+    assert_eq!(small.len(), 1, "the comma does not fit");
+    let tiny = store.outbox_batch(0, 100, 1).expect("b").expect("rows");
+    assert_eq!(tiny.len(), 1, "always at least one row");
+    let spliced: Vec<Event> =
+        serde_json::from_str(&format!("[{}]", second.events_json)).expect("valid JSON");
+    assert_eq!(spliced.len(), 3);
+}
+
+#[test]
+fn registration_and_revocation_wipe() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    let identity = Identity {
+        device: DeviceId(7),
+        volunteer: VolunteerId(3),
+        campaign: CampaignId(1),
+        role: Role::Volunteer,
+        server_url: "http://127.0.0.1:1".into(),
+    };
+    store
+        .save_registration(&identity, "secret-token", Hlc::new(T0, 0))
+        .expect("register");
+    assert_eq!(store.identity().expect("identity"), Some(identity.clone()));
+    assert_eq!(
+        store.token().expect("token").as_deref(),
+        Some("secret-token")
+    );
+    store
+        .record(HouseholdId(1), None, not_home())
+        .expect("record");
+    store.wipe_for_revocation().expect("wipe");
+    assert_eq!(store.voter_data_counts().expect("counts"), (0, 0, 0));
+    assert_eq!(store.pending_count().expect("pending"), 0);
+    assert!(store.turfs().expect("turfs").is_empty());
+    assert_eq!(store.token().expect("token"), None);
+    assert_eq!(store.campaign().expect("campaign"), None);
+    assert_eq!(store.device_state(), Some(DeviceState::Revoked));
+    drop(store);
+    let store = open(dir.path(), fixed_clock(T0));
+    assert_eq!(store.device_state(), Some(DeviceState::Revoked));
+    assert_eq!(store.pending_count().expect("pending"), 0);
+    assert!(matches!(
+        store.record(HouseholdId(1), None, not_home()),
+        Err(StoreError::Revoked | StoreError::NoCampaign)
+    ));
+}
+
+#[test]
+fn joining_another_campaign_waits_for_pending_events() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    let mut identity = Identity {
+        device: DeviceId(7),
+        volunteer: VolunteerId(3),
+        campaign: CampaignId(1),
+        role: Role::Volunteer,
+        server_url: "http://127.0.0.1:1".into(),
+    };
+    store
+        .save_registration(&identity, "t1", Hlc::new(T0, 0))
+        .expect("register");
+    store
+        .record(HouseholdId(1), None, not_home())
+        .expect("record");
+    identity.campaign = CampaignId(2);
+    assert!(matches!(
+        store.save_registration(&identity, "t2", Hlc::new(T0, 0)),
+        Err(StoreError::PendingForOtherCampaign(1))
+    ));
+}

@@ -1,0 +1,105 @@
+//! The sync engine: moves the outbox to the server and the volunteer's scope to the
+//! device, whenever the network allows, without ever making the volunteer wait.
+//!
+//! - [`plan`]: pure decisions (request shapes, answer checks, pull again or not, what a
+//!   failure means). Unit-tested without I/O.
+//! - [`transport`]: the wire (the [`Transport`] trait; [`HttpTransport`] over reqwest).
+//! - [`engine`]: the [`Engine`] that runs a sync, retries and publishes [`SyncStatus`].
+//! - [`backoff`]: exponential backoff with full jitter.
+//! - [`status`]: what the UI and benchmarks read.
+//!
+//! Safety under faults rests on three facts: every outbox row is applied only from the
+//! server's answer for it (a lost answer means the same events are pushed again and
+//! answered `duplicate`); each pull response is applied in one transaction with the new
+//! cursors (a crash re-pulls it; re-applying is harmless); and nothing here decides an
+//! order by the wall clock.
+
+pub mod backoff;
+pub mod engine;
+pub mod plan;
+pub mod status;
+pub mod transport;
+
+#[cfg(test)]
+mod tests;
+
+use groundgame_core::{DeviceId, TurfId};
+
+use crate::store::StoreError;
+
+pub use backoff::BackoffPolicy;
+pub use engine::Engine;
+pub use status::{SyncReport, SyncState, SyncStatus, WireStats};
+pub use transport::{HttpTransport, RawResponse, Transport, TransportError};
+
+/// Lead: replace a turf's assignees (`PUT`, body `{"volunteers":[..]}`).
+pub fn assignees_path(turf: TurfId) -> String {
+    format!("/api/v1/turfs/{}/assignees", turf.0)
+}
+
+/// Lead: revoke a device (`POST`).
+pub fn revoke_path(device: DeviceId) -> String {
+    format!("/api/v1/devices/{}/revoke", device.0)
+}
+
+/// Why a sync did not complete. Messages say what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// No answer from the server: retry later.
+    #[error(
+        "no connection to the campaign server ({0}); your records are saved on this device \
+         and will sync when the connection is back"
+    )]
+    Transport(#[from] TransportError),
+    /// The server answered with an error.
+    #[error("the campaign server refused the request ({status} {code}): {message}")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error(
+        "a lead signed this device out and its campaign data was removed; ask your lead for \
+         a new invite code to join again"
+    )]
+    Revoked,
+    #[error("this device has not joined a campaign yet; join with an invite code from your lead")]
+    NotJoined,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "the campaign server sent an answer this app does not understand ({0}); update the \
+         app, and tell your lead if it keeps happening"
+    )]
+    Protocol(String),
+}
+
+impl SyncError {
+    /// Worth retrying soon by itself: no connection, or the server failing or overloaded.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SyncError::Transport(_) => true,
+            SyncError::Server { status, code, .. } => {
+                plan::classify(*status, code) == plan::Failure::Transient
+            }
+            _ => false,
+        }
+    }
+
+    /// Nothing changes until the volunteer acts (joins again): don't retry on a timer.
+    pub fn needs_the_volunteer(&self) -> bool {
+        match self {
+            SyncError::Revoked | SyncError::NotJoined => true,
+            SyncError::Server { status, code, .. } => {
+                plan::classify(*status, code) == plan::Failure::SignedOut
+            }
+            _ => false,
+        }
+    }
+}
+
+impl From<plan::PlanError> for SyncError {
+    fn from(e: plan::PlanError) -> Self {
+        SyncError::Protocol(e.to_string())
+    }
+}

@@ -1,0 +1,275 @@
+//! The wire: a [`Transport`] sends gzip-compressed JSON to the server and hands back the
+//! status and the decompressed body. [`HttpTransport`] is the real one (reqwest, rustls);
+//! tests use fakes that answer from memory, drop requests or lose responses.
+
+use std::future::Future;
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE};
+
+/// The largest response body accepted, decompressed (a whole turf's first page is far
+/// smaller).
+const MAX_RESPONSE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// An HTTP answer: status and decompressed body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// The request did not get an answer: no connection, timeout, reset. Always worth
+/// retrying.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct TransportError(pub String);
+
+/// How the engine reaches the server.
+pub trait Transport: Send + Sync {
+    /// POST `body` (already gzip-compressed JSON) to `path` (e.g.
+    /// `core::protocol::PUSH_PATH`). Implementations send `Content-Type:
+    /// application/json`, `Content-Encoding: gzip`, `Authorization: Bearer <token>` when
+    /// token is Some, and return the status and the DECOMPRESSED response body. A network
+    /// failure (no connection, timeout, reset) is Err.
+    fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> impl Future<Output = Result<RawResponse, TransportError>> + Send;
+
+    /// GET `path` (lead views).
+    fn get(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> impl Future<Output = Result<RawResponse, TransportError>> + Send;
+
+    /// PUT `body` (gzip-compressed JSON) to `path`.
+    fn put(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> impl Future<Output = Result<RawResponse, TransportError>> + Send;
+
+    /// Response bytes received on the wire so far (compressed), when the transport can
+    /// tell; the engine counts decompressed bytes otherwise.
+    fn wire_bytes_received(&self) -> Option<u64> {
+        None
+    }
+}
+
+impl<T: Transport> Transport for Arc<T> {
+    fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> impl Future<Output = Result<RawResponse, TransportError>> + Send {
+        (**self).post(path, token, body)
+    }
+    fn get(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> impl Future<Output = Result<RawResponse, TransportError>> + Send {
+        (**self).get(path, token)
+    }
+    fn put(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> impl Future<Output = Result<RawResponse, TransportError>> + Send {
+        (**self).put(path, token, body)
+    }
+    fn wire_bytes_received(&self) -> Option<u64> {
+        (**self).wire_bytes_received()
+    }
+}
+
+/// Compress a request body (fast level: the phone's CPU matters more than a few bytes).
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::with_capacity(data.len() / 4 + 64), Compression::fast());
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(data);
+    enc.finish().unwrap_or_default()
+}
+
+/// Decompress a gzip body, refusing anything that inflates beyond `limit` bytes.
+pub fn gunzip(data: &[u8], limit: u64) -> Result<Vec<u8>, TransportError> {
+    let mut out = Vec::with_capacity(data.len() * 4);
+    GzDecoder::new(data)
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| {
+            TransportError(format!(
+                "the server's answer could not be decompressed: {e}"
+            ))
+        })?;
+    if out.len() as u64 > limit {
+        return Err(TransportError("the server's answer is too large".into()));
+    }
+    Ok(out)
+}
+
+/// The real transport: HTTP/1.1 over reqwest with rustls. Connect timeout 5 s, request
+/// timeout 30 s. Compression is handled here (not by reqwest) so the compressed size of
+/// each answer can be counted.
+pub struct HttpTransport {
+    client: reqwest::Client,
+    base: String,
+    received: AtomicU64,
+}
+
+impl HttpTransport {
+    /// A transport to the server at `base_url` (e.g. `https://field.example.org`).
+    pub fn new(base_url: &str) -> Result<Self, TransportError> {
+        Self::with_client(Self::client()?, base_url)
+    }
+
+    /// A client configured for Groundgame, to share among many transports (one
+    /// connection pool and TLS setup for a simulator's thousand devices).
+    pub fn client() -> Result<reqwest::Client, TransportError> {
+        reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .no_gzip()
+            .tcp_nodelay(true)
+            .user_agent(concat!("groundgame/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| TransportError(format!("could not set up HTTP: {e}")))
+    }
+
+    /// A transport using an existing client (see [`HttpTransport::client`]).
+    pub fn with_client(client: reqwest::Client, base_url: &str) -> Result<Self, TransportError> {
+        let base = base_url.trim_end_matches('/').to_owned();
+        let url = reqwest::Url::parse(&base).map_err(|e| {
+            TransportError(format!(
+                "the server address is not valid ({e}); it should look like https://field.example.org"
+            ))
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(TransportError(
+                "the server address must start with https:// (or http:// for testing)".into(),
+            ));
+        }
+        Ok(HttpTransport {
+            client,
+            base,
+            received: AtomicU64::new(0),
+        })
+    }
+
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        token: Option<&str>,
+    ) -> Result<RawResponse, TransportError> {
+        let mut request = request.header(ACCEPT_ENCODING, "gzip");
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.map_err(describe)?;
+        let status = response.status().as_u16();
+        let gzipped = response
+            .headers()
+            .get(CONTENT_ENCODING)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"));
+        let bytes = response.bytes().await.map_err(describe)?;
+        self.received
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        let body = if gzipped {
+            gunzip(&bytes, MAX_RESPONSE_BYTES)?
+        } else {
+            bytes.to_vec()
+        };
+        Ok(RawResponse { status, body })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn with_body(
+        &self,
+        request: reqwest::RequestBuilder,
+        body: Vec<u8>,
+    ) -> reqwest::RequestBuilder {
+        request
+            .header(CONTENT_TYPE, "application/json")
+            .header(CONTENT_ENCODING, "gzip")
+            .body(body)
+    }
+}
+
+/// A network failure in words (reqwest's message names the URL, never the token).
+fn describe(e: reqwest::Error) -> TransportError {
+    let what = if e.is_timeout() {
+        "the server took too long to answer"
+    } else if e.is_connect() {
+        "could not connect to the server"
+    } else {
+        "the connection to the server failed"
+    };
+    TransportError(format!("{what}: {e}"))
+}
+
+impl Transport for HttpTransport {
+    async fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<RawResponse, TransportError> {
+        let request = self.with_body(self.client.post(self.url(path)), body);
+        self.send(request, token).await
+    }
+
+    async fn get(&self, path: &str, token: Option<&str>) -> Result<RawResponse, TransportError> {
+        self.send(self.client.get(self.url(path)), token).await
+    }
+
+    async fn put(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> Result<RawResponse, TransportError> {
+        let request = self.with_body(self.client.put(self.url(path)), body);
+        self.send(request, token).await
+    }
+
+    fn wire_bytes_received(&self) -> Option<u64> {
+        Some(self.received.load(Ordering::Relaxed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_round_trips_and_limits_inflation() {
+        let data = b"{\"events\":[]}".repeat(1000);
+        let packed = gzip(&data);
+        assert!(packed.len() < data.len() / 10);
+        assert_eq!(gunzip(&packed, 1 << 20).expect("inflate"), data);
+        assert!(gunzip(&packed, 100).is_err());
+        assert!(gunzip(b"not gzip", 100).is_err());
+    }
+
+    #[test]
+    fn server_addresses_are_checked() {
+        assert!(HttpTransport::new("http://127.0.0.1:8080/").is_ok());
+        assert!(HttpTransport::new("not a url").is_err());
+        assert!(HttpTransport::new("ftp://example.org").is_err());
+    }
+}

@@ -1,0 +1,306 @@
+//! The bad-input matrix, against the real server process over HTTP. Every kind of bad
+//! request gets a clear JSON error (or a per-event rejection) and changes nothing it
+//! should not; nothing internal leaks into answers, and no token or voter data into logs.
+
+use std::io::Write;
+
+use groundgame_core::protocol::{codes, PushResponse, RegisterResponse, PROTOCOL_VERSION};
+use groundgame_core::{EventId, Hlc, HouseholdId};
+use groundgame_server::SqliteStore;
+use serde_json::{json, Value};
+
+use crate::support::fixture::{now_ms, small_campaign, Fixture};
+use crate::support::process::{log_path, ServerProcess};
+use crate::support::temp_dir;
+
+struct Api {
+    url: String,
+    http: reqwest::Client,
+}
+
+struct Answer {
+    status: u16,
+    body: Value,
+}
+
+impl Answer {
+    fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+    fn message(&self) -> &str {
+        self.body["error"]["message"].as_str().unwrap_or("")
+    }
+}
+
+impl Api {
+    async fn post_raw(&self, path: &str, token: Option<&str>, body: Vec<u8>, gzip: bool) -> Answer {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .header("content-type", "application/json")
+            .body(body);
+        if gzip {
+            req = req.header("content-encoding", "gzip");
+        }
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        let resp = match req.try_clone().expect("a plain body").send().await {
+            Ok(resp) => resp,
+            // A server may answer an oversized body early and close the connection while
+            // the client is still writing it; the client then sees a reset instead of the
+            // answer. Send it once more so the answer can be read.
+            Err(e) if e.is_request() || e.is_connect() => {
+                req.send().await.expect("the server answers")
+            }
+            Err(e) => panic!("the server answers: {e}"),
+        };
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        let body = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("every answer is JSON, got {status}: {text:?}"));
+        Answer { status, body }
+    }
+
+    async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Answer {
+        self.post_raw(path, token, body.to_string().into_bytes(), false)
+            .await
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(bytes).expect("gzip");
+    enc.finish().expect("gzip")
+}
+
+fn knock(household: HouseholdId, at: Hlc) -> Value {
+    json!({
+        "id": EventId::new_v7(),
+        "at": at,
+        "household": household,
+        "body": {"kind": "contact", "channel": "door", "result": "not_home"}
+    })
+}
+
+fn now_hlc() -> Hlc {
+    Hlc::new(now_ms(), 0)
+}
+
+async fn register(api: &Api, invite: &str, name: &str) -> RegisterResponse {
+    let a = api
+        .post(
+            "/api/v1/register",
+            None,
+            &json!({
+                "protocol": PROTOCOL_VERSION,
+                "invite_code": invite,
+                "volunteer_name": name,
+                "device_name": format!("{name}'s phone"),
+                "app_version": "test"
+            }),
+        )
+        .await;
+    assert_eq!(a.status, 200, "register: {}", a.body);
+    serde_json::from_value(a.body).expect("register response")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
+    let dir = temp_dir();
+    let data = dir.path().join("server.sqlite");
+    let store = SqliteStore::open(&data).expect("server store");
+    let fx: Fixture = small_campaign(&store, 2, 3, 1);
+    let mut server = ServerProcess::start(&data, "127.0.0.1:0");
+    let api = Api {
+        url: server.url.clone(),
+        http: reqwest::Client::new(),
+    };
+    let count = || store.event_count(fx.campaign).expect("count");
+
+    // Invites.
+    let bad_invite = api
+        .post(
+            "/api/v1/register",
+            None,
+            &json!({"protocol": 1, "invite_code": "NOPE-NOPE", "volunteer_name": "X",
+                    "device_name": "X", "app_version": "t"}),
+        )
+        .await;
+    assert_eq!(
+        (bad_invite.status, bad_invite.code()),
+        (403, codes::INVITE_INVALID)
+    );
+
+    let me = register(&api, &fx.volunteer_invite, "Ana").await;
+    let token = me.token.clone();
+    let (turf, households) = fx.turfs[0].clone();
+    let (_, other_households) = fx.turfs[1].clone();
+    store.set_assignees(turf, &[me.volunteer]).expect("assign");
+    let push = |events: Vec<Value>| json!({"protocol": PROTOCOL_VERSION, "events": events});
+
+    let cases: Vec<(&str, Vec<u8>, bool, u16, &str)> = vec![
+        (
+            "malformed JSON",
+            br#"{"protocol":1,"events":["#.to_vec(),
+            false,
+            400,
+            codes::INVALID_BODY,
+        ),
+        (
+            "wrong type",
+            br#"{"protocol":"one","events":[]}"#.to_vec(),
+            false,
+            400,
+            codes::INVALID_BODY,
+        ),
+        (
+            "unknown field",
+            br#"{"protocol":1,"events":[],"colour":"red"}"#.to_vec(),
+            false,
+            400,
+            codes::INVALID_BODY,
+        ),
+        (
+            "unknown field inside an event",
+            push(vec![{
+                let mut e = knock(households[0], now_hlc());
+                e["body"]["colour"] = json!("red");
+                e
+            }])
+            .to_string()
+            .into_bytes(),
+            false,
+            400,
+            codes::INVALID_BODY,
+        ),
+        (
+            "unsupported protocol",
+            json!({"protocol": 99, "events": []})
+                .to_string()
+                .into_bytes(),
+            false,
+            400,
+            codes::UNSUPPORTED_PROTOCOL,
+        ),
+        (
+            "oversized body",
+            vec![b' '; 2 * 1024 * 1024 + 64 * 1024],
+            false,
+            413,
+            codes::TOO_LARGE,
+        ),
+        (
+            "gzip bomb",
+            gzip(&vec![b' '; 64 * 1024 * 1024]),
+            true,
+            413,
+            codes::TOO_LARGE,
+        ),
+        (
+            "too many events",
+            push((0..1001).map(|_| knock(households[0], now_hlc())).collect())
+                .to_string()
+                .into_bytes(),
+            false,
+            413,
+            codes::TOO_LARGE,
+        ),
+    ];
+    for (what, body, gz, status, code) in cases {
+        let a = api.post_raw("/api/v1/push", Some(&token), body, gz).await;
+        assert_eq!((a.status, a.code()), (status, code), "{what}: {}", a.body);
+        assert!(!a.message().is_empty(), "{what}: the error says what to do");
+        assert_eq!(count(), 0, "{what} wrote nothing");
+    }
+
+    // Events the server must refuse one by one, without refusing their neighbours.
+    let good = knock(households[0], now_hlc());
+    let outside = knock(other_households[0], now_hlc());
+    let unknown_door = knock(HouseholdId(999_999), now_hlc());
+    let far_future = knock(households[1], Hlc::new(4_102_444_800_000, 0)); // 2100-01-01
+    let mut bad_code = knock(households[2], now_hlc());
+    bad_code["body"]["result"] = json!("abducted_by_aliens");
+    let batch = push(vec![good, outside, unknown_door, far_future, bad_code]);
+    let a = api.post("/api/v1/push", Some(&token), &batch).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let results: PushResponse = serde_json::from_value(a.body).expect("push response");
+    let codes_seen: Vec<String> = results
+        .results
+        .iter()
+        .map(|r| match r {
+            groundgame_core::protocol::PushOutcome::Accepted => "accepted".to_string(),
+            groundgame_core::protocol::PushOutcome::Duplicate => "duplicate".to_string(),
+            groundgame_core::protocol::PushOutcome::Rejected { code, message } => {
+                assert!(!message.is_empty());
+                code.clone()
+            }
+        })
+        .collect();
+    assert_eq!(
+        codes_seen,
+        vec![
+            "accepted",
+            codes::OUT_OF_SCOPE,
+            codes::OUT_OF_SCOPE,
+            codes::BAD_TIMESTAMP,
+            codes::INVALID_VALUE
+        ]
+    );
+    assert_eq!(count(), 1, "only the good event was stored");
+
+    // A replayed batch changes nothing and says so.
+    let again = api.post("/api/v1/push", Some(&token), &batch).await;
+    let again: PushResponse = serde_json::from_value(again.body).expect("push response");
+    assert_eq!(
+        again.results[0],
+        groundgame_core::protocol::PushOutcome::Duplicate
+    );
+    assert_eq!(count(), 1);
+
+    // The same id with different content is refused, not silently merged.
+    let mut reused = batch["events"][0].clone();
+    reused["body"]["result"] = json!("vacant");
+    let a = api
+        .post("/api/v1/push", Some(&token), &push(vec![reused]))
+        .await;
+    let a: PushResponse = serde_json::from_value(a.body).expect("push response");
+    assert!(matches!(
+        &a.results[0],
+        groundgame_core::protocol::PushOutcome::Rejected { code, .. } if code == codes::ID_REUSED
+    ));
+
+    // Tokens.
+    let one = push(vec![knock(households[0], now_hlc())]);
+    let a = api.post("/api/v1/push", None, &one).await;
+    assert_eq!((a.status, a.code()), (401, codes::UNAUTHORIZED));
+    let a = api.post("/api/v1/push", Some("gg_0000"), &one).await;
+    assert_eq!((a.status, a.code()), (401, codes::UNAUTHORIZED));
+    store.revoke_device(me.device).expect("revoke");
+    let a = api.post("/api/v1/push", Some(&token), &one).await;
+    assert_eq!((a.status, a.code()), (401, codes::DEVICE_REVOKED));
+    let a = api
+        .post(
+            "/api/v1/pull",
+            Some(&token),
+            &json!({"protocol": 1, "scopes": []}),
+        )
+        .await;
+    assert_eq!((a.status, a.code()), (401, codes::DEVICE_REVOKED));
+    assert_eq!(count(), 1);
+
+    // Unknown routes answer in the same JSON shape.
+    let a = api
+        .post("/api/v1/nothing-here", Some(&token), &json!({}))
+        .await;
+    assert_eq!(a.status, 404);
+
+    server.kill();
+    let log = std::fs::read_to_string(log_path(&data)).unwrap_or_default();
+    assert!(!log.contains(&token), "the server never logs a token");
+    assert!(!log.contains(&fx.volunteer_invite), "nor an invite code");
+    assert!(
+        !log.contains("Garcia") && !log.contains("Maple Street"),
+        "nor voter data"
+    );
+}

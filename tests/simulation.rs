@@ -1,0 +1,488 @@
+//! The seeded deterministic simulation. Each seed builds a campaign on the server's real
+//! router and store, two to four devices (real stores on real SQLite files, real sync
+//! engines) whose clocks are skewed by up to three days either way, and a network that
+//! drops requests, loses answers after the server committed, delivers requests twice and
+//! replays stale ones late. Then it plays a random schedule: doors recorded offline,
+//! syncs, phones going in and out of signal, apps killed at any request (before or after
+//! the server saw it) or between any two steps, turfs reassigned, time passing. At the end
+//! the network heals and everyone syncs; then it checks:
+//!
+//! - every event any device created exists exactly once on the server;
+//! - every device holds exactly the server's events for the turfs in its scope (same ids,
+//!   same content, same timestamps) and no voter data outside it;
+//! - the door status each device computes equals the server's;
+//! - every outbox is drained and nothing was rejected.
+//!
+//! `GROUNDGAME_SIM_SEEDS=N` sets how many seeds run (default 1,000, split over 4 tests that
+//! run in parallel); a failing seed is printed and `GROUNDGAME_SIM_SEED=S` replays it alone.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use groundgame::clock::WallClock;
+use groundgame_core::event::Channel;
+use groundgame_core::fold::door_status;
+use groundgame_core::{CampaignConfig, Event, EventBody, EventId, PersonId, TurfId, VolunteerId};
+use groundgame_server::{app, AppState, SqliteStore};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+
+use crate::support::fixture::{small_campaign, Fixture};
+use crate::support::temp_dir;
+use crate::support::transport::{FaultCounts, FaultTransport, Faults, RouterTransport};
+use crate::support::TestDevice;
+
+const DEFAULT_SEEDS: u64 = 1000;
+const SHARDS: u64 = 4;
+const DAY_MS: i64 = 86_400_000;
+
+type Net = FaultTransport<RouterTransport>;
+
+const STORMY: Faults = Faults {
+    drop_request: 0.10,
+    drop_response: 0.10,
+    duplicate: 0.05,
+    replay_stale: 0.10,
+    crash: 0.03,
+};
+
+#[test]
+fn simulation_shard_0() {
+    run_shard(0);
+}
+#[test]
+fn simulation_shard_1() {
+    run_shard(1);
+}
+#[test]
+fn simulation_shard_2() {
+    run_shard(2);
+}
+#[test]
+fn simulation_shard_3() {
+    run_shard(3);
+}
+
+fn seeds(shard: u64) -> Vec<u64> {
+    if let Ok(one) = std::env::var("GROUNDGAME_SIM_SEED") {
+        let seed: u64 = one.parse().expect("GROUNDGAME_SIM_SEED is a number");
+        return if shard == 0 { vec![seed] } else { vec![] };
+    }
+    let n = std::env::var("GROUNDGAME_SIM_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_SEEDS);
+    (0..n).filter(|s| s % SHARDS == shard).collect()
+}
+
+fn run_shard(shard: u64) {
+    let mut total = Totals::default();
+    for seed in seeds(shard) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        match rt.block_on(run_seed(seed)) {
+            Ok(t) => total.add(&t),
+            Err(why) => panic!(
+                "simulation seed {seed} failed: {why}\n\
+                 replay it alone with: GROUNDGAME_SIM_SEED={seed} cargo test --test integration simulation"
+            ),
+        }
+    }
+    println!(
+        "simulation shard {shard}: {} seeds, {} events, {} requests, {} dropped requests, \
+         {} lost answers, {} duplicated, {} stale replays, {} crashes",
+        total.seeds,
+        total.events,
+        total.faults.requests,
+        total.faults.dropped_requests,
+        total.faults.dropped_responses,
+        total.faults.duplicated,
+        total.faults.replayed,
+        total.faults.crashes
+    );
+}
+
+#[derive(Default)]
+struct Totals {
+    seeds: u64,
+    events: u64,
+    faults: FaultCounts,
+}
+
+impl Totals {
+    fn add(&mut self, other: &Totals) {
+        self.seeds += other.seeds;
+        self.events += other.events;
+        let (a, b) = (&mut self.faults, &other.faults);
+        a.requests += b.requests;
+        a.dropped_requests += b.dropped_requests;
+        a.dropped_responses += b.dropped_responses;
+        a.duplicated += b.duplicated;
+        a.replayed += b.replayed;
+        a.crashes += b.crashes;
+    }
+}
+
+struct SimDevice {
+    name: String,
+    device: Option<TestDevice<Net>>,
+    net: Net,
+    volunteer: VolunteerId,
+    created: BTreeSet<EventId>,
+}
+
+impl SimDevice {
+    fn get(&self) -> &TestDevice<Net> {
+        self.device.as_ref().expect("device is running")
+    }
+    /// The app is killed and started again.
+    fn restart(&mut self) {
+        let device = self.device.take().expect("device is running");
+        self.net.take_crash();
+        self.device = Some(device.restart(self.net.clone()));
+    }
+}
+
+const RESULTS: [&str; 8] = [
+    "not_home",
+    "not_home",
+    "talked",
+    "refused",
+    "come_back",
+    "moved",
+    "literature_left",
+    "vacant",
+];
+
+async fn run_seed(seed: u64) -> Result<Totals, String> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let dir = temp_dir();
+    let store =
+        Arc::new(SqliteStore::open(&dir.path().join("server.sqlite")).map_err(|e| e.to_string())?);
+    let fx: Fixture = small_campaign(&store, 3, 4, 2);
+    let turf_of = fx.turf_of();
+    let now = Arc::new(AtomicU64::new(1_800_000_000_000 + seed * 7_919));
+    let server_clock = {
+        let now = now.clone();
+        Arc::new(move || now.load(Ordering::SeqCst))
+    };
+    let router = app(AppState::with_clock(store.clone(), server_clock));
+    let base = RouterTransport::new(router);
+
+    // Devices, each with its own skewed clock.
+    let mut devices = Vec::new();
+    for i in 0..rng.gen_range(2..=4) {
+        let skew: i64 = match rng.gen_range(0..4) {
+            0 => 0,
+            1 => rng.gen_range(-5 * 60_000..5 * 60_000),
+            2 => rng.gen_range(-3 * DAY_MS..-DAY_MS),
+            _ => rng.gen_range(DAY_MS..3 * DAY_MS),
+        };
+        let clock: WallClock = {
+            let now = now.clone();
+            Arc::new(move || (now.load(Ordering::SeqCst) as i64 + skew) as u64)
+        };
+        let net = FaultTransport::new(base.clone(), StdRng::seed_from_u64(rng.gen()), Faults::NONE);
+        let name = format!("device{i}");
+        let device = TestDevice::join_with_clock(
+            dir.path(),
+            &name,
+            "http://sim.invalid",
+            &fx.volunteer_invite,
+            net.clone(),
+            clock,
+        )
+        .await;
+        net.set_faults(STORMY);
+        devices.push(SimDevice {
+            name,
+            volunteer: device.volunteer(),
+            device: Some(device),
+            net,
+            created: BTreeSet::new(),
+        });
+    }
+    let volunteers: Vec<VolunteerId> = devices.iter().map(|d| d.volunteer).collect();
+    let mut assigned: BTreeMap<TurfId, BTreeSet<VolunteerId>> = BTreeMap::new();
+    for (turf, _) in &fx.turfs {
+        reassign(&store, &mut rng, &mut assigned, *turf, &volunteers)?;
+    }
+
+    // The schedule.
+    for _step in 0..rng.gen_range(40..120) {
+        let d = rng.gen_range(0..devices.len());
+        match rng.gen_range(0..100) {
+            0..=34 => {
+                if let Some(events) = record_something(&mut rng, devices[d].get())? {
+                    devices[d].created.extend(events.iter().map(|e| e.id));
+                }
+            }
+            35..=69 => {
+                let _ = devices[d].get().engine.sync_once().await;
+                if devices[d].net.take_crash() {
+                    devices[d].restart();
+                }
+            }
+            70..=77 => {
+                let offline = devices[d].net.is_offline();
+                devices[d].net.set_offline(!offline);
+            }
+            78..=84 => devices[d].restart(),
+            85..=89 => {
+                let (turf, _) = *fx.turfs.choose(&mut rng).expect("turfs");
+                reassign(&store, &mut rng, &mut assigned, turf, &volunteers)?;
+            }
+            _ => {
+                now.fetch_add(rng.gen_range(1_000..600_000), Ordering::SeqCst);
+            }
+        }
+    }
+
+    // The network heals; everyone syncs until there is nothing left to move.
+    for d in devices.iter_mut() {
+        d.net.set_faults(Faults::NONE);
+        d.net.set_offline(false);
+        if d.net.take_crash() {
+            d.restart();
+        }
+    }
+    for _round in 0..2 {
+        for d in devices.iter() {
+            let mut last = None;
+            for _attempt in 0..3 {
+                match d.get().engine.sync_once().await {
+                    Ok(_) => {
+                        last = None;
+                        break;
+                    }
+                    Err(e) => last = Some(e.to_string()),
+                }
+            }
+            if let Some(e) = last {
+                return Err(format!("{} cannot sync on a healthy network: {e}", d.name));
+            }
+        }
+    }
+
+    check(&store, &fx, &turf_of, &assigned, &devices)?;
+    let mut totals = Totals {
+        seeds: 1,
+        events: devices.iter().map(|d| d.created.len() as u64).sum(),
+        faults: FaultCounts::default(),
+    };
+    for d in &devices {
+        totals.add(&Totals {
+            seeds: 0,
+            events: 0,
+            faults: d.net.counts(),
+        });
+    }
+    Ok(totals)
+}
+
+fn reassign(
+    store: &SqliteStore,
+    rng: &mut StdRng,
+    assigned: &mut BTreeMap<TurfId, BTreeSet<VolunteerId>>,
+    turf: TurfId,
+    volunteers: &[VolunteerId],
+) -> Result<(), String> {
+    let n = rng.gen_range(1..=2.min(volunteers.len()));
+    let chosen: BTreeSet<VolunteerId> = volunteers.choose_multiple(rng, n).copied().collect();
+    let list: Vec<VolunteerId> = chosen.iter().copied().collect();
+    store
+        .set_assignees(turf, &list)
+        .map_err(|e| e.to_string())?;
+    assigned.insert(turf, chosen);
+    Ok(())
+}
+
+/// Record a visit at a random door the device holds, the way the door screen would.
+fn record_something(
+    rng: &mut StdRng,
+    device: &TestDevice<Net>,
+) -> Result<Option<Vec<Event>>, String> {
+    let turfs = device.store.turfs().map_err(|e| e.to_string())?;
+    let Some(turf) = turfs.choose(rng) else {
+        return Ok(None);
+    };
+    let households = device
+        .store
+        .households(turf.id)
+        .map_err(|e| e.to_string())?;
+    let Some(household) = households.choose(rng) else {
+        return Ok(None);
+    };
+    let people = device
+        .store
+        .people(household.id)
+        .map_err(|e| e.to_string())?;
+    let person: Option<PersonId> = people.choose(rng).map(|p| p.id);
+    let mut result = *RESULTS.choose(rng).expect("results");
+    if person.is_none() && matches!(result, "talked" | "refused" | "moved") {
+        result = "not_home";
+    }
+    let about = match result {
+        "talked" | "refused" | "moved" => person,
+        _ => None,
+    };
+    let mut items = vec![(
+        about,
+        EventBody::Contact {
+            channel: Channel::Door,
+            result: result.into(),
+        },
+    )];
+    if result == "talked" {
+        items.push((
+            person,
+            EventBody::Survey {
+                attempt: None,
+                question: "support".into(),
+                answer: rng.gen_range(1..=5).to_string(),
+            },
+        ));
+    }
+    if rng.gen_bool(0.2) {
+        items.push((
+            None,
+            EventBody::Note {
+                attempt: None,
+                text: "Dog in the yard; use the side gate.".into(),
+            },
+        ));
+    }
+    if rng.gen_bool(0.1) {
+        let newcomer = PersonId::new_v7();
+        items.push((
+            Some(newcomer),
+            EventBody::PersonAdded {
+                first_name: "Rosa".into(),
+                last_name: String::new(),
+                language: Some("es".into()),
+                phone: None,
+            },
+        ));
+    }
+    device
+        .store
+        .record_visit(household.id, items)
+        .map(Some)
+        .map_err(|e| format!("recording a visit failed: {e}"))
+}
+
+fn check(
+    store: &SqliteStore,
+    fx: &Fixture,
+    turf_of: &BTreeMap<groundgame_core::HouseholdId, TurfId>,
+    assigned: &BTreeMap<TurfId, BTreeSet<VolunteerId>>,
+    devices: &[SimDevice],
+) -> Result<(), String> {
+    let config = CampaignConfig::with_defaults(fx.campaign, "Test campaign");
+    let server_events = store
+        .campaign_events(fx.campaign)
+        .map_err(|e| e.to_string())?;
+    let server_ids: BTreeSet<EventId> = server_events.iter().map(|e| e.id).collect();
+    if server_ids.len() != server_events.len() {
+        return Err("the server holds an event twice".into());
+    }
+    let created: BTreeSet<EventId> = devices
+        .iter()
+        .flat_map(|d| d.created.iter().copied())
+        .collect();
+    let lost: Vec<_> = created.difference(&server_ids).collect();
+    let extra: Vec<_> = server_ids.difference(&created).collect();
+    if !lost.is_empty() || !extra.is_empty() {
+        return Err(format!(
+            "server differs from what devices created: {} lost, {} unexpected",
+            lost.len(),
+            extra.len()
+        ));
+    }
+    let mut by_household: BTreeMap<_, Vec<&Event>> = BTreeMap::new();
+    for e in &server_events {
+        by_household.entry(e.household).or_default().push(e);
+    }
+
+    for d in devices {
+        let device = d.get();
+        let pending = device.store.pending_count().map_err(|e| e.to_string())?;
+        if pending != 0 {
+            return Err(format!(
+                "{}: {pending} events still waiting in the outbox",
+                d.name
+            ));
+        }
+        let rejected = device.store.rejected().map_err(|e| e.to_string())?;
+        if let Some(r) = rejected.first() {
+            return Err(format!(
+                "{}: an event was rejected: {} ({})",
+                d.name, r.message, r.code
+            ));
+        }
+        let held: BTreeSet<TurfId> = device
+            .store
+            .turfs()
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        let expected: BTreeSet<TurfId> = assigned
+            .iter()
+            .filter(|(_, vs)| vs.contains(&d.volunteer))
+            .map(|(t, _)| *t)
+            .collect();
+        if held != expected {
+            return Err(format!(
+                "{}: holds turfs {held:?}, its scope is {expected:?}",
+                d.name
+            ));
+        }
+        for (household, turf) in turf_of {
+            let mut mine = device
+                .store
+                .household_events(*household)
+                .map_err(|e| e.to_string())?;
+            mine.sort_by_key(|e| e.id);
+            if !held.contains(turf) {
+                let people = device.store.people(*household).map_err(|e| e.to_string())?;
+                if !mine.is_empty() || !people.is_empty() {
+                    return Err(format!(
+                        "{}: kept voter data of a turf outside its scope",
+                        d.name
+                    ));
+                }
+                continue;
+            }
+            let mut theirs: Vec<Event> = by_household
+                .get(household)
+                .map(|v| v.iter().map(|e| (*e).clone()).collect())
+                .unwrap_or_default();
+            theirs.sort_by_key(|e| e.id);
+            if mine != theirs {
+                return Err(format!(
+                    "{}: household {household} differs from the server ({} events here, {} there)",
+                    d.name,
+                    mine.len(),
+                    theirs.len()
+                ));
+            }
+            let here = device
+                .store
+                .door_status(*household)
+                .map_err(|e| e.to_string())?;
+            let there = door_status(theirs.iter(), &config);
+            if here != there {
+                return Err(format!(
+                    "{}: door {household} status {here:?}, server says {there:?}",
+                    d.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! Shared machinery for the end-to-end suite. Servers bind 127.0.0.1:0 and stop on drop;
+//! no test sleeps to wait for something it could observe instead.
+
+pub mod fixture;
+pub mod process;
+pub mod transport;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use groundgame::clock::{system_clock, WallClock};
+use groundgame::store::Store;
+use groundgame::sync::{Engine, Transport};
+use groundgame_server::{serve, AppState, SqliteStore};
+
+/// A directory for SQLite files. Under /dev/shm when there is one, so that a thousand
+/// simulated devices do not wait on the VM's disk; they are still real SQLite files.
+pub fn temp_dir() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir() {
+        if let Ok(dir) = tempfile::Builder::new()
+            .prefix("groundgame-")
+            .tempdir_in(shm)
+        {
+            return dir;
+        }
+    }
+    tempfile::Builder::new()
+        .prefix("groundgame-")
+        .tempdir()
+        .expect("a temporary directory")
+}
+
+/// The real server (router, store, HTTP) in this process, on a real socket.
+pub struct TestServer {
+    pub url: String,
+    pub store: Arc<SqliteStore>,
+    _dir: tempfile::TempDir,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        let dir = temp_dir();
+        let store = Arc::new(
+            SqliteStore::open(&dir.path().join("server.sqlite")).expect("open server store"),
+        );
+        Self::start_with(dir, store, AppState::new).await
+    }
+
+    pub async fn start_with(
+        dir: tempfile::TempDir,
+        store: Arc<SqliteStore>,
+        state: impl FnOnce(Arc<SqliteStore>) -> AppState,
+    ) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("local addr"));
+        let task = tokio::spawn(serve(listener, state(store.clone())));
+        TestServer {
+            url,
+            store,
+            _dir: dir,
+            task,
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A device: the app's store on its own SQLite file and its sync engine.
+pub struct TestDevice<T: Transport> {
+    pub store: Arc<Store>,
+    pub engine: Engine<T>,
+    pub path: PathBuf,
+    pub clock: WallClock,
+}
+
+impl<T: Transport> TestDevice<T> {
+    /// Open (or reopen, after a crash) the device whose database lives at `path`.
+    pub fn open(path: &Path, transport: T, clock: WallClock) -> TestDevice<T> {
+        let store = Arc::new(Store::open(path, clock.clone()).expect("open device store"));
+        let engine = Engine::new(store.clone(), transport);
+        TestDevice {
+            store,
+            engine,
+            path: path.to_owned(),
+            clock,
+        }
+    }
+
+    /// A new device that joins the campaign with an invite.
+    pub async fn join(
+        dir: &Path,
+        name: &str,
+        url: &str,
+        invite: &str,
+        transport: T,
+    ) -> TestDevice<T> {
+        Self::join_with_clock(dir, name, url, invite, transport, system_clock()).await
+    }
+
+    pub async fn join_with_clock(
+        dir: &Path,
+        name: &str,
+        url: &str,
+        invite: &str,
+        transport: T,
+        clock: WallClock,
+    ) -> TestDevice<T> {
+        let device = Self::open(&dir.join(format!("{name}.sqlite")), transport, clock);
+        device
+            .engine
+            .register(url, invite, name, &format!("{name}'s phone"))
+            .await
+            .expect("register");
+        device
+    }
+
+    /// Simulate the app being killed and started again: everything in memory is gone, the
+    /// SQLite file is all that remains.
+    pub fn restart(self, transport: T) -> TestDevice<T> {
+        let TestDevice {
+            store,
+            engine,
+            path,
+            clock,
+        } = self;
+        drop(engine);
+        drop(store);
+        Self::open(&path, transport, clock)
+    }
+
+    pub fn volunteer(&self) -> groundgame_core::VolunteerId {
+        self.store
+            .identity()
+            .expect("read identity")
+            .expect("device has joined")
+            .volunteer
+    }
+}

@@ -1,0 +1,124 @@
+//! The real `groundgame-server` binary as a child process: started on 127.0.0.1 (port 0 the
+//! first time, the same port after a restart), killed with SIGKILL on purpose or on drop.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// Where cargo put the server binary: next to this test binary's `deps/` folder. The test
+/// script builds it first; if it is missing, build it now.
+pub fn server_binary() -> PathBuf {
+    if let Ok(path) = std::env::var("GROUNDGAME_SERVER_BIN") {
+        return PathBuf::from(path);
+    }
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    let bin = profile_dir.join("groundgame-server");
+    if !bin.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args([
+                "build",
+                "-p",
+                "groundgame-server",
+                "--bin",
+                "groundgame-server",
+            ])
+            .status()
+            .expect("run cargo build for the server binary");
+        assert!(status.success(), "building groundgame-server failed");
+    }
+    bin
+}
+
+/// Run a server subcommand to completion and return its standard output.
+pub fn server_command(args: &[&str]) -> String {
+    let out = Command::new(server_binary())
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run groundgame-server");
+    assert!(
+        out.status.success(),
+        "groundgame-server {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The server's log goes beside its data file, so a test can read what it logged.
+pub fn log_path(data: &Path) -> PathBuf {
+    data.with_extension("log")
+}
+
+fn log_file(data: &Path) -> Stdio {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log_path(data))
+        .map(Stdio::from)
+        .unwrap_or_else(|_| Stdio::inherit())
+}
+
+pub struct ServerProcess {
+    pub url: String,
+    pub addr: String,
+    pub data: PathBuf,
+    child: Option<Child>,
+}
+
+impl ServerProcess {
+    /// Start `groundgame-server serve` on the data file; `addr` may end in `:0`.
+    pub fn start(data: &Path, addr: &str) -> ServerProcess {
+        let mut child = Command::new(server_binary())
+            .args(["serve", "--data"])
+            .arg(data)
+            .args(["--addr", addr])
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(log_file(data))
+            .spawn()
+            .expect("start groundgame-server");
+        let stdout = child.stdout.take().expect("server stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the server's first line");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line from the server: {line:?}"))
+            .to_string();
+        let addr = url.trim_start_matches("http://").to_string();
+        ServerProcess {
+            url,
+            addr,
+            data: data.to_owned(),
+            child: Some(child),
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flush, nothing.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Start again on the same data file and the same port.
+    pub fn restart(&mut self) {
+        self.kill();
+        let again = ServerProcess::start(&self.data, &self.addr);
+        *self = again;
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
