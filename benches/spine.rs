@@ -154,6 +154,20 @@ async fn device(server: &Server, dir: &Path, name: &str, invite: &str) -> Arc<De
     Arc::new(Dev { store, engine })
 }
 
+/// The lead gives the device's volunteer this turf (straight in the server's store).
+fn assign(server: &Server, dev: &Dev, turf: groundgame_core::TurfId) {
+    let volunteer = dev
+        .store()
+        .identity()
+        .expect("identity")
+        .expect("joined")
+        .volunteer;
+    server
+        .store
+        .set_assignees(turf, &[volunteer])
+        .expect("assign");
+}
+
 fn knock() -> EventBody {
     EventBody::Contact {
         channel: Channel::Door,
@@ -174,16 +188,7 @@ async fn main() {
     })
     .await;
     let engine = device(&server, dir.path(), "pusher", &demo.volunteer_invite).await;
-    let volunteer = engine
-        .store()
-        .identity()
-        .expect("identity")
-        .expect("joined")
-        .volunteer;
-    server
-        .store
-        .set_assignees(demo.turfs[0], &[volunteer])
-        .expect("assign");
+    assign(&server, &engine, demo.turfs[0]);
     engine.sync_once().await.expect("download");
     let households: Vec<HouseholdId> = engine
         .store()
@@ -193,8 +198,12 @@ async fn main() {
         .map(|h| h.id)
         .collect();
 
+    // Ours and the raw baseline alternate, so both see the same disk (the kernel may still
+    // be writing back the download above).
     let records = scale(5_000);
+    let raw = raw_sqlite(&dir.path().join("raw-commit.sqlite"), "FULL");
     let mut lat = Vec::with_capacity(records);
+    let mut raw_lat = Vec::with_capacity(records);
     for i in 0..records {
         let t = Instant::now();
         engine
@@ -202,15 +211,11 @@ async fn main() {
             .record(households[i % households.len()], None, knock())
             .expect("record");
         lat.push(t.elapsed());
-    }
-    lat.sort();
-    let raw = raw_sqlite(&dir.path().join("raw-commit.sqlite"), "FULL");
-    let mut raw_lat = Vec::with_capacity(records);
-    for i in 0..records {
         let t = Instant::now();
         raw_insert(&raw, i as u64);
         raw_lat.push(t.elapsed());
     }
+    lat.sort();
     raw_lat.sort();
     rows.push(row(
         "record a door result durably (event + outbox, WAL, synchronous=FULL): p50",
@@ -289,16 +294,7 @@ async fn main() {
     })
     .await;
     let engine = device(&server, dir.path(), "puller", &demo.volunteer_invite).await;
-    let volunteer = engine
-        .store()
-        .identity()
-        .expect("identity")
-        .expect("joined")
-        .volunteer;
-    server
-        .store
-        .set_assignees(demo.turfs[0], &[volunteer])
-        .expect("assign");
+    assign(&server, &engine, demo.turfs[0]);
     let before = engine.stats();
     let t = Instant::now();
     let report = engine.sync_once().await.expect("pull");

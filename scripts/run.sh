@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs Groundgame locally: builds everything, creates the demo campaign (a fictional town
 # of about 20,000 voters) in .data/ on first run, starts the server on 127.0.0.1:8080, joins
-# a canvasser's device to it, downloads its turf, and shows a fleet of simulated devices
-# syncing field results. The server keeps running until Ctrl-C.
+# a canvasser's device to it and assigns it turf 1, lets a fleet of simulated teammates
+# knock doors and sync, then opens the app's window on that canvasser's device. Without a
+# display, the server keeps running until Ctrl-C (the app in a browser: see README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -45,5 +46,12 @@ echo "Simulating 20 canvassers recording doors offline and syncing:"
 
 echo
 echo "Server running at http://$addr (API description: http://$addr/api/v1/openapi.json)."
-echo "Press Ctrl-C to stop."
-wait "$server"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo "Opening the app window (close it to stop the server)."
+  GROUNDGAME_DATA="$data/device" "$bin/groundgame"
+else
+  echo "No display here. Serve the app to a browser instead with:"
+  echo "  cargo run --release --features liveview --bin groundgame-liveview -- --addr 127.0.0.1:8081 --data $data/device"
+  echo "Press Ctrl-C to stop."
+  wait "$server"
+fi

@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# Installs everything Groundgame needs to build and test on a Debian 12 machine, from
-# nothing: a C toolchain and pkg-config (bundled SQLite, ring), and a Rust toolchain.
-# Safe to run again: it only installs what is missing.
+# Installs everything Groundgame needs to build, run and test on a Debian 12 machine, from
+# nothing: a C toolchain and pkg-config (bundled SQLite, ring), WebKitGTK and xdo for the
+# desktop window, Xvfb/xdotool/ImageMagick for the window test, Chromium and Node.js for
+# the browser test, and a Rust toolchain. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 
-packages=(build-essential pkg-config curl ca-certificates git)
+packages=(build-essential pkg-config curl ca-certificates git
+  libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
+  xvfb xdotool imagemagick x11-utils
+  chromium nodejs npm fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# Node.js may come from elsewhere than Debian (the machine image); that's fine.
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  filtered=()
+  for p in "${missing[@]}"; do
+    case "$p" in nodejs | npm) ;; *) filtered+=("$p") ;; esac
+  done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   $SUDO apt-get update -q

@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod store;
 pub mod sync;
+pub mod ui;
 
 pub use clock::{system_clock, WallClock};
 pub use store::{Identity, LocalTurf, RejectedEvent, Store, StoreError};

@@ -1,5 +1,6 @@
-//! `groundgame`: the app. Until the Dioxus UI lands this is a small command line over the
-//! same store and sync engine the UI will use: join a campaign, sync, show the status.
+//! `groundgame`: the app. Run without a subcommand it opens the window (the Dioxus UI, on
+//! this platform's data folder or `GROUNDGAME_DATA`); the subcommands are a small command
+//! line over the same store and sync engine: join a campaign, sync, show the status.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,11 +18,11 @@ const DB_FILE: &str = "groundgame.sqlite";
 #[command(
     name = "groundgame",
     version,
-    about = "Offline-first canvassing: join, sync, status"
+    about = "Offline-first canvassing. Without a subcommand, opens the app's window."
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -59,8 +60,31 @@ enum Command {
     },
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        // The window builds its own runtime, so none may exist yet.
+        None => open_window(),
+        Some(command) => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("start the async runtime")?
+            .block_on(run(command)),
+    }
+}
+
+#[cfg(feature = "desktop")]
+fn open_window() -> Result<()> {
+    groundgame::ui::desktop::launch_desktop(groundgame::ui::default_data_dir())
+        .context("open the Groundgame window")
+}
+
+#[cfg(not(feature = "desktop"))]
+fn open_window() -> Result<()> {
+    bail!("this build has no window (built without the `desktop` feature); use a subcommand")
+}
+
+async fn run(command: Command) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -68,7 +92,7 @@ async fn main() -> Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    match command {
         Command::Join {
             server,
             invite,

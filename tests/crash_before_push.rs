@@ -75,6 +75,7 @@ async fn a_result_recorded_just_before_the_app_was_killed_is_delivered_later() {
         .env(CHILD_DB, &path)
         .env(CHILD_HOUSEHOLD, households[1].0.to_string())
         .env(CHILD_SAYS, &says)
+        .stdout(std::process::Stdio::null())
         .spawn()
         .expect("start the child app");
     let deadline = Instant::now() + Duration::from_secs(60);

@@ -4,16 +4,16 @@
 //! devices (the app's store on a SQLite file plus its sync engine).
 //!
 //! Index:
-//! - `support`           servers (in-process on a socket, or the real binary), devices,
-//!                       an in-process transport and a fault-injecting one.
-//! - `two_devices`       two canvassers knock the same doors offline; both see both knocks.
-//! - `lost_response`     a push answered after commit but never heard: retried, no duplicate.
-//! - `crash_before_push` a device process killed between its local commit and its push.
-//! - `reassignment`      a turf reassigned while its canvasser is offline.
-//! - `revocation`        a revoked device gets 401 and wipes its voter data.
-//! - `bad_input`         the bad-input matrix against the real server process.
-//! - `simulation`        the seeded deterministic fault simulation (1,000+ seeds).
-//! - `server_kill`       the server process SIGKILLed in the middle of a push.
+//! - `support`: servers (in-process on a socket, or the real binary), devices, an
+//!   in-process transport and a fault-injecting one.
+//! - `two_devices`: two canvassers knock the same doors offline; both see both knocks.
+//! - `lost_response`: a push answered after commit but never heard: retried, no duplicate.
+//! - `crash_before_push`: a device process killed between its local commit and its push.
+//! - `reassignment`: a turf reassigned while its canvasser is offline.
+//! - `revocation`: a revoked device gets 401 and wipes its voter data.
+//! - `bad_input`: the bad-input matrix against the real server process.
+//! - `simulation`: the seeded deterministic fault simulation (1,000+ seeds).
+//! - `server_kill`: the server process SIGKILLed in the middle of a push.
 
 mod support;
 

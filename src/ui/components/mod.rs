@@ -1,0 +1,12 @@
+//! Small presentational components: props in, rsx out. They never touch the store or the
+//! sync engine; the views hand them plain values (and callbacks).
+
+mod buttons;
+mod progress;
+mod status_badge;
+mod sync_bar;
+
+pub use buttons::{BigButton, ChoiceButton};
+pub use progress::ProgressBar;
+pub use status_badge::StatusBadge;
+pub use sync_bar::SyncBar;

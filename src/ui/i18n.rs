@@ -1,0 +1,345 @@
+//! Every word the UI shows, in English and Spanish. A screen never writes a sentence itself:
+//! it asks for a [`Msg`] in the chosen [`Lang`] (or calls one of the small formatting
+//! functions below for sentences with numbers in them). Campaign data (result codes, survey
+//! questions) carries its own `label_en` / `label_es` and is shown through [`Lang::pick`].
+
+use groundgame_core::fold::DoorState;
+
+/// The language the volunteer chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Es,
+}
+
+impl Lang {
+    /// The `lang` attribute for the document.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    /// The other language (for the EN/ES switch).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Es,
+            Lang::Es => Lang::En,
+        }
+    }
+
+    /// Choose between campaign data's two labels.
+    pub fn pick<'a>(self, en: &'a str, es: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Es if es.trim().is_empty() => en,
+            Lang::Es => es,
+        }
+    }
+
+    /// A fixed message.
+    pub fn t(self, msg: Msg) -> &'static str {
+        let (en, es) = msg.texts();
+        self.pick(en, es)
+    }
+}
+
+macro_rules! messages {
+    ($($name:ident => ($en:expr, $es:expr),)*) => {
+        /// A fixed UI message; [`Msg::texts`] is the key table.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $($name,)* }
+
+        impl Msg {
+            /// Every message (for tests that check the table is complete).
+            pub const ALL: &'static [Msg] = &[$(Msg::$name,)*];
+
+            /// (English, Spanish).
+            pub fn texts(self) -> (&'static str, &'static str) {
+                match self { $(Msg::$name => ($en, $es),)* }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => ("Groundgame", "Groundgame"),
+    SwitchLanguage => ("Español", "English"),
+    SwitchLanguageLabel => ("Cambiar a español", "Switch to English"),
+    Loading => ("Loading…", "Cargando…"),
+    LightTheme => ("Light", "Claro"),
+    DarkTheme => ("Dark", "Oscuro"),
+    LightThemeLabel => ("Light theme for sunlight", "Tema claro para el sol"),
+    DarkThemeLabel => ("Dark theme", "Tema oscuro"),
+    Back => ("Back", "Volver"),
+    BackToTurfs => ("My turfs", "Mis zonas"),
+    NotFoundTitle => ("This page does not exist", "Esta página no existe"),
+    NotFoundHelp => ("Go back to your turfs and pick one.", "Vuelva a sus zonas y elija una."),
+    SomethingWentWrong => ("Something went wrong on this screen", "Algo falló en esta pantalla"),
+    SomethingWentWrongHelp => (
+        "Your saved records are safe. Go back to your turfs and try again; if it keeps happening, restart the app.",
+        "Sus registros guardados están a salvo. Vuelva a sus zonas e inténtelo de nuevo; si sigue pasando, reinicie la aplicación."
+    ),
+    // Sync bar
+    Online => ("Online", "En línea"),
+    Offline => ("Offline", "Sin conexión"),
+    Syncing => ("Syncing…", "Sincronizando…"),
+    NotJoined => ("Not joined", "Sin unirse"),
+    SignedOut => ("Signed out", "Sesión cerrada"),
+    Revoked => ("Removed by your lead", "Retirado por su líder"),
+    AllSynced => ("All records synced", "Todo sincronizado"),
+    NeverSynced => ("Not synced yet", "Aún sin sincronizar"),
+    SyncNow => ("Sync now", "Sincronizar"),
+    OfflineHelp => (
+        "No signal? Keep going: everything is saved on this phone and syncs when the connection is back.",
+        "¿Sin señal? Siga adelante: todo queda guardado en este teléfono y se sincroniza cuando vuelva la conexión."
+    ),
+    SignedOutHelp => (
+        "Ask your lead for a new invite code and join again; your records stay on this phone.",
+        "Pida a su líder un nuevo código de invitación y únase de nuevo; sus registros se quedan en este teléfono."
+    ),
+    RevokedHelp => (
+        "A lead signed this phone out and removed the campaign's data. Ask your lead for a new invite code.",
+        "Un líder cerró la sesión de este teléfono y borró los datos de la campaña. Pida a su líder un nuevo código."
+    ),
+    Downloading => ("Downloading your turfs", "Descargando sus zonas"),
+    LastProblem => ("Last problem:", "Último problema:"),
+    SyncProblem => (
+        "Syncing did not work. Your records are saved here and it will try again by itself; if it keeps happening, tell your lead.",
+        "La sincronización no funcionó. Sus registros están guardados aquí y se volverá a intentar sola; si sigue pasando, avise a su líder."
+    ),
+    // Join
+    JoinTitle => ("Join your campaign", "Únase a su campaña"),
+    JoinIntro => (
+        "Your lead gives you the server address and an invite code. You only do this once.",
+        "Su líder le da la dirección del servidor y un código de invitación. Solo lo hace una vez."
+    ),
+    ServerAddress => ("Server address", "Dirección del servidor"),
+    ServerAddressHint => ("Like https://field.example.org", "Como https://field.example.org"),
+    InviteCode => ("Invite code", "Código de invitación"),
+    YourName => ("Your name", "Su nombre"),
+    YourNameHint => ("As your teammates will see it", "Como lo verán sus compañeros"),
+    JoinButton => ("Join", "Unirme"),
+    Joining => ("Joining…", "Uniéndose…"),
+    TryAgain => ("Try again", "Intentar de nuevo"),
+    JoinMissingFields => (
+        "Fill in the server address, the invite code and your name.",
+        "Complete la dirección del servidor, el código de invitación y su nombre."
+    ),
+    JoinWrongCode => (
+        "That invite code is not right. Check it letter by letter, or ask your lead for the code again.",
+        "Ese código de invitación no es correcto. Revíselo letra por letra o pida el código otra vez a su líder."
+    ),
+    JoinExpiredCode => (
+        "That invite code has expired or was used up. Ask your lead for a new one.",
+        "Ese código de invitación venció o ya se usó. Pida uno nuevo a su líder."
+    ),
+    JoinNoConnection => (
+        "Could not reach the campaign server. Check your signal or Wi-Fi and the server address, then try again.",
+        "No se pudo contactar el servidor de la campaña. Revise su señal o wifi y la dirección del servidor, y vuelva a intentarlo."
+    ),
+    JoinBadAddress => (
+        "The server address does not look right. It should start with https://",
+        "La dirección del servidor no parece correcta. Debe empezar con https://"
+    ),
+    JoinOldApp => (
+        "This app is too old for the campaign server. Update the app, then try again.",
+        "Esta aplicación es demasiado antigua para el servidor. Actualícela y vuelva a intentarlo."
+    ),
+    JoinOtherCampaign => (
+        "This phone still has records for another campaign waiting to sync. Connect and sync them before joining a new campaign.",
+        "Este teléfono aún tiene registros de otra campaña por sincronizar. Conéctese y sincronícelos antes de unirse a otra campaña."
+    ),
+    JoinServerTrouble => (
+        "The campaign server had a problem. Wait a minute and try again; if it keeps happening, tell your lead.",
+        "El servidor de la campaña tuvo un problema. Espere un minuto y vuelva a intentarlo; si sigue pasando, avise a su líder."
+    ),
+    // Home
+    MyTurfs => ("My turfs", "Mis zonas"),
+    NoTurfsYet => ("No turfs yet", "Aún no tiene zonas"),
+    NoTurfsHelp => (
+        "Your lead has not assigned you a turf yet, or it is still downloading. Stay connected for a moment, or ask your lead.",
+        "Su líder aún no le asignó una zona, o todavía se está descargando. Manténgase conectado un momento o pregunte a su líder."
+    ),
+    CouldNotRead => (
+        "Could not read this phone's data. Restart the app; if it keeps happening, free some storage space.",
+        "No se pudieron leer los datos del teléfono. Reinicie la aplicación; si sigue pasando, libere espacio."
+    ),
+    // Walk list
+    WalkListTitle => ("Walk list", "Lista de casas"),
+    FilterNotVisited => ("Not visited", "Sin visitar"),
+    FilterComeBack => ("Come back", "Volver"),
+    FilterAll => ("All", "Todas"),
+    SearchLabel => ("Search street or number", "Buscar calle o número"),
+    NoDoorsMatch => ("No doors match. Clear the search or pick another filter.", "Ninguna casa coincide. Borre la búsqueda o elija otro filtro."),
+    NoDoorsInTurf => ("This turf has no doors on this phone yet. Stay connected so it can download.", "Esta zona aún no tiene casas en este teléfono. Manténgase conectado para descargarla."),
+    TurfNotFound => ("This turf is not on this phone any more. Go back to your turfs.", "Esta zona ya no está en este teléfono. Vuelva a sus zonas."),
+    // Door states
+    StateNotVisited => ("Not visited", "Sin visitar"),
+    StateTryAgain => ("Try again", "Intentar otra vez"),
+    StateComeBack => ("Come back", "Volver más tarde"),
+    StateClosed => ("Closed", "Cerrada"),
+    StateRefused => ("Refused", "Rechazó"),
+    StateContacted => ("Talked", "Conversamos"),
+    // Door
+    DoorTitle => ("At the door", "En la puerta"),
+    WhoAnswered => ("Who answered?", "¿Quién abrió?"),
+    NobodyListed => ("Nobody is listed at this door.", "No hay nadie registrado en esta casa."),
+    SomeoneNew => ("Someone new at the door", "Alguien nuevo en la puerta"),
+    FirstName => ("First name", "Nombre"),
+    LastName => ("Last name", "Apellido"),
+    AddPerson => ("Add person", "Agregar persona"),
+    Cancel => ("Cancel", "Cancelar"),
+    ResultBuilding => ("The building", "El edificio"),
+    ResultDoor => ("The door", "La puerta"),
+    ResultPerson => ("The person", "La persona"),
+    ChooseResult => ("What happened?", "¿Qué pasó?"),
+    Support => ("Support", "Apoyo"),
+    Pledge => ("Pledged to vote", "Se compromete a votar"),
+    PledgeWhen => ("When will they vote?", "¿Cuándo votará?"),
+    PledgeWhere => ("Where?", "¿Dónde?"),
+    PledgeHow => ("How will they get there?", "¿Cómo llegará?"),
+    AskVolunteer => ("Will they volunteer?", "¿Se ofrece como voluntario?"),
+    AskDonate => ("Will they donate?", "¿Va a donar?"),
+    Yes => ("Yes", "Sí"),
+    No => ("No", "No"),
+    Maybe => ("Maybe", "Tal vez"),
+    Note => ("Note for teammates", "Nota para el equipo"),
+    Save => ("Save and next door", "Guardar y siguiente casa"),
+    SaveLast => ("Save", "Guardar"),
+    Saving => ("Saving…", "Guardando…"),
+    Saved => ("Saved on this phone", "Guardado en este teléfono"),
+    NeedResult => ("Choose what happened at the door before saving.", "Elija qué pasó en la puerta antes de guardar."),
+    NeedPerson => (
+        "Choose who answered: this result and the answers are about a person.",
+        "Elija quién abrió: este resultado y las respuestas son sobre una persona."
+    ),
+    NeedName => ("Type a first or last name.", "Escriba un nombre o apellido."),
+    DoorNotFound => ("This door is not on this phone any more. Go back to the walk list.", "Esta casa ya no está en este teléfono. Vuelva a la lista."),
+    History => ("Already recorded here", "Ya registrado aquí"),
+    NoHistory => ("Nobody has knocked here yet.", "Nadie ha tocado aquí todavía."),
+    LastDoor => ("That was the last door of this turf.", "Esa fue la última casa de esta zona."),
+}
+
+/// The badge text of a door state.
+pub fn door_state(lang: Lang, state: DoorState) -> &'static str {
+    lang.t(match state {
+        DoorState::NotVisited => Msg::StateNotVisited,
+        DoorState::TryAgain => Msg::StateTryAgain,
+        DoorState::ComeBack => Msg::StateComeBack,
+        DoorState::Closed => Msg::StateClosed,
+        DoorState::Refused => Msg::StateRefused,
+        DoorState::Contacted => Msg::StateContacted,
+    })
+}
+
+/// "12 of 40 doors done".
+pub fn doors_done(lang: Lang, done: u32, total: u32) -> String {
+    match lang {
+        Lang::En => format!("{done} of {total} doors done"),
+        Lang::Es => format!("{done} de {total} casas hechas"),
+    }
+}
+
+/// "3 waiting to sync".
+pub fn pending(lang: Lang, n: u64) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 record waiting to sync".into(),
+        (Lang::En, n) => format!("{n} records waiting to sync"),
+        (Lang::Es, 1) => "1 registro por sincronizar".into(),
+        (Lang::Es, n) => format!("{n} registros por sincronizar"),
+    }
+}
+
+/// "2 records refused by the server".
+pub fn rejected(lang: Lang, n: u64) -> String {
+    match lang {
+        Lang::En => format!("{n} refused by the server: tell your lead"),
+        Lang::Es => format!("{n} rechazados por el servidor: avise a su líder"),
+    }
+}
+
+/// "Last synced 5 min ago".
+pub fn last_synced(lang: Lang, now_ms: u64, at_ms: u64) -> String {
+    let minutes = now_ms.saturating_sub(at_ms) / 60_000;
+    match (lang, minutes) {
+        (Lang::En, 0) => "Synced just now".into(),
+        (Lang::En, m) if m < 120 => format!("Last synced {m} min ago"),
+        (Lang::En, m) => format!("Last synced {} h ago", m / 60),
+        (Lang::Es, 0) => "Sincronizado hace un momento".into(),
+        (Lang::Es, m) if m < 120 => format!("Última sincronización hace {m} min"),
+        (Lang::Es, m) => format!("Última sincronización hace {} h", m / 60),
+    }
+}
+
+/// "Downloading 120 of 2,000 doors".
+pub fn download(lang: Lang, held: u64, total: u64) -> String {
+    match lang {
+        Lang::En => format!("{held} of {total} doors downloaded"),
+        Lang::Es => format!("{held} de {total} casas descargadas"),
+    }
+}
+
+/// "Showing 40 doors".
+pub fn showing(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 door".into(),
+        (Lang::En, n) => format!("{n} doors"),
+        (Lang::Es, 1) => "1 casa".into(),
+        (Lang::Es, n) => format!("{n} casas"),
+    }
+}
+
+/// "Tried 2 times".
+pub fn attempts(lang: Lang, n: u32) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "Tried once".into(),
+        (Lang::En, n) => format!("Tried {n} times"),
+        (Lang::Es, 1) => "Un intento".into(),
+        (Lang::Es, n) => format!("{n} intentos"),
+    }
+}
+
+/// The reason a save failed, with what to do next (store errors already say it in
+/// English; the Spanish line gives the same advice).
+pub fn save_failed(lang: Lang, detail: &str) -> String {
+    match lang {
+        Lang::En => format!("Not saved: {detail}"),
+        Lang::Es => format!(
+            "No se guardó: {detail}. Revise lo marcado y vuelva a intentarlo; si sigue pasando, reinicie la aplicación."
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for msg in Msg::ALL {
+            let (en, es) = msg.texts();
+            assert!(!en.trim().is_empty(), "{msg:?} has no English");
+            assert!(!es.trim().is_empty(), "{msg:?} has no Spanish");
+        }
+        assert_eq!(Lang::Es.t(Msg::Save), "Guardar y siguiente casa");
+        assert_eq!(Lang::En.t(Msg::Save), "Save and next door");
+    }
+
+    #[test]
+    fn campaign_labels_fall_back_to_english_when_spanish_is_missing() {
+        assert_eq!(Lang::Es.pick("Not home", ""), "Not home");
+        assert_eq!(Lang::Es.pick("Not home", "No está"), "No está");
+        assert_eq!(Lang::En.pick("Not home", "No está"), "Not home");
+    }
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(pending(Lang::En, 1), "1 record waiting to sync");
+        assert_eq!(pending(Lang::Es, 3), "3 registros por sincronizar");
+        assert_eq!(doors_done(Lang::Es, 2, 10), "2 de 10 casas hechas");
+        assert_eq!(last_synced(Lang::En, 600_000, 0), "Last synced 10 min ago");
+    }
+}

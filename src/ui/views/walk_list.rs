@@ -1,0 +1,164 @@
+//! The walk list of a turf: households in walking order, grouped by street, each with its
+//! status badge from the shared fold; filters (not visited / come back / all) and a search
+//! on street and number. Plain rows and one read of the store, so 2,000 doors stay smooth.
+
+use dioxus::prelude::*;
+use groundgame_core::fold::DoorState;
+use groundgame_core::TurfId;
+
+use crate::ui::components::StatusBadge;
+use crate::ui::context::{use_lang, use_services};
+use crate::ui::data::{self, WalkRow};
+use crate::ui::i18n::{self, Msg};
+use crate::ui::Route;
+
+/// Which doors to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    NotVisited,
+    /// Doors that need another visit: not home, come back later.
+    ComeBack,
+    All,
+}
+
+impl Filter {
+    fn keeps(self, state: DoorState) -> bool {
+        match self {
+            Filter::NotVisited => state == DoorState::NotVisited,
+            Filter::ComeBack => matches!(state, DoorState::ComeBack | DoorState::TryAgain),
+            Filter::All => true,
+        }
+    }
+}
+
+/// Rows kept by the filter and the search, grouped by street (walking order kept).
+pub fn visible_groups(
+    rows: &[WalkRow],
+    filter: Filter,
+    search: &str,
+) -> Vec<(String, Vec<WalkRow>)> {
+    let needle = search.trim().to_lowercase();
+    let mut groups: Vec<(String, Vec<WalkRow>)> = Vec::new();
+    for row in rows.iter().filter(|r| filter.keeps(r.state)) {
+        if !needle.is_empty()
+            && !row.street.to_lowercase().contains(&needle)
+            && !row.address.to_lowercase().contains(&needle)
+        {
+            continue;
+        }
+        match groups.last_mut() {
+            Some((street, list)) if *street == row.street => list.push(row.clone()),
+            _ => groups.push((row.street.clone(), vec![row.clone()])),
+        }
+    }
+    groups
+}
+
+/// The route component: a fresh list (filters, search) per turf.
+#[component]
+pub fn WalkList(turf: i64) -> Element {
+    rsx! {
+        // A keyed list of one: keys are honoured in lists.
+        for turf in [turf] {
+            TurfDoors { key: "{turf}", turf }
+        }
+    }
+}
+
+#[component]
+fn TurfDoors(turf: i64) -> Element {
+    let services = use_services();
+    let l = use_lang()();
+    let mut filter = use_signal(|| Filter::All);
+    let mut search = use_signal(String::new);
+    let store = services.store.clone();
+    let rows = use_resource(move || {
+        let store = store.clone();
+        let turf = TurfId(turf);
+        async move {
+            let name = store
+                .turfs()?
+                .into_iter()
+                .find(|t| t.id == turf)
+                .map(|t| t.name);
+            Ok::<_, crate::store::StoreError>((name, data::walk_rows(&store, turf)?))
+        }
+    });
+
+    let filters = [
+        (Filter::NotVisited, Msg::FilterNotVisited),
+        (Filter::ComeBack, Msg::FilterComeBack),
+        (Filter::All, Msg::FilterAll),
+    ];
+    let body = match &*rows.read() {
+        None => rsx! { p { class: "loading", role: "status", {l.t(Msg::Loading)} } },
+        Some(Err(e)) => {
+            tracing::warn!("walk list: {e}");
+            rsx! { div { class: "notice error", role: "alert", p { {l.t(Msg::CouldNotRead)} } } }
+        }
+        Some(Ok((None, _))) => rsx! {
+            div { class: "notice error", role: "alert", p { {l.t(Msg::TurfNotFound)} } }
+        },
+        Some(Ok((Some(_), all))) if all.is_empty() => rsx! {
+            div { class: "notice empty", p { {l.t(Msg::NoDoorsInTurf)} } }
+        },
+        Some(Ok((Some(_), all))) => {
+            let groups = visible_groups(all, filter(), &search());
+            let shown: usize = groups.iter().map(|(_, g)| g.len()).sum();
+            rsx! {
+                p { class: "count", role: "status", {i18n::showing(l, shown)} }
+                if groups.is_empty() {
+                    div { class: "notice empty", p { {l.t(Msg::NoDoorsMatch)} } }
+                }
+                for (street, list) in groups.into_iter() {
+                    section { class: "street", key: "{street}",
+                        h3 { class: "street-name", "{street}" }
+                        ul { class: "doors",
+                            for row in list.into_iter() {
+                                li { key: "{row.id}",
+                                    Link {
+                                        class: "door-row",
+                                        to: Route::Door { turf, household: row.id.0 },
+                                        span { class: "door-address", "{row.address}" }
+                                        StatusBadge { state: row.state, label: i18n::door_state(l, row.state).to_string() }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let title = match &*rows.read() {
+        Some(Ok((Some(name), _))) => name.clone(),
+        _ => l.t(Msg::WalkListTitle).to_string(),
+    };
+    rsx! {
+        section { class: "walk-list", "aria-labelledby": "walk-title",
+            nav { class: "crumbs",
+                Link { class: "back", to: Route::Home {}, "‹ " {l.t(Msg::BackToTurfs)} }
+            }
+            h2 { id: "walk-title", "{title}" }
+            div { class: "filters", role: "group", "aria-label": l.t(Msg::WalkListTitle),
+                for (f, msg) in filters {
+                    button {
+                        class: if filter() == f { "choice selected" } else { "choice" },
+                        r#type: "button",
+                        "aria-pressed": if filter() == f { "true" } else { "false" },
+                        onclick: move |_| filter.set(f),
+                        {l.t(msg)}
+                    }
+                }
+            }
+            label { class: "search", r#for: "walk-search", {l.t(Msg::SearchLabel)} }
+            input {
+                id: "walk-search",
+                r#type: "search",
+                value: "{search}",
+                oninput: move |e| search.set(e.value()),
+            }
+            {body}
+        }
+    }
+}
