@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{CampaignId, HouseholdId, PersonId, TurfId};
+use crate::ids::{
+    CallListId, CampaignId, DeviceId, HouseholdId, PersonId, ScriptId, TurfId, VolunteerId,
+};
 
 /// What a volunteer may do. Leads see their whole campaign; admins run the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,6 +37,97 @@ impl Role {
     /// Leads and admins see every turf of their campaign.
     pub fn sees_whole_campaign(self) -> bool {
         matches!(self, Role::Lead | Role::Admin)
+    }
+}
+
+/// A person who volunteers or leads for a campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Volunteer {
+    pub id: VolunteerId,
+    pub campaign: CampaignId,
+    pub name: String,
+    pub role: Role,
+}
+
+/// One registered phone or laptop. A revoked device is refused and wipes its voter data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Device {
+    pub id: DeviceId,
+    pub volunteer: VolunteerId,
+    pub name: String,
+    pub revoked: bool,
+}
+
+/// Who walks a turf. A turf may have several canvassers (pairs are common); the set is
+/// decided by the lead on the server, and a device receives only its volunteer's turfs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub turf: TurfId,
+    pub volunteers: Vec<VolunteerId>,
+}
+
+/// A phone bank's list of people to call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CallList {
+    pub id: CallListId,
+    pub campaign: CampaignId,
+    pub name: String,
+    pub script: Option<ScriptId>,
+}
+
+/// What to say and what to ask, in both languages. Scripts are versioned: a device keeps
+/// answering the version it had, so a new version never changes a visit already recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Script {
+    pub id: ScriptId,
+    pub campaign: CampaignId,
+    pub version: u32,
+    pub name: String,
+    pub intro_en: String,
+    pub intro_es: String,
+    /// Keys of the campaign's survey questions, in the order they are asked.
+    pub questions: Vec<String>,
+}
+
+/// Why a script cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScriptError {
+    #[error("the script's {0} text is empty; write it in both English and Spanish")]
+    MissingTranslation(&'static str),
+    #[error("the script asks \"{0}\", which is not one of the campaign's questions")]
+    UnknownQuestion(String),
+    #[error("the script asks \"{0}\" twice")]
+    RepeatedQuestion(String),
+}
+
+impl Script {
+    /// Check the script against the campaign's questions.
+    pub fn validate(&self, config: &CampaignConfig) -> Result<(), ScriptError> {
+        if self.intro_en.trim().is_empty() {
+            return Err(ScriptError::MissingTranslation("English"));
+        }
+        if self.intro_es.trim().is_empty() {
+            return Err(ScriptError::MissingTranslation("Spanish"));
+        }
+        for (i, key) in self.questions.iter().enumerate() {
+            if config.question(key).is_none() {
+                return Err(ScriptError::UnknownQuestion(key.clone()));
+            }
+            if self.questions[..i].contains(key) {
+                return Err(ScriptError::RepeatedQuestion(key.clone()));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -292,5 +385,61 @@ pub fn default_support_question() -> SurveyQuestion {
                 label_es: (*es).into(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script(questions: &[&str]) -> Script {
+        Script {
+            id: ScriptId(1),
+            campaign: CampaignId(1),
+            version: 1,
+            name: "Door script".into(),
+            intro_en: "Hi, I'm a volunteer with the campaign.".into(),
+            intro_es: "Hola, soy voluntaria de la campaña.".into(),
+            questions: questions.iter().map(|q| (*q).to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn scripts_are_checked_against_the_campaign() {
+        let config = CampaignConfig::with_defaults(CampaignId(1), "t");
+        assert_eq!(script(&["support"]).validate(&config), Ok(()));
+        assert_eq!(
+            script(&["favourite_colour"]).validate(&config),
+            Err(ScriptError::UnknownQuestion("favourite_colour".into()))
+        );
+        assert_eq!(
+            script(&["support", "support"]).validate(&config),
+            Err(ScriptError::RepeatedQuestion("support".into()))
+        );
+        let mut untranslated = script(&[]);
+        untranslated.intro_es = " ".into();
+        assert_eq!(
+            untranslated.validate(&config),
+            Err(ScriptError::MissingTranslation("Spanish"))
+        );
+    }
+
+    #[test]
+    fn every_default_code_and_choice_has_both_languages() {
+        let config = CampaignConfig::with_defaults(CampaignId(1), "t");
+        for c in &config.result_codes {
+            assert!(
+                !c.label_en.is_empty() && !c.label_es.is_empty(),
+                "{}",
+                c.key
+            );
+        }
+        for q in &config.questions {
+            assert!(!q.text_en.is_empty() && !q.text_es.is_empty());
+            assert!(q
+                .choices
+                .iter()
+                .all(|c| !c.label_en.is_empty() && !c.label_es.is_empty()));
+        }
     }
 }

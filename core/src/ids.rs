@@ -64,6 +64,14 @@ int_id!(
     /// One door: a residential address, unit-aware.
     HouseholdId
 );
+int_id!(
+    /// A list of people to call in a phone bank.
+    CallListId
+);
+int_id!(
+    /// A script: what to say at the door or on the phone, and which questions to ask.
+    ScriptId
+);
 uuid_id!(
     /// A person living at a household: from the voter file, or added at the door.
     PersonId

@@ -13,9 +13,11 @@ pub mod ids;
 pub mod protocol;
 
 pub use domain::{
-    CampaignConfig, Household, Person, ResultCode, ResultEffect, ResultLevel, Role, SurveyQuestion,
-    Turf,
+    Assignment, CallList, CampaignConfig, Device, Household, Person, ResultCode, ResultEffect,
+    ResultLevel, Role, Script, ScriptError, SurveyQuestion, Turf, Volunteer,
 };
 pub use event::{Event, EventBody, EventError};
 pub use hlc::{Hlc, HlcClock};
-pub use ids::{CampaignId, DeviceId, EventId, HouseholdId, PersonId, TurfId, VolunteerId};
+pub use ids::{
+    CallListId, CampaignId, DeviceId, EventId, HouseholdId, PersonId, ScriptId, TurfId, VolunteerId,
+};
