@@ -85,13 +85,7 @@ fn open_window() -> Result<()> {
 }
 
 async fn run(command: Command) -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    groundgame::logging::init();
     match command {
         Command::Join {
             server,

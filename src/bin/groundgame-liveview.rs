@@ -55,13 +55,7 @@ fn live_root(services: Services) -> Element {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    groundgame::logging::init();
     let cli = Cli::parse();
     let data = cli.data.unwrap_or_else(default_data_dir);
     std::fs::create_dir_all(&data)

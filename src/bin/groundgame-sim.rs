@@ -136,13 +136,7 @@ struct DeviceRun {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    groundgame::logging::init();
     let args = Args::parse();
     let started = Instant::now();
     let (_temp, dir) = data_dir(args.data_dir.as_deref())?;
