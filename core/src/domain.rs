@@ -83,54 +83,6 @@ pub struct CallList {
     pub script: Option<ScriptId>,
 }
 
-/// What to say and what to ask, in both languages. Scripts are versioned: a device keeps
-/// answering the version it had, so a new version never changes a visit already recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Script {
-    pub id: ScriptId,
-    pub campaign: CampaignId,
-    pub version: u32,
-    pub name: String,
-    pub intro_en: String,
-    pub intro_es: String,
-    /// Keys of the campaign's survey questions, in the order they are asked.
-    pub questions: Vec<String>,
-}
-
-/// Why a script cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ScriptError {
-    #[error("the script's {0} text is empty; write it in both English and Spanish")]
-    MissingTranslation(&'static str),
-    #[error("the script asks \"{0}\", which is not one of the campaign's questions")]
-    UnknownQuestion(String),
-    #[error("the script asks \"{0}\" twice")]
-    RepeatedQuestion(String),
-}
-
-impl Script {
-    /// Check the script against the campaign's questions.
-    pub fn validate(&self, config: &CampaignConfig) -> Result<(), ScriptError> {
-        if self.intro_en.trim().is_empty() {
-            return Err(ScriptError::MissingTranslation("English"));
-        }
-        if self.intro_es.trim().is_empty() {
-            return Err(ScriptError::MissingTranslation("Spanish"));
-        }
-        for (i, key) in self.questions.iter().enumerate() {
-            if config.question(key).is_none() {
-                return Err(ScriptError::UnknownQuestion(key.clone()));
-            }
-            if self.questions[..i].contains(key) {
-                return Err(ScriptError::RepeatedQuestion(key.clone()));
-            }
-        }
-        Ok(())
-    }
-}
-
 /// A turf: the households one canvasser walks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -239,7 +191,8 @@ pub struct SurveyChoice {
     pub label_es: String,
 }
 
-/// The campaign data a device needs to record results: its codes and questions.
+/// The campaign data a device needs to record results: its codes and questions, and the
+/// scripts volunteers read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -248,6 +201,15 @@ pub struct CampaignConfig {
     pub name: String,
     pub result_codes: Vec<ResultCode>,
     pub questions: Vec<SurveyQuestion>,
+    /// The latest version of each of the campaign's scripts, by key. The server keeps
+    /// scripts in their own versioned table and fills this in when it sends the config.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scripts: Vec<crate::script::VersionedScript>,
+    /// Numbers nobody may call (E.164): in a pull, the campaign's do-not-call numbers that
+    /// are on the device's call lists, so the call screen hides them at once. Filled in by
+    /// the server when it sends the config, like `scripts`; empty when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub do_not_call: Vec<String>,
 }
 
 /// The key of the field's usual support question (1 = strong supporter ... 5 = strongly
@@ -262,6 +224,8 @@ impl CampaignConfig {
             name: name.into(),
             result_codes: default_result_codes(),
             questions: vec![default_support_question()],
+            scripts: Vec::new(),
+            do_not_call: Vec::new(),
         }
     }
     pub fn result_code(&self, key: &str) -> Option<&ResultCode> {
@@ -269,6 +233,18 @@ impl CampaignConfig {
     }
     pub fn question(&self, key: &str) -> Option<&SurveyQuestion> {
         self.questions.iter().find(|q| q.key == key)
+    }
+    /// The script a canvasser reads at the door: the one keyed `door`, else `canvass`, else
+    /// the first script that is not for phone banking (`phone*`); none when there is none.
+    pub fn door_script(&self) -> Option<&crate::script::VersionedScript> {
+        ["door", "canvass"]
+            .iter()
+            .find_map(|k| self.scripts.iter().find(|s| s.script.key == *k))
+            .or_else(|| {
+                self.scripts
+                    .iter()
+                    .find(|s| !s.script.key.starts_with("phone"))
+            })
     }
 }
 
@@ -391,38 +367,6 @@ pub fn default_support_question() -> SurveyQuestion {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn script(questions: &[&str]) -> Script {
-        Script {
-            id: ScriptId(1),
-            campaign: CampaignId(1),
-            version: 1,
-            name: "Door script".into(),
-            intro_en: "Hi, I'm a volunteer with the campaign.".into(),
-            intro_es: "Hola, soy voluntaria de la campaña.".into(),
-            questions: questions.iter().map(|q| (*q).to_string()).collect(),
-        }
-    }
-
-    #[test]
-    fn scripts_are_checked_against_the_campaign() {
-        let config = CampaignConfig::with_defaults(CampaignId(1), "t");
-        assert_eq!(script(&["support"]).validate(&config), Ok(()));
-        assert_eq!(
-            script(&["favourite_colour"]).validate(&config),
-            Err(ScriptError::UnknownQuestion("favourite_colour".into()))
-        );
-        assert_eq!(
-            script(&["support", "support"]).validate(&config),
-            Err(ScriptError::RepeatedQuestion("support".into()))
-        );
-        let mut untranslated = script(&[]);
-        untranslated.intro_es = " ".into();
-        assert_eq!(
-            untranslated.validate(&config),
-            Err(ScriptError::MissingTranslation("Spanish"))
-        );
-    }
 
     #[test]
     fn every_default_code_and_choice_has_both_languages() {

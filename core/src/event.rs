@@ -137,6 +137,11 @@ impl EventBody {
     }
 }
 
+/// The result key of the default "do not call" phone disposition: besides retiring the
+/// contact, the server puts the number on the campaign's do-not-call list (as it does for a
+/// phone `DoNotContact`).
+pub const DO_NOT_CALL_RESULT: &str = "do_not_call";
+
 pub const MAX_NOTE_CHARS: usize = 2000;
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_PLAN_CHARS: usize = 200;

@@ -11,13 +11,18 @@ pub mod fold;
 pub mod hlc;
 pub mod ids;
 pub mod protocol;
+pub mod script;
 
 pub use domain::{
     Assignment, CallList, CampaignConfig, Device, Household, Person, ResultCode, ResultEffect,
-    ResultLevel, Role, Script, ScriptError, SurveyQuestion, Turf, Volunteer,
+    ResultLevel, Role, SurveyQuestion, Turf, Volunteer,
 };
 pub use event::{Event, EventBody, EventError};
 pub use hlc::{Hlc, HlcClock};
 pub use ids::{
     CallListId, CampaignId, DeviceId, EventId, HouseholdId, PersonId, ScriptId, TurfId, VolunteerId,
+};
+pub use script::{
+    QuestionKind, Script, ScriptChoice, ScriptError, ScriptIssue, ScriptPlace, ScriptQuestion,
+    VersionedScript,
 };
