@@ -5,14 +5,16 @@
 //! Everything but the invite codes is determined by the seed; it is written in one
 //! transaction, so 20,000 voters take a fraction of a second.
 
-use groundgame_core::{CampaignId, PersonId, Role, TurfId};
+use groundgame_core::{CallListId, CampaignId, PersonId, Role, TurfId};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 use crate::clock::{self, DAY_MS};
 use crate::store::sequence::Sequence;
-use crate::store::{campaigns, households, invites, turfs, NewHousehold, NewPerson};
+use crate::store::{
+    campaigns, households, invites, turfs, CallListFilter, NewHousehold, NewPerson,
+};
 use crate::{SqliteStore, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +39,8 @@ impl Default for DemoOptions {
 pub struct DemoCampaign {
     pub campaign: CampaignId,
     pub turfs: Vec<TurfId>,
+    /// A phone bank of every voter with a phone, reading the demo script.
+    pub call_list: Option<CallListId>,
     pub volunteer_invite: String,
     pub lead_invite: String,
 }
@@ -295,8 +299,9 @@ impl Town {
     }
 }
 
-/// Create the demo campaign with `opts.voters` voters cut into `opts.turfs` turfs, and
-/// invites for volunteers (10,000 uses) and leads (100 uses), valid for 90 days.
+/// Create the demo campaign with `opts.voters` voters cut into `opts.turfs` turfs, the
+/// example door script, a call list, and invites for volunteers (10,000 uses) and leads
+/// (100 uses), valid for 90 days.
 pub fn seed(store: &SqliteStore, opts: &DemoOptions) -> Result<DemoCampaign, StoreError> {
     if opts.turfs == 0 {
         return Err(StoreError::Invalid(
@@ -312,7 +317,7 @@ pub fn seed(store: &SqliteStore, opts: &DemoOptions) -> Result<DemoCampaign, Sto
     // Person ids are made while inserting; count them from zero again in the same order.
     town.people_made = 0;
     let per_turf = all.len().div_ceil(opts.turfs as usize).max(1);
-    store.write(|tx| {
+    let made = store.write(|tx| {
         let campaign = campaigns::create(tx, &format!("{TOWN} for Everyone (demo)"), now)?;
         let mut seq = Sequence::begin(tx)?;
         let mut turf_ids = Vec::new();
@@ -338,8 +343,29 @@ pub fn seed(store: &SqliteStore, opts: &DemoOptions) -> Result<DemoCampaign, Sto
         Ok(DemoCampaign {
             campaign,
             turfs: turf_ids,
+            call_list: None,
             volunteer_invite,
             lead_invite,
         })
+    })?;
+    // The bilingual door script every new campaign can start from, and a phone bank of
+    // everyone with a phone.
+    let script = crate::script_file::parse(DEMO_SCRIPT)
+        .map_err(|e| StoreError::Corrupt(format!("the demo script: {e}")))?;
+    store.save_script(made.campaign, &script)?;
+    let calls = store.create_call_list(
+        made.campaign,
+        &format!("{TOWN} phone bank"),
+        &CallListFilter {
+            precincts: Vec::new(),
+            script: Some(script.key.clone()),
+        },
+    )?;
+    Ok(DemoCampaign {
+        call_list: Some(calls.id),
+        ..made
     })
 }
+
+/// The example door script shipped with the server.
+const DEMO_SCRIPT: &str = include_str!("../examples/scripts/canvass.toml");

@@ -9,12 +9,17 @@
 
 pub mod auth;
 pub mod clock;
+pub mod cutting;
 pub mod demo;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod json;
 mod routes;
+pub mod script_file;
 pub mod store;
 mod sync;
+pub mod turf_cut;
 mod walk_order;
 
 use std::sync::Arc;

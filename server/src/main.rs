@@ -11,7 +11,13 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use groundgame_core::{CampaignId, DeviceId, Role, TurfId, VolunteerId};
+use groundgame_server::cutting;
 use groundgame_server::demo::{self, DemoOptions};
+use groundgame_server::export::{self, ExportFormat};
+use groundgame_server::import::{run, Format, Mapping};
+use groundgame_server::script_file;
+use groundgame_server::store::CallListFilter;
+use groundgame_server::turf_cut::CutMode;
 use groundgame_server::{clock, AppState, SqliteStore};
 
 #[derive(Parser)]
@@ -78,6 +84,16 @@ enum Command {
         #[arg(long, value_delimiter = ',', num_args = 0..)]
         volunteers: Vec<i64>,
     },
+    /// Replace a call list's callers (past assignments are kept as history).
+    AssignCalls {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        list: i64,
+        /// Volunteer ids, comma-separated: `--volunteers 1,2`.
+        #[arg(long, value_delimiter = ',', num_args = 0..)]
+        volunteers: Vec<i64>,
+    },
     /// Revoke a device: its token stops working and it wipes its voter data.
     Revoke {
         #[arg(long)]
@@ -85,13 +101,169 @@ enum Command {
         #[arg(long)]
         device: i64,
     },
+    /// Cut the campaign's households that are in no turf yet into new turfs.
+    Cut {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        campaign: i64,
+        /// precinct: one turf per precinct (split by street above --doors); street: whole
+        /// streets packed; area: compact areas from coordinates.
+        #[arg(long, value_enum)]
+        by: CutBy,
+        /// Doors per turf (the most for precinct and street, about this many for area).
+        #[arg(long, default_value_t = 60)]
+        doors: usize,
+    },
+    /// Make a phone-bank call list of voters with a valid phone, minus do-not-call.
+    CallList {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        campaign: i64,
+        #[arg(long)]
+        name: String,
+        /// Only these precincts, comma-separated (all when left out).
+        #[arg(long, value_delimiter = ',')]
+        precincts: Vec<String>,
+        /// The key of the script callers read.
+        #[arg(long)]
+        script: Option<String>,
+    },
+    /// Put a number on the campaign's do-not-call list (international form, +19195550123).
+    DoNotCall {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        campaign: i64,
+        #[arg(long)]
+        phone: String,
+    },
+    /// Check a script file (TOML, English and Spanish) and store it as the next version of
+    /// its key; phones keep the version they have until they sync.
+    Script {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        campaign: i64,
+        /// The script file, like server/examples/scripts/canvass.toml.
+        #[arg(long)]
+        file: PathBuf,
+        /// Only check the file; store nothing.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Export the campaign's results as CSV (one row per contact attempt, or the VAN-style
+    /// upload).
+    Export {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        campaign: i64,
+        /// The CSV file to write (replaced if it exists).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "full")]
+        format: ExportShape,
+    },
     /// Print the OpenAPI description of the API.
     Openapi,
+    /// List the campaigns, or make one: `--name NAME` prints the id of the campaign with
+    /// that name, creating it only if none has it.
+    Campaign {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Import a voter file into a campaign (all of it or, on any error, none of it); prints
+    /// the summary and writes a report (row, voter id, reason) next to the file.
+    Import {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        campaign: i64,
+        #[arg(long, value_enum)]
+        format: ImportFormat,
+        /// The column mapping (TOML) for `--format mapped`.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        #[arg(long)]
+        file: PathBuf,
+        /// Where to write the report (default: `<file>-import-report.csv` beside the file).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// The file is only part of the voter file (a county, an update): nobody absent
+        /// from it is marked removed.
+        #[arg(long)]
+        partial: bool,
+    },
+    /// Set household locations from a CSV of addresses (or address keys) with lat and lon.
+    Geocode {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        campaign: i64,
+        #[arg(long)]
+        file: PathBuf,
+        /// Where to list the rows not used (default: beside the file).
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportFormat {
+    /// North Carolina's statewide (or county) ncvoter file.
+    Ncvoter,
+    /// A VAN-style export.
+    Van,
+    /// Any CSV/TSV, with --mapping.
+    Mapped,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CutBy {
+    Precinct,
+    Street,
+    Area,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportShape {
+    /// Every field event with its voter id, address, answers, volunteer and device.
+    Full,
+    /// Voter id, result, "question: answer", date.
+    Van,
 }
 
 fn open(data: &Path) -> anyhow::Result<SqliteStore> {
     SqliteStore::open(data)
         .with_context(|| format!("could not open the database {}", data.display()))
+}
+
+/// List campaigns, or print the id of the one named `name` (made if missing).
+fn campaign(data: &Path, name: Option<&str>) -> anyhow::Result<()> {
+    let store = open(data)?;
+    let all = store.campaigns()?;
+    let Some(name) = name else {
+        if all.is_empty() {
+            println!("no campaigns yet; make one with --name NAME");
+        }
+        for (id, name) in all {
+            println!("{id}\t{name}");
+        }
+        return Ok(());
+    };
+    if let Some((id, _)) = all.iter().find(|(_, n)| n.trim() == name.trim()) {
+        println!("campaign {id} (already existed)");
+        return Ok(());
+    }
+    let id = store
+        .create_campaign(name)
+        .context("could not make the campaign")?;
+    println!("campaign {id}");
+    Ok(())
 }
 
 fn init_logging() {
@@ -159,6 +331,9 @@ async fn main() -> anyhow::Result<()> {
             println!("campaign: {}", made.campaign);
             let turf_ids: Vec<String> = made.turfs.iter().map(|t| t.to_string()).collect();
             println!("turfs: {}", turf_ids.join(","));
+            if let Some(list) = made.call_list {
+                println!("call list: {list}");
+            }
             println!("volunteer invite: {}", made.volunteer_invite);
             println!("lead invite: {}", made.lead_invite);
         }
@@ -197,6 +372,19 @@ async fn main() -> anyhow::Result<()> {
                 .collect();
             println!("turf {turf} assignees: {}", now.join(","));
         }
+        Command::AssignCalls {
+            data,
+            list,
+            volunteers,
+        } => {
+            let store = open(&data)?;
+            let ids: Vec<VolunteerId> = volunteers.into_iter().map(VolunteerId).collect();
+            let now = store
+                .set_call_list_callers(groundgame_core::CallListId(list), &ids, clock::system_ms())
+                .context("could not assign the call list")?;
+            let now: Vec<String> = now.iter().map(|v| v.to_string()).collect();
+            println!("call list {list} callers: {}", now.join(","));
+        }
         Command::Revoke { data, device } => {
             let store = open(&data)?;
             store
@@ -204,8 +392,204 @@ async fn main() -> anyhow::Result<()> {
                 .context("could not revoke the device")?;
             println!("device {device} revoked");
         }
+        Command::Cut {
+            data,
+            campaign,
+            by,
+            doors,
+        } => {
+            let store = open(&data)?;
+            let mode = match by {
+                CutBy::Precinct => CutMode::Precinct { max_doors: doors },
+                CutBy::Street => CutMode::Street { doors },
+                CutBy::Area => CutMode::Area { doors },
+            };
+            let outcome = cutting::cut_unplaced(&store, CampaignId(campaign), mode)
+                .context("could not cut turfs")?;
+            for (id, name, size) in &outcome.turfs {
+                println!("turf {id}: {name} ({size} doors)");
+            }
+            println!("turfs made: {}", outcome.turfs.len());
+            if !outcome.without_coordinates.is_empty() {
+                println!(
+                    "left without a turf (no coordinates; geocode them or cut by street): {}",
+                    outcome.without_coordinates.len()
+                );
+            }
+        }
+        Command::CallList {
+            data,
+            campaign,
+            name,
+            precincts,
+            script,
+        } => {
+            let store = open(&data)?;
+            let report = store
+                .create_call_list(
+                    CampaignId(campaign),
+                    &name,
+                    &CallListFilter { precincts, script },
+                )
+                .context("could not make the call list")?;
+            println!("call list {}: {} to call", report.id, report.members);
+            println!("left out, no valid phone: {}", report.without_phone);
+            println!("left out, do not call: {}", report.do_not_call);
+            println!(
+                "left out, number already on the list: {}",
+                report.shared_phone
+            );
+        }
+        Command::DoNotCall {
+            data,
+            campaign,
+            phone,
+        } => {
+            let store = open(&data)?;
+            store
+                .add_do_not_call(CampaignId(campaign), phone.trim())
+                .context("could not add the number")?;
+            println!("added to do-not-call");
+        }
+        Command::Script {
+            data,
+            campaign,
+            file,
+            check,
+        } => {
+            let script = script_file::read(&file)
+                .with_context(|| format!("the script {} cannot be used", file.display()))?;
+            if check {
+                println!(
+                    "script {}: fine ({} questions)",
+                    script.key,
+                    script.questions.len()
+                );
+            } else {
+                let store = open(&data)?;
+                let saved = store
+                    .save_script(CampaignId(campaign), &script)
+                    .context("could not store the script")?;
+                if saved.created {
+                    println!("script {} stored as version {}", script.key, saved.version);
+                } else {
+                    println!(
+                        "script {} unchanged: still version {}",
+                        script.key, saved.version
+                    );
+                }
+            }
+        }
+        Command::Export {
+            data,
+            campaign,
+            out,
+            format,
+        } => {
+            let store = open(&data)?;
+            let file = std::fs::File::create(&out)
+                .with_context(|| format!("could not create {}", out.display()))?;
+            let format = match format {
+                ExportShape::Full => ExportFormat::Full,
+                ExportShape::Van => ExportFormat::Van,
+            };
+            let summary = export::write_csv(
+                &store,
+                CampaignId(campaign),
+                format,
+                std::io::BufWriter::new(file),
+            )
+            .context("could not export the results")?;
+            println!(
+                "exported {} events as {} rows to {}",
+                summary.events,
+                summary.rows,
+                out.display()
+            );
+            if summary.quarantined > 0 {
+                println!(
+                    "left out, recorded by quarantined volunteers (release them to include): {}",
+                    summary.quarantined
+                );
+            }
+            if summary.skipped > 0 {
+                println!(
+                    "left out of the upload (no voter id, or notes): {}",
+                    summary.skipped
+                );
+            }
+        }
         Command::Openapi => {
             println!("{}", groundgame_server::openapi().to_pretty_json()?);
+        }
+        Command::Campaign { data, name } => campaign(&data, name.as_deref())?,
+        Command::Import {
+            data,
+            campaign,
+            format,
+            mapping,
+            file,
+            report,
+            partial,
+        } => {
+            let format = match (format, mapping) {
+                (ImportFormat::Ncvoter, _) => Format::NcVoter,
+                (ImportFormat::Van, _) => Format::Van,
+                (ImportFormat::Mapped, Some(path)) => {
+                    let text = std::fs::read_to_string(&path).with_context(|| {
+                        format!("could not read the mapping file {}", path.display())
+                    })?;
+                    Format::Mapped(Box::new(Mapping::parse(&text)?))
+                }
+                (ImportFormat::Mapped, None) => anyhow::bail!(
+                    "--format mapped needs --mapping FILE: a TOML file naming the columns"
+                ),
+            };
+            let store = open(&data)?;
+            let request = run::ImportRequest {
+                campaign: CampaignId(campaign),
+                format,
+                file: file.clone(),
+                report,
+                full_file: !partial,
+                show_progress: true,
+            };
+            let done = run::import_file(&store, &request).with_context(|| {
+                format!(
+                    "could not import {} into campaign {campaign} (nothing was changed); \
+                     list campaigns with `groundgame-server campaign --data {}`",
+                    file.display(),
+                    data.display()
+                )
+            })?;
+            tracing::info!(
+                rows = done.summary.rows,
+                ms = done.elapsed.as_millis() as u64,
+                "voter file imported"
+            );
+            print!("{}", done.summary);
+            println!(
+                "report: {} ({} lines)",
+                done.report.display(),
+                done.report_lines
+            );
+        }
+        Command::Geocode {
+            data,
+            campaign,
+            file,
+            report,
+        } => {
+            let store = open(&data)?;
+            let (summary, report) = run::geocode_file(&store, CampaignId(campaign), &file, report)
+                .with_context(|| {
+                    format!(
+                        "could not geocode from {} (nothing was changed)",
+                        file.display()
+                    )
+                })?;
+            print!("{summary}");
+            println!("report: {}", report.display());
         }
     }
     Ok(())

@@ -57,7 +57,12 @@ pub struct DeviceListItem {
     pub pending: u32,
     pub app_version: String,
     pub revoked: bool,
+    /// Not revoked, and not synced for more than [`NOT_SYNCED_HOURS`] hours.
+    pub not_synced_recently: bool,
 }
+
+/// A device silent for longer than this is flagged for the lead.
+pub const NOT_SYNCED_HOURS: u64 = 24;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct VolunteerListItem {
@@ -194,6 +199,7 @@ pub(crate) async fn list_volunteers(
 ) -> Result<Json<VolunteerList>, ApiError> {
     require_lead(&device)?;
     let campaign = device.campaign;
+    let now = state.now_ms();
     let volunteers = state.read(move |s| s.volunteer_summaries(campaign)).await?;
     Ok(Json(VolunteerList {
         volunteers: volunteers
@@ -212,6 +218,8 @@ pub(crate) async fn list_volunteers(
                         pending: d.pending,
                         app_version: d.app_version,
                         revoked: d.revoked,
+                        not_synced_recently: !d.revoked
+                            && now.saturating_sub(d.last_seen_at) > NOT_SYNCED_HOURS * 3_600_000,
                     })
                     .collect(),
             })

@@ -1,9 +1,12 @@
 //! The HTTP routes, one module per area. Handlers only translate: HTTP in, a store or sync
 //! call on a blocking thread, HTTP out. They hold no SQL and no sync rules.
 
+pub(crate) mod calls;
+pub(crate) mod campaign_data;
 pub(crate) mod health;
 pub(crate) mod lead;
 pub mod openapi;
+pub(crate) mod progress;
 pub(crate) mod pull;
 pub(crate) mod push;
 pub(crate) mod register;
@@ -21,6 +24,16 @@ pub(crate) const TURFS_PATH: &str = "/api/v1/turfs";
 pub(crate) const TURF_ASSIGNEES_PATH: &str = "/api/v1/turfs/{id}/assignees";
 pub(crate) const VOLUNTEERS_PATH: &str = "/api/v1/volunteers";
 pub(crate) const DEVICE_REVOKE_PATH: &str = "/api/v1/devices/{id}/revoke";
+pub(crate) const TURFS_CUT_PATH: &str = "/api/v1/turfs/cut";
+pub(crate) const CALL_LISTS_PATH: &str = "/api/v1/call-lists";
+pub(crate) const CALL_LIST_ASSIGNEES_PATH: &str = "/api/v1/call-lists/{id}/assignees";
+pub(crate) const CALL_LIST_CLAIM_PATH: &str = "/api/v1/call-lists/{id}/claim";
+pub(crate) const CALL_LIST_RELEASE_PATH: &str = "/api/v1/call-lists/{id}/release";
+pub(crate) const CALL_LIST_PROGRESS_PATH: &str = "/api/v1/call-lists/{id}/progress";
+pub(crate) const INVITES_PATH: &str = "/api/v1/invites";
+pub(crate) const PROGRESS_PATH: &str = "/api/v1/progress";
+pub(crate) const VOLUNTEER_QUARANTINE_PATH: &str = "/api/v1/volunteers/{id}/quarantine";
+pub(crate) const VOLUNTEER_RELEASE_PATH: &str = "/api/v1/volunteers/{id}/release";
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -31,6 +44,16 @@ pub(crate) fn router() -> Router<AppState> {
         .route(TURF_ASSIGNEES_PATH, put(lead::set_assignees))
         .route(VOLUNTEERS_PATH, get(lead::list_volunteers))
         .route(DEVICE_REVOKE_PATH, post(lead::revoke_device))
+        .route(TURFS_CUT_PATH, post(campaign_data::cut_turfs))
+        .route(CALL_LISTS_PATH, post(campaign_data::create_call_list))
+        .route(CALL_LIST_ASSIGNEES_PATH, put(calls::set_callers))
+        .route(CALL_LIST_CLAIM_PATH, post(calls::claim))
+        .route(CALL_LIST_RELEASE_PATH, post(calls::release))
+        .route(CALL_LIST_PROGRESS_PATH, get(calls::progress))
+        .route(INVITES_PATH, post(campaign_data::create_invite))
+        .route(PROGRESS_PATH, get(progress::progress))
+        .route(VOLUNTEER_QUARANTINE_PATH, post(progress::quarantine))
+        .route(VOLUNTEER_RELEASE_PATH, post(progress::release))
         .route(OPENAPI_PATH, get(openapi::openapi_json))
         .route(HEALTH_PATH, get(health::health))
         .fallback(not_found)

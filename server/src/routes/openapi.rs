@@ -19,10 +19,19 @@ use groundgame_core::{
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::campaign_data::{
+    CallListRequest, CallListResponse, CutBy, CutRequest, CutResponse, CutTurfItem, InviteRequest,
+    InviteResponse,
+};
 use super::health::Health;
 use super::lead::{
     AssigneesRequest, AssigneesResponse, DeviceListItem, RevokeResponse, TurfList, TurfListItem,
     VolunteerList, VolunteerListItem,
+};
+use super::progress::QuarantineResponse;
+use crate::store::progress::{
+    DayProgress, Figures, HourProgress, Progress, QualityFlag, Support, Totals, TurfProgress,
+    VolunteerProgress,
 };
 
 struct BearerAuth;
@@ -58,7 +67,17 @@ impl Modify for BearerAuth {
         super::lead::list_turfs,
         super::lead::set_assignees,
         super::lead::list_volunteers,
+        super::campaign_data::cut_turfs,
+        super::campaign_data::create_call_list,
+        super::campaign_data::create_invite,
+        super::calls::set_callers,
+        super::calls::claim,
+        super::calls::release,
+        super::calls::progress,
         super::lead::revoke_device,
+        super::progress::progress,
+        super::progress::quarantine,
+        super::progress::release,
         super::health::health,
         openapi_json,
     ),
@@ -68,7 +87,14 @@ impl Modify for BearerAuth {
         AskKind, AskAnswer, VotePlan, CampaignConfig, ResultCode, ResultLevel, ResultEffect,
         SurveyQuestion, SurveyChoice, Household, Person, Turf, Role, AssigneesRequest,
         AssigneesResponse, RevokeResponse, TurfList, TurfListItem, VolunteerList,
-        VolunteerListItem, DeviceListItem, Health,
+        VolunteerListItem, DeviceListItem, Health, CutBy, CutRequest, CutResponse, CutTurfItem,
+        CallListRequest, CallListResponse, InviteRequest, InviteResponse,
+        super::calls::CallersRequest, super::calls::CallersResponse, super::calls::ClaimRequest,
+        super::calls::ClaimResponse, super::calls::CallContact, super::calls::ContactAddress,
+        super::calls::ReleaseRequest, super::calls::ReleaseResponse,
+        super::calls::CallProgressResponse,
+        Progress, Totals, Figures, Support, TurfProgress, VolunteerProgress, QualityFlag,
+        HourProgress, DayProgress, QuarantineResponse,
     )),
     modifiers(&BearerAuth),
     tags(

@@ -32,6 +32,18 @@ pub(crate) fn create(
     Ok(id)
 }
 
+/// The campaign's configuration as devices receive it: the stored codes and questions, and
+/// the latest version of each script.
+pub(crate) fn config_with_scripts(
+    conn: &Connection,
+    campaign: CampaignId,
+) -> Result<CampaignConfig, StoreError> {
+    let mut config = config(conn, campaign)?;
+    config.scripts = super::scripts::all_latest(conn, campaign)?;
+    Ok(config)
+}
+
+/// The stored configuration (codes and questions; no scripts).
 pub(crate) fn config(
     conn: &Connection,
     campaign: CampaignId,

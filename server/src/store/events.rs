@@ -15,7 +15,8 @@ pub(crate) struct NewEvent<'a> {
     pub seq: i64,
     pub id: EventId,
     pub campaign: CampaignId,
-    pub turf: TurfId,
+    /// None for a phone record about a household not in any turf yet (never pulled).
+    pub turf: Option<TurfId>,
     pub household: HouseholdId,
     pub person: Option<PersonId>,
     pub device: DeviceId,
@@ -54,7 +55,7 @@ pub(crate) fn insert(tx: &Transaction<'_>, e: &NewEvent<'_>) -> Result<bool, Sto
             e.seq,
             e.id.0.as_bytes().as_slice(),
             e.campaign.0,
-            e.turf.0,
+            e.turf.map(|t| t.0),
             e.household.0,
             e.person.map(|p| *p.0.as_bytes()),
             e.device.0,

@@ -44,18 +44,18 @@ pub(crate) fn add(
     households: &[(NewHousehold, Vec<NewPerson>)],
     new_person_id: &mut dyn FnMut(&NewPerson) -> PersonId,
 ) -> Result<Vec<HouseholdId>, StoreError> {
-    turfs::campaign_of(tx, turf)?.ok_or(StoreError::NotFound("turf"))?;
+    let campaign = turfs::campaign_of(tx, turf)?.ok_or(StoreError::NotFound("turf"))?;
     let mut ids = Vec::with_capacity(households.len());
     {
         // seq 0 marks a household not yet sequenced; `resequence` gives it its number.
         let mut insert = tx.prepare_cached(
-            "INSERT INTO households (turf_id, seq, street, number, unit, city, zip, lat, lon,
-                                     walk_order)
-             VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
+            "INSERT INTO households (campaign_id, turf_id, seq, street, number, unit, city, zip,
+                                     lat, lon, walk_order)
+             VALUES (?9, ?1, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
         )?;
         for (h, _) in households {
             insert.execute(rusqlite::params![
-                turf.0, h.street, h.number, h.unit, h.city, h.zip, h.lat, h.lon
+                turf.0, h.street, h.number, h.unit, h.city, h.zip, h.lat, h.lon, campaign.0
             ])?;
             ids.push(HouseholdId(tx.last_insert_rowid()));
         }
@@ -63,7 +63,7 @@ pub(crate) fn add(
     resequence(tx, seq, turf)?;
     for (id, (_, persons)) in ids.iter().zip(households) {
         for p in persons {
-            people::insert(tx, seq.take(), new_person_id(p), *id, turf, p)?;
+            people::insert(tx, seq.take(), new_person_id(p), campaign, *id, turf, p)?;
         }
     }
     Ok(ids)
@@ -72,7 +72,11 @@ pub(crate) fn add(
 /// Recompute the walking order of a turf. Households that are new or whose position changed
 /// get a new `seq`; a moved household's people and events move with it, right after it, so
 /// in every turf's feed a row always comes after the household it belongs to.
-fn resequence(tx: &Transaction<'_>, seq: &mut Sequence, turf: TurfId) -> Result<(), StoreError> {
+pub(crate) fn resequence(
+    tx: &Transaction<'_>,
+    seq: &mut Sequence,
+    turf: TurfId,
+) -> Result<(), StoreError> {
     struct Row {
         id: i64,
         seq: i64,
@@ -171,15 +175,16 @@ pub(crate) fn remove(
     Ok(())
 }
 
-/// The turf and campaign of a household.
+/// The turf and campaign of a household; `None` for an unknown household and for one not
+/// placed in any turf yet (no device may record there).
 pub(crate) fn lookup(
     conn: &Connection,
     household: HouseholdId,
 ) -> Result<Option<(TurfId, CampaignId)>, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT h.turf_id, t.campaign_id FROM households h JOIN turfs t ON t.id = h.turf_id
-             WHERE h.id = ?1",
+            "SELECT turf_id, campaign_id FROM households
+             WHERE id = ?1 AND turf_id IS NOT NULL",
         )?
         .query_row([household.0], |r| {
             Ok((TurfId(r.get(0)?), CampaignId(r.get(1)?)))

@@ -7,7 +7,13 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// (version, SQL), in order.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_initial.sql")),
+    (2, include_str!("migrations/0002_voter_file.sql")),
+    (3, include_str!("migrations/0003_import_seen.sql")),
+    (4, include_str!("migrations/0004_quarantine.sql")),
+    (5, include_str!("migrations/0005_call_claims.sql")),
+];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(
@@ -28,10 +34,33 @@ pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {
              understands ({newest}); run a newer groundgame-server"
         )));
     }
+    // A migration may rebuild a table other tables reference (SQLite's documented
+    // procedure): foreign keys are off while it runs and checked before it commits.
+    // The pragma is a no-op inside a transaction, so it is set around them.
+    let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let result = apply_pending(conn, current);
+    if enforced {
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    }
+    result
+}
+
+fn apply_pending(conn: &mut Connection, current: i64) -> Result<(), StoreError> {
     for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)
             .map_err(|e| StoreError::Migration(format!("migration {version} failed: {e}")))?;
+        let broken: i64 =
+            tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            return Err(StoreError::Migration(format!(
+                "migration {version} left {broken} rows pointing at missing rows; \
+                 restore the database from its backup and report this"
+            )));
+        }
         tx.execute(
             "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)",
             rusqlite::params![version, crate::clock::system_ms()],
@@ -56,5 +85,61 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM schema_version", [], |r| r.get(0))
             .expect("count");
         assert_eq!(n, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn version_2_keeps_households_and_people_of_a_version_1_database() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        conn.execute_batch("PRAGMA foreign_keys = ON").expect("fk");
+        conn.execute_batch(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
+             INSERT INTO schema_version VALUES (1, 0);",
+        )
+        .expect("version table");
+        conn.execute_batch(MIGRATIONS[0].1).expect("v1");
+        conn.execute_batch(
+            "INSERT INTO campaigns (id, name, config, created_at) VALUES (7, 'c', '{}', 0);
+             INSERT INTO turfs (id, campaign_id, name, created_at) VALUES (3, 7, 't', 0);
+             INSERT INTO households (id, turf_id, seq, street, number, unit, city, zip, lat, lon,
+                                     walk_order)
+                 VALUES (11, 3, 5, 'Oak St', '12', '', 'Town', '27999', 35.9, -79.0, 1);
+             INSERT INTO people (id, household_id, turf_id, seq, source_id, first_name, last_name,
+                                 birth_year, party, phone, language)
+                 VALUES (x'00112233445566778899aabbccddeeff', 11, 3, 6, 'NC1', 'Ana', 'Diaz',
+                         1980, 'DEM', NULL, 'es');",
+        )
+        .expect("v1 rows");
+        apply(&mut conn).expect("upgrade");
+        let (campaign, turf, seq, key): (i64, Option<i64>, i64, String) = conn
+            .query_row(
+                "SELECT campaign_id, turf_id, seq, address_key FROM households WHERE id = 11",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .expect("household kept");
+        assert_eq!((campaign, turf, seq, key.as_str()), (7, Some(3), 5, ""));
+        let (campaign, household, status, source): (i64, i64, String, String) = conn
+            .query_row(
+                "SELECT campaign_id, household_id, status, source_id FROM people",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .expect("person kept");
+        assert_eq!(
+            (campaign, household, status.as_str(), source.as_str()),
+            (7, 11, "active", "NC1")
+        );
+        let enforced: bool = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .expect("pragma");
+        assert!(enforced, "foreign keys are on again after migrating");
+        // New households continue the id sequence rather than reusing ids.
+        conn.execute(
+            "INSERT INTO households (campaign_id, seq, street, number, unit, city, zip, walk_order)
+             VALUES (7, 0, 'Elm St', '1', '', 'Town', '27999', 0)",
+            [],
+        )
+        .expect("insert after upgrade");
+        assert!(conn.last_insert_rowid() > 11);
     }
 }

@@ -7,18 +7,26 @@
 //! pushes. Multi-table writes are free functions taking a `&Transaction`; the public method
 //! that opens the transaction commits it.
 
+pub(crate) mod call_lists;
 pub(crate) mod campaigns;
 pub(crate) mod changes;
+pub(crate) mod claims;
 pub(crate) mod devices;
 pub(crate) mod events;
+pub(crate) mod export;
 pub(crate) mod households;
 pub(crate) mod invites;
 mod migrations;
 pub(crate) mod people;
+pub(crate) mod placement;
 mod pool;
+pub(crate) mod progress;
+pub(crate) mod quarantine;
+pub(crate) mod scripts;
 pub(crate) mod sequence;
 pub(crate) mod tombstones;
 pub(crate) mod turfs;
+pub(crate) mod voters;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -30,8 +38,13 @@ use groundgame_core::{
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::clock;
+pub use call_lists::{CallListFilter, CallListMember, CallListReport};
+pub use claims::{CallProgress, ClaimedContact};
 pub use devices::{DeviceAuth, DeviceSummary, Registration, VolunteerSummary};
+pub use export::ExportedEvent;
 pub use households::{NewHousehold, NewPerson};
+pub use placement::UnplacedHousehold;
+pub use scripts::{SavedScript, ScriptSummary};
 pub use turfs::TurfSummary;
 
 /// How many read-only connections serve pulls and token look-ups.
@@ -68,6 +81,8 @@ pub struct SqliteStore {
     readers: pool::Pool,
     /// The server's hybrid logical clock, persisted in `sync_state` on every push.
     hlc: Mutex<HlcClock>,
+    /// Running progress totals per campaign (see `progress`).
+    progress_cache: progress::Cache,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -118,6 +133,7 @@ impl SqliteStore {
             writer: Mutex::new(writer),
             readers: pool::Pool::new(readers),
             hlc: Mutex::new(HlcClock::resume(last_hlc)),
+            progress_cache: progress::Cache::default(),
         })
     }
 
@@ -185,7 +201,7 @@ impl SqliteStore {
 
     /// The campaign's result codes and questions, as devices receive them.
     pub fn campaign_config(&self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
-        self.read(|tx| campaigns::config(tx, campaign))
+        self.read(|tx| campaigns::config_with_scripts(tx, campaign))
     }
 
     /// A new invite code like `KX4P-7MQ2` for `uses` registrations until `expires_at_ms`.
@@ -330,5 +346,49 @@ impl SqliteStore {
         campaign: CampaignId,
     ) -> Result<Vec<VolunteerSummary>, StoreError> {
         self.read(|tx| devices::volunteer_summaries(tx, campaign))
+    }
+
+    /// Record the start of a voter-file import (its own transaction: an import that fails
+    /// later leaves this row with no summary). Returns the import's id.
+    pub fn begin_import(
+        &self,
+        campaign: CampaignId,
+        format: &str,
+        file_name: &str,
+    ) -> Result<i64, StoreError> {
+        self.write(|tx| voters::begin(tx, campaign, format, file_name, clock::system_ms()))
+    }
+
+    /// Apply a voter file's rows in one transaction (see `store::voters`): all of it is
+    /// stored, or, on any error, none of it. Report lines go to `report` as they are found.
+    pub fn import_voters(
+        &self,
+        import: &crate::import::VoterImport,
+        rows: impl Iterator<Item = Result<crate::import::Row, crate::import::ImportError>>,
+        report: &mut dyn FnMut(&crate::import::ReportLine) -> std::io::Result<()>,
+    ) -> Result<crate::import::ImportSummary, crate::import::ImportError> {
+        let mut conn = self.lock_writer();
+        voters::import(&mut conn, import, rows, report, clock::system_ms())
+    }
+
+    /// Set households' locations from a geocoding file's rows, in one transaction.
+    pub fn set_locations(
+        &self,
+        campaign: CampaignId,
+        rows: impl Iterator<Item = Result<crate::import::GeoRow, crate::import::ImportError>>,
+        report: &mut dyn FnMut(u64, &crate::import::GeoIssue) -> std::io::Result<()>,
+    ) -> Result<crate::import::GeocodeSummary, crate::import::ImportError> {
+        let mut conn = self.lock_writer();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let summary = voters::set_locations(&tx, campaign, rows, report)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(summary)
+    }
+
+    /// Every campaign's id and name, oldest first.
+    pub fn campaigns(&self) -> Result<Vec<(CampaignId, String)>, StoreError> {
+        self.read(voters::campaigns)
     }
 }

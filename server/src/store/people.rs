@@ -1,7 +1,7 @@
 //! People living at households: from the voter file, or added at the door by a
 //! `PersonAdded` event (empty `source_id`), so every device in the turf learns of them.
 
-use groundgame_core::{HouseholdId, Person, PersonId, TurfId};
+use groundgame_core::{CampaignId, HouseholdId, Person, PersonId, TurfId};
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use uuid::Uuid;
 
@@ -11,14 +11,15 @@ pub(crate) fn insert(
     tx: &Transaction<'_>,
     seq: i64,
     id: PersonId,
+    campaign: CampaignId,
     household: HouseholdId,
     turf: TurfId,
     p: &NewPerson,
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO people (id, household_id, turf_id, seq, source_id, first_name, last_name,
-                             birth_year, party, phone, language)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                             birth_year, party, phone, language, campaign_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(rusqlite::params![
         id.0.as_bytes().as_slice(),
@@ -31,7 +32,8 @@ pub(crate) fn insert(
         p.birth_year,
         p.party,
         p.phone,
-        p.language
+        p.language,
+        campaign.0
     ])?;
     Ok(())
 }

@@ -12,7 +12,8 @@ use rusqlite::Transaction;
 
 use crate::auth::AuthDevice;
 use crate::store::{
-    campaigns, changes, events, households, people, tombstones, turfs, SqliteStore, StoreError,
+    campaigns, changes, claims, events, households, people, tombstones, turfs, SqliteStore,
+    StoreError,
 };
 
 /// The turfs a device may see now: its volunteer's current assignments, or, for leads and
@@ -116,9 +117,11 @@ fn answer(
         }
         pages.push(page);
     }
+    let mut campaign = campaigns::config_with_scripts(tx, who.campaign)?;
+    campaign.do_not_call = claims::do_not_call_for(tx, who.campaign, who.volunteer)?;
     Ok(PullResponse {
         server_time: Hlc::ZERO,
-        campaign: campaigns::config(tx, who.campaign)?,
+        campaign,
         scopes: pages,
         removed,
         has_more,

@@ -4,20 +4,31 @@
 //! device's scope, its person living there (or added by this very event, or an earlier one
 //! in the batch), and its time plausible. A rejected event changes nothing.
 //!
+//! Scope is the turf rule (the household is in a turf ever assigned to the volunteer); a
+//! phone banker's record about a person on a call list ever assigned to them (a phone
+//! result, a phone do-not-contact, or the survey answers, pledges, asks and notes taken on
+//! the call) is in scope too, wherever the household is, and flagged stale once the list
+//! assignment ended. An accepted phone result moves the person in the calling rounds, and a
+//! do-not-call puts their number on the campaign's do-not-call list, in the same
+//! transaction (see `store::claims`).
+//!
 //! The common path costs one INSERT per event: scope and household look-ups are cached for
 //! the request, and whether an id was already stored is learnt from the insert itself
 //! (`ON CONFLICT DO NOTHING`); the stored row is read only on a conflict or a rejection.
 
 use std::collections::HashMap;
 
+use groundgame_core::event::{Channel, DO_NOT_CALL_RESULT};
 use groundgame_core::hlc::{check_time, TimeCheck};
 use groundgame_core::protocol::{codes, PushOutcome, PushRequest, PushResponse};
 use groundgame_core::{
-    CampaignConfig, CampaignId, Event, EventBody, HlcClock, HouseholdId, PersonId, TurfId,
+    CampaignConfig, CampaignId, Event, EventBody, HlcClock, HouseholdId, PersonId, ResultEffect,
+    TurfId,
 };
 use rusqlite::Transaction;
 
 use crate::auth::AuthDevice;
+use crate::store::claims::{self, PhoneOutcome};
 use crate::store::events::{self, NewEvent, StoredEvent};
 use crate::store::sequence::{self, Sequence};
 use crate::store::{
@@ -63,7 +74,8 @@ enum Scope {
 
 /// What the checks decided about an event that passed them.
 struct Passed {
-    turf: TurfId,
+    /// None for a phone record about a household not in any turf yet.
+    turf: Option<TurfId>,
     stale_assignment: bool,
     /// The person a `PersonAdded` event introduces, when not stored yet.
     new_person: Option<(PersonId, NewPerson)>,
@@ -77,6 +89,46 @@ struct Batch<'a> {
     scope: Scope,
     homes: HashMap<HouseholdId, Option<(TurfId, CampaignId)>>,
     residents: HashMap<PersonId, Option<HouseholdId>>,
+    /// Whether a person is on a call list ever assigned to the volunteer (and still is).
+    on_my_lists: HashMap<PersonId, Option<bool>>,
+}
+
+/// A record a phone banker makes about the person called: anything but a door result, a
+/// door do-not-contact, or a person added at the door.
+fn is_call_record(body: &EventBody) -> bool {
+    !matches!(
+        body,
+        EventBody::Contact {
+            channel: Channel::Door,
+            ..
+        } | EventBody::DoNotContact {
+            channel: Channel::Door
+        } | EventBody::PersonAdded { .. }
+    )
+}
+
+/// What an accepted event does to the calling rounds, and whether it is a do-not-call.
+fn phone_effect(config: &CampaignConfig, body: &EventBody) -> Option<(PhoneOutcome, bool)> {
+    match body {
+        EventBody::Contact {
+            channel: Channel::Phone,
+            result,
+        } => {
+            let effect = config.result_code(result)?.effect;
+            let outcome = match effect {
+                ResultEffect::TryAgain => PhoneOutcome::LaterRound,
+                ResultEffect::ComeBack => PhoneOutcome::CallBack,
+                ResultEffect::Closed | ResultEffect::Refused | ResultEffect::Contacted => {
+                    PhoneOutcome::Retire
+                }
+            };
+            Some((outcome, result == DO_NOT_CALL_RESULT))
+        }
+        EventBody::DoNotContact {
+            channel: Channel::Phone,
+        } => Some((PhoneOutcome::Retire, true)),
+        _ => None,
+    }
 }
 
 impl Batch<'_> {
@@ -106,6 +158,36 @@ impl Batch<'_> {
         Ok(found)
     }
 
+    /// The call-list rule, for a record the turf rule refused: `Some((turf, stale))` when
+    /// it is a call record about a person on a list ever assigned to this volunteer.
+    fn by_call_list(
+        &mut self,
+        tx: &Transaction<'_>,
+        e: &Event,
+    ) -> Result<Option<(Option<TurfId>, bool)>, StoreError> {
+        let Some(person) = e.person.filter(|_| is_call_record(&e.body)) else {
+            return Ok(None);
+        };
+        let Some((turf, campaign)) = claims::household_home(tx, e.household)? else {
+            return Ok(None);
+        };
+        if campaign != self.who.campaign {
+            return Ok(None);
+        }
+        if let Scope::Campaign = self.scope {
+            return Ok(Some((turf, false)));
+        }
+        let current = match self.on_my_lists.get(&person) {
+            Some(found) => *found,
+            None => {
+                let found = claims::call_scope(tx, person, self.who.volunteer)?;
+                self.on_my_lists.insert(person, found);
+                found
+            }
+        };
+        Ok(current.map(|current| (turf, !current)))
+    }
+
     /// Every check but the replay one; `Err` is the rejection to answer.
     fn check(
         &mut self,
@@ -122,16 +204,17 @@ impl Batch<'_> {
                 "this address is not in any turf you were given; sync to get your current turfs",
             ))
         };
-        let Some((turf, campaign)) = self.home(tx, e.household)? else {
-            return Ok(not_yours());
+        let by_turf = match self.home(tx, e.household)? {
+            Some((turf, campaign)) if campaign == self.who.campaign => match &self.scope {
+                Scope::Campaign => Some((Some(turf), false)),
+                Scope::Turfs(turfs) => turfs.get(&turf).map(|current| (Some(turf), !current)),
+            },
+            _ => None,
         };
-        if campaign != self.who.campaign {
-            return Ok(not_yours());
-        }
-        let stale_assignment = match &self.scope {
-            Scope::Campaign => false,
-            Scope::Turfs(turfs) => match turfs.get(&turf) {
-                Some(current) => !current,
+        let (turf, stale_assignment) = match by_turf {
+            Some(found) => found,
+            None => match self.by_call_list(tx, e)? {
+                Some(found) => found,
                 None => return Ok(not_yours()),
             },
         };
@@ -229,6 +312,7 @@ pub(crate) fn apply(
         scope,
         homes: HashMap::new(),
         residents: HashMap::new(),
+        on_my_lists: HashMap::new(),
     };
     let mut seq = Sequence::begin(tx)?;
     let mut outcomes = Vec::with_capacity(pushed.len());
@@ -279,8 +363,27 @@ pub(crate) fn apply(
         }
         clock.observe(at);
         if let Some((person, new)) = &passed.new_person {
-            people::insert(tx, seq.take(), *person, e.household, passed.turf, new)?;
+            let turf = passed
+                .turf
+                .ok_or_else(|| StoreError::Corrupt("a person was added outside any turf".into()))?;
+            people::insert(
+                tx,
+                seq.take(),
+                *person,
+                who.campaign,
+                e.household,
+                turf,
+                new,
+            )?;
             batch.residents.insert(*person, Some(e.household));
+        }
+        if let (Some(person), Some((outcome, do_not_call))) =
+            (e.person, phone_effect(&batch.config, &e.body))
+        {
+            claims::record_phone_result(tx, person, outcome, at.ms())?;
+            if do_not_call {
+                claims::do_not_call_person(tx, who.campaign, person, wall_ms)?;
+            }
         }
         seq.take();
         outcomes.push(PushOutcome::Accepted);

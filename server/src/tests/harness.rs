@@ -199,6 +199,23 @@ impl Harness {
         self.send(builder.body(body).expect("request")).await
     }
 
+    /// A lead's POST that must succeed, its answer parsed.
+    pub async fn post_ok<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        body: Value,
+    ) -> T {
+        let r = self.call(Method::POST, path, Some(token), Some(body)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "POST {path}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+        r.parse()
+    }
+
     pub async fn register_with(&self, code: &str, name: &str) -> Response {
         let req = RegisterRequest {
             protocol: PROTOCOL_VERSION,
@@ -325,6 +342,51 @@ impl Harness {
             .find(|p| p.household == household)
             .expect("someone lives there")
             .id
+    }
+
+    /// A household as an import leaves it: in the campaign, in no turf, with its voters
+    /// given as (source id, phone, status).
+    pub fn imported_household(
+        &self,
+        street: &str,
+        number: &str,
+        precinct: &str,
+        voters: &[(&str, Option<&str>, &str)],
+    ) -> HouseholdId {
+        let campaign = self.campaign;
+        self.store
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO households (campaign_id, seq, street, number, unit, city, zip,
+                                             walk_order, address_key, precinct)
+                     VALUES (?1, 0, ?2, ?3, '', 'Testville', '27999', 0, ?4, ?5)",
+                    rusqlite::params![
+                        campaign.0,
+                        street,
+                        number,
+                        format!("{number}|{street}"),
+                        precinct
+                    ],
+                )?;
+                let household = tx.last_insert_rowid();
+                for (source, phone, status) in voters {
+                    tx.execute(
+                        "INSERT INTO people (id, campaign_id, household_id, seq, source_id,
+                                             first_name, last_name, phone, status)
+                         VALUES (?1, ?2, ?3, 0, ?4, 'F', ?4, ?5, ?6)",
+                        rusqlite::params![
+                            PersonId::new_v7().0.as_bytes().as_slice(),
+                            campaign.0,
+                            household,
+                            source,
+                            phone,
+                            status
+                        ],
+                    )?;
+                }
+                Ok(HouseholdId(household))
+            })
+            .expect("insert an imported household")
     }
 
     pub fn count(&self) -> u64 {

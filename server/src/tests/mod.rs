@@ -1,13 +1,22 @@
 //! In-process API tests: every request goes through `app(state).oneshot(...)`, no socket.
 //! Index: `harness` (a fresh store, two campaigns, a clock tests can set), `register`,
-//! `push`, `bad_input` (malformed, oversized, unauthenticated: clear error, nothing
-//! written), `pull`, `lead`, `meta` (openapi, health, 404/405, gzip), `store` (walk order,
-//! demo seed).
+//! `push`, `pull`, `bad_input` (malformed, oversized, unauthenticated: clear error, nothing
+//! written), `lead`, `authz` (who may call each lead endpoint), `meta` (openapi, health,
+//! 404/405, gzip), `store` (walk order, demo seed), `placement` (imported households into
+//! new turfs), `campaign_data` (cut, call list and invite endpoints), `call_lists` (who a
+//! phone bank may call), `calls` (phone banking: claims, leases, rounds, do-not-call),
+//! `progress` (the lead's figures against a recomputation, quarantine).
 
+mod authz;
 mod bad_input;
+mod call_lists;
+mod calls;
+mod campaign_data;
 mod harness;
 mod lead;
 mod meta;
+mod placement;
+mod progress;
 mod pull;
 mod push;
 mod register;

@@ -211,3 +211,36 @@ async fn one_budget_is_shared_by_all_turfs_and_every_new_turf_is_announced() {
         .sum();
     assert_eq!(total, 15 + 6);
 }
+
+#[tokio::test]
+async fn devices_receive_the_latest_version_of_each_script_with_the_config() {
+    let h = Harness::new();
+    let v = h.volunteer_on(h.turf_a, "Ana").await;
+    let text = include_str!("../../examples/scripts/canvass.toml");
+    let script = crate::script_file::parse(text).expect("example parses");
+    let first = h.store.save_script(h.campaign, &script).expect("save");
+    let mut changed = script.clone();
+    changed.intro_en.push_str(" Thanks!");
+    let second = h.store.save_script(h.campaign, &changed).expect("save");
+    assert_eq!((first.version, second.version), (1, 2));
+
+    let page = h.pull(&v, &[], None).await;
+    let scripts = &page.campaign.scripts;
+    assert_eq!(scripts.len(), 1, "one script, its latest version only");
+    assert_eq!(scripts[0].version, 2);
+    assert_eq!(scripts[0].script, changed);
+    assert_eq!(
+        page.campaign.door_script().map(|s| s.script.key.as_str()),
+        Some(script.key.as_str())
+    );
+    // The script's questions are the campaign's, so answers to them are accepted.
+    for q in script.survey_questions() {
+        assert!(page.campaign.question(&q.key).is_some(), "{}", q.key);
+    }
+    // The stored config itself does not carry the scripts.
+    let stored = h
+        .store
+        .read(|tx| crate::store::campaigns::config(tx, h.campaign))
+        .expect("config");
+    assert!(stored.scripts.is_empty());
+}

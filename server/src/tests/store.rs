@@ -122,4 +122,8 @@ fn the_demo_is_deterministic_from_its_seed() {
     let (_, ps) = snapshot(&a, made_a.turfs[0]);
     assert!(ps.iter().any(|p| p.contains("Some(\"es\")")));
     assert!(ps.iter().any(|p| p.contains("Some(\"+1")));
+    let config = a.campaign_config(made_a.campaign).expect("config");
+    assert!(config.door_script().is_some(), "the demo has a door script");
+    let list = made_a.call_list.expect("the demo has a call list");
+    assert!(!a.call_list_members(list).expect("members").is_empty());
 }

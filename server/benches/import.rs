@@ -1,0 +1,475 @@
+//! Voter-file import benchmark: generates North Carolina `ncvoter`-layout files (Latin-1,
+//! tab-separated, quoted, all 67 columns, realistic values and the usual mess) of 100,000
+//! and 1,000,000 rows, imports each into a fresh store, and prints rows/s and peak memory
+//! (VmHWM) beside two baselines from the same run: reading and decoding the file with `csv`
+//! alone, and raw SQLite inserts of the same rows with no look-ups. Each measurement runs in
+//! its own child process, so every peak-memory figure is that measurement's own. Prints a
+//! table; asserts nothing.
+//!
+//! `cargo bench -p groundgame-server --bench import` (release build).
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use groundgame_core::CampaignId;
+use groundgame_server::import::columns::NCVOTER_COLUMNS as COLUMNS;
+use groundgame_server::import::{run, Format};
+use groundgame_server::SqliteStore;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const LAST: &[&str] = &[
+    "SMITH",
+    "JOHNSON",
+    "WILLIAMS",
+    "BROWN",
+    "JONES",
+    "GARCIA",
+    "MILLER",
+    "DAVIS",
+    "RODRIGUEZ",
+    "MARTINEZ",
+    "HERNANDEZ",
+    "LOPEZ",
+    "GONZALEZ",
+    "WILSON",
+    "ANDERSON",
+    "THOMAS",
+    "TAYLOR",
+    "MOORE",
+    "JACKSON",
+    "MARTIN",
+    "LEE",
+    "PEREZ",
+    "THOMPSON",
+    "WHITE",
+    "HARRIS",
+    "MUÑOZ",
+    "NGUYEN",
+    "O'BRIEN",
+    "MCDONALD",
+    "BÉLANGER",
+];
+const FIRST: &[&str] = &[
+    "JAMES",
+    "MARY",
+    "ROBERT",
+    "PATRICIA",
+    "JOHN",
+    "JENNIFER",
+    "MICHAEL",
+    "LINDA",
+    "DAVID",
+    "ELIZABETH",
+    "WILLIAM",
+    "BARBARA",
+    "JOSÉ",
+    "MARÍA",
+    "ANA",
+    "LUIS",
+    "KEISHA",
+    "DEANDRE",
+    "MEI",
+    "SOFÍA",
+];
+const STREETS: &[&str] = &[
+    "MAIN",
+    "OAK",
+    "PINE",
+    "MAPLE",
+    "CEDAR",
+    "ELM",
+    "WALNUT",
+    "CHESTNUT",
+    "HILLSBOROUGH",
+    "GLENWOOD",
+    "PEACE",
+    "FAYETTEVILLE",
+    "SALISBURY",
+    "WADE",
+    "OBERLIN",
+    "BLOUNT",
+    "PERSON",
+    "NEW BERN",
+    "HARGETT",
+    "MARTIN LUTHER KING JR",
+];
+const TYPES: &[&str] = &[
+    "ST", "AVE", "RD", "DR", "LN", "CT", "BLVD", "WAY", "PL", "CIR",
+];
+const CITIES: &[(&str, &str)] = &[
+    ("RALEIGH", "27601"),
+    ("DURHAM", "27701"),
+    ("CARY", "27511"),
+    ("CHAPEL HILL", "27514"),
+    ("APEX", "27502"),
+];
+
+fn vm_hwm_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn latin1(s: &str, out: &mut Vec<u8>) {
+    out.extend(
+        s.chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')),
+    );
+}
+
+/// CPU seconds (user + system, all threads) this process has used so far.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime is the 12th, stime 13th.
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Write an ncvoter file of `rows` rows; returns its size in bytes.
+fn generate(path: &Path, rows: u64) -> u64 {
+    let mut rng = StdRng::seed_from_u64(rows);
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(path).expect("create"));
+    let header: Vec<String> = COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
+    out.write_all(header.join("\t").as_bytes()).expect("write");
+    out.write_all(b"\r\n").expect("write");
+    let households = rows / 2 + 1;
+    let mut line = Vec::with_capacity(1024);
+    for i in 0..rows {
+        line.clear();
+        // Two voters per household on average; addresses repeat, ids never do.
+        let h = rng.gen_range(0..households);
+        let (city, zip) = CITIES[(h % CITIES.len() as u64) as usize];
+        let street = STREETS[(h / 7 % STREETS.len() as u64) as usize];
+        let kind = TYPES[(h / 3 % TYPES.len() as u64) as usize];
+        let number = 100 + h / 13 % 4000;
+        let address = match h % 20 {
+            0..=2 => format!(
+                "{number} {street} {kind} APT {}{}",
+                h % 4 + 1,
+                ['A', 'B', 'C'][(h % 3) as usize]
+            ),
+            3 => format!("{number} N {street} {kind} #{}", h % 30 + 1),
+            4 => format!("{street} {kind}"),
+            _ => format!("{number} {street} {kind}"),
+        };
+        let status = match rng.gen_range(0..100) {
+            0..=84 => ("A", "ACTIVE"),
+            85..=92 => ("I", "INACTIVE"),
+            93..=97 => ("R", "REMOVED"),
+            98 => ("D", "DENIED"),
+            _ => ("S", "TEMPORARY"),
+        };
+        let address = if status.0 == "R" {
+            "REMOVED".to_string()
+        } else {
+            address
+        };
+        let phone = match rng.gen_range(0..10) {
+            0..=2 => String::new(),
+            3 => format!("({}) 555-{:04}", 919, i % 10_000),
+            4 => format!("919.555.{:04}", i % 10_000),
+            5 => format!("+1 984 555 {:04}", i % 10_000),
+            6 => format!("1-919-555-{:04} x{}", i % 10_000, i % 90),
+            7 => "555-0100".to_string(),
+            _ => format!("919555{:04}", i % 10_000),
+        };
+        let birth_year = 1925 + rng.gen_range(0..85u32);
+        let precinct = format!("{:02}-{:02}", h % 20 + 1, h % 9 + 1);
+        let values: Vec<String> = COLUMNS
+            .iter()
+            .map(|&c| match c {
+                "county_id" => "92".into(),
+                "county_desc" => "WAKE".into(),
+                "voter_reg_num" => format!("{:012}", i + 1),
+                "ncid" => format!("BN{:07}", (i * 7_919) % 9_999_991),
+                "last_name" => LAST[rng.gen_range(0..LAST.len())].into(),
+                "first_name" => FIRST[rng.gen_range(0..FIRST.len())].into(),
+                "middle_name" => FIRST[rng.gen_range(0..FIRST.len())].into(),
+                "name_suffix_lbl" => {
+                    if i % 40 == 0 {
+                        "JR".into()
+                    } else {
+                        String::new()
+                    }
+                }
+                "status_cd" => status.0.into(),
+                "voter_status_desc" => status.1.into(),
+                "reason_cd" => "AV".into(),
+                "voter_status_reason_desc" => "VERIFIED".into(),
+                "res_street_address" => address.clone(),
+                "res_city_desc" => city.into(),
+                "state_cd" => "NC".into(),
+                "zip_code" => zip.into(),
+                "mail_addr1" => address.clone(),
+                "mail_city" => city.into(),
+                "mail_state" => "NC".into(),
+                "mail_zipcode" => zip.into(),
+                "full_phone_number" => phone.clone(),
+                "confidential_ind" => {
+                    if i % 200 == 0 {
+                        "Y".into()
+                    } else {
+                        "N".into()
+                    }
+                }
+                "registr_dt" => format!("{:02}/{:02}/{}", i % 12 + 1, i % 28 + 1, 1990 + i % 34),
+                "race_code" => ["W", "B", "A", "O", "U"][(i % 5) as usize].into(),
+                "ethnic_code" => ["NL", "HL", "UN"][(i % 3) as usize].into(),
+                "party_cd" => ["DEM", "REP", "UNA", "LIB", "GRE"][(i % 5) as usize].into(),
+                "gender_code" => ["F", "M", "U"][(i % 3) as usize].into(),
+                "birth_year" => birth_year.to_string(),
+                "age_at_year_end" => (2025 - birth_year).to_string(),
+                "birth_state" => "NC".into(),
+                "drivers_lic" => "Y".into(),
+                "precinct_abbrv" => precinct.clone(),
+                "precinct_desc" => format!("PRECINCT {precinct}"),
+                c if c.ends_with("_abbrv") => (i % 17).to_string(),
+                c if c.ends_with("_desc") => "DISTRICT DESCRIPTION".into(),
+                _ => String::new(),
+            })
+            .collect();
+        for (k, v) in values.iter().enumerate() {
+            if k > 0 {
+                line.push(b'\t');
+            }
+            line.push(b'"');
+            latin1(v, &mut line);
+            line.push(b'"');
+        }
+        line.extend_from_slice(b"\r\n");
+        out.write_all(&line).expect("write");
+    }
+    out.flush().expect("flush");
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Baseline 1: read and decode the file with `csv` (the fields the import uses).
+fn read_only(file: &Path) -> u64 {
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .has_headers(true)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(std::fs::File::open(file).expect("open"));
+    let mut record = csv::ByteRecord::new();
+    let mut rows = 0;
+    let mut chars = 0usize;
+    while csv.read_byte_record(&mut record).expect("read") {
+        for i in [3, 4, 5, 8, 12, 13, 15, 23, 24, 28, 30, 34] {
+            let f = record.get(i).unwrap_or_default();
+            chars += match std::str::from_utf8(f) {
+                Ok(s) => s.len(),
+                Err(_) => encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(f)
+                    .0
+                    .len(),
+            };
+        }
+        rows += 1;
+    }
+    std::hint::black_box(chars);
+    rows
+}
+
+/// Baseline 2: the same rows inserted straight into SQLite (one household and one person
+/// per row, prepared statements, one transaction, the import's page-cache size, no
+/// look-ups, no normalising).
+fn raw_inserts(file: &Path, db: &Path) -> u64 {
+    let store = SqliteStore::open(db).expect("open");
+    store.create_campaign("Bench").expect("campaign");
+    drop(store);
+    let mut conn = rusqlite::Connection::open(db).expect("open");
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072;",
+    )
+    .expect("pragmas");
+    let tx = conn.transaction().expect("tx");
+    let mut rows = 0u64;
+    {
+        let mut household = tx
+            .prepare(
+                "INSERT INTO households (campaign_id, seq, street, number, unit, city, zip,
+                                         walk_order, address_key, precinct)
+                 VALUES (1, 0, ?1, '', '', ?2, ?3, 0, ?4, ?5)",
+            )
+            .expect("prepare");
+        let mut person = tx
+            .prepare(
+                "INSERT INTO people (id, campaign_id, household_id, seq, source_id, first_name,
+                                     last_name, birth_year, party, phone, status)
+                 VALUES (?1, 1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, 'active')",
+            )
+            .expect("prepare");
+        let mut csv = csv::ReaderBuilder::new()
+            .delimiter(b'\t')
+            .flexible(true)
+            .from_reader(std::fs::File::open(file).expect("open"));
+        let mut record = csv::ByteRecord::new();
+        while csv.read_byte_record(&mut record).expect("read") {
+            let f = |i: usize| {
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(record.get(i).unwrap_or_default())
+                    .0
+                    .into_owned()
+            };
+            let key = format!("{}|{}|{}|{rows}", f(12), f(13), f(15));
+            household
+                .execute(rusqlite::params![f(12), f(13), f(15), key, f(34)])
+                .expect("household");
+            let h = tx.last_insert_rowid();
+            person
+                .execute(rusqlite::params![
+                    uuid::Uuid::now_v7().as_bytes().as_slice(),
+                    h,
+                    format!("{}-{rows}", f(3)),
+                    f(5),
+                    f(4),
+                    f(30).parse::<u16>().ok(),
+                    f(28),
+                    f(23)
+                ])
+                .expect("person");
+            rows += 1;
+        }
+    }
+    tx.commit().expect("commit");
+    rows
+}
+
+fn import(file: &Path, db: &Path) -> u64 {
+    let store = SqliteStore::open(db).expect("open");
+    let campaign: CampaignId = store.create_campaign("Bench").expect("campaign");
+    let done = run::import_file(
+        &store,
+        &run::ImportRequest {
+            campaign,
+            format: Format::NcVoter,
+            file: file.to_path_buf(),
+            report: Some(db.with_extension("report.csv")),
+            full_file: true,
+            show_progress: false,
+        },
+    )
+    .expect("import");
+    done.summary.rows
+}
+
+/// In a child process: run one measurement and print "rows seconds vmhwm_kb".
+fn child(what: &str, file: &Path, db: &Path) {
+    let started = Instant::now();
+    let rows = match what {
+        "read" => read_only(file),
+        "raw" => raw_inserts(file, db),
+        _ => import(file, db),
+    };
+    println!(
+        "{rows} {} {} {}",
+        started.elapsed().as_secs_f64(),
+        cpu_seconds(),
+        vm_hwm_kb()
+    );
+}
+
+fn measure(what: &str, file: &Path, dir: &Path) -> (u64, f64, f64, u64) {
+    let db = dir.join(format!(
+        "{what}-{}.sqlite",
+        file.file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+    ));
+    let out = Command::new(std::env::current_exe().expect("exe"))
+        .args(["--child", what])
+        .arg(file)
+        .arg(&db)
+        .output()
+        .expect("child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    let rows = parts.next().and_then(|v| v.parse().ok());
+    let secs = parts.next().and_then(|v| v.parse().ok());
+    let cpu = parts.next().and_then(|v| v.parse().ok());
+    let hwm = parts.next().and_then(|v| v.parse().ok());
+    match (rows, secs, cpu, hwm) {
+        (Some(r), Some(s), Some(c), Some(h)) => (r, s, c, h),
+        _ => panic!("{what} failed: {}", String::from_utf8_lossy(&out.stderr)),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--generate") {
+        // Just write a file, for profiling: `--generate ROWS PATH`.
+        let rows = args
+            .get(at + 1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100_000);
+        let path = PathBuf::from(args.get(at + 2).map_or("ncvoter.txt", String::as_str));
+        println!("{} bytes", generate(&path, rows));
+        return;
+    }
+    if let Some(at) = args.iter().position(|a| a == "--child") {
+        let mut rest = args[at + 1..].iter();
+        let (Some(what), Some(file), Some(db)) = (rest.next(), rest.next(), rest.next()) else {
+            panic!("--child WHAT FILE DB");
+        };
+        child(what, &PathBuf::from(file), &PathBuf::from(db));
+        return;
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("groundgame-import-bench-")
+        .tempdir_in(std::env::var("GROUNDGAME_BENCH_DIR").unwrap_or_else(|_| "/tmp".into()))
+        .expect("temp dir");
+    let sizes: Vec<u64> = std::env::var("GROUNDGAME_IMPORT_ROWS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![100_000, 1_000_000]);
+    println!("voter-file import (ncvoter layout, Latin-1, 67 columns, CRLF), release build");
+    println!(
+        "{:<10} {:>8} {:<30} {:>8} {:>10} {:>8} {:>14} {:>12}",
+        "rows", "file MB", "measurement", "wall s", "rows/s", "CPU s", "rows/CPU-s", "peak RSS MB"
+    );
+    for rows in sizes {
+        let file = dir.path().join(format!("ncvoter-{rows}.txt"));
+        let started = Instant::now();
+        let size = generate(&file, rows);
+        let gen = started.elapsed().as_secs_f64();
+        eprintln!(
+            "generated {rows} rows ({:.0} MB) in {gen:.1} s",
+            size as f64 / 1e6
+        );
+        for (what, label) in [
+            ("read", "baseline: csv read+decode"),
+            ("raw", "baseline: raw SQLite insert"),
+            ("import", "import (groundgame)"),
+        ] {
+            let (n, secs, cpu, hwm) = measure(what, &file, dir.path());
+            println!(
+                "{:<10} {:>8.0} {:<30} {:>8.2} {:>10.0} {:>8.2} {:>14.0} {:>12.1}",
+                rows,
+                size as f64 / 1e6,
+                label,
+                secs,
+                n as f64 / secs,
+                cpu,
+                n as f64 / cpu.max(0.01),
+                hwm as f64 / 1024.0
+            );
+            let _ = std::io::stdout().flush();
+        }
+        let _ = std::fs::remove_file(&file);
+    }
+}

@@ -1,0 +1,99 @@
+//! Voter-file import: reading the files a field lead brings — North Carolina's statewide
+//! `ncvoter` file, a VAN-style export, or any CSV/TSV with a column mapping — into
+//! normalised voter records, one row at a time, in constant memory. Messy input is the
+//! normal case: odd encodings, blank and malformed rows, duplicate ids, phones in every
+//! format, missing house numbers. Every row that is not imported, or is imported with a
+//! problem, becomes a report line with its row number and a reason in plain words.
+//!
+//! Parsing here is pure (no SQL; the only I/O is the reader it is given). The store applies
+//! the records (`store::voters`), and [`run`] ties a file on disk, the store, the report
+//! file and a progress line together for the command line and the benchmark.
+
+mod address;
+pub mod columns;
+pub mod geocode;
+mod phone;
+mod reader;
+mod report;
+pub mod run;
+
+#[cfg(test)]
+mod tests;
+
+pub use address::{parse_street_line, Address, StreetLine};
+pub use columns::{Encoding, Format, MappedColumns, Mapping};
+pub use geocode::{GeoIssue, GeoReader, GeoRow, GeocodeSummary};
+pub use phone::{normalize as normalize_phone, Phone};
+pub use reader::{
+    read_in_background, Background, Progress, ReadOptions, Row, VoterReader, VoterRecord,
+    VoterStatus,
+};
+pub use report::{ImportSummary, Issue, ReportLine};
+
+use groundgame_core::CampaignId;
+
+use crate::store::StoreError;
+
+/// Which import the store is applying, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoterImport {
+    pub campaign: CampaignId,
+    /// From `SqliteStore::begin_import`.
+    pub import_id: i64,
+    /// [`Format::name`].
+    pub format: &'static str,
+    /// The whole voter file: people last seen by an earlier import of this format and absent
+    /// from it are marked removed.
+    pub full_file: bool,
+}
+
+/// Why an import stopped. Every one of these leaves the campaign as it was before.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("could not read the file: {0}; check the path, and that the file is complete")]
+    Io(#[from] std::io::Error),
+    #[error("the file is UTF-16 text; save it as UTF-8 (or as CSV) and import it again")]
+    Utf16,
+    #[error("the file is empty; export the voter file again")]
+    Empty,
+    #[error("the file has no \"{column}\" column ({what}); {hint}. Its columns are: {found}")]
+    MissingColumn {
+        column: String,
+        what: String,
+        hint: String,
+        found: String,
+    },
+    #[error("the mapping file is not right: {0}")]
+    Mapping(String),
+    #[error("the file could not be read as CSV or TSV: {0}")]
+    Csv(String),
+    #[error(
+        "no row of the file could be imported, so nothing was changed and nobody was marked \
+         removed; the report says why each row was skipped"
+    )]
+    NothingImported,
+    #[error("could not write the report: {0}; check that its folder exists and is writable")]
+    Report(std::io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ImportError {
+    fn from(e: rusqlite::Error) -> Self {
+        ImportError::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// The calendar year of a time in ms since the epoch (for the birth-year range).
+pub fn year_of(ms: u64) -> u16 {
+    // Days since 1970-01-01 to a civil year (Howard Hinnant's algorithm).
+    let days = (ms / 86_400_000) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let doe = days.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    year.clamp(0, i64::from(u16::MAX)) as u16
+}

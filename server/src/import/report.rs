@@ -1,0 +1,248 @@
+//! What an import tells the lead: one report line per row that was not imported or was
+//! imported with a problem (row number in the file, the header being row 1; the voter id;
+//! a reason in plain words), and a summary counting every outcome.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Why a row was not imported, or what was wrong with one that was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Issue {
+    // Not imported.
+    /// North Carolina status R.
+    StatusRemoved,
+    /// North Carolina status D.
+    StatusDenied,
+    /// Any status other than A, I, R, D (the code, at most three characters).
+    StatusOther(String),
+    Confidential,
+    /// No voter id; names the id column.
+    NoId(String),
+    NoName,
+    NoAddress,
+    AddressWithheld,
+    PoBox,
+    TooFewFields {
+        got: usize,
+        want: usize,
+    },
+    TooManyFields {
+        got: usize,
+        want: usize,
+    },
+    Duplicate,
+    // Imported, with a warning.
+    BadPhone,
+    NoHouseNumber,
+    BirthYearOutOfRange {
+        min: u16,
+        max: u16,
+    },
+    BirthYearUnreadable,
+    BadLocation,
+    /// Was in a turf; moved to an address that is in none yet.
+    MovedUnplaced,
+    // Not a row of this file.
+    /// Seen by an earlier import of the same format, absent from this full file.
+    Removed,
+}
+
+impl Issue {
+    /// True when the row was not imported because of this.
+    pub fn skips_row(&self) -> bool {
+        matches!(
+            self,
+            Issue::StatusRemoved
+                | Issue::StatusDenied
+                | Issue::StatusOther(_)
+                | Issue::Confidential
+                | Issue::NoId(_)
+                | Issue::NoName
+                | Issue::NoAddress
+                | Issue::AddressWithheld
+                | Issue::PoBox
+                | Issue::TooFewFields { .. }
+                | Issue::TooManyFields { .. }
+                | Issue::Duplicate
+        )
+    }
+
+    /// The summary's name for this outcome.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Issue::StatusRemoved => "status_removed",
+            Issue::StatusDenied => "status_denied",
+            Issue::StatusOther(_) => "status_other",
+            Issue::Confidential => "confidential",
+            Issue::NoId(_) => "no_voter_id",
+            Issue::NoName => "no_name",
+            Issue::NoAddress => "no_address",
+            Issue::AddressWithheld => "address_withheld",
+            Issue::PoBox => "po_box",
+            Issue::TooFewFields { .. } => "too_few_fields",
+            Issue::TooManyFields { .. } => "too_many_fields",
+            Issue::Duplicate => "duplicate_voter_id",
+            Issue::BadPhone => "bad_phone",
+            Issue::NoHouseNumber => "no_house_number",
+            Issue::BirthYearOutOfRange { .. } => "birth_year_out_of_range",
+            Issue::BirthYearUnreadable => "birth_year_unreadable",
+            Issue::BadLocation => "bad_location",
+            Issue::MovedUnplaced => "moved_unplaced",
+            Issue::Removed => "removed",
+        }
+    }
+
+    /// The reason in plain words, as the report shows it.
+    pub fn reason(&self) -> String {
+        match self {
+            Issue::StatusRemoved => "not imported: removed from the voter rolls (status R)".into(),
+            Issue::StatusDenied => "not imported: registration denied (status D)".into(),
+            Issue::StatusOther(code) => format!(
+                "not imported: registration status \"{code}\" is neither active (A) nor inactive (I)"
+            ),
+            Issue::Confidential => {
+                "not imported: the voter's record is confidential; their address is never imported"
+                    .into()
+            }
+            Issue::NoId(column) => format!("not imported: no voter id in column {column}"),
+            Issue::NoName => "not imported: no first or last name".into(),
+            Issue::NoAddress => "not imported: no residential address".into(),
+            Issue::AddressWithheld => {
+                "not imported: the residential address is withheld (REMOVED)".into()
+            }
+            Issue::PoBox => "not imported: a post office box is not a door to knock on".into(),
+            Issue::TooFewFields { got, want } => format!(
+                "not imported: the row has {got} fields but the header has {want}; \
+                 a delimiter or a quote is probably missing"
+            ),
+            Issue::TooManyFields { got, want } => format!(
+                "not imported: the row has {got} fields but the header has {want}; \
+                 a field probably contains an unquoted delimiter"
+            ),
+            Issue::Duplicate => {
+                "not imported: the same voter id is on an earlier row, which was kept".into()
+            }
+            Issue::BadPhone => {
+                "imported without a phone: the number is not a valid US phone number".into()
+            }
+            Issue::NoHouseNumber => "imported, but the address has no house number".into(),
+            Issue::BirthYearOutOfRange { min, max } => format!(
+                "imported without a birth year: it is outside {min} to {max}"
+            ),
+            Issue::BirthYearUnreadable => {
+                "imported without a birth year: it is not a year".into()
+            }
+            Issue::BadLocation => {
+                "imported without a location: the latitude or longitude is not valid".into()
+            }
+            Issue::MovedUnplaced => {
+                "moved to an address that is in no turf yet; cut turfs again to place them".into()
+            }
+            Issue::Removed => {
+                "marked removed: not in this file (kept with their history, out of every turf)"
+                    .into()
+            }
+        }
+    }
+}
+
+/// One line of the import report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportLine {
+    /// The row in the file (the header is row 1); 0 for a voter who is not in the file.
+    pub row: u64,
+    /// The voter's id in the file, when the row has one.
+    pub source_id: String,
+    pub issue: Issue,
+}
+
+/// The counts of one import, stored as JSON in `imports.summary` and printed for the lead.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct ImportSummary {
+    pub import_id: i64,
+    pub format: String,
+    /// A full file: people of earlier imports of this format who are absent were removed.
+    pub full_file: bool,
+    /// Data rows read (blank rows not counted).
+    pub rows: u64,
+    pub blank_rows: u64,
+    /// New voters.
+    pub added: u64,
+    /// Voters whose name, address, phone, party, birth year, language or status changed.
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Voters marked removed (absent from this full file).
+    pub removed: u64,
+    /// Of the updated, those whose address changed.
+    pub moved: u64,
+    /// Of the moved, those who were in a turf and now live at an address in none.
+    pub moved_unplaced: u64,
+    pub households_added: u64,
+    /// Rows devices will receive on their next pull (changes to placed people and households,
+    /// and removals from turfs).
+    pub sent_to_devices: u64,
+    /// Rows not imported, by reason.
+    pub skipped: BTreeMap<String, u64>,
+    /// Imported rows with a problem, by kind.
+    pub warnings: BTreeMap<String, u64>,
+}
+
+impl ImportSummary {
+    /// Count one report line in the right bucket.
+    pub fn count(&mut self, issue: &Issue) {
+        let bucket = if issue.skips_row() {
+            &mut self.skipped
+        } else if matches!(issue, Issue::Removed | Issue::MovedUnplaced) {
+            return;
+        } else {
+            &mut self.warnings
+        };
+        *bucket.entry(issue.key().to_string()).or_default() += 1;
+    }
+
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+}
+
+impl std::fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "import {} ({})", self.import_id, self.format)?;
+        writeln!(f, "rows read:        {}", self.rows)?;
+        writeln!(f, "added:            {}", self.added)?;
+        writeln!(
+            f,
+            "updated:          {} (moved: {}, of whom {} to an address in no turf yet)",
+            self.updated, self.moved, self.moved_unplaced
+        )?;
+        writeln!(f, "unchanged:        {}", self.unchanged)?;
+        if self.full_file {
+            writeln!(f, "removed:          {}", self.removed)?;
+        } else {
+            writeln!(f, "removed:          none (a partial file removes nobody)")?;
+        }
+        writeln!(f, "households added: {}", self.households_added)?;
+        writeln!(f, "sent to devices:  {}", self.sent_to_devices)?;
+        writeln!(f, "not imported:     {}", self.skipped_total())?;
+        for (reason, n) in &self.skipped {
+            writeln!(f, "  {reason}: {n}")?;
+        }
+        let warned: u64 = self.warnings.values().sum();
+        writeln!(f, "warnings:         {warned}")?;
+        for (kind, n) in &self.warnings {
+            writeln!(f, "  {kind}: {n}")?;
+        }
+        if self.blank_rows > 0 {
+            writeln!(f, "blank rows:       {}", self.blank_rows)?;
+        }
+        if self.moved_unplaced > 0 {
+            writeln!(
+                f,
+                "{} voters moved to addresses in no turf yet; cut turfs again to place them",
+                self.moved_unplaced
+            )?;
+        }
+        Ok(())
+    }
+}

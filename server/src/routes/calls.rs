@@ -1,0 +1,327 @@
+//! Phone-bank endpoints: a lead assigns a call list's callers; a caller's device claims the
+//! next contacts (each held for it under a lease of [`CLAIM_LEASE_MS`]), gives back the ones
+//! it will not call, and reads the list's progress. Only the list's current callers and the
+//! campaign's leads may claim, release or read progress; everyone else gets 403.
+//! These request/response types are the server's own (not part of the sync protocol).
+
+use axum::extract::{Path, State};
+use axum::Json;
+use groundgame_core::protocol::ErrorBody;
+use groundgame_core::{CallListId, HouseholdId, PersonId, VolunteerId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::AuthDevice;
+use crate::error::ApiError;
+use crate::json::ApiJson;
+use crate::store::claims::{CLAIM_LEASE_MS, MAX_CLAIM};
+use crate::store::ClaimedContact;
+use crate::AppState;
+
+/// The most people one release may name.
+const MAX_RELEASE: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallersRequest {
+    /// The volunteers who call the list from now on (replaces the current set).
+    pub volunteers: Vec<VolunteerId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CallersResponse {
+    pub call_list: CallListId,
+    pub volunteers: Vec<VolunteerId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {
+    /// How many contacts to hold (1 to 50), counting the ones this device already holds.
+    pub count: u32,
+}
+
+/// Where the household lives, for the caller to confirm ("are you still on Oak Street?").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ContactAddress {
+    pub street: String,
+    pub number: String,
+    pub unit: String,
+    pub city: String,
+    pub zip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CallContact {
+    /// The person the call's records are about (`Event::person`).
+    pub person: PersonId,
+    /// Their household (`Event::household`).
+    pub household: HouseholdId,
+    pub first_name: String,
+    pub last_name: String,
+    /// Preferred language (BCP-47), to pick the script's language.
+    pub language: Option<String>,
+    /// The number to dial, E.164 (for a `tel:` link).
+    pub phone: String,
+    pub address: ContactAddress,
+    /// Position on the list.
+    pub position: u32,
+    /// True for a second try or a call-back.
+    pub retry: bool,
+    /// When this device's hold on the contact ends (ms since the epoch): claim again before
+    /// then to keep it.
+    pub expires_at: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ClaimResponse {
+    pub call_list: CallListId,
+    /// The key of the script to read (in the campaign config's scripts), when the list has one.
+    pub script: Option<String>,
+    /// How long a claim holds (ms).
+    pub lease_ms: u64,
+    /// Held contacts first (renewed), then new ones; fewer than asked when the list has no
+    /// one else to call now.
+    pub contacts: Vec<CallContact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseRequest {
+    /// The people to give back (at most 1,000).
+    pub people: Vec<PersonId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReleaseResponse {
+    /// How many of them this device held.
+    pub released: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CallProgressResponse {
+    pub call_list: CallListId,
+    pub total: u32,
+    /// Done with: talked, refused, wrong number, disconnected, deceased...
+    pub retired: u32,
+    /// Numbers on the campaign's do-not-call list (never handed out).
+    pub do_not_call: u32,
+    /// Never called yet.
+    pub fresh: u32,
+    /// Busy, no answer, left message: waiting for a later round.
+    pub later_round: u32,
+    /// Call-backs scheduled.
+    pub call_backs: u32,
+    /// Held by a device now.
+    pub claimed: u32,
+    /// Still to be called at some point: fresh + later round + call-backs.
+    pub left: u32,
+}
+
+impl From<ClaimedContact> for CallContact {
+    fn from(c: ClaimedContact) -> Self {
+        CallContact {
+            person: c.person,
+            household: c.household,
+            first_name: c.first_name,
+            last_name: c.last_name,
+            language: c.language,
+            phone: c.phone,
+            address: ContactAddress {
+                street: c.street,
+                number: c.number,
+                unit: c.unit,
+                city: c.city,
+                zip: c.zip,
+            },
+            position: c.position,
+            retry: c.retry,
+            expires_at: c.expires_at,
+        }
+    }
+}
+
+/// The list's campaign, after checking the caller may work it: a lead of that campaign, or
+/// a volunteer who calls the list now.
+async fn may_call(
+    state: &AppState,
+    device: &AuthDevice,
+    list: CallListId,
+) -> Result<groundgame_core::CampaignId, ApiError> {
+    let campaign = state
+        .read(move |s| s.call_list_campaign(list))
+        .await?
+        .ok_or_else(|| {
+            ApiError::NotFound("no such call list; ask your lead which list to call".into())
+        })?;
+    if campaign != device.campaign {
+        return Err(ApiError::Forbidden);
+    }
+    if device.role.sees_whole_campaign() {
+        return Ok(campaign);
+    }
+    let volunteer = device.volunteer;
+    if state
+        .read(move |s| s.is_call_list_caller(list, volunteer))
+        .await?
+    {
+        Ok(campaign)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+#[utoipa::path(
+    put,
+    path = super::CALL_LIST_ASSIGNEES_PATH,
+    tag = "lead",
+    params(("id" = i64, Path, description = "Call list id")),
+    request_body = CallersRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The list's callers now", body = CallersResponse),
+        (status = 403, description = "Not a lead of the list's campaign", body = ErrorBody),
+        (status = 404, description = "No such call list", body = ErrorBody),
+        (status = 422, description = "A volunteer is not in the list's campaign", body = ErrorBody),
+    )
+)]
+pub(crate) async fn set_callers(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<CallersRequest>,
+) -> Result<Json<CallersResponse>, ApiError> {
+    device.require_lead_of(device.campaign)?;
+    let list = CallListId(id);
+    let campaign = state
+        .read(move |s| s.call_list_campaign(list))
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no such call list; make one first".into()))?;
+    device.require_lead_of(campaign)?;
+    let now = state.now_ms();
+    let volunteers = state
+        .write(move |s| s.set_call_list_callers(list, &req.volunteers, now))
+        .await?;
+    tracing::info!(device = %device.device, list = %list, callers = volunteers.len(), "call list assigned");
+    Ok(Json(CallersResponse {
+        call_list: list,
+        volunteers,
+    }))
+}
+
+#[utoipa::path(
+    post,
+    path = super::CALL_LIST_CLAIM_PATH,
+    tag = "sync",
+    params(("id" = i64, Path, description = "Call list id")),
+    request_body = ClaimRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The contacts this device holds now", body = ClaimResponse),
+        (status = 403, description = "Not a caller of this list", body = ErrorBody),
+        (status = 404, description = "No such call list", body = ErrorBody),
+        (status = 422, description = "A count outside 1 to 50", body = ErrorBody),
+    )
+)]
+pub(crate) async fn claim(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<ClaimRequest>,
+) -> Result<Json<ClaimResponse>, ApiError> {
+    let list = CallListId(id);
+    if !(1..=MAX_CLAIM).contains(&req.count) {
+        return Err(ApiError::InvalidValue(format!(
+            "ask for 1 to {MAX_CLAIM} contacts at a time"
+        )));
+    }
+    let campaign = may_call(&state, &device, list).await?;
+    let now = state.now_ms();
+    let who = device.device;
+    let count = req.count;
+    let (script, contacts) = state
+        .write(move |s| {
+            Ok((
+                s.call_list_script(list)?,
+                s.claim_calls(list, campaign, who, count, now)?,
+            ))
+        })
+        .await?;
+    tracing::debug!(device = %device.device, list = %list, contacts = contacts.len(), "calls claimed");
+    Ok(Json(ClaimResponse {
+        call_list: list,
+        script,
+        lease_ms: CLAIM_LEASE_MS,
+        contacts: contacts.into_iter().map(CallContact::from).collect(),
+    }))
+}
+
+#[utoipa::path(
+    post,
+    path = super::CALL_LIST_RELEASE_PATH,
+    tag = "sync",
+    params(("id" = i64, Path, description = "Call list id")),
+    request_body = ReleaseRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Given back: others may call them now", body = ReleaseResponse),
+        (status = 403, description = "Not a caller of this list", body = ErrorBody),
+        (status = 404, description = "No such call list", body = ErrorBody),
+        (status = 422, description = "More than 1,000 people", body = ErrorBody),
+    )
+)]
+pub(crate) async fn release(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<ReleaseRequest>,
+) -> Result<Json<ReleaseResponse>, ApiError> {
+    let list = CallListId(id);
+    if req.people.len() > MAX_RELEASE {
+        return Err(ApiError::InvalidValue(format!(
+            "give back at most {MAX_RELEASE} people at a time; split the request"
+        )));
+    }
+    may_call(&state, &device, list).await?;
+    let who = device.device;
+    let released = state
+        .write(move |s| s.release_calls(list, who, &req.people))
+        .await?;
+    Ok(Json(ReleaseResponse { released }))
+}
+
+#[utoipa::path(
+    get,
+    path = super::CALL_LIST_PROGRESS_PATH,
+    tag = "sync",
+    params(("id" = i64, Path, description = "Call list id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Where the list stands", body = CallProgressResponse),
+        (status = 403, description = "Not a caller of this list", body = ErrorBody),
+        (status = 404, description = "No such call list", body = ErrorBody),
+    )
+)]
+pub(crate) async fn progress(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Path(id): Path<i64>,
+) -> Result<Json<CallProgressResponse>, ApiError> {
+    let list = CallListId(id);
+    let campaign = may_call(&state, &device, list).await?;
+    let now = state.now_ms();
+    let p = state
+        .read(move |s| s.call_progress(list, campaign, now))
+        .await?;
+    Ok(Json(CallProgressResponse {
+        call_list: list,
+        total: p.total,
+        retired: p.retired,
+        do_not_call: p.do_not_call,
+        fresh: p.fresh,
+        later_round: p.later_round,
+        call_backs: p.call_backs,
+        claimed: p.claimed,
+        left: p.left,
+    }))
+}

@@ -1,0 +1,144 @@
+//! The field lead's view: `GET /api/v1/progress` (the campaign's figures by turf, by
+//! volunteer, by hour and by day, with data-quality flags) and quarantining a volunteer
+//! (`POST /api/v1/volunteers/{id}/quarantine` and `.../release`). Only a lead or admin of
+//! the caller's own campaign (for quarantine: of the volunteer's campaign) may call them.
+//! What each figure means is written in `store::progress`.
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use groundgame_core::protocol::ErrorBody;
+use groundgame_core::VolunteerId;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::AuthDevice;
+use crate::error::ApiError;
+use crate::store::progress::Progress;
+use crate::AppState;
+
+/// The query of `GET /api/v1/progress`.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressQuery {
+    /// Minutes east of UTC for hours and days (a multiple of 15); UTC when absent.
+    #[serde(default)]
+    pub tz_offset_minutes: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct QuarantineResponse {
+    pub volunteer: VolunteerId,
+    /// Whether the volunteer's records are now left out of figures and exports.
+    pub quarantined: bool,
+    /// Events the volunteer recorded (all kept, whatever the quarantine).
+    pub events: u64,
+}
+
+#[utoipa::path(
+    get,
+    path = super::PROGRESS_PATH,
+    tag = "lead",
+    params(("tz_offset_minutes" = Option<i32>, Query,
+            description = "Minutes east of UTC for the hour and day breakdowns, a multiple of 15 (default 0: UTC)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The campaign's progress and data-quality flags", body = Progress),
+        (status = 400, description = "A query parameter that is not a whole number", body = ErrorBody),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+        (status = 422, description = "An offset out of range or not a multiple of 15", body = ErrorBody),
+    )
+)]
+pub(crate) async fn progress(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Query(query): Query<ProgressQuery>,
+) -> Result<Json<Progress>, ApiError> {
+    device.require_lead_of(device.campaign)?;
+    let campaign = device.campaign;
+    let report = state
+        .read(move |s| s.progress(campaign, query.tz_offset_minutes))
+        .await?;
+    Ok(Json(report))
+}
+
+/// Check the caller leads the volunteer's campaign.
+async fn lead_of_volunteer(
+    state: &AppState,
+    device: &AuthDevice,
+    volunteer: VolunteerId,
+) -> Result<(), ApiError> {
+    device.require_lead_of(device.campaign)?;
+    let campaign = state
+        .read(move |s| s.volunteer_campaign(volunteer))
+        .await?
+        .ok_or_else(|| {
+            ApiError::NotFound("no such volunteer; list volunteers at /api/v1/volunteers".into())
+        })?;
+    device.require_lead_of(campaign)
+}
+
+#[utoipa::path(
+    post,
+    path = super::VOLUNTEER_QUARANTINE_PATH,
+    tag = "lead",
+    params(("id" = i64, Path, description = "Volunteer id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Quarantined: records kept and synced, left out of figures and exports", body = QuarantineResponse),
+        (status = 403, description = "Not a lead of the volunteer's campaign", body = ErrorBody),
+        (status = 404, description = "No such volunteer", body = ErrorBody),
+    )
+)]
+pub(crate) async fn quarantine(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Path(id): Path<i64>,
+) -> Result<Json<QuarantineResponse>, ApiError> {
+    set_quarantine(&state, &device, VolunteerId(id), true).await
+}
+
+#[utoipa::path(
+    post,
+    path = super::VOLUNTEER_RELEASE_PATH,
+    tag = "lead",
+    params(("id" = i64, Path, description = "Volunteer id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Released: the volunteer's records count again", body = QuarantineResponse),
+        (status = 403, description = "Not a lead of the volunteer's campaign", body = ErrorBody),
+        (status = 404, description = "No such volunteer", body = ErrorBody),
+    )
+)]
+pub(crate) async fn release(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Path(id): Path<i64>,
+) -> Result<Json<QuarantineResponse>, ApiError> {
+    set_quarantine(&state, &device, VolunteerId(id), false).await
+}
+
+/// Quarantine (`true`) or release a volunteer's records, for a lead of their campaign.
+async fn set_quarantine(
+    state: &AppState,
+    device: &AuthDevice,
+    volunteer: VolunteerId,
+    quarantined: bool,
+) -> Result<Json<QuarantineResponse>, ApiError> {
+    lead_of_volunteer(state, device, volunteer).await?;
+    let (by, now) = (device.device, state.now_ms());
+    let events = state
+        .write(move |s| {
+            if quarantined {
+                s.quarantine_volunteer(volunteer, by, now)
+            } else {
+                s.release_volunteer(volunteer, by, now)
+            }
+        })
+        .await?;
+    tracing::info!(device = %device.device, volunteer = %volunteer, events, quarantined, "volunteer quarantine set");
+    Ok(Json(QuarantineResponse {
+        volunteer,
+        quarantined,
+        events,
+    }))
+}

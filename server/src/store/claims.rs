@@ -1,0 +1,543 @@
+//! Phone banking on the server: who calls which list (assignments with history, like
+//! turfs), who is next (contacts claimed by one device under a lease that runs out, so an
+//! offline phone never blocks a list), where each list entry stands in the calling rounds,
+//! and the campaign's do-not-call numbers as the push that accepts a phone result updates
+//! them.
+//!
+//! Rounds: a due call-back first, then people never called in list order, then people to
+//! try again (busy, no answer, left message) once [`LATER_ROUND_DELAY_MS`] has passed since
+//! their last call. A retired entry (talked, refused, wrong number, do not call...) is never
+//! handed out again, and neither is any number on the campaign's do-not-call list.
+
+use std::collections::HashSet;
+
+use groundgame_core::{
+    CallListId, CampaignId, DeviceId, HouseholdId, PersonId, TurfId, VolunteerId,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+
+use super::{call_lists, devices, people, StoreError};
+
+/// How long a claimed contact stays with the device that claimed it, unless renewed.
+pub const CLAIM_LEASE_MS: u64 = 30 * 60 * 1000;
+/// How long after a busy / no answer / left message the contact may be tried again (and
+/// only once no one fresh is left before it on the list).
+pub const LATER_ROUND_DELAY_MS: u64 = 60 * 60 * 1000;
+/// When a "call back" result comes back. Events carry no call-back time yet, so the
+/// contact comes back this long after the call.
+pub const CALL_BACK_DELAY_MS: u64 = 2 * 60 * 60 * 1000;
+/// The most contacts one claim hands out.
+pub const MAX_CLAIM: u32 = 50;
+
+const ROUND_CALL_BACK: i64 = 0;
+const ROUND_FRESH: i64 = 1;
+const ROUND_LATER: i64 = 2;
+
+/// What a phone result does to a contact's place in the rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PhoneOutcome {
+    /// Never handed out again (talked, refused, wrong number, deceased, do not call...).
+    Retire,
+    /// Back in a later round (busy, no answer, left message).
+    LaterRound,
+    /// Back when the call-back is due.
+    CallBack,
+}
+
+/// One contact handed to a caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedContact {
+    pub person: PersonId,
+    pub household: HouseholdId,
+    pub first_name: String,
+    pub last_name: String,
+    pub language: Option<String>,
+    /// The number to dial (E.164), as the list holds it.
+    pub phone: String,
+    pub street: String,
+    pub number: String,
+    pub unit: String,
+    pub city: String,
+    pub zip: String,
+    /// Position on the list (calling order).
+    pub position: u32,
+    /// True when this is a second try or a call-back rather than a first call.
+    pub retry: bool,
+    /// When the lease ends (ms since the epoch), unless claimed again.
+    pub expires_at: u64,
+}
+
+/// A list's progress, for the caller's and the lead's screens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallProgress {
+    pub total: u32,
+    /// Done with (talked, refused, wrong number...), not counting do-not-call.
+    pub retired: u32,
+    /// Numbers on the campaign's do-not-call list.
+    pub do_not_call: u32,
+    /// Never called yet.
+    pub fresh: u32,
+    /// To try again in a later round.
+    pub later_round: u32,
+    /// Call-backs scheduled.
+    pub call_backs: u32,
+    /// Held by a device under an unexpired lease now.
+    pub claimed: u32,
+    /// Still to be handed out at some point: fresh + later round + call-backs.
+    pub left: u32,
+}
+
+/// The list's campaign, when it exists.
+pub(crate) fn campaign_of(
+    conn: &Connection,
+    list: CallListId,
+) -> Result<Option<CampaignId>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT campaign_id FROM call_lists WHERE id = ?1")?
+        .query_row([list.0], |r| Ok(CampaignId(r.get(0)?)))
+        .optional()?)
+}
+
+/// The key of the script the list's callers read, when it names one.
+pub(crate) fn script_key(
+    conn: &Connection,
+    list: CallListId,
+) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT script_key FROM call_lists WHERE id = ?1")?
+        .query_row([list.0], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
+/// The list's current callers, by id.
+pub(crate) fn callers(conn: &Connection, list: CallListId) -> Result<Vec<VolunteerId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT volunteer_id FROM call_list_assignments
+         WHERE call_list_id = ?1 AND unassigned_at IS NULL ORDER BY volunteer_id",
+    )?;
+    let ids = stmt
+        .query_map([list.0], |r| Ok(VolunteerId(r.get(0)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(ids)
+}
+
+/// Replace the list's current callers; ended assignments are kept as history.
+pub(crate) fn set_callers(
+    tx: &Transaction<'_>,
+    list: CallListId,
+    volunteers: &[VolunteerId],
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    let campaign = campaign_of(tx, list)?.ok_or(StoreError::NotFound("call list"))?;
+    let wanted: HashSet<VolunteerId> = volunteers.iter().copied().collect();
+    for volunteer in &wanted {
+        if devices::campaign_of_volunteer(tx, *volunteer)? != Some(campaign) {
+            return Err(StoreError::Invalid(format!(
+                "there is no volunteer {volunteer} in this list's campaign; choose one of its \
+                 volunteers (listed at /api/v1/volunteers)"
+            )));
+        }
+    }
+    let current: HashSet<VolunteerId> = callers(tx, list)?.into_iter().collect();
+    let mut end = tx.prepare_cached(
+        "UPDATE call_list_assignments SET unassigned_at = ?3
+         WHERE call_list_id = ?1 AND volunteer_id = ?2 AND unassigned_at IS NULL",
+    )?;
+    for gone in current.difference(&wanted) {
+        end.execute(rusqlite::params![list.0, gone.0, now_ms])?;
+    }
+    let mut add = tx.prepare_cached(
+        "INSERT INTO call_list_assignments (call_list_id, volunteer_id, assigned_at)
+         VALUES (?1, ?2, ?3)",
+    )?;
+    for new in wanted.difference(&current) {
+        add.execute(rusqlite::params![list.0, new.0, now_ms])?;
+    }
+    Ok(())
+}
+
+/// Whether the volunteer calls the list now.
+pub(crate) fn is_caller(
+    conn: &Connection,
+    list: CallListId,
+    volunteer: VolunteerId,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM call_list_assignments
+                            WHERE call_list_id = ?1 AND volunteer_id = ?2
+                              AND unassigned_at IS NULL)",
+        )?
+        .query_row(rusqlite::params![list.0, volunteer.0], |r| r.get(0))?)
+}
+
+/// Whether the person is on a list ever assigned to the volunteer: `Some(true)` while one
+/// such assignment is current, `Some(false)` when they all ended, `None` when never.
+pub(crate) fn call_scope(
+    conn: &Connection,
+    person: PersonId,
+    volunteer: VolunteerId,
+) -> Result<Option<bool>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT MAX(a.unassigned_at IS NULL)
+             FROM call_list_members m
+             JOIN call_list_assignments a ON a.call_list_id = m.call_list_id
+             WHERE m.person_id = ?1 AND a.volunteer_id = ?2",
+        )?
+        .query_row(
+            rusqlite::params![person.0.as_bytes().as_slice(), volunteer.0],
+            |r| r.get::<_, Option<bool>>(0),
+        )?)
+}
+
+/// A household's turf (none until turfs are cut) and campaign, when it exists.
+pub(crate) fn household_home(
+    conn: &Connection,
+    household: HouseholdId,
+) -> Result<Option<(Option<TurfId>, CampaignId)>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT turf_id, campaign_id FROM households WHERE id = ?1")?
+        .query_row([household.0], |r| {
+            Ok((
+                r.get::<_, Option<i64>>(0)?.map(TurfId),
+                CampaignId(r.get(1)?),
+            ))
+        })
+        .optional()?)
+}
+
+/// Hand up to `count` contacts of the list to `device`: first the ones it already holds
+/// (their leases renewed), then the next ones nobody holds, in round order. One write
+/// transaction, so two devices never get the same contact at once.
+pub(crate) fn claim(
+    tx: &Transaction<'_>,
+    list: CallListId,
+    campaign: CampaignId,
+    device: DeviceId,
+    count: u32,
+    now_ms: u64,
+) -> Result<Vec<ClaimedContact>, StoreError> {
+    let expires_at = now_ms + CLAIM_LEASE_MS;
+    let mut chosen: Vec<(PersonId, String, bool)> = Vec::new();
+    {
+        let mut held = tx.prepare_cached(
+            "SELECT c.person_id, c.phone, m.round IS NOT 1
+             FROM call_claims c INDEXED BY call_claims_device
+             CROSS JOIN call_list_members m ON m.call_list_id = c.call_list_id
+                                     AND m.person_id = c.person_id
+             WHERE c.device_id = ?1 AND c.call_list_id = ?2 AND c.expires_at > ?3
+               AND m.round IS NOT NULL
+             ORDER BY m.round, m.position LIMIT ?4",
+        )?;
+        let rows = held.query_map(
+            rusqlite::params![device.0, list.0, now_ms as i64, count],
+            |r| Ok((people::person_id(r.get_ref(0)?)?, r.get(1)?, r.get(2)?)),
+        )?;
+        for row in rows {
+            chosen.push(row?);
+        }
+    }
+    // One round at a time, so the index on (list, round, position) gives the order and
+    // no claim sorts the list.
+    for round in [ROUND_CALL_BACK, ROUND_FRESH, ROUND_LATER] {
+        let want = count.saturating_sub(chosen.len() as u32);
+        if want == 0 {
+            break;
+        }
+        let mut next = tx.prepare_cached(
+            "SELECT m.person_id, m.phone, m.round IS NOT 1
+             FROM call_list_members m INDEXED BY call_list_members_next
+             WHERE m.call_list_id = ?1 AND m.round = ?5 AND m.due_at <= ?2
+               AND NOT EXISTS (SELECT 1 FROM call_claims c
+                               WHERE c.person_id = m.person_id AND c.expires_at > ?2)
+               AND NOT EXISTS (SELECT 1 FROM call_claims c
+                               WHERE c.phone = m.phone AND c.expires_at > ?2)
+               AND NOT EXISTS (SELECT 1 FROM do_not_call d
+                               WHERE d.campaign_id = ?3 AND d.phone = m.phone)
+               AND NOT EXISTS (SELECT 1 FROM people p
+                               WHERE p.id = m.person_id AND p.status = 'removed')
+             ORDER BY m.position LIMIT ?4",
+        )?;
+        let rows = next.query_map(
+            rusqlite::params![list.0, now_ms as i64, campaign.0, want, round],
+            |r| Ok((people::person_id(r.get_ref(0)?)?, r.get(1)?, r.get(2)?)),
+        )?;
+        for row in rows {
+            chosen.push(row?);
+        }
+    }
+    let mut take = tx.prepare_cached(
+        "INSERT INTO call_claims (person_id, call_list_id, phone, device_id, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (person_id) DO UPDATE SET
+            call_list_id = excluded.call_list_id, phone = excluded.phone,
+            device_id = excluded.device_id, expires_at = excluded.expires_at",
+    )?;
+    let mut details = tx.prepare_cached(
+        "SELECT p.household_id, p.first_name, p.last_name, p.language,
+                h.street, h.number, h.unit, h.city, h.zip, m.position
+         FROM people p
+         CROSS JOIN households h ON h.id = p.household_id
+         CROSS JOIN call_list_members m ON m.call_list_id = ?2 AND m.person_id = p.id
+         WHERE p.id = ?1",
+    )?;
+    let mut out = Vec::with_capacity(chosen.len());
+    for (person, phone, retry) in chosen {
+        let id = person.0.as_bytes().as_slice();
+        take.execute(rusqlite::params![
+            id,
+            list.0,
+            phone,
+            device.0,
+            expires_at as i64
+        ])?;
+        let contact = details.query_row(rusqlite::params![id, list.0], |r| {
+            Ok(ClaimedContact {
+                person,
+                household: HouseholdId(r.get(0)?),
+                first_name: r.get(1)?,
+                last_name: r.get(2)?,
+                language: r.get(3)?,
+                phone: phone.clone(),
+                street: r.get(4)?,
+                number: r.get(5)?,
+                unit: r.get(6)?,
+                city: r.get(7)?,
+                zip: r.get(8)?,
+                position: r.get(9)?,
+                retry,
+                expires_at,
+            })
+        })?;
+        out.push(contact);
+    }
+    Ok(out)
+}
+
+/// Give back contacts this device holds on the list; returns how many it held.
+pub(crate) fn release(
+    tx: &Transaction<'_>,
+    list: CallListId,
+    device: DeviceId,
+    people: &[PersonId],
+) -> Result<u32, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "DELETE FROM call_claims WHERE person_id = ?1 AND call_list_id = ?2 AND device_id = ?3",
+    )?;
+    let mut released = 0;
+    for person in people {
+        released += stmt.execute(rusqlite::params![
+            person.0.as_bytes().as_slice(),
+            list.0,
+            device.0
+        ])? as u32;
+    }
+    Ok(released)
+}
+
+/// Where the list stands now.
+pub(crate) fn progress(
+    conn: &Connection,
+    list: CallListId,
+    campaign: CampaignId,
+    now_ms: u64,
+) -> Result<CallProgress, StoreError> {
+    let mut p = conn
+        .prepare_cached(
+            "SELECT COUNT(*),
+                    COALESCE(SUM(d.phone IS NULL AND m.round IS NULL), 0),
+                    COALESCE(SUM(d.phone IS NOT NULL), 0),
+                    COALESCE(SUM(d.phone IS NULL AND m.round = 1), 0),
+                    COALESCE(SUM(d.phone IS NULL AND m.round = 2), 0),
+                    COALESCE(SUM(d.phone IS NULL AND m.round = 0), 0)
+             FROM call_list_members m
+             LEFT JOIN do_not_call d ON d.campaign_id = ?2 AND d.phone = m.phone
+             WHERE m.call_list_id = ?1",
+        )?
+        .query_row(rusqlite::params![list.0, campaign.0], |r| {
+            Ok(CallProgress {
+                total: r.get(0)?,
+                retired: r.get(1)?,
+                do_not_call: r.get(2)?,
+                fresh: r.get(3)?,
+                later_round: r.get(4)?,
+                call_backs: r.get(5)?,
+                ..CallProgress::default()
+            })
+        })?;
+    p.claimed = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM call_claims WHERE call_list_id = ?1 AND expires_at > ?2",
+        )?
+        .query_row(rusqlite::params![list.0, now_ms as i64], |r| r.get(0))?;
+    p.left = p.fresh + p.later_round + p.call_backs;
+    Ok(p)
+}
+
+/// Move the person's list entries (on every list) according to a phone result recorded at
+/// `at_ms`, and free their claims. A result older than one already applied changes nothing,
+/// except that a retirement is final whenever it arrives.
+pub(crate) fn record_phone_result(
+    tx: &Transaction<'_>,
+    person: PersonId,
+    outcome: PhoneOutcome,
+    at_ms: u64,
+) -> Result<(), StoreError> {
+    let id = person.0.as_bytes().as_slice();
+    let at = at_ms as i64;
+    match outcome {
+        PhoneOutcome::Retire => {
+            tx.prepare_cached(
+                "UPDATE call_list_members SET round = NULL, last_call_at = MAX(last_call_at, ?2)
+                 WHERE person_id = ?1",
+            )?
+            .execute(rusqlite::params![id, at])?;
+        }
+        PhoneOutcome::LaterRound | PhoneOutcome::CallBack => {
+            let (round, delay) = if outcome == PhoneOutcome::CallBack {
+                (ROUND_CALL_BACK, CALL_BACK_DELAY_MS)
+            } else {
+                (ROUND_LATER, LATER_ROUND_DELAY_MS)
+            };
+            tx.prepare_cached(
+                "UPDATE call_list_members SET round = ?2, due_at = ?3, last_call_at = ?4
+                 WHERE person_id = ?1 AND round IS NOT NULL AND last_call_at <= ?4",
+            )?
+            .execute(rusqlite::params![id, round, at + delay as i64, at])?;
+        }
+    }
+    tx.prepare_cached("DELETE FROM call_claims WHERE person_id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Put the person's numbers (their own and the ones lists copied) on the campaign's
+/// do-not-call list, retire every list entry with those numbers and free their claims.
+/// Returns how many numbers that was.
+pub(crate) fn do_not_call_person(
+    tx: &Transaction<'_>,
+    campaign: CampaignId,
+    person: PersonId,
+    now_ms: u64,
+) -> Result<usize, StoreError> {
+    let phones: Vec<String> = tx
+        .prepare_cached(
+            "SELECT phone FROM people WHERE id = ?1 AND phone IS NOT NULL
+             UNION SELECT phone FROM call_list_members WHERE person_id = ?1",
+        )?
+        .query_map([person.0.as_bytes().as_slice()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let phones: Vec<String> = phones
+        .into_iter()
+        .filter(|p| groundgame_core::event::is_e164(p))
+        .collect();
+    let mut retire = tx.prepare_cached(
+        "UPDATE call_list_members SET round = NULL
+         WHERE phone = ?1
+           AND call_list_id IN (SELECT id FROM call_lists WHERE campaign_id = ?2)",
+    )?;
+    let mut free = tx.prepare_cached(
+        "DELETE FROM call_claims WHERE phone = ?1
+           AND call_list_id IN (SELECT id FROM call_lists WHERE campaign_id = ?2)",
+    )?;
+    for phone in &phones {
+        call_lists::add_do_not_call(tx, campaign, phone, now_ms)?;
+        retire.execute(rusqlite::params![phone, campaign.0])?;
+        free.execute(rusqlite::params![phone, campaign.0])?;
+    }
+    Ok(phones.len())
+}
+
+/// The do-not-call numbers on the lists the volunteer calls now, sorted: what a device
+/// hides at its next sync.
+pub(crate) fn do_not_call_for(
+    conn: &Connection,
+    campaign: CampaignId,
+    volunteer: VolunteerId,
+) -> Result<Vec<String>, StoreError> {
+    let calls_any: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM call_list_assignments
+                            WHERE volunteer_id = ?1 AND unassigned_at IS NULL)",
+        )?
+        .query_row([volunteer.0], |r| r.get(0))?;
+    if !calls_any {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.phone FROM do_not_call d
+         WHERE d.campaign_id = ?1
+           AND EXISTS (SELECT 1 FROM call_list_members m
+                       JOIN call_list_assignments a ON a.call_list_id = m.call_list_id
+                       WHERE m.phone = d.phone AND a.volunteer_id = ?2
+                         AND a.unassigned_at IS NULL)
+         ORDER BY d.phone",
+    )?;
+    let phones = stmt
+        .query_map(rusqlite::params![campaign.0, volunteer.0], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(phones)
+}
+
+impl super::SqliteStore {
+    /// Replace the list's callers; past assignments are kept as history.
+    pub fn set_call_list_callers(
+        &self,
+        list: CallListId,
+        volunteers: &[VolunteerId],
+        now_ms: u64,
+    ) -> Result<Vec<VolunteerId>, StoreError> {
+        self.write(|tx| {
+            set_callers(tx, list, volunteers, now_ms)?;
+            callers(tx, list)
+        })
+    }
+
+    pub fn call_list_campaign(&self, list: CallListId) -> Result<Option<CampaignId>, StoreError> {
+        self.read(|tx| campaign_of(tx, list))
+    }
+
+    pub fn is_call_list_caller(
+        &self,
+        list: CallListId,
+        volunteer: VolunteerId,
+    ) -> Result<bool, StoreError> {
+        self.read(|tx| is_caller(tx, list, volunteer))
+    }
+
+    pub fn call_list_script(&self, list: CallListId) -> Result<Option<String>, StoreError> {
+        self.read(|tx| script_key(tx, list))
+    }
+
+    /// Claim up to `count` contacts for `device` (see [`claim`]).
+    pub fn claim_calls(
+        &self,
+        list: CallListId,
+        campaign: CampaignId,
+        device: DeviceId,
+        count: u32,
+        now_ms: u64,
+    ) -> Result<Vec<ClaimedContact>, StoreError> {
+        self.write(|tx| claim(tx, list, campaign, device, count, now_ms))
+    }
+
+    pub fn release_calls(
+        &self,
+        list: CallListId,
+        device: DeviceId,
+        people: &[PersonId],
+    ) -> Result<u32, StoreError> {
+        self.write(|tx| release(tx, list, device, people))
+    }
+
+    pub fn call_progress(
+        &self,
+        list: CallListId,
+        campaign: CampaignId,
+        now_ms: u64,
+    ) -> Result<CallProgress, StoreError> {
+        self.read(|tx| progress(tx, list, campaign, now_ms))
+    }
+}

@@ -1,0 +1,649 @@
+//! The field lead's progress figures and data-quality flags, computed from the campaign's
+//! events and kept up to date incrementally.
+//!
+//! **Definitions.** A *door* is a household placed in one of the campaign's turfs (its
+//! current turf; households not in a turf are in no door total). A *knock* is a contact
+//! event on the door channel (every attempt counts: two canvassers at one door, or one
+//! canvasser twice, are two knocks). A door is *knocked* when it has at least one knock.
+//! A *contact* is a knock whose result code has the effect `contacted` in the campaign's
+//! current codes ("talked" by default; codes the campaign no longer has count as "try
+//! again", as in `core::fold::door_status`). The *contact rate* is contacts / knocks (0
+//! with no knocks). Phone calls are counted apart (`calls`, `call_contacts`, same rule).
+//! *Pledges* are pledge events plus pledge asks answered yes; *volunteer yes* and *donate
+//! yes* are asks of that kind answered yes (`donate_cents` sums their promised amounts).
+//! *Support* is the distribution of each person's latest answer (by `Event::order_key`, as
+//! `core::fold::latest_answer`) to the support question, 1 (strong supporter) to 5. Every
+//! figure is over events as stored: `at` is the server's time (clamped when the device
+//! clock ran ahead). Turf rows attribute an event to its household's current turf; hours
+//! and days are in UTC shifted by the caller's `tz_offset_minutes` (a multiple of 15).
+//!
+//! **Quarantine.** Events of quarantined volunteers are left out of every campaign figure
+//! (totals, turfs, hours, days, support); their own row in `by_volunteer` still shows
+//! what they recorded, marked `quarantined`, so the lead can judge them.
+//!
+//! **Data quality.** Per volunteer, two flags with named thresholds: a door contact rate
+//! above [`HIGH_CONTACT_RATE`] over at least [`MIN_KNOCKS_FOR_RATE`] knocks (the field's
+//! usual rate is 10–30%), and a median gap between consecutive knocks below
+//! [`FAST_KNOCK_GAP_MS`] over at least [`MIN_KNOCKS_FOR_PACE`] knocks (normal is 2–4
+//! minutes).
+//!
+//! **Why a cache.** A full recomputation reads and parses every event (about 1.5 s for a
+//! million on this machine), far over the 200 ms a request may take. Instead of touching
+//! the push path, each campaign keeps an in-memory accumulator of per-household,
+//! per-volunteer, per-15-minute and per-person state, built once and then advanced to the
+//! newest `seq` at each request (events are append-only and `seq` only grows). It is
+//! rebuilt from scratch when what it was built under changes: the set of quarantined
+//! volunteers, the campaign's result codes, or the events below its cursor (walk-order
+//! recomputation moves a household's events to new `seq`s, which shows as fewer events at
+//! or below the cursor). Rebuilds are rare and cost one full read. The cache is a field of
+//! the `SqliteStore` that owns the database, one accumulator per campaign.
+//!
+//! The report types derive `serde` and `utoipa` schemas so the route returns them as they
+//! are; nothing here knows HTTP.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use groundgame_core::domain::SUPPORT_QUESTION;
+use groundgame_core::event::{AskAnswer, AskKind, Channel};
+use groundgame_core::{
+    CampaignId, EventBody, EventId, Hlc, HouseholdId, PersonId, ResultEffect, TurfId, VolunteerId,
+};
+use rusqlite::{Connection, Row};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{campaigns, people, quarantine, SqliteStore, StoreError};
+
+/// A volunteer's door contact rate above this is implausible (usual: 0.10–0.30)...
+pub const HIGH_CONTACT_RATE: f64 = 0.60;
+/// ...once they have at least this many knocks.
+pub const MIN_KNOCKS_FOR_RATE: u64 = 20;
+/// A median gap between consecutive knocks below this is implausible (usual: 2–4 min)...
+pub const FAST_KNOCK_GAP_MS: u64 = 20_000;
+/// ...once they have at least this many knocks.
+pub const MIN_KNOCKS_FOR_PACE: u64 = 10;
+/// The finest time slot kept; time-zone offsets must be a multiple of it.
+pub const SLOT_MS: i64 = 15 * 60_000;
+/// Time-zone offsets accepted, in minutes (UTC−12:00 to UTC+14:00).
+pub const TZ_OFFSET_RANGE: std::ops::RangeInclusive<i32> = -720..=840;
+
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// Additive counts over a set of events.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Figures {
+    /// Door contact attempts.
+    pub knocks: u64,
+    /// Door attempts whose result counts as talked.
+    pub contacts: u64,
+    /// Phone contact attempts.
+    pub calls: u64,
+    /// Phone attempts whose result counts as talked.
+    pub call_contacts: u64,
+    /// Pledge events plus pledge asks answered yes.
+    pub pledges: u64,
+    pub volunteer_yes: u64,
+    pub donate_yes: u64,
+    /// Sum of the amounts promised with donation yeses.
+    pub donate_cents: u64,
+}
+
+impl Figures {
+    fn add(&mut self, o: &Figures) {
+        self.knocks += o.knocks;
+        self.contacts += o.contacts;
+        self.calls += o.calls;
+        self.call_contacts += o.call_contacts;
+        self.pledges += o.pledges;
+        self.volunteer_yes += o.volunteer_yes;
+        self.donate_yes += o.donate_yes;
+        self.donate_cents += o.donate_cents;
+    }
+
+    /// contacts / knocks, 0 with no knocks.
+    pub fn contact_rate(&self) -> f64 {
+        rate(self.contacts, self.knocks)
+    }
+}
+
+/// `part / whole`, 0 when `whole` is 0.
+pub fn rate(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// How many people's latest support answer is each value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Support {
+    /// Answer 1: strong supporter.
+    pub strong_support: u64,
+    /// Answer 2.
+    pub lean_support: u64,
+    /// Answer 3.
+    pub undecided: u64,
+    /// Answer 4.
+    pub lean_against: u64,
+    /// Answer 5: strongly opposed.
+    pub strong_against: u64,
+}
+
+impl Support {
+    fn count(&mut self, answer: u8) {
+        match answer {
+            1 => self.strong_support += 1,
+            2 => self.lean_support += 1,
+            3 => self.undecided += 1,
+            4 => self.lean_against += 1,
+            _ => self.strong_against += 1,
+        }
+    }
+}
+
+/// The whole campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Totals {
+    /// Doors: households in the campaign's turfs.
+    pub households: u64,
+    /// Doors with at least one knock.
+    pub doors_knocked: u64,
+    pub figures: Figures,
+    pub contact_rate: f64,
+    pub support: Support,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TurfProgress {
+    pub turf: TurfId,
+    pub name: String,
+    pub households: u64,
+    pub doors_knocked: u64,
+    pub figures: Figures,
+    pub contact_rate: f64,
+    pub support: Support,
+}
+
+/// A data-quality flag on a volunteer's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QualityFlag {
+    /// Door contact rate above [`HIGH_CONTACT_RATE`] over enough knocks.
+    HighContactRate,
+    /// Median gap between knocks below [`FAST_KNOCK_GAP_MS`] over enough knocks.
+    FastDoors,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VolunteerProgress {
+    pub volunteer: VolunteerId,
+    pub name: String,
+    /// Quarantined: these figures are left out of every campaign figure.
+    pub quarantined: bool,
+    pub figures: Figures,
+    pub contact_rate: f64,
+    /// Median time between consecutive knocks (ms); none under two knocks.
+    pub median_knock_gap_ms: Option<u64>,
+    pub flags: Vec<QualityFlag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct HourProgress {
+    /// Hour of the day, 0–23, in the requested offset.
+    pub hour: u8,
+    pub figures: Figures,
+    pub contact_rate: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DayProgress {
+    /// `YYYY-MM-DD` in the requested offset.
+    pub date: String,
+    pub figures: Figures,
+    pub contact_rate: f64,
+}
+
+/// What the lead sees: the campaign's figures, by turf, by volunteer, by hour of the day
+/// and by day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Progress {
+    /// Minutes added to UTC for hours and days.
+    pub tz_offset_minutes: i32,
+    pub totals: Totals,
+    /// Every turf of the campaign, by id.
+    pub by_turf: Vec<TurfProgress>,
+    /// Every volunteer who recorded something, by id.
+    pub by_volunteer: Vec<VolunteerProgress>,
+    /// All 24 hours, from 0.
+    pub by_hour: Vec<HourProgress>,
+    /// Days with at least one event, oldest first.
+    pub by_day: Vec<DayProgress>,
+    /// Events left out because their volunteer is quarantined.
+    pub quarantined_events: u64,
+}
+
+/// One volunteer's running state.
+#[derive(Debug, Default)]
+struct VolunteerState {
+    figures: Figures,
+    /// Times of their knocks (ms), sorted when `sorted`.
+    knock_times: Vec<u64>,
+    sorted: bool,
+}
+
+/// What the cache was built under; a change means a rebuild.
+#[derive(Debug, Default, PartialEq)]
+struct Basis {
+    quarantined: Vec<VolunteerId>,
+    effects: Vec<(String, ResultEffect)>,
+}
+
+/// The running state of one campaign's figures, up to `cursor`.
+#[derive(Debug, Default)]
+struct Accumulator {
+    basis: Basis,
+    /// The highest `seq` folded in.
+    cursor: i64,
+    /// Campaign events at or below the cursor (quarantined ones too).
+    events: u64,
+    quarantined_events: u64,
+    effects: HashMap<String, ResultEffect>,
+    households: HashMap<HouseholdId, Figures>,
+    volunteers: BTreeMap<VolunteerId, VolunteerState>,
+    slots: BTreeMap<i64, Figures>,
+    /// Each person's latest support answer: (order key, answer, household).
+    support: HashMap<PersonId, ((Hlc, EventId), u8, HouseholdId)>,
+}
+
+/// One event as the accumulator needs it.
+struct Row5 {
+    id: EventId,
+    at: Hlc,
+    household: HouseholdId,
+    person: Option<PersonId>,
+    volunteer: VolunteerId,
+    body: EventBody,
+}
+
+impl Accumulator {
+    fn new(basis: Basis) -> Self {
+        let effects = basis.effects.iter().cloned().collect();
+        Accumulator {
+            basis,
+            effects,
+            ..Accumulator::default()
+        }
+    }
+
+    fn talked(&self, result: &str) -> bool {
+        self.effects.get(result) == Some(&ResultEffect::Contacted)
+    }
+
+    fn fold(&mut self, e: &Row5) {
+        let mut f = Figures::default();
+        match &e.body {
+            EventBody::Contact { channel, result } => {
+                let talked = u64::from(self.talked(result));
+                match channel {
+                    Channel::Door => {
+                        f.knocks = 1;
+                        f.contacts = talked;
+                    }
+                    Channel::Phone => {
+                        f.calls = 1;
+                        f.call_contacts = talked;
+                    }
+                }
+            }
+            EventBody::Pledge { .. } => f.pledges = 1,
+            EventBody::Ask {
+                ask,
+                answer: AskAnswer::Yes,
+                amount_cents,
+                ..
+            } => match ask {
+                AskKind::Pledge => f.pledges = 1,
+                AskKind::Volunteer => f.volunteer_yes = 1,
+                AskKind::Donate => {
+                    f.donate_yes = 1;
+                    f.donate_cents = u64::from(amount_cents.unwrap_or(0));
+                }
+            },
+            _ => {}
+        }
+        self.events += 1;
+        let v = self.volunteers.entry(e.volunteer).or_default();
+        v.figures.add(&f);
+        if f.knocks == 1 {
+            if v.knock_times.last().is_some_and(|last| *last > e.at.ms()) {
+                v.sorted = false;
+            }
+            v.knock_times.push(e.at.ms());
+        }
+        if self.basis.quarantined.binary_search(&e.volunteer).is_ok() {
+            self.quarantined_events += 1;
+            return;
+        }
+        self.households.entry(e.household).or_default().add(&f);
+        let slot = (e.at.ms() as i64).div_euclid(SLOT_MS);
+        self.slots.entry(slot).or_default().add(&f);
+        if let (
+            EventBody::Survey {
+                question, answer, ..
+            },
+            Some(person),
+        ) = (&e.body, e.person)
+        {
+            let value = match answer.as_str() {
+                "1" => 1,
+                "2" => 2,
+                "3" => 3,
+                "4" => 4,
+                "5" => 5,
+                _ => 0,
+            };
+            if question == SUPPORT_QUESTION && value > 0 {
+                let key = (e.at, e.id);
+                let newer = self.support.get(&person).is_none_or(|(k, _, _)| *k < key);
+                if newer {
+                    self.support.insert(person, (key, value, e.household));
+                }
+            }
+        }
+    }
+}
+
+/// Each campaign's running totals, kept by the store that owns the database.
+#[derive(Default)]
+pub(crate) struct Cache(Mutex<HashMap<CampaignId, Arc<Mutex<Accumulator>>>>);
+
+fn read_row(r: &Row<'_>) -> Result<(i64, Row5), StoreError> {
+    let body: EventBody =
+        serde_json::from_str(r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?)
+            .map_err(|e| StoreError::Corrupt(format!("event body: {e}")))?;
+    let person = match r.get_ref(4)? {
+        rusqlite::types::ValueRef::Null => None,
+        v => Some(people::person_id(v)?),
+    };
+    Ok((
+        r.get(0)?,
+        Row5 {
+            id: EventId(people::uuid_from(r.get_ref(1)?)?),
+            at: Hlc(r.get::<_, i64>(2)? as u64),
+            household: HouseholdId(r.get(3)?),
+            person,
+            volunteer: VolunteerId(r.get(5)?),
+            body,
+        },
+    ))
+}
+
+/// Fold the campaign's events after the accumulator's cursor into it.
+fn catch_up(
+    conn: &Connection,
+    campaign: CampaignId,
+    acc: &mut Accumulator,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, at, household_id, person_id, volunteer_id, body FROM events
+         WHERE campaign_id = ?1 AND seq > ?2 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![campaign.0, acc.cursor])?;
+    while let Some(r) = rows.next()? {
+        let (seq, event) = read_row(r)?;
+        acc.fold(&event);
+        acc.cursor = seq;
+    }
+    Ok(())
+}
+
+/// Campaign events at or below `seq`.
+fn events_upto(conn: &Connection, campaign: CampaignId, seq: i64) -> Result<u64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM events WHERE campaign_id = ?1 AND seq <= ?2")?
+        .query_row(rusqlite::params![campaign.0, seq], |r| r.get(0))?)
+}
+
+/// Each household of the campaign in a turf, with its turf.
+fn placed_households(
+    conn: &Connection,
+    campaign: CampaignId,
+) -> Result<HashMap<HouseholdId, TurfId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT h.id, h.turf_id FROM turfs t JOIN households h ON h.turf_id = t.id
+         WHERE t.campaign_id = ?1",
+    )?;
+    let map = stmt
+        .query_map([campaign.0], |r| {
+            Ok((HouseholdId(r.get(0)?), TurfId(r.get(1)?)))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(map)
+}
+
+fn turf_names(
+    conn: &Connection,
+    campaign: CampaignId,
+) -> Result<Vec<(TurfId, String)>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name FROM turfs WHERE campaign_id = ?1 ORDER BY id")?;
+    let turfs = stmt
+        .query_map([campaign.0], |r| Ok((TurfId(r.get(0)?), r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(turfs)
+}
+
+fn volunteer_names(
+    conn: &Connection,
+    campaign: CampaignId,
+) -> Result<HashMap<VolunteerId, String>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM volunteers WHERE campaign_id = ?1")?;
+    let names = stmt
+        .query_map([campaign.0], |r| Ok((VolunteerId(r.get(0)?), r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(names)
+}
+
+/// The median of the gaps between consecutive sorted times (the upper median for an even
+/// count); none under two times.
+pub fn median_gap(sorted_times: &[u64]) -> Option<u64> {
+    let mut gaps: Vec<u64> = sorted_times.windows(2).map(|w| w[1] - w[0]).collect();
+    if gaps.is_empty() {
+        return None;
+    }
+    let mid = gaps.len() / 2;
+    Some(*gaps.select_nth_unstable(mid).1)
+}
+
+/// The data-quality flags for a volunteer's door figures and median knock gap.
+pub fn quality_flags(figures: &Figures, median_gap_ms: Option<u64>) -> Vec<QualityFlag> {
+    let mut flags = Vec::new();
+    if figures.knocks >= MIN_KNOCKS_FOR_RATE && figures.contact_rate() > HIGH_CONTACT_RATE {
+        flags.push(QualityFlag::HighContactRate);
+    }
+    if figures.knocks >= MIN_KNOCKS_FOR_PACE && median_gap_ms.is_some_and(|g| g < FAST_KNOCK_GAP_MS)
+    {
+        flags.push(QualityFlag::FastDoors);
+    }
+    flags
+}
+
+/// Shape the report from the accumulator and the campaign's current turfs and people.
+fn report(
+    acc: &mut Accumulator,
+    placed: &HashMap<HouseholdId, TurfId>,
+    turfs: Vec<(TurfId, String)>,
+    names: &HashMap<VolunteerId, String>,
+    tz_offset_minutes: i32,
+) -> Progress {
+    let mut by_turf: BTreeMap<TurfId, TurfProgress> = turfs
+        .into_iter()
+        .map(|(turf, name)| {
+            (
+                turf,
+                TurfProgress {
+                    turf,
+                    name,
+                    households: 0,
+                    doors_knocked: 0,
+                    figures: Figures::default(),
+                    contact_rate: 0.0,
+                    support: Support::default(),
+                },
+            )
+        })
+        .collect();
+    for turf in placed.values() {
+        if let Some(t) = by_turf.get_mut(turf) {
+            t.households += 1;
+        }
+    }
+    let mut totals = Totals {
+        households: placed.len() as u64,
+        doors_knocked: 0,
+        figures: Figures::default(),
+        contact_rate: 0.0,
+        support: Support::default(),
+    };
+    for (household, f) in &acc.households {
+        totals.figures.add(f);
+        let Some(t) = placed.get(household).and_then(|t| by_turf.get_mut(t)) else {
+            continue;
+        };
+        t.figures.add(f);
+        if f.knocks > 0 {
+            t.doors_knocked += 1;
+            totals.doors_knocked += 1;
+        }
+    }
+    for (_, answer, household) in acc.support.values() {
+        totals.support.count(*answer);
+        if let Some(t) = placed.get(household).and_then(|t| by_turf.get_mut(t)) {
+            t.support.count(*answer);
+        }
+    }
+    totals.contact_rate = totals.figures.contact_rate();
+    let by_turf: Vec<TurfProgress> = by_turf
+        .into_values()
+        .map(|mut t| {
+            t.contact_rate = t.figures.contact_rate();
+            t
+        })
+        .collect();
+
+    let by_volunteer = acc
+        .volunteers
+        .iter_mut()
+        .map(|(id, v)| {
+            if !v.sorted {
+                v.knock_times.sort_unstable();
+                v.sorted = true;
+            }
+            let gap = median_gap(&v.knock_times);
+            VolunteerProgress {
+                volunteer: *id,
+                name: names.get(id).cloned().unwrap_or_default(),
+                quarantined: acc.basis.quarantined.binary_search(id).is_ok(),
+                figures: v.figures,
+                contact_rate: v.figures.contact_rate(),
+                median_knock_gap_ms: gap,
+                flags: quality_flags(&v.figures, gap),
+            }
+        })
+        .collect();
+
+    let offset_ms = i64::from(tz_offset_minutes) * 60_000;
+    let mut hours = [Figures::default(); 24];
+    let mut days: BTreeMap<i64, Figures> = BTreeMap::new();
+    for (slot, f) in &acc.slots {
+        let local = slot * SLOT_MS + offset_ms;
+        hours[local.rem_euclid(DAY_MS).div_euclid(HOUR_MS) as usize].add(f);
+        days.entry(local.div_euclid(DAY_MS)).or_default().add(f);
+    }
+    let by_hour = hours
+        .iter()
+        .enumerate()
+        .map(|(hour, f)| HourProgress {
+            hour: hour as u8,
+            figures: *f,
+            contact_rate: f.contact_rate(),
+        })
+        .collect();
+    let by_day = days
+        .iter()
+        .map(|(day, f)| DayProgress {
+            date: crate::export::iso_date((day * DAY_MS).max(0) as u64),
+            figures: *f,
+            contact_rate: f.contact_rate(),
+        })
+        .collect();
+    Progress {
+        tz_offset_minutes,
+        totals,
+        by_turf,
+        by_volunteer,
+        by_hour,
+        by_day,
+        quarantined_events: acc.quarantined_events,
+    }
+}
+
+impl SqliteStore {
+    /// The campaign's progress figures now, hours and days shifted from UTC by
+    /// `tz_offset_minutes` (a multiple of 15 in [`TZ_OFFSET_RANGE`]).
+    pub fn progress(
+        &self,
+        campaign: CampaignId,
+        tz_offset_minutes: i32,
+    ) -> Result<Progress, StoreError> {
+        if !TZ_OFFSET_RANGE.contains(&tz_offset_minutes)
+            || i64::from(tz_offset_minutes) % (SLOT_MS / 60_000) != 0
+        {
+            return Err(StoreError::Invalid(
+                "tz_offset_minutes must be a multiple of 15 between -720 and 840 (minutes \
+                 east of UTC, e.g. -300 for New York in winter); fix it and ask again"
+                    .into(),
+            ));
+        }
+        let entry = self
+            .progress_cache
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(campaign)
+            .or_default()
+            .clone();
+        // A panic while folding leaves a half-updated accumulator: start it over.
+        let mut acc = match entry.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => {
+                let mut guard = poisoned.into_inner();
+                *guard = Accumulator::default();
+                guard
+            }
+        };
+        self.read(|tx| {
+            let config = campaigns::config(tx, campaign)?;
+            let basis = Basis {
+                quarantined: quarantine::active(tx, campaign)?,
+                effects: config
+                    .result_codes
+                    .iter()
+                    .map(|c| (c.key.clone(), c.effect))
+                    .collect(),
+            };
+            let moved = acc.cursor > 0 && events_upto(tx, campaign, acc.cursor)? != acc.events;
+            if acc.basis != basis || moved {
+                *acc = Accumulator::new(basis);
+            }
+            catch_up(tx, campaign, &mut acc)?;
+            let placed = placed_households(tx, campaign)?;
+            let turfs = turf_names(tx, campaign)?;
+            let names = volunteer_names(tx, campaign)?;
+            Ok(report(&mut acc, &placed, turfs, &names, tz_offset_minutes))
+        })
+    }
+}

@@ -1,0 +1,392 @@
+//! Phone banking: call lists assigned to callers, contacts claimed under leases (never two
+//! devices at once; an offline device's hold runs out), the calling rounds driven by pushed
+//! phone results, do-not-call honoured on every list and sent to devices, and the errors a
+//! caller who may not call, or a malformed request, gets.
+
+use axum::http::{Method, StatusCode};
+use groundgame_core::event::Channel;
+use groundgame_core::protocol::{PushOutcome, PROTOCOL_VERSION};
+use groundgame_core::{CallListId, EventBody};
+use serde_json::{json, Value};
+
+use super::harness::{event_at, Device, Harness};
+use crate::routes::calls::{CallContact, CallProgressResponse, ClaimResponse};
+use crate::store::claims::{CALL_BACK_DELAY_MS, CLAIM_LEASE_MS, LATER_ROUND_DELAY_MS};
+use crate::store::CallListFilter;
+
+/// `n` imported voters, each with their own number, in one precinct.
+fn voters(h: &Harness, n: usize) {
+    for i in 0..n {
+        let source = format!("V{i:03}");
+        let phone = format!("+1919555{:04}", 1000 + i);
+        h.imported_household(
+            "Oak St",
+            &(i + 1).to_string(),
+            "P1",
+            &[(&source, Some(&phone), "active")],
+        );
+    }
+}
+
+fn make_list(h: &Harness, name: &str) -> CallListId {
+    h.store
+        .create_call_list(h.campaign, name, &CallListFilter::default())
+        .expect("list")
+        .id
+}
+
+fn claim_path(list: CallListId) -> String {
+    format!("/api/v1/call-lists/{list}/claim")
+}
+
+async fn assign(h: &Harness, lead: &Device, list: CallListId, callers: &[&Device]) {
+    let ids: Vec<i64> = callers.iter().map(|d| d.reg.volunteer.0).collect();
+    let r = h
+        .call(
+            Method::PUT,
+            &format!("/api/v1/call-lists/{list}/assignees"),
+            Some(&lead.token),
+            Some(json!({ "volunteers": ids })),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+}
+
+async fn claim(h: &Harness, d: &Device, list: CallListId, count: u32) -> Vec<CallContact> {
+    let r: ClaimResponse = h
+        .post_ok(&claim_path(list), &d.token, json!({ "count": count }))
+        .await;
+    r.contacts
+}
+
+async fn progress(h: &Harness, d: &Device, list: CallListId) -> CallProgressResponse {
+    let r = h
+        .call(
+            Method::GET,
+            &format!("/api/v1/call-lists/{list}/progress"),
+            Some(&d.token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    r.parse()
+}
+
+fn phones(contacts: &[CallContact]) -> Vec<String> {
+    contacts.iter().map(|c| c.phone.clone()).collect()
+}
+
+/// Push a phone result about a claimed contact, which must be accepted.
+async fn record(h: &Harness, d: &Device, c: &CallContact, body: EventBody) {
+    let e = event_at(h.now(), c.household, Some(c.person), body);
+    assert_eq!(h.push(d, &[e]).await, vec![PushOutcome::Accepted]);
+}
+
+fn called(result: &str) -> EventBody {
+    EventBody::Contact {
+        channel: Channel::Phone,
+        result: result.into(),
+    }
+}
+
+/// A campaign with `n` voters on one list, a lead and two callers on it.
+async fn phone_bank(n: usize) -> (Harness, CallListId, Device, Device, Device) {
+    let h = Harness::new();
+    voters(&h, n);
+    let list = make_list(&h, "Everyone");
+    let lead = h.register(&h.lead_invite.clone(), "Lee").await;
+    let ana = h.register(&h.volunteer_invite.clone(), "Ana").await;
+    let ben = h.register(&h.volunteer_invite.clone(), "Ben").await;
+    assign(&h, &lead, list, &[&ana, &ben]).await;
+    (h, list, lead, ana, ben)
+}
+
+#[tokio::test]
+async fn two_callers_never_hold_the_same_contact_and_an_offline_callers_lease_runs_out() {
+    let (h, list, lead, ana, ben) = phone_bank(6).await;
+    let a = claim(&h, &ana, list, 2).await;
+    let b = claim(&h, &ben, list, 3).await;
+    assert_eq!((a.len(), b.len()), (2, 3));
+    assert!(
+        phones(&a).iter().all(|p| !phones(&b).contains(p)),
+        "disjoint"
+    );
+    assert!(a.iter().all(|c| c.expires_at == h.now() + CLAIM_LEASE_MS));
+    // Asking again hands back what Ana holds, renewed, before anything new.
+    let again = claim(&h, &ana, list, 2).await;
+    assert_eq!(phones(&again), phones(&a));
+    let p = progress(&h, &lead, list).await;
+    assert_eq!((p.total, p.claimed, p.fresh, p.left), (6, 5, 6, 6));
+
+    // Ana goes offline; Ben keeps calling. Before her lease ends he gets only the last one.
+    let more = claim(&h, &ben, list, 6).await;
+    assert_eq!(more.len(), 4, "his three and the one nobody holds");
+    assert!(phones(&more).iter().all(|p| !phones(&a).contains(p)));
+    h.clock
+        .fetch_add(CLAIM_LEASE_MS + 1, std::sync::atomic::Ordering::SeqCst);
+    let after = claim(&h, &ben, list, 6).await;
+    assert_eq!(after.len(), 6, "Ana's two came free when her lease ran out");
+    // Ana is back: what she held is Ben's now, and nothing else is left.
+    assert!(claim(&h, &ana, list, 2).await.is_empty());
+}
+
+#[tokio::test]
+async fn busy_comes_back_in_a_later_round_and_talked_never() {
+    let (h, list, lead, ana, _ben) = phone_bank(2).await;
+    let first = claim(&h, &ana, list, 1).await;
+    record(&h, &ana, &first[0], called("busy")).await;
+    let second = claim(&h, &ana, list, 1).await;
+    assert_ne!(
+        second[0].person, first[0].person,
+        "fresh contacts before a retry"
+    );
+    assert!(!second[0].retry);
+    record(&h, &ana, &second[0], called("talked")).await;
+    assert!(
+        claim(&h, &ana, list, 1).await.is_empty(),
+        "the busy one waits"
+    );
+    let p = progress(&h, &lead, list).await;
+    assert_eq!((p.retired, p.later_round, p.fresh, p.left), (1, 1, 0, 1));
+
+    h.clock
+        .fetch_add(LATER_ROUND_DELAY_MS, std::sync::atomic::Ordering::SeqCst);
+    let retry = claim(&h, &ana, list, 2).await;
+    assert_eq!(retry.len(), 1, "talked never comes back");
+    assert_eq!(retry[0].person, first[0].person);
+    assert!(retry[0].retry);
+    record(&h, &ana, &retry[0], called("no_answer")).await;
+    h.clock
+        .fetch_add(LATER_ROUND_DELAY_MS, std::sync::atomic::Ordering::SeqCst);
+    let third = claim(&h, &ana, list, 2).await;
+    record(&h, &ana, &third[0], called("wrong_number")).await;
+    h.clock.fetch_add(
+        10 * LATER_ROUND_DELAY_MS,
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    assert!(claim(&h, &ana, list, 2).await.is_empty());
+    let p = progress(&h, &lead, list).await;
+    assert_eq!((p.retired, p.left, p.claimed), (2, 0, 0));
+}
+
+#[tokio::test]
+async fn a_call_back_comes_back_at_its_time() {
+    let (h, list, lead, ana, ben) = phone_bank(1).await;
+    let c = claim(&h, &ana, list, 1).await;
+    record(&h, &ana, &c[0], called("call_back")).await;
+    assert_eq!(progress(&h, &lead, list).await.call_backs, 1);
+    h.clock
+        .fetch_add(CALL_BACK_DELAY_MS - 1, std::sync::atomic::Ordering::SeqCst);
+    assert!(claim(&h, &ben, list, 1).await.is_empty(), "not yet");
+    h.clock.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let back = claim(&h, &ben, list, 1).await;
+    assert_eq!(back[0].person, c[0].person);
+    assert!(back[0].retry);
+}
+
+#[tokio::test]
+async fn do_not_call_vanishes_from_every_list_and_reaches_the_other_devices_pull() {
+    let (h, list, lead, ana, _ben) = phone_bank(4).await;
+    let other_list = make_list(&h, "Everyone again");
+    let cat = h.register(&h.volunteer_invite.clone(), "Cat").await;
+    assign(&h, &lead, other_list, &[&cat]).await;
+
+    let mine = claim(&h, &ana, list, 2).await;
+    record(&h, &ana, &mine[0], called("do_not_call")).await;
+    record(
+        &h,
+        &ana,
+        &mine[1],
+        EventBody::DoNotContact {
+            channel: Channel::Phone,
+        },
+    )
+    .await;
+    let gone = phones(&mine);
+
+    let theirs = claim(&h, &cat, other_list, 10).await;
+    assert_eq!(theirs.len(), 2);
+    assert!(phones(&theirs).iter().all(|p| !gone.contains(p)));
+    let p = progress(&h, &lead, other_list).await;
+    assert_eq!((p.do_not_call, p.retired, p.left), (2, 0, 2));
+
+    let pull = h.pull(&cat, &[], None).await;
+    let mut sorted = gone.clone();
+    sorted.sort();
+    assert_eq!(pull.campaign.do_not_call, sorted);
+    let lead_pull = h.pull(&lead, &[], None).await;
+    assert!(
+        lead_pull.campaign.do_not_call.is_empty(),
+        "the lead calls no list"
+    );
+    let stored: i64 = h
+        .store
+        .read(|tx| Ok(tx.query_row("SELECT COUNT(*) FROM do_not_call", [], |r| r.get(0))?))
+        .expect("count");
+    assert_eq!(stored, 2);
+}
+
+#[tokio::test]
+async fn a_volunteer_not_calling_the_list_is_forbidden_and_cannot_record_calls() {
+    let (h, list, _lead, ana, _ben) = phone_bank(2).await;
+    let c = claim(&h, &ana, list, 1).await;
+    let dan = h.register(&h.volunteer_invite.clone(), "Dan").await;
+    let r = h
+        .call(
+            Method::POST,
+            &claim_path(list),
+            Some(&dan.token),
+            Some(json!({"count": 1})),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_code().as_str()),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
+    let r = h
+        .call(
+            Method::GET,
+            &format!("/api/v1/call-lists/{list}/progress"),
+            Some(&dan.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = h
+        .call(
+            Method::PUT,
+            &format!("/api/v1/call-lists/{list}/assignees"),
+            Some(&ana.token),
+            Some(json!({"volunteers": [dan.reg.volunteer.0]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "only leads assign");
+    let r = h
+        .call(
+            Method::POST,
+            "/api/v1/call-lists/999/claim",
+            Some(&ana.token),
+            Some(json!({"count": 1})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Dan may not record calls to Ana's contacts either; door rules are unchanged, so a
+    // door result at that (unplaced) household is out of scope even for Ana.
+    let e = event_at(h.now(), c[0].household, Some(c[0].person), called("talked"));
+    let out = h.push(&dan, &[e]).await;
+    assert!(matches!(&out[0], PushOutcome::Rejected { code, .. } if code == "out_of_scope"));
+    let door = event_at(
+        h.now(),
+        c[0].household,
+        Some(c[0].person),
+        EventBody::Contact {
+            channel: Channel::Door,
+            result: "talked".into(),
+        },
+    );
+    let out = h.push(&ana, &[door]).await;
+    assert!(matches!(&out[0], PushOutcome::Rejected { code, .. } if code == "out_of_scope"));
+    // Once Ana is taken off the list, her late results are still accepted, flagged.
+    let lead = h.register(&h.lead_invite.clone(), "Lou").await;
+    assign(&h, &lead, list, &[]).await;
+    let late = event_at(h.now(), c[0].household, Some(c[0].person), called("talked"));
+    let late_id = late.id;
+    assert_eq!(h.push(&ana, &[late]).await, vec![PushOutcome::Accepted]);
+    assert!(h
+        .store
+        .stale_events(h.campaign)
+        .expect("stale")
+        .contains(&late_id));
+}
+
+#[tokio::test]
+async fn malformed_requests_get_clear_errors_and_change_nothing() {
+    let (h, list, lead, ana, _ben) = phone_bank(3).await;
+    let path = claim_path(list);
+    let cases: Vec<(Value, StatusCode)> = vec![
+        (json!({"count": 0}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"count": 51}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"count": "two"}), StatusCode::BAD_REQUEST),
+        (json!({"count": -1}), StatusCode::BAD_REQUEST),
+        (
+            json!({"count": 1, "colour": "red"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (json!({}), StatusCode::BAD_REQUEST),
+    ];
+    for (body, status) in cases {
+        let r = h
+            .call(Method::POST, &path, Some(&ana.token), Some(body.clone()))
+            .await;
+        assert_eq!(r.status, status, "{body}");
+        let message = r.json()["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        assert!(!message.is_empty(), "{body}");
+    }
+    let r = h
+        .call(
+            Method::POST,
+            &format!("/api/v1/call-lists/{list}/release"),
+            Some(&ana.token),
+            Some(json!({"people": ["not-a-uuid"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let other = h.register(&h.other_lead_invite.clone(), "Otto").await;
+    let r = h
+        .call(
+            Method::PUT,
+            &format!("/api/v1/call-lists/{list}/assignees"),
+            Some(&lead.token),
+            Some(json!({"volunteers": [other.reg.volunteer.0]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("volunteers"));
+    let p = progress(&h, &lead, list).await;
+    assert_eq!((p.claimed, p.fresh), (0, 3), "nothing was claimed");
+    let r = h
+        .call(
+            Method::POST,
+            &path,
+            Some(&other.token),
+            Some(json!({"count": 1})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "another campaign's lead");
+    let _ = PROTOCOL_VERSION;
+}
+
+#[tokio::test]
+async fn release_gives_contacts_back_to_the_list() {
+    let (h, list, _lead, ana, ben) = phone_bank(1).await;
+    let c = claim(&h, &ana, list, 1).await;
+    assert!(claim(&h, &ben, list, 1).await.is_empty());
+    let r = h
+        .call(
+            Method::POST,
+            &format!("/api/v1/call-lists/{list}/release"),
+            Some(&ana.token),
+            Some(json!({"people": [c[0].person]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["released"], 1);
+    assert_eq!(claim(&h, &ben, list, 1).await[0].person, c[0].person);
+}
