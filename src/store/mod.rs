@@ -7,13 +7,15 @@
 //! One module per table family: [`identity`] (who we are, the token, the device state),
 //! [`campaign`] (result codes and questions), [`turfs`] (turfs, households, people, applying
 //! pull responses), [`events`] (recording and reading events), [`outbox`] (push batches,
-//! outcomes, dead letters), [`hlc`] (the persisted hybrid logical clock).
+//! outcomes, dead letters), [`hlc`] (the persisted hybrid logical clock), [`drafts`]
+//! (unsaved door forms: local only, never in the outbox, wiped with the voter data).
 //!
 //! [`Store`] is `Send + Sync`: a mutex around one connection. SQL lives beside the
 //! function that runs it; multi-table writes take a `&Transaction` and the public method
 //! that calls them commits.
 
 pub mod campaign;
+pub mod drafts;
 pub mod events;
 pub mod hlc;
 pub mod identity;
@@ -24,7 +26,7 @@ pub mod turfs;
 #[cfg(test)]
 mod tests;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
@@ -123,6 +125,14 @@ impl Store {
         })
     }
 
+    /// The folder holding this store's database file: the app's data folder (`None` for
+    /// an in-memory database).
+    pub fn folder(&self) -> Option<PathBuf> {
+        let inner = self.lock();
+        let file = inner.conn.path().filter(|p| !p.is_empty())?;
+        Path::new(file).parent().map(Path::to_path_buf)
+    }
+
     /// The wall clock this store was opened with, in ms since the epoch.
     pub fn now_ms(&self) -> u64 {
         (self.clock)()
@@ -142,7 +152,8 @@ impl Store {
     }
 
     /// A lead revoked this device: remove all voter data (turfs, households, people,
-    /// events, the outbox, dead letters, the campaign's script) and the token, in one
+    /// events, unsaved door forms, the outbox, dead letters, the campaign's script) and
+    /// the token, in one
     /// transaction. The identity row stays, marked revoked, so the app can say what
     /// happened.
     pub fn wipe_for_revocation(&self) -> Result<(), StoreError> {
@@ -169,10 +180,12 @@ impl Store {
     }
 }
 
-/// Delete every row of voter data, the outbox, dead letters and the campaign config.
+/// Delete every row of voter data (unsaved door forms included), the outbox, dead
+/// letters and the campaign config.
 fn wipe_voter_data(tx: &Transaction) -> Result<(), StoreError> {
     tx.execute_batch(
-        "DELETE FROM events;
+        "DELETE FROM drafts;
+         DELETE FROM events;
          DELETE FROM people;
          DELETE FROM households;
          DELETE FROM turfs;

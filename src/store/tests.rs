@@ -370,6 +370,24 @@ fn removed_households_and_people_leave_with_their_events() {
 }
 
 #[test]
+fn a_voter_who_moved_to_another_held_turf_survives_the_old_turfs_tombstone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, ana) = stocked(dir.path());
+    // Turf 2's page (Ana now at household 5) arrives before turf 1's tombstone for her.
+    let mut moved = ana.clone();
+    moved.household = HouseholdId(5);
+    let new_home = page(2, 40, vec![household(5, 2, 1)], vec![moved.clone()]);
+    let mut old_home = page(1, 41, vec![], vec![]);
+    old_home.removed_people = vec![ana.id];
+    store
+        .apply_pull(&response(vec![new_home, old_home], vec![]))
+        .expect("pull");
+    let people = store.people(HouseholdId(5)).expect("people");
+    assert_eq!(people, vec![moved], "Ana lives at her new address");
+    assert!(store.people(HouseholdId(1)).expect("people").is_empty());
+}
+
+#[test]
 fn people_added_at_the_door_are_listed_until_the_server_sends_them() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (store, _) = stocked(dir.path());
@@ -535,5 +553,102 @@ fn joining_another_campaign_waits_for_pending_events() {
     assert!(matches!(
         store.save_registration(&identity, "t2", Hlc::new(T0, 0)),
         Err(StoreError::PendingForOtherCampaign(1))
+    ));
+}
+
+#[test]
+fn a_draft_is_saved_replaced_cleared_and_survives_a_restart_without_the_outbox() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    assert_eq!(store.draft(HouseholdId(1)).expect("draft"), None);
+    store
+        .save_draft(HouseholdId(1), r#"{"note":"dog"}"#)
+        .expect("save");
+    store
+        .save_draft(HouseholdId(1), r#"{"note":"big dog"}"#)
+        .expect("replace");
+    store
+        .save_draft(HouseholdId(99), r#"{"note":"nowhere"}"#)
+        .expect("a household not held keeps no draft");
+    assert_eq!(
+        store.draft(HouseholdId(1)).expect("draft").as_deref(),
+        Some(r#"{"note":"big dog"}"#)
+    );
+    assert_eq!(store.draft(HouseholdId(99)).expect("draft"), None);
+    assert_eq!(store.draft_count().expect("count"), 1);
+    assert_eq!(
+        store.pending_count().expect("pending"),
+        0,
+        "drafts never sync"
+    );
+    drop(store);
+
+    let store = open(dir.path(), fixed_clock(T0));
+    assert_eq!(
+        store.draft(HouseholdId(1)).expect("draft").as_deref(),
+        Some(r#"{"note":"big dog"}"#),
+        "the draft survives the app closing"
+    );
+    assert!(store
+        .outbox_batch(0, 100, 1 << 20)
+        .expect("batch")
+        .is_none());
+    store.clear_draft(HouseholdId(1)).expect("clear");
+    store
+        .clear_draft(HouseholdId(1))
+        .expect("clearing twice is harmless");
+    assert_eq!(store.draft(HouseholdId(1)).expect("draft"), None);
+    // A recorded visit still commits durably after the relaxed draft writes.
+    store
+        .save_draft(HouseholdId(2), r#"{"note":"x"}"#)
+        .expect("save");
+    store
+        .record(HouseholdId(2), None, not_home())
+        .expect("record");
+    let sync: i64 = store
+        .lock()
+        .conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(sync, 2, "the connection is back to synchronous=FULL");
+}
+
+#[test]
+fn drafts_leave_with_their_households_their_turf_and_a_revocation_wipe() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    store.save_draft(HouseholdId(1), "{}").expect("save 1");
+    store.save_draft(HouseholdId(2), "{}").expect("save 2");
+    let mut gone = page(1, 11, Vec::new(), Vec::new());
+    gone.removed_households = vec![HouseholdId(2)];
+    store
+        .apply_pull(&response(vec![gone], vec![]))
+        .expect("pull");
+    assert_eq!(store.draft(HouseholdId(2)).expect("draft"), None);
+    assert!(store.draft(HouseholdId(1)).expect("draft").is_some());
+    store
+        .apply_pull(&response(vec![], vec![TurfId(1)]))
+        .expect("turf removed");
+    assert_eq!(store.draft_count().expect("count"), 0);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    let identity = Identity {
+        device: DeviceId(7),
+        volunteer: VolunteerId(3),
+        campaign: CampaignId(1),
+        role: Role::Volunteer,
+        server_url: "http://127.0.0.1:1".into(),
+    };
+    store
+        .save_registration(&identity, "secret-token", Hlc::new(T0, 0))
+        .expect("register");
+    store.save_draft(HouseholdId(1), "{}").expect("save");
+    assert_eq!(store.draft_count().expect("count"), 1);
+    store.wipe_for_revocation().expect("wipe");
+    assert_eq!(store.draft_count().expect("count"), 0);
+    assert!(matches!(
+        store.save_draft(HouseholdId(1), "{}"),
+        Err(StoreError::Revoked)
     ));
 }

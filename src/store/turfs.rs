@@ -2,13 +2,14 @@
 //! applying the server's pull responses to them. A response is applied in ONE transaction
 //! together with every turf's new cursor, so a crash re-pulls it; applying it twice is
 //! harmless (everything is an upsert by id). A turf that leaves the scope takes its voter
-//! data with it — but never the outbox: pending events are pushed later all the same.
+//! data with it (unsaved door forms included) — but never the outbox: pending events are
+//! pushed later all the same.
 
 use groundgame_core::protocol::{PullResponse, ScopeCursor, ScopePage};
-use groundgame_core::{EventBody, Household, HouseholdId, Person, PersonId, TurfId};
+use groundgame_core::{Event, EventBody, Household, HouseholdId, Person, PersonId, TurfId};
 use rusqlite::Transaction;
 
-use super::{campaign, events, hlc, uuid_col, Store, StoreError};
+use super::{campaign, drafts, events, hlc, uuid_col, Store, StoreError};
 
 /// A turf as this device holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,49 +102,26 @@ impl Store {
                         phone, language
                  FROM people WHERE household = ?1 ORDER BY last_name, first_name, id",
             )?;
-            let rows = stmt.query_map([household.0], |r| {
-                Ok(Person {
-                    id: PersonId(uuid_col(r, 0)?),
-                    household: HouseholdId(r.get(1)?),
-                    source_id: r.get(2)?,
-                    first_name: r.get(3)?,
-                    last_name: r.get(4)?,
-                    birth_year: r.get(5)?,
-                    party: r.get(6)?,
-                    phone: r.get(7)?,
-                    language: r.get(8)?,
-                })
-            })?;
+            let rows = stmt.query_map([household.0], person_row)?;
             rows.collect::<Result<_, _>>()?
         };
-        for event in self.household_events(household)? {
-            let (
-                Some(id),
-                EventBody::PersonAdded {
-                    first_name,
-                    last_name,
-                    language,
-                    phone,
-                },
-            ) = (event.person, event.body)
-            else {
-                continue;
-            };
-            if people.iter().all(|p| p.id != id) {
-                people.push(Person {
-                    id,
-                    household,
-                    source_id: String::new(),
-                    first_name,
-                    last_name,
-                    birth_year: None,
-                    party: None,
-                    phone,
-                    language,
-                });
-            }
-        }
+        add_people_from_events(&mut people, household, &self.household_events(household)?);
         Ok(people)
+    }
+
+    /// The voter-file people of every household in a turf, in one query, by household then
+    /// name. (Add those met at the door with [`add_people_from_events`].)
+    pub fn turf_people(&self, turf: TurfId) -> Result<Vec<Person>, StoreError> {
+        let inner = self.lock();
+        let mut stmt = inner.conn.prepare_cached(
+            "SELECT p.id, p.household, p.source_id, p.first_name, p.last_name, p.birth_year,
+                    p.party, p.phone, p.language
+             FROM people p JOIN households h ON h.id = p.household
+             WHERE h.turf = ?1
+             ORDER BY p.household, p.last_name, p.first_name, p.id",
+        )?;
+        let rows = stmt.query_map([turf.0], person_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Apply one pull response in ONE transaction: the campaign config, the server's clock,
@@ -172,6 +150,53 @@ impl Store {
             inner.campaign = Some(response.campaign.clone());
         }
         Ok(applied)
+    }
+}
+
+/// A `people` row (the columns in the order the queries above select them).
+fn person_row(r: &rusqlite::Row) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: PersonId(uuid_col(r, 0)?),
+        household: HouseholdId(r.get(1)?),
+        source_id: r.get(2)?,
+        first_name: r.get(3)?,
+        last_name: r.get(4)?,
+        birth_year: r.get(5)?,
+        party: r.get(6)?,
+        phone: r.get(7)?,
+        language: r.get(8)?,
+    })
+}
+
+/// Append to a household's `people` those added at its door (`PersonAdded` events among
+/// `events`) that the server has not sent back as people yet.
+pub fn add_people_from_events(people: &mut Vec<Person>, household: HouseholdId, events: &[Event]) {
+    for event in events {
+        let (
+            Some(id),
+            EventBody::PersonAdded {
+                first_name,
+                last_name,
+                language,
+                phone,
+            },
+        ) = (event.person, &event.body)
+        else {
+            continue;
+        };
+        if event.household == household && people.iter().all(|p| p.id != id) {
+            people.push(Person {
+                id,
+                household,
+                source_id: String::new(),
+                first_name: first_name.clone(),
+                last_name: last_name.clone(),
+                birth_year: None,
+                party: None,
+                phone: phone.clone(),
+                language: language.clone(),
+            });
+        }
     }
 }
 
@@ -252,12 +277,21 @@ fn apply_page(tx: &Transaction, page: &ScopePage) -> Result<u64, StoreError> {
             tx.prepare_cached("DELETE FROM people WHERE household = ?1")?
                 .execute([household.0])?;
             events::delete_for_household(tx, *household)?;
+            drafts::delete_orphans(tx)?;
         }
     }
     for person in &page.removed_people {
-        tx.prepare_cached("DELETE FROM people WHERE id = ?1")?
-            .execute([person.0.as_bytes()])?;
-        events::delete_for_person(tx, *person)?;
+        // Only while the person lives in this turf: someone who moved to a household of
+        // another turf this device holds (whose page may have come first) stays.
+        let removed = tx
+            .prepare_cached(
+                "DELETE FROM people WHERE id = ?1
+                 AND household IN (SELECT id FROM households WHERE turf = ?2)",
+            )?
+            .execute(rusqlite::params![person.0.as_bytes(), turf.0])?;
+        if removed > 0 {
+            events::delete_for_person(tx, *person)?;
+        }
     }
     Ok((page.households.len()
         + page.people.len()
@@ -266,8 +300,9 @@ fn apply_page(tx: &Transaction, page: &ScopePage) -> Result<u64, StoreError> {
         + page.removed_people.len()) as u64)
 }
 
-/// Drop a turf and all its voter data (households, people, events, and any events or
-/// people left without a held household). The outbox is not touched.
+/// Drop a turf and all its voter data (households, people, events, unsaved door forms,
+/// and any events, people or drafts left without a held household). The outbox is not
+/// touched.
 fn remove_turf(tx: &Transaction, turf: TurfId) -> Result<u64, StoreError> {
     let households = tx.execute("DELETE FROM households WHERE turf = ?1", [turf.0])?;
     tx.execute("DELETE FROM turfs WHERE id = ?1", [turf.0])?;
@@ -279,6 +314,7 @@ fn remove_turf(tx: &Transaction, turf: TurfId) -> Result<u64, StoreError> {
         "DELETE FROM events WHERE household NOT IN (SELECT id FROM households)",
         [],
     )?;
+    drafts::delete_orphans(tx)?;
     tracing::info!(turf = turf.0, households, "turf left this device's scope");
     Ok((households + people + events) as u64)
 }

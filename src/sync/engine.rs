@@ -33,6 +33,8 @@ pub struct Engine<T: Transport> {
     transport: T,
     status: watch::Sender<SyncStatus>,
     nudged: Notify,
+    /// The volunteer asked for a sync ("Sync now"): cuts short a back-off wait too.
+    asked: Notify,
     /// One sync (or registration) at a time.
     running: tokio::sync::Mutex<()>,
     counters: Counters,
@@ -80,6 +82,7 @@ impl<T: Transport> Engine<T> {
             transport,
             status,
             nudged: Notify::new(),
+            asked: Notify::new(),
             running: tokio::sync::Mutex::new(()),
             counters: Counters::default(),
             backoff: BackoffPolicy::default(),
@@ -265,9 +268,12 @@ impl<T: Transport> Engine<T> {
             };
             if let Some(delay) = retry_in {
                 tracing::debug!(failures, delay_ms = delay.as_millis() as u64, "backing off");
+                // Writes do not cut the wait short (recording offline would defeat the
+                // back-off); the volunteer asking does.
                 tokio::select! {
                     biased;
                     () = shutdown_requested(&mut shutdown) => return,
+                    () = self.asked.notified() => {}
                     () = tokio::time::sleep(delay) => {}
                 }
                 continue;
@@ -275,6 +281,7 @@ impl<T: Transport> Engine<T> {
             tokio::select! {
                 biased;
                 () = shutdown_requested(&mut shutdown) => return,
+                () = self.asked.notified() => {}
                 () = self.nudged.notified() => {
                     tokio::select! {
                         biased;
@@ -285,6 +292,13 @@ impl<T: Transport> Engine<T> {
                 () = tokio::time::sleep(self.interval) => {}
             }
         }
+    }
+
+    /// The volunteer asked to sync now: sync at once, even in the middle of a back-off wait
+    /// after failures (the wait would otherwise reach minutes with no signal).
+    pub fn sync_now(&self) {
+        self.refresh(|_| {});
+        self.asked.notify_one();
     }
 
     /// A local write happened: update the pending count and sync soon.

@@ -599,3 +599,56 @@ async fn the_background_loop_retries_after_a_failure_without_new_writes() {
         .expect("stops on shutdown")
         .expect("no panic");
 }
+
+#[tokio::test]
+async fn sync_now_cuts_a_long_back_off_short() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = FakeServer::new();
+    let engine = Arc::new(
+        joined(dir.path(), &server)
+            .await
+            .with_interval(Duration::from_secs(3600))
+            .with_backoff(BackoffPolicy {
+                min: Duration::from_secs(600),
+                max: Duration::from_secs(600),
+            }),
+    );
+    knock(&engine, 1);
+    server.with(|s| s.faults.push_back(Fault::DropRequest));
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let runner = tokio::spawn({
+        let engine = engine.clone();
+        async move { engine.run(shutdown).await }
+    });
+    // The first attempt fails and the loop settles into a ten-minute wait.
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while engine.status().last_error.is_none() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the first attempt failed");
+    // A write does not cut the back-off short ...
+    knock(&engine, 2);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        engine.status().pending,
+        2,
+        "still backing off after a write"
+    );
+    // ... the volunteer asking does.
+    engine.sync_now();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while engine.status().pending > 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("Sync now synced at once");
+    assert_eq!(server.with(|s| s.events.len()), 2);
+    stop.send(true).expect("stop");
+    tokio::time::timeout(Duration::from_secs(5), runner)
+        .await
+        .expect("stops on shutdown")
+        .expect("no panic");
+}

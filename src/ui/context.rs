@@ -4,18 +4,15 @@
 //! Screens read them through the typed accessors here, which panic with a message saying
 //! how to provide them (a missing service is a wiring bug, not a runtime condition).
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use dioxus::prelude::*;
 use groundgame_core::protocol::codes;
-use groundgame_core::HouseholdId;
 use tokio::sync::watch;
 
 use crate::store::{DeviceState, Store, StoreError};
 use crate::sync::{Engine, HttpTransport, SyncError, SyncState, SyncStatus};
 use crate::ui::i18n::{Lang, Msg};
-use crate::ui::views::VisitForm;
 
 /// The engine the app runs: the real HTTP transport.
 pub type AppEngine = Engine<HttpTransport>;
@@ -278,10 +275,10 @@ impl SyncHandle {
         Ok(())
     }
 
-    /// Ask for a sync soon (the "Sync now" button).
+    /// Sync at once (the "Sync now" button), even while backing off after failures.
     pub fn sync_now(&self) {
         if let Some(engine) = self.engine() {
-            engine.nudge();
+            engine.sync_now();
         }
     }
 }
@@ -294,7 +291,6 @@ pub(crate) fn provide_ui_contexts() -> Services {
     );
     let lang = services.lang;
     use_context_provider(|| Signal::new(lang));
-    use_context_provider(|| Drafts(Signal::new(HashMap::new())));
     let sync = services.sync.clone();
     let status = use_context_provider(|| Signal::new(sync.status()));
     use_hook(move || sync.start());
@@ -328,37 +324,4 @@ pub fn use_sync_status() -> Signal<SyncStatus> {
 pub fn use_lang() -> Signal<Lang> {
     try_use_context::<Signal<Lang>>()
         .expect("the language signal is missing: render screens inside ui::App")
-}
-
-/// Unsaved door forms by household, kept while the app runs: stepping back to the walk
-/// list (or taking a call) and returning finds the form as it was left. A saved visit
-/// removes its draft.
-#[derive(Clone, Copy)]
-pub struct Drafts(pub Signal<HashMap<HouseholdId, VisitForm>>);
-
-impl Drafts {
-    pub fn get(&self, household: HouseholdId) -> Option<VisitForm> {
-        self.0.peek().get(&household).cloned()
-    }
-    pub fn keep(&mut self, household: HouseholdId, form: VisitForm) {
-        let unchanged = self.0.peek().get(&household) == Some(&form);
-        if unchanged {
-            return;
-        }
-        if form == VisitForm::default() {
-            self.0.write().remove(&household);
-        } else {
-            self.0.write().insert(household, form);
-        }
-    }
-    pub fn clear(&mut self, household: HouseholdId) {
-        if self.0.peek().contains_key(&household) {
-            self.0.write().remove(&household);
-        }
-    }
-}
-
-/// The unsaved door forms.
-pub fn use_drafts() -> Drafts {
-    try_use_context::<Drafts>().expect("the drafts are missing: render screens inside ui::App")
 }

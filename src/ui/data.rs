@@ -1,16 +1,41 @@
 //! What each screen reads from the local store, shaped for display. Each loader is a plain
 //! function over `&Store` that runs a fixed, small number of queries whatever the turf's
 //! size: the walk list reads the turf's households and the held events once and folds them
-//! in memory (no query per row), so 2,000 doors stay quick.
+//! in memory (no query per row), so 2,000 doors stay quick; the paper walk list reads the
+//! turf's people in one more query.
 
 use std::collections::HashMap;
 
+use groundgame_core::domain::ResultCode;
 use groundgame_core::fold::{self, DoorState, DoorStatus};
 use groundgame_core::{
     CampaignConfig, Event, EventBody, Household, HouseholdId, Person, PersonId, TurfId,
 };
 
+use crate::store::turfs::add_people_from_events;
 use crate::store::{Store, StoreError};
+
+/// Result codes that belong to phone banking; the door screen and the paper walk list do
+/// not offer them.
+const PHONE_ONLY: &[&str] = &[
+    "no_answer",
+    "left_message",
+    "busy",
+    "wrong_number",
+    "disconnected",
+    "call_back",
+    "do_not_call",
+];
+
+/// The campaign's result codes that make sense at a door, in the campaign's order.
+pub fn door_result_codes(config: &CampaignConfig) -> Vec<ResultCode> {
+    config
+        .result_codes
+        .iter()
+        .filter(|c| !PHONE_ONLY.contains(&c.key.as_str()))
+        .cloned()
+        .collect()
+}
 
 /// A turf on the home screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,14 +60,23 @@ pub struct WalkRow {
     pub attempts: u32,
 }
 
+/// One line of a door's history: a contact attempt (its result key, who answered) with the
+/// note left with it, or a note on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub result: Option<String>,
+    pub who: Option<String>,
+    pub note: Option<String>,
+}
+
 /// Everything the door screen shows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DoorData {
     pub household: Household,
     pub people: Vec<Person>,
     pub status: DoorStatus,
-    /// Earlier contact attempts, newest first: (result key, person's name if any).
-    pub history: Vec<(String, Option<String>)>,
+    /// Earlier contact attempts and notes, newest first, including teammates' once synced.
+    pub history: Vec<HistoryEntry>,
     /// Latest support answer per person.
     pub support: HashMap<PersonId, String>,
     pub campaign: Option<CampaignConfig>,
@@ -50,19 +84,79 @@ pub struct DoorData {
     pub next: Option<HouseholdId>,
 }
 
+/// One door of the paper walk list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintDoor {
+    pub household: Household,
+    /// From the voter file, then those met at the door.
+    pub people: Vec<Person>,
+    pub status: DoorStatus,
+}
+
+/// Everything the paper walk list of a turf shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintSheet {
+    pub turf_name: String,
+    pub campaign: Option<CampaignConfig>,
+    /// In walking order (the walk list screen's order).
+    pub doors: Vec<PrintDoor>,
+}
+
+/// Every held event, by household (in the shared order within each).
+fn events_by_household(store: &Store) -> Result<HashMap<HouseholdId, Vec<Event>>, StoreError> {
+    let mut by_household: HashMap<HouseholdId, Vec<Event>> = HashMap::new();
+    for event in store.all_events()? {
+        by_household.entry(event.household).or_default().push(event);
+    }
+    Ok(by_household)
+}
+
 /// Fold every household's events once.
 fn statuses(store: &Store) -> Result<HashMap<HouseholdId, DoorStatus>, StoreError> {
     let Some(config) = store.campaign()? else {
         return Ok(HashMap::new());
     };
-    let mut by_household: HashMap<HouseholdId, Vec<Event>> = HashMap::new();
-    for event in store.all_events()? {
-        by_household.entry(event.household).or_default().push(event);
-    }
-    Ok(by_household
+    Ok(events_by_household(store)?
         .into_iter()
         .map(|(id, events)| (id, fold::door_status(&events, &config)))
         .collect())
+}
+
+/// The paper walk list of a turf; `None` when the turf is not on this phone. Four queries
+/// whatever the turf's size: the turf, its households, its people, the held events.
+pub fn print_sheet(store: &Store, turf: TurfId) -> Result<Option<PrintSheet>, StoreError> {
+    let Some(local) = store.turfs()?.into_iter().find(|t| t.id == turf) else {
+        return Ok(None);
+    };
+    let campaign = store.campaign()?;
+    let mut people: HashMap<HouseholdId, Vec<Person>> = HashMap::new();
+    for person in store.turf_people(turf)? {
+        people.entry(person.household).or_default().push(person);
+    }
+    let events = events_by_household(store)?;
+    let doors = store
+        .households(turf)?
+        .into_iter()
+        .map(|household| {
+            let mut here = people.remove(&household.id).unwrap_or_default();
+            let held = events.get(&household.id).map_or(&[][..], Vec::as_slice);
+            add_people_from_events(&mut here, household.id, held);
+            let status = match &campaign {
+                Some(config) => fold::door_status(held, config),
+                None => DoorStatus::NOT_VISITED,
+            };
+            PrintDoor {
+                household,
+                people: here,
+                status,
+            }
+        })
+        .collect();
+    Ok(Some(PrintSheet {
+        turf_name: local.name,
+        campaign,
+        doors,
+    }))
 }
 
 /// The home screen: every held turf with doors done / total.
@@ -150,14 +244,7 @@ pub fn door(
     };
     let name_of =
         |id: Option<PersonId>| id.and_then(|id| people.iter().find(|p| p.id == id).map(full_name));
-    let history = events
-        .iter()
-        .rev()
-        .filter_map(|e| match &e.body {
-            EventBody::Contact { result, .. } => Some((result.clone(), name_of(e.person))),
-            _ => None,
-        })
-        .collect();
+    let history = door_history(&events, &name_of);
     let support = people
         .iter()
         .filter_map(|p| {
@@ -174,4 +261,47 @@ pub fn door(
         campaign,
         next,
     }))
+}
+
+/// The door's history, newest first: each contact attempt with the note left with it, and
+/// notes that belong to no attempt on their own.
+fn door_history(
+    events: &[groundgame_core::Event],
+    name_of: &dyn Fn(Option<PersonId>) -> Option<String>,
+) -> Vec<HistoryEntry> {
+    let attempts: std::collections::HashSet<groundgame_core::EventId> = events
+        .iter()
+        .filter(|e| matches!(e.body, EventBody::Contact { .. }))
+        .map(|e| e.id)
+        .collect();
+    let note_of = |attempt: groundgame_core::EventId| {
+        events.iter().find_map(|e| match &e.body {
+            EventBody::Note {
+                attempt: Some(a),
+                text,
+            } if *a == attempt => Some(text.clone()),
+            _ => None,
+        })
+    };
+    events
+        .iter()
+        .rev()
+        .filter_map(|e| match &e.body {
+            EventBody::Contact { result, .. } => Some(HistoryEntry {
+                result: Some(result.clone()),
+                who: name_of(e.person),
+                note: note_of(e.id),
+            }),
+            EventBody::Note { attempt, text }
+                if !attempt.is_some_and(|a| attempts.contains(&a)) =>
+            {
+                Some(HistoryEntry {
+                    result: None,
+                    who: name_of(e.person),
+                    note: Some(text.clone()),
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }

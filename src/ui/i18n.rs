@@ -92,6 +92,8 @@ messages! {
     AllSynced => ("All records synced", "Todo sincronizado"),
     NeverSynced => ("Not synced yet", "Aún sin sincronizar"),
     SyncNow => ("Sync now", "Sincronizar"),
+    TechnicalDetails => ("Technical details", "Detalles técnicos"),
+    NoteLabel => ("Note", "Nota"),
     OfflineHelp => (
         "No signal? Keep going: everything is saved on this phone and syncs when the connection is back.",
         "¿Sin señal? Siga adelante: todo queda guardado en este teléfono y se sincroniza cuando vuelva la conexión."
@@ -216,11 +218,50 @@ messages! {
         "Choose who answered: this result and the answers are about a person.",
         "Elija quién abrió: este resultado y las respuestas son sobre una persona."
     ),
+    ScriptQuestions => ("Questions to ask", "Preguntas para hacer"),
+    SkipQuestion => ("Skip this question", "Saltar esta pregunta"),
+    ScriptEnd => (
+        "That is the end of the script: thank them, then save.",
+        "Ese es el final del guion: agradezca y luego guarde."
+    ),
+    ScriptNeedsPerson => (
+        "Choose who answered, then ask the questions.",
+        "Elija quién abrió y luego haga las preguntas."
+    ),
     NeedName => ("Type a first or last name.", "Escriba un nombre o apellido."),
     DoorNotFound => ("This door is not on this phone any more. Go back to the walk list.", "Esta casa ya no está en este teléfono. Vuelva a la lista."),
     History => ("Already recorded here", "Ya registrado aquí"),
     NoHistory => ("Nobody has knocked here yet.", "Nadie ha tocado aquí todavía."),
     LastDoor => ("That was the last door of this turf.", "Esa fue la última casa de esta zona."),
+    // Paper walk list
+    PrintWalkList => ("Print walk list", "Imprimir lista de casas"),
+    PrintTitle => ("Paper walk list", "Lista de casas en papel"),
+    PrintIntro => (
+        "A paper copy for when the phone dies. Print it, or save it and print it from a computer.",
+        "Una copia en papel por si el teléfono se apaga. Imprímala, o guárdela e imprímala desde una computadora."
+    ),
+    PrintNow => ("Print", "Imprimir"),
+    PrintPreviewLabel => ("The walk list as it will print", "La lista tal como se imprimirá"),
+    PrintedOn => ("Printed", "Impresa el"),
+    PrintInstructions => (
+        "Tick one result for each door, and the answers of the person you talked to. Enter them in the app when the phone is back.",
+        "Marque un resultado por casa y las respuestas de la persona con quien habló. Anótelos en la aplicación cuando vuelva a tener el teléfono."
+    ),
+    SurveyQuestions => ("Survey questions", "Preguntas de la encuesta"),
+    QuestionShort => ("Q", "P"),
+    PrintNotes => ("Notes", "Notas"),
+    Age => ("Age", "Edad"),
+    Party => ("Party", "Partido"),
+    SaveAsFile => ("Save as a file", "Guardar como archivo"),
+    SavedAsFile => ("Saved on this computer as:", "Guardada en esta computadora como:"),
+    PrintNotAvailable => (
+        "This device could not open printing. Save the walk list as a file and print it from a computer.",
+        "Este dispositivo no pudo abrir la impresión. Guarde la lista como archivo e imprímala desde una computadora."
+    ),
+    SaveFileFailed => (
+        "Could not save the file. Check that the disk is not full, then try again.",
+        "No se pudo guardar el archivo. Revise que el disco no esté lleno y vuelva a intentarlo."
+    ),
 }
 
 /// The badge text of a door state.

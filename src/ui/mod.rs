@@ -5,7 +5,8 @@
 //! the sync bar always visible and catches a screen's errors in an error boundary.
 //!
 //! Screens read only the local store ([`data`] shapes it for display); saving never waits
-//! on the network. [`components`] are presentational and never touch the store.
+//! on the network. [`components`] are presentational and never touch the store. [`print`]
+//! makes the paper walk list (a standalone HTML document) for when a phone dies.
 
 pub mod components;
 pub mod context;
@@ -16,6 +17,7 @@ pub mod desktop;
 pub mod i18n;
 #[cfg(feature = "mobile")]
 pub mod mobile;
+pub mod print;
 pub mod views;
 
 #[cfg(test)]
@@ -26,7 +28,7 @@ use dioxus::prelude::*;
 use crate::ui::components::SyncBar;
 use crate::ui::context::{provide_ui_contexts, use_lang, use_services, use_sync_status};
 use crate::ui::i18n::Msg;
-use crate::ui::views::{Door, Home, Join, WalkList};
+use crate::ui::views::{Door, Home, Join, PrintWalkList, WalkList};
 
 pub use context::Services;
 pub use data_dir::default_data_dir;
@@ -51,6 +53,8 @@ pub enum Route {
         Home {},
         #[route("/turf/:turf")]
         WalkList { turf: i64 },
+        #[route("/turf/:turf/print")]
+        PrintWalkList { turf: i64 },
         #[route("/turf/:turf/door/:household")]
         Door { turf: i64, household: i64 },
     #[end_layout]

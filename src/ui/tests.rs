@@ -25,6 +25,8 @@ use crate::sync::{SyncState, SyncStatus};
 use crate::ui::i18n::{Lang, Msg};
 use crate::ui::{App, Services};
 
+mod door_script;
+
 const T0: u64 = 1_800_000_000_000;
 
 fn household(id: i64, street: &str, number: u32, walk_order: u32) -> Household {
@@ -239,6 +241,34 @@ impl Harness {
             .unwrap_or_else(|| panic!("no element with {name}={value}"))
     }
 
+    /// Type `text` into the input or textarea `id` (one "input" event with the new value).
+    fn type_into(&mut self, id: ElementId, text: &str) {
+        assert!(
+            self.edits.iter().any(|m| matches!(
+                m,
+                Mutation::NewEventListener { name, id: l } if name == "input" && *l == id
+            )),
+            "element {id:?} has no input listener"
+        );
+        let data = dioxus::html::PlatformEventData::new(Box::new(
+            dioxus::html::SerializedFormData::new(text.to_owned(), Vec::new()),
+        ));
+        let event = dioxus::core::Event::new(Rc::new(data) as Rc<dyn Any>, true);
+        let _guard = self.rt.enter();
+        self.dom.runtime().handle_event("input", event, id);
+    }
+
+    /// The elements given an "input" listener after edit number `since`, in page order.
+    fn inputs_since(&self, since: usize) -> Vec<ElementId> {
+        self.edits[since..]
+            .iter()
+            .filter_map(|m| match m {
+                Mutation::NewEventListener { name, id } if name == "input" => Some(*id),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn click(&mut self, id: ElementId) {
         assert!(
             self.edits.iter().any(|m| matches!(
@@ -357,11 +387,18 @@ fn sync_bar_shows_offline_errors_and_download_progress() {
     assert!(html.contains("3 records waiting to sync"));
     assert!(html.contains("Last synced 10 min ago"));
     assert!(html.contains(Lang::En.t(Msg::OfflineHelp)));
-    assert!(html.contains("no connection to the campaign server (timed out)"));
+    // The technical reason is folded away under the plain help, not shown as the message.
+    assert!(!html.contains("sync-error"), "{html}");
+    let detail = html
+        .split("<details class=\"sync-detail\">")
+        .nth(1)
+        .expect("technical details present");
+    assert!(detail.contains(Lang::En.t(Msg::TechnicalDetails)));
+    assert!(detail.contains("no connection to the campaign server (timed out)"));
     let html = h.set_lang(Lang::Es);
     assert!(html.contains("Sin conexión"), "{html}");
     assert!(html.contains(Lang::Es.t(Msg::OfflineHelp)));
-    assert!(html.contains(Lang::Es.t(Msg::SyncProblem)));
+    assert!(html.contains(Lang::Es.t(Msg::TechnicalDetails)));
 
     let mut revoked = SyncStatus::new(SyncState::Revoked, 0, 2);
     revoked.last_error = Some("a lead signed this device out".into());
@@ -473,6 +510,58 @@ fn door_shows_people_results_by_level_and_history_in_both_languages() {
 }
 
 #[test]
+fn door_history_shows_teammates_notes_with_their_attempt() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, ana) = small_turf(dir.path());
+    let knock = store
+        .record(
+            HouseholdId(1),
+            Some(ana.id),
+            EventBody::Contact {
+                channel: Channel::Door,
+                result: "talked".into(),
+            },
+        )
+        .expect("record");
+    store
+        .record(
+            HouseholdId(1),
+            Some(ana.id),
+            EventBody::Note {
+                attempt: Some(knock.id),
+                text: "Dog in the yard <be careful>".into(),
+            },
+        )
+        .expect("note");
+    store
+        .record(
+            HouseholdId(1),
+            None,
+            EventBody::Note {
+                attempt: None,
+                text: "Side door only".into(),
+            },
+        )
+        .expect("note");
+    let mut h = Harness::new(store, "/turf/1/door/1", Lang::En);
+    let html = h.settle();
+    let history = html
+        .split("id=\"history-title\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("history section");
+    assert!(history.contains("Talked — Ana García"), "{history}");
+    assert!(
+        history.contains("Dog in the yard &#60;be careful&#62;"),
+        "{history}"
+    );
+    assert!(history.contains("Note"), "{history}");
+    assert!(history.contains("Side door only"), "{history}");
+    let html = h.set_lang(Lang::Es);
+    assert!(html.contains("Nota"), "{html}");
+}
+
+#[test]
 fn door_missing_says_go_back_and_loading_comes_first() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (store, _) = small_turf(dir.path());
@@ -549,6 +638,7 @@ fn a_full_conversation_is_one_transaction_of_linked_events() {
         volunteer: Some(groundgame_core::event::AskAnswer::Yes),
         donate: Some(groundgame_core::event::AskAnswer::Maybe),
         note: "  Ask about the bus  ".into(),
+        ..Default::default()
     };
     let items = crate::ui::views::visit_events(&form, &config).expect("complete form");
     assert_eq!(items.len(), 6);
@@ -645,4 +735,176 @@ fn leaving_a_door_unsaved_and_coming_back_keeps_the_form() {
         0,
         "nothing saved yet"
     );
+}
+
+#[test]
+fn a_door_draft_survives_the_app_closing_and_is_cleared_by_one_save() {
+    events_converter();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, ana) = small_turf(dir.path());
+    let mut h = Harness::new(store, "/turf/1/door/1", Lang::En);
+    h.settle();
+    let note = h.inputs_since(0);
+    assert_eq!(note.len(), 1, "only the note takes typing at first");
+    h.type_into(note[0], "Ring twice");
+    h.settle();
+    let ana_button = h.element("id", &format!("person-{}", ana.id));
+    h.click(ana_button);
+    h.settle();
+    let talked = h.element("data-key", "talked");
+    h.click(talked);
+    h.settle();
+    let leaning = h.element("data-support", "2");
+    h.click(leaning);
+    h.settle();
+    let mark = h.edits.len();
+    let someone_new = h.element("id", "someone-new");
+    h.click(someone_new);
+    h.settle();
+    let new_person = h.inputs_since(mark);
+    assert_eq!(new_person.len(), 2, "first and last name");
+    h.type_into(new_person[0], "Rosa");
+    let html = h.settle();
+    assert!(html.contains(r#"value="Rosa""#), "{html}");
+    assert_eq!(h.services.store.pending_count().expect("pending"), 0);
+
+    // The app is closed: the window, the services and the store all go.
+    drop(h);
+    let store =
+        Arc::new(Store::open(&dir.path().join("device.sqlite"), fixed_clock(T0)).expect("reopen"));
+    assert!(store.draft(HouseholdId(1)).expect("draft").is_some());
+    let mut h = Harness::new(store.clone(), "/turf/1/door/1", Lang::En);
+    let html = h.settle();
+    assert!(html.contains("10 Elm St"), "{html}");
+    for restored in [
+        r#"data-key="talked" aria-pressed="true""#,
+        r#"data-support="2" aria-pressed="true""#,
+        "Ring twice",
+        r#"value="Rosa""#,
+    ] {
+        assert!(html.contains(restored), "{restored} was lost: {html}");
+    }
+    assert!(
+        html.contains(&format!(
+            r#"id="person-{}" class="choice selected""#,
+            ana.id
+        )),
+        "who answered was lost: {html}"
+    );
+
+    // Saving (with a double tap) records one visit and clears the draft.
+    let save = h.element("id", "save-visit");
+    h.click(save);
+    h.click(save);
+    let html = h.settle();
+    let events = store.household_events(HouseholdId(1)).expect("events");
+    assert_eq!(events.len(), 3, "contact, support, note: {events:?}");
+    assert!(matches!(&events[0].body, EventBody::Contact { result, .. } if result == "talked"));
+    assert!(events.iter().all(|e| e.person == Some(ana.id)));
+    assert!(events
+        .iter()
+        .any(|e| matches!(&e.body, EventBody::Note { text, .. } if text == "Ring twice")));
+    assert_eq!(store.pending_count().expect("pending"), 3);
+    assert!(html.contains("12 Elm St"), "{html}");
+    assert_eq!(store.draft(HouseholdId(1)).expect("draft"), None);
+    assert_eq!(
+        store.draft_count().expect("drafts"),
+        0,
+        "drafts never linger"
+    );
+
+    // The saved door opens empty again.
+    drop(h);
+    let mut h = Harness::new(store, "/turf/1/door/1", Lang::En);
+    let html = h.settle();
+    assert!(!html.contains("aria-pressed=\"true\""), "{html}");
+    // The note is the saved visit's now (in the history), no longer in the form.
+    assert!(
+        html.contains("<textarea id=\"note\" rows=\"3\" value=\"\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<q class=\"history-note\">Ring twice</q>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn the_walk_list_opens_its_paper_copy_in_both_languages() {
+    events_converter();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, ana) = small_turf(dir.path());
+    let mut intruder = person(2, "<script>alert('x')</script>", "Smith");
+    intruder.party = Some("DEM".into());
+    store
+        .apply_pull(&PullResponse {
+            server_time: Hlc::new(T0, 0),
+            campaign: CampaignConfig::with_defaults(CampaignId(1), "Test campaign"),
+            scopes: vec![ScopePage {
+                turf: Turf {
+                    id: TurfId(1),
+                    campaign: CampaignId(1),
+                    name: "Walnut North".into(),
+                },
+                cursor: 2,
+                complete: true,
+                household_total: 3,
+                households: Vec::new(),
+                people: vec![intruder],
+                events: Vec::new(),
+                removed_households: Vec::new(),
+                removed_people: Vec::new(),
+            }],
+            removed: Vec::new(),
+            has_more: false,
+        })
+        .expect("pull");
+    talked(&store, 1, ana.id);
+    let mut h = Harness::new(store, "/turf/1", Lang::En);
+    let html = h.settle();
+    assert!(html.contains(Lang::En.t(Msg::PrintWalkList)), "{html}");
+    let print = h.element("href", "/turf/1/print");
+    h.click(print);
+    let html = h.settle();
+    assert!(html.contains(Lang::En.t(Msg::PrintTitle)), "{html}");
+    assert!(html.contains("id=\"print-frame\""), "{html}");
+    // The frame holds the whole document, escaped once more for the attribute (the SSR
+    // renderer writes numeric entities): the name from the voter file is text inside it,
+    // never markup.
+    assert!(html.contains("srcdoc=\"&#60;!DOCTYPE html&#62;"), "{html}");
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(
+        html.contains("&#38;lt;script&#38;gt;alert(&#38;#39;x&#38;#39;)"),
+        "{html}"
+    );
+    assert!(html.contains("Walnut North") && html.contains("3 doors"));
+    assert!(html.contains("Ana García · Age"), "{html}");
+    assert!(
+        html.contains("Talked · Tried once"),
+        "status from the fold: {html}"
+    );
+
+    // No printer behind a headless render: the screen says what to do instead.
+    let print_now = h.element("id", "print-now");
+    h.click(print_now);
+    let html = h.settle();
+    assert!(html.contains(Lang::En.t(Msg::PrintNotAvailable)), "{html}");
+    let save = h.element("id", "save-print");
+    h.click(save);
+    let html = h.settle();
+    assert!(html.contains(Lang::En.t(Msg::SavedAsFile)), "{html}");
+    let saved: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("walk-list-1-"))
+        .collect();
+    assert_eq!(saved.len(), 1, "one file in the data folder");
+    let file = std::fs::read_to_string(saved[0].path()).expect("read");
+    assert!(file.starts_with("<!DOCTYPE html>") && !file.contains("<script>"));
+
+    let html = h.set_lang(Lang::Es);
+    assert!(html.contains(Lang::Es.t(Msg::PrintTitle)), "{html}");
+    assert!(html.contains("lang=&#34;es&#34;"), "{html}");
+    assert!(html.contains("3 casas") && html.contains("Conversamos · Un intento"));
+    assert!(html.contains(Lang::Es.t(Msg::PrintNow)));
 }

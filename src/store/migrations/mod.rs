@@ -7,7 +7,10 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Every migration, in order. The number is the schema version it brings the database to.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("0001_initial.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("0001_initial.sql")),
+    (2, include_str!("0002_drafts.sql")),
+];
 
 /// The schema version this build writes.
 pub fn latest() -> u32 {

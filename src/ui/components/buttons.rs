@@ -37,10 +37,12 @@ pub fn ChoiceButton(
     label: String,
     selected: bool,
     #[props(default)] disabled: bool,
+    #[props(default)] id: Option<String>,
     onclick: EventHandler<MouseEvent>,
 ) -> Element {
     rsx! {
         button {
+            id,
             class: if selected { "choice selected" } else { "choice" },
             r#type: "button",
             disabled,

@@ -67,7 +67,15 @@ pub fn SyncBar(
             if let Some(help) = help {
                 p { class: "sync-help", "{help}" }
             }
-            if let Some(error) = status.last_error.as_ref().filter(|_| status.state != SyncState::Idle) {
+            if let Some(error) = status.last_error.as_ref().filter(|_| status.state == SyncState::Offline) {
+                // Offline is explained by the help above; the technical reason stays folded
+                // away for whoever helps the volunteer.
+                details { class: "sync-detail",
+                    summary { {lang.t(Msg::TechnicalDetails)} }
+                    span { lang: "en", class: "detail", "{error}" }
+                }
+            }
+            if let Some(error) = status.last_error.as_ref().filter(|_| !matches!(status.state, SyncState::Idle | SyncState::Offline)) {
                 p { class: "sync-error",
                     strong { {lang.t(Msg::LastProblem)} " " }
                     if lang == Lang::En {

@@ -5,32 +5,44 @@
 //! in walking order. Saving never waits on the network, and a second tap on Save records
 //! nothing more (the form is keyed by household and refuses a second save).
 //!
+//! When the campaign has a door script, the conversation is that script instead (see
+//! [`super::door_script`]): its intro, then its questions one after another, branching on
+//! the answers; its survey questions record survey answers, its pledge question the pledge
+//! (with the plan), its asks the asks, as the fixed form does without a script.
+//!
 //! Someone not on the list can be added (a `PersonAdded` event with a new id made here).
+//!
+//! The form is a draft in the local store from the first change (see
+//! [`crate::store::drafts`]): leaving the door, taking a call or the app being killed and
+//! restarted finds it as it was left — who answered, the result, the answers, the plan,
+//! the asks, the note and a new person half typed. Saving the visit clears it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use groundgame_core::script::QuestionKind;
 
 use dioxus::prelude::*;
 use groundgame_core::domain::{ResultLevel, SUPPORT_QUESTION};
 use groundgame_core::event::{AskAnswer, AskKind, Channel, VotePlan};
 use groundgame_core::{CampaignConfig, EventBody, HouseholdId, PersonId, TurfId};
 
+use crate::store::Store;
 use crate::ui::components::{BigButton, ChoiceButton, StatusBadge};
-use crate::ui::context::{use_drafts, use_lang, use_services};
+use crate::ui::context::{use_lang, use_services, use_sync_status};
 use crate::ui::data::{self, full_name};
 use crate::ui::i18n::{self, Lang, Msg};
 use crate::ui::Route;
 
-/// Result codes that belong to phone banking; the door screen does not offer them.
-const PHONE_ONLY: &[&str] = &[
-    "no_answer",
-    "left_message",
-    "busy",
-    "wrong_number",
-    "disconnected",
-    "call_back",
-    "do_not_call",
-];
+use super::door_script::{self, ScriptAnswers, ScriptIntro, ScriptQuestions};
+
+/// The "someone new at the door" button's id (an expression, so the element can be found
+/// in the rendered mutations as well as in the page).
+const SOMEONE_NEW: &str = "someone-new";
 
 /// What the volunteer has chosen so far at this door.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct VisitForm {
     pub answered: Option<PersonId>,
     pub result: Option<String>,
@@ -40,12 +52,106 @@ pub struct VisitForm {
     pub volunteer: Option<AskAnswer>,
     pub donate: Option<AskAnswer>,
     pub note: String,
+    /// The answers to the campaign's door script, when it has one (then `support`,
+    /// `pledged`, `volunteer` and `donate` are not used: the script's answers say them).
+    pub script: ScriptAnswers,
 }
 
-impl VisitForm {
+/// What the person answered, whichever way it was asked (the fixed form or the script).
+#[derive(Debug, Default)]
+struct Answers {
+    /// (question key, choice key), in the order asked.
+    survey: Vec<(String, String)>,
+    pledged: bool,
+    volunteer: Option<AskAnswer>,
+    donate: Option<AskAnswer>,
+}
+
+impl Answers {
+    /// The answers in `form`: from the campaign's door script when it has one (only the
+    /// answers on the path the script took), else from the fixed form.
+    fn of(form: &VisitForm, campaign: &CampaignConfig) -> Answers {
+        let Some(script) = campaign.door_script() else {
+            return Answers {
+                survey: form
+                    .support
+                    .iter()
+                    .map(|a| (SUPPORT_QUESTION.to_owned(), a.clone()))
+                    .collect(),
+                pledged: form.pledged,
+                volunteer: form.volunteer,
+                donate: form.donate,
+            };
+        };
+        let mut answers = Answers::default();
+        for (q, choice) in door_script::on_path(&script.script, &form.script) {
+            let ask = match choice {
+                "yes" => Some(AskAnswer::Yes),
+                "no" => Some(AskAnswer::No),
+                "maybe" => Some(AskAnswer::Maybe),
+                _ => None,
+            };
+            match q.kind {
+                QuestionKind::Survey => answers.survey.push((q.key.clone(), choice.to_owned())),
+                QuestionKind::Pledge => answers.pledged = ask == Some(AskAnswer::Yes),
+                QuestionKind::VolunteerAsk => answers.volunteer = ask,
+                QuestionKind::DonationAsk => answers.donate = ask,
+            }
+        }
+        answers
+    }
+
     /// Whether anything about the person was answered.
-    fn has_answers(&self) -> bool {
-        self.support.is_some() || self.pledged || self.volunteer.is_some() || self.donate.is_some()
+    fn any(&self) -> bool {
+        !self.survey.is_empty() || self.pledged || self.volunteer.is_some() || self.donate.is_some()
+    }
+}
+
+/// Everything unsaved at a door: the form and a new person being typed. Kept in the local
+/// store as JSON while the volunteer works (`#[serde(default)]`: a draft written by an
+/// older build still opens).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct DoorDraft {
+    pub form: VisitForm,
+    /// The "someone new at the door" fields are open.
+    pub adding: bool,
+    pub new_first: String,
+    pub new_last: String,
+}
+
+/// The draft kept for `household`, or an empty form. A draft that cannot be read (from a
+/// future build, or damaged) is dropped rather than blocking the door.
+pub fn load_draft(store: &Store, household: HouseholdId) -> DoorDraft {
+    match store.draft(household) {
+        // Only the error's category is logged: its text could quote the note.
+        Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_else(|e| {
+            tracing::warn!(household = household.0, kind = ?e.classify(), "unreadable door draft dropped");
+            DoorDraft::default()
+        }),
+        Ok(None) => DoorDraft::default(),
+        Err(e) => {
+            tracing::warn!(household = household.0, error = %e, "door draft not read");
+            DoorDraft::default()
+        }
+    }
+}
+
+/// Keep `draft` as the unsaved form of `household` (an empty form removes it). A failure
+/// is logged and the volunteer carries on: the form on screen is intact, only the copy
+/// that would survive a restart is missing.
+pub fn keep_draft(store: &Store, household: HouseholdId, draft: &DoorDraft) {
+    let written = if *draft == DoorDraft::default() {
+        store.clear_draft(household)
+    } else {
+        // Serializing plain strings and ids cannot fail; if it ever did, keep nothing.
+        match serde_json::to_string(draft) {
+            Ok(json) => store.save_draft(household, &json),
+            Err(_) => store.clear_draft(household),
+        }
+    };
+    if let Err(e) = written {
+        tracing::warn!(household = household.0, error = %e, "door draft not kept");
     }
 }
 
@@ -59,7 +165,8 @@ pub fn visit_events(
     let level = campaign
         .result_code(&result)
         .map_or(ResultLevel::Door, |c| c.level);
-    if (level == ResultLevel::Person || form.has_answers()) && form.answered.is_none() {
+    let answers = Answers::of(form, campaign);
+    if (level == ResultLevel::Person || answers.any()) && form.answered.is_none() {
         return Err(Msg::NeedPerson);
     }
     let person = form.answered;
@@ -75,17 +182,17 @@ pub fn visit_events(
             result,
         },
     )];
-    if let Some(answer) = &form.support {
+    for (question, answer) in answers.survey {
         items.push((
             person,
             EventBody::Survey {
                 attempt: None,
-                question: SUPPORT_QUESTION.into(),
-                answer: answer.clone(),
+                question,
+                answer,
             },
         ));
     }
-    if form.pledged {
+    if answers.pledged {
         let plan = VotePlan {
             when: form.plan.when.trim().to_owned(),
             place: form.plan.place.trim().to_owned(),
@@ -100,8 +207,8 @@ pub fn visit_events(
         ));
     }
     for (ask, answer) in [
-        (AskKind::Volunteer, form.volunteer),
-        (AskKind::Donate, form.donate),
+        (AskKind::Volunteer, answers.volunteer),
+        (AskKind::Donate, answers.donate),
     ] {
         if let Some(answer) = answer {
             items.push((
@@ -144,25 +251,41 @@ fn DoorForm(turf: i64, household: i64) -> Element {
     let l = use_lang()();
     let nav = use_navigator();
     let store = services.store.clone();
+    let status = use_sync_status();
     let mut door = use_resource(move || {
         let store = store.clone();
+        // Re-read when a sync lands: teammates' knocks and notes appear, and a door whose
+        // turf was taken away says so (the form's draft is separate and stays).
+        let s = status.read();
+        let _landed = (s.last_success_ms, s.download);
         async move { data::door(&store, TurfId(turf), HouseholdId(household)) }
     });
     let mut saving = use_signal(|| false);
     let mut saved = use_signal(|| false);
-    let mut drafts = use_drafts();
-    let mut form = use_signal(|| drafts.get(HouseholdId(household)).unwrap_or_default());
-    // Keep the unsaved form, so leaving the door and coming back loses nothing.
+    // The draft this door was left with (read once, when the door opens).
+    let restored = use_hook(|| load_draft(&services.store, HouseholdId(household)));
+    let mut form = use_signal(|| restored.form.clone());
+    let mut adding = use_signal(|| restored.adding);
+    let mut new_first = use_signal(|| restored.new_first.clone());
+    let mut new_last = use_signal(|| restored.new_last.clone());
+    // What the store holds now, so re-renders that change nothing write nothing.
+    let kept = use_hook(|| Rc::new(RefCell::new(restored.clone())));
+    let draft_store = services.store.clone();
+    // Keep every change in the store, so leaving the door (or the app) loses nothing.
     use_effect(move || {
-        let current = form();
-        if !*saved.peek() {
-            drafts.keep(HouseholdId(household), current);
+        let current = DoorDraft {
+            form: form(),
+            adding: adding(),
+            new_first: new_first(),
+            new_last: new_last(),
+        };
+        if *saved.peek() || *kept.borrow() == current {
+            return;
         }
+        keep_draft(&draft_store, HouseholdId(household), &current);
+        *kept.borrow_mut() = current;
     });
     let mut error = use_signal(|| None::<String>);
-    let mut adding = use_signal(|| false);
-    let mut new_first = use_signal(String::new);
-    let mut new_last = use_signal(String::new);
 
     let save_services = services.clone();
     let save = move |_| {
@@ -171,10 +294,20 @@ fn DoorForm(turf: i64, household: i64) -> Element {
             return;
         }
         saving.set(true);
-        let (campaign, next) = match &*door.peek() {
-            Some(Ok(Some(d))) => (d.campaign.clone(), d.next),
-            _ => (None, None),
+        let (campaign, next, gone) = match &*door.peek() {
+            Some(Ok(Some(d))) => {
+                // A restored draft may name someone who has since left this door.
+                let gone = form
+                    .peek()
+                    .answered
+                    .is_some_and(|id| d.people.iter().all(|p| p.id != id));
+                (d.campaign.clone(), d.next, gone)
+            }
+            _ => (None, None, false),
         };
+        if gone {
+            form.write().answered = None;
+        }
         let Some(campaign) = campaign else {
             error.set(Some(
                 l.t(Msg::CouldNotRead).to_owned() + " " + l.t(Msg::OfflineHelp),
@@ -196,7 +329,9 @@ fn DoorForm(turf: i64, household: i64) -> Element {
         {
             Ok(_) => {
                 saved.set(true);
-                drafts.clear(HouseholdId(household));
+                if let Err(e) = save_services.store.clear_draft(HouseholdId(household)) {
+                    tracing::warn!(household, error = %e, "saved door's draft not cleared");
+                }
                 error.set(None);
                 save_services.sync.nudge();
                 match next {
@@ -271,11 +406,8 @@ fn DoorForm(turf: i64, household: i64) -> Element {
     let codes: Vec<_> = d
         .campaign
         .as_ref()
-        .map(|c| c.result_codes.clone())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|c| !PHONE_ONLY.contains(&c.key.as_str()))
-        .collect();
+        .map(data::door_result_codes)
+        .unwrap_or_default();
     let levels = [
         (ResultLevel::Building, Msg::ResultBuilding),
         (ResultLevel::Door, Msg::ResultDoor),
@@ -285,6 +417,12 @@ fn DoorForm(turf: i64, household: i64) -> Element {
         .campaign
         .as_ref()
         .and_then(|c| c.question(SUPPORT_QUESTION).cloned());
+    // The campaign's door script, when it has one, replaces the fixed questions.
+    let script = d
+        .campaign
+        .as_ref()
+        .and_then(|c| c.door_script())
+        .map(|s| s.script.clone());
     let label_of = |key: &str| -> String {
         d.campaign
             .as_ref()
@@ -294,19 +432,18 @@ fn DoorForm(turf: i64, household: i64) -> Element {
                 |c| l.pick(&c.label_en, &c.label_es).to_owned(),
             )
     };
-    let history: Vec<(usize, String)> = d
+    let history: Vec<(usize, String, Option<String>)> = d
         .history
         .iter()
         .enumerate()
-        .map(|(i, (key, who))| {
-            let label = label_of(key);
-            (
-                i,
-                match who {
-                    Some(name) => format!("{label} — {name}"),
-                    None => label,
-                },
-            )
+        .map(|(i, entry)| {
+            let label = match (&entry.result, &entry.who) {
+                (Some(key), Some(name)) => format!("{} — {name}", label_of(key)),
+                (Some(key), None) => label_of(key),
+                (None, Some(name)) => format!("{} — {name}", l.t(Msg::NoteLabel)),
+                (None, None) => l.t(Msg::NoteLabel).to_owned(),
+            };
+            (i, label, entry.note.clone())
         })
         .collect();
     let address = format!(
@@ -341,10 +478,19 @@ fn DoorForm(turf: i64, household: i64) -> Element {
                     p { class: "muted", {l.t(Msg::NoHistory)} }
                 }
                 ul {
-                    for (i, line) in history {
-                        li { key: "{i}", "{line}" }
+                    for (i, line, note) in history {
+                        li { key: "{i}",
+                            "{line}"
+                            if let Some(note) = note {
+                                q { class: "history-note", "{note}" }
+                            }
+                        }
                     }
                 }
+            }
+
+            if let Some(s) = script.clone() {
+                ScriptIntro { script: s, lang: l }
             }
 
             section { class: "people", "aria-labelledby": "people-title",
@@ -356,6 +502,7 @@ fn DoorForm(turf: i64, household: i64) -> Element {
                     for p in d.people.iter() {
                         ChoiceButton {
                             key: "{p.id}",
+                            id: format!("person-{}", p.id),
                             label: person_label(l, p, d.support.get(&p.id), support_q.as_ref()),
                             selected: f.answered == Some(p.id),
                             onclick: {
@@ -382,7 +529,7 @@ fn DoorForm(turf: i64, household: i64) -> Element {
                         }
                     }
                 } else {
-                    button { class: "link-button", r#type: "button", id: "someone-new",
+                    button { class: "link-button", r#type: "button", id: SOMEONE_NEW,
                         onclick: move |_| adding.set(true),
                         "+ " {l.t(Msg::SomeoneNew)}
                     }
@@ -416,7 +563,11 @@ fn DoorForm(turf: i64, household: i64) -> Element {
                 }
             }
 
-            if f.answered.is_some() {
+            if let (Some(s), true) = (script.clone(), f.answered.is_some()) {
+                ScriptQuestions { script: s, lang: l, form }
+            } else if script.is_some() {
+                p { class: "muted script-needs-person", {l.t(Msg::ScriptNeedsPerson)} }
+            } else if f.answered.is_some() {
                 section { class: "conversation",
                     if let Some(q) = support_q.clone() {
                         h3 { id: "support-title", {l.t(Msg::Support)} }

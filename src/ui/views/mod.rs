@@ -1,12 +1,16 @@
 //! One screen per [`crate::ui::Route`]: join a campaign, home (my turfs), the walk list of
-//! a turf, and the door.
+//! a turf, its paper walk list, and the door.
 
 mod door;
+mod door_script;
 mod home;
 mod join;
+mod print_walk_list;
 mod walk_list;
 
-pub use door::{visit_events, Door, VisitForm};
+pub use door::{keep_draft, load_draft, visit_events, Door, DoorDraft, VisitForm};
+pub use door_script::ScriptAnswers;
 pub use home::Home;
 pub use join::Join;
+pub use print_walk_list::PrintWalkList;
 pub use walk_list::{visible_groups, Filter, WalkList};

@@ -1,13 +1,14 @@
 //! The walk list of a turf: households in walking order, grouped by street, each with its
 //! status badge from the shared fold; filters (not visited / come back / all) and a search
 //! on street and number. Plain rows and one read of the store, so 2,000 doors stay smooth.
+//! A button opens the paper walk list of the turf (for when the phone dies).
 
 use dioxus::prelude::*;
 use groundgame_core::fold::DoorState;
 use groundgame_core::TurfId;
 
 use crate::ui::components::StatusBadge;
-use crate::ui::context::{use_lang, use_services};
+use crate::ui::context::{use_lang, use_services, use_sync_status};
 use crate::ui::data::{self, WalkRow};
 use crate::ui::i18n::{self, Msg};
 use crate::ui::Route;
@@ -71,10 +72,14 @@ fn TurfDoors(turf: i64) -> Element {
     let l = use_lang()();
     let mut filter = use_signal(|| Filter::All);
     let mut search = use_signal(String::new);
+    let status = use_sync_status();
     let store = services.store.clone();
     let rows = use_resource(move || {
         let store = store.clone();
         let turf = TurfId(turf);
+        // Re-read when a sync lands, so teammates' knocks show without reopening the list.
+        let s = status.read();
+        let _changed = (s.last_success_ms, s.download, s.pending);
         async move {
             let name = store
                 .turfs()?
@@ -106,6 +111,10 @@ fn TurfDoors(turf: i64) -> Element {
             let groups = visible_groups(all, filter(), &search());
             let shown: usize = groups.iter().map(|(_, g)| g.len()).sum();
             rsx! {
+                Link { class: "big-button secondary print-link", id: "print-walk-list",
+                    to: Route::PrintWalkList { turf },
+                    {l.t(Msg::PrintWalkList)}
+                }
                 p { class: "count", role: "status", {i18n::showing(l, shown)} }
                 if groups.is_empty() {
                     div { class: "notice empty", p { {l.t(Msg::NoDoorsMatch)} } }

@@ -1,0 +1,580 @@
+//! The paper walk list: a turf as one standalone HTML document to print, for when the
+//! phone dies. Households in walking order (the walk list screen's order), grouped by
+//! street; each with its address, its current status from the shared fold, tick boxes for
+//! the campaign's door and building results, and per person the name, age and party, tick
+//! boxes for the person-level results, every survey question's choices and the pledge;
+//! then a line for notes. The header names the turf, the day it was printed and the
+//! number of doors; every word comes from [`crate::ui::i18n`] in the chosen language.
+//!
+//! [`walk_list_document`] is pure (data in, text out) and escapes every value: names and
+//! addresses come from voter files. The document carries its own style sheet (black on
+//! white, 11 pt and up, `@media print` page breaks between long streets), so it prints the
+//! same from the app's print screen, a browser, or the file [`save_document`] writes.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use groundgame_core::domain::{ResultCode, ResultLevel};
+use groundgame_core::{CampaignConfig, Person, SurveyQuestion, TurfId};
+
+use crate::ui::data::{self, PrintDoor, PrintSheet};
+use crate::ui::i18n::{self, Lang, Msg};
+
+/// A street with at least this many doors starts on a new page (and so does the street
+/// after it); runs of short streets share a page.
+const LONG_STREET: usize = 5;
+
+/// The document's own style sheet: black on white, nothing under 11 pt.
+const PRINT_CSS: &str = r#"
+@page { size: auto; margin: 12mm; }
+html { background: #fff; color: #000; }
+body {
+  margin: 0 auto; padding: 12pt; max-width: 60rem;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
+  font-size: 11pt; line-height: 1.35; background: #fff; color: #000;
+}
+h1 { font-size: 18pt; margin: 0 0 4pt; }
+h2 { font-size: 14pt; margin: 14pt 0 6pt; padding-bottom: 2pt; border-bottom: 2pt solid #000;
+     break-after: avoid; page-break-after: avoid; }
+p { margin: 0 0 4pt; }
+.meta { font-size: 12pt; font-weight: 600; }
+.legend { margin: 6pt 0 0; padding: 0; list-style: none; }
+.legend li { margin: 0 0 2pt; }
+.door { border: 1pt solid #000; padding: 5pt 8pt; margin: 0 0 6pt;
+        break-inside: avoid; page-break-inside: avoid; }
+.door-head { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 2pt 12pt; }
+.address { font-size: 13pt; font-weight: 700; }
+.status { font-weight: 600; }
+.ticks { display: flex; flex-wrap: wrap; gap: 2pt 12pt; margin: 3pt 0; }
+.t { white-space: nowrap; }
+.t i { display: inline-block; width: 10pt; height: 10pt; border: 1pt solid #000;
+       vertical-align: -1pt; margin-right: 3pt; background: #fff; }
+.person { border-top: 0.75pt solid #000; margin-top: 4pt; padding-top: 3pt; }
+.who { font-weight: 700; }
+.what { font-weight: 600; margin-right: 2pt; }
+.notes { margin-top: 5pt; display: flex; gap: 6pt; align-items: flex-end; }
+.notes .line { flex: 1; border-bottom: 1pt solid #000; height: 16pt; }
+@media print {
+  body { padding: 0; max-width: none; }
+  .street.new-page { break-before: page; page-break-before: always; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"#;
+
+/// Escape text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The calendar date (year, month, day, UTC) of a time in ms since the epoch.
+pub fn civil_date(ms: u64) -> (i64, u32, u32) {
+    // Howard Hinnant's days-to-civil algorithm.
+    let days = i64::try_from(ms / 86_400_000).unwrap_or(i64::MAX / 2);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
+}
+
+/// "2027-03-14": the same in both languages, and never misread.
+fn iso_date(ms: u64) -> String {
+    let (y, m, d) = civil_date(ms);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The paper walk list of `sheet` in `lang`, printed at `printed_ms`: a complete HTML
+/// document.
+pub fn walk_list_document(sheet: &PrintSheet, lang: Lang, printed_ms: u64) -> String {
+    let l = lang;
+    let (year, _, _) = civil_date(printed_ms);
+    let codes = sheet
+        .campaign
+        .as_ref()
+        .map(data::door_result_codes)
+        .unwrap_or_default();
+    let questions = sheet
+        .campaign
+        .as_ref()
+        .map(|c| c.questions.as_slice())
+        .unwrap_or_default();
+    let title = format!("{} · {}", sheet.turf_name, l.t(Msg::PrintTitle));
+    // About 2.5 kB per door: reserve once.
+    let mut out = String::with_capacity(4096 + sheet.doors.len() * 2500);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{PRINT_CSS}</style>\n</head>\n<body>\n",
+        l.code(),
+        escape(&title)
+    );
+    header(&mut out, sheet, l, printed_ms, questions);
+    let groups = streets(&sheet.doors);
+    let mut previous_long = false;
+    for (i, (street, doors)) in groups.iter().enumerate() {
+        let long = doors.len() >= LONG_STREET;
+        let class = if i > 0 && (long || previous_long) {
+            "street new-page"
+        } else {
+            "street"
+        };
+        previous_long = long;
+        let _ = write!(
+            out,
+            "<section class=\"{class}\">\n<h2>{} <span class=\"count\">({})</span></h2>\n",
+            escape(street),
+            escape(&i18n::showing(l, doors.len()))
+        );
+        for door in doors {
+            door_html(
+                &mut out,
+                door,
+                sheet.campaign.as_ref(),
+                &codes,
+                questions,
+                l,
+                year,
+            );
+        }
+        out.push_str("</section>\n");
+    }
+    if sheet.doors.is_empty() {
+        let _ = writeln!(out, "<p>{}</p>", escape(l.t(Msg::NoDoorsInTurf)));
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// Turf, date, doors; how to use the sheet; what the survey questions ask.
+fn header(
+    out: &mut String,
+    sheet: &PrintSheet,
+    l: Lang,
+    printed_ms: u64,
+    questions: &[SurveyQuestion],
+) {
+    let _ = write!(
+        out,
+        "<header class=\"sheet-head\">\n<h1>{}</h1>\n\
+         <p class=\"meta\">{} · {} {} · {}</p>\n<p>{}</p>\n",
+        escape(&sheet.turf_name),
+        escape(l.t(Msg::PrintTitle)),
+        escape(l.t(Msg::PrintedOn)),
+        iso_date(printed_ms),
+        escape(&i18n::showing(l, sheet.doors.len())),
+        escape(l.t(Msg::PrintInstructions)),
+    );
+    if !questions.is_empty() {
+        let _ = write!(
+            out,
+            "<p><strong>{}</strong></p>\n<ul class=\"legend\">\n",
+            escape(l.t(Msg::SurveyQuestions))
+        );
+        for (i, q) in questions.iter().enumerate() {
+            let choices: Vec<String> = q
+                .choices
+                .iter()
+                .map(|c| {
+                    let label = l.pick(&c.label_en, &c.label_es);
+                    if is_scale_key(&c.key) {
+                        format!("{} = {}", escape(&c.key), escape(label))
+                    } else {
+                        escape(label)
+                    }
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "<li><strong>{}</strong>: {} ({})</li>",
+                escape(&question_name(q, i, l)),
+                escape(l.pick(&q.text_en, &q.text_es)),
+                choices.join(" · ")
+            );
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("</header>\n");
+}
+
+/// Consecutive doors on the same street (walking order kept).
+fn streets(doors: &[PrintDoor]) -> Vec<(&str, Vec<&PrintDoor>)> {
+    let mut groups: Vec<(&str, Vec<&PrintDoor>)> = Vec::new();
+    for door in doors {
+        match groups.last_mut() {
+            Some((street, list)) if *street == door.household.street => list.push(door),
+            _ => groups.push((door.household.street.as_str(), vec![door])),
+        }
+    }
+    groups
+}
+
+/// A short choice key such as "1".."5" is printed as itself (the legend says what it
+/// means); anything else prints its label.
+fn is_scale_key(key: &str) -> bool {
+    !key.is_empty() && key.len() <= 2 && key.chars().all(|c| c.is_ascii_digit())
+}
+
+/// What a question is called on the sheet: "Support" for the support question, else
+/// "Q2", "Q3"... ("P2" in Spanish; the legend in the header has the full text).
+fn question_name(q: &SurveyQuestion, index: usize, l: Lang) -> String {
+    if q.key == groundgame_core::domain::SUPPORT_QUESTION {
+        l.t(Msg::Support).to_owned()
+    } else {
+        format!("{}{}", l.t(Msg::QuestionShort), index + 1)
+    }
+}
+
+/// One tick box with its label (the label already escaped). The markup is terse on
+/// purpose: a door has some forty boxes, and a big turf thousands of doors.
+fn tick(out: &mut String, label_html: &str) {
+    let _ = write!(out, "<span class=\"t\"><i></i>{label_html}</span> ");
+}
+
+/// Tick boxes for the codes of one level.
+fn code_ticks(out: &mut String, codes: &[ResultCode], levels: &[ResultLevel], l: Lang) {
+    out.push_str("<div class=\"ticks\">");
+    for c in codes.iter().filter(|c| levels.contains(&c.level)) {
+        tick(out, &escape(l.pick(&c.label_en, &c.label_es)));
+    }
+    out.push_str("</div>\n");
+}
+
+fn door_html(
+    out: &mut String,
+    door: &PrintDoor,
+    campaign: Option<&CampaignConfig>,
+    codes: &[ResultCode],
+    questions: &[SurveyQuestion],
+    l: Lang,
+    year: i64,
+) {
+    let mut status = i18n::door_state(l, door.status.state).to_owned();
+    if let Some(key) = &door.status.result {
+        let label = campaign
+            .and_then(|c| c.result_code(key))
+            .map_or(key.as_str(), |c| l.pick(&c.label_en, &c.label_es));
+        if label != status {
+            status.push_str(" · ");
+            status.push_str(label);
+        }
+    }
+    if door.status.attempts > 0 {
+        status.push_str(" · ");
+        status.push_str(&i18n::attempts(l, door.status.attempts));
+    }
+    let _ = write!(
+        out,
+        "<article class=\"door\">\n<div class=\"door-head\"><span class=\"address\">{}</span>\
+         <span class=\"status\">{}</span></div>\n",
+        escape(&data::address_line(&door.household)),
+        escape(&status)
+    );
+    code_ticks(out, codes, &[ResultLevel::Building, ResultLevel::Door], l);
+    if door.people.is_empty() {
+        let _ = writeln!(out, "<p>{}</p>", escape(l.t(Msg::NobodyListed)));
+    }
+    for person in &door.people {
+        person_html(out, person, codes, questions, l, year);
+    }
+    let _ = write!(
+        out,
+        "<div class=\"notes\"><span class=\"what\">{}:</span><span class=\"line\"></span></div>\n\
+         </article>\n",
+        escape(l.t(Msg::PrintNotes))
+    );
+}
+
+fn person_html(
+    out: &mut String,
+    person: &Person,
+    codes: &[ResultCode],
+    questions: &[SurveyQuestion],
+    l: Lang,
+    year: i64,
+) {
+    let mut who = escape(&data::full_name(person));
+    if let Some(born) = person
+        .birth_year
+        .filter(|b| *b > 0 && i64::from(*b) <= year)
+    {
+        let _ = write!(
+            who,
+            " · {} {}",
+            escape(l.t(Msg::Age)),
+            year - i64::from(born)
+        );
+    }
+    if let Some(party) = person.party.as_deref().filter(|p| !p.trim().is_empty()) {
+        let _ = write!(
+            who,
+            " · {} {}",
+            escape(l.t(Msg::Party)),
+            escape(party.trim())
+        );
+    }
+    let _ = write!(
+        out,
+        "<div class=\"person\">\n<div class=\"who\">{who}</div>\n"
+    );
+    code_ticks(out, codes, &[ResultLevel::Person], l);
+    for (i, q) in questions.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<div class=\"ticks\"><span class=\"what\">{}:</span>",
+            escape(&question_name(q, i, l))
+        );
+        for c in &q.choices {
+            let label = if is_scale_key(&c.key) {
+                c.key.as_str()
+            } else {
+                l.pick(&c.label_en, &c.label_es)
+            };
+            tick(out, &escape(label));
+        }
+        out.push_str("</div>\n");
+    }
+    out.push_str("<div class=\"ticks\">");
+    tick(out, &escape(l.t(Msg::Pledge)));
+    tick(out, &escape(l.t(Msg::AskVolunteer)));
+    tick(out, &escape(l.t(Msg::AskDonate)));
+    out.push_str("</div>\n</div>\n");
+}
+
+/// Why the paper walk list could not be saved as a file.
+#[derive(Debug, thiserror::Error)]
+#[error("could not write the walk list file in {dir} ({source}); check that the disk is not full, then try again")]
+pub struct SaveError {
+    dir: PathBuf,
+    source: std::io::Error,
+}
+
+/// Save `document` as `walk-list-<turf>-<date>.html` in `dir` (the fallback when this
+/// device cannot print: open the file on a computer). Written to a temporary name and
+/// renamed, so a half-written file never replaces a good one.
+pub fn save_document(
+    dir: &Path,
+    turf: TurfId,
+    printed_ms: u64,
+    document: &str,
+) -> Result<PathBuf, SaveError> {
+    let fail = |source| SaveError {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let path = dir.join(format!(
+        "walk-list-{}-{}.html",
+        turf.0,
+        iso_date(printed_ms)
+    ));
+    let partial = path.with_extension("html.partial");
+    std::fs::write(&partial, document).map_err(fail)?;
+    std::fs::rename(&partial, &path).map_err(fail)?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use groundgame_core::domain::SurveyChoice;
+    use groundgame_core::fold::{DoorState, DoorStatus};
+    use groundgame_core::{CampaignId, Household, HouseholdId, PersonId};
+
+    /// 2027-01-15 12:00 UTC.
+    const PRINTED: u64 = 1_800_000_000_000;
+
+    fn household(id: i64, street: &str, number: &str) -> Household {
+        Household {
+            id: HouseholdId(id),
+            turf: TurfId(1),
+            street: street.into(),
+            number: number.into(),
+            unit: String::new(),
+            city: "Durham".into(),
+            zip: "27701".into(),
+            lat: None,
+            lon: None,
+            walk_order: u32::try_from(id).expect("small"),
+        }
+    }
+
+    fn person(household: i64, first: &str, last: &str, born: u16, party: &str) -> Person {
+        Person {
+            id: PersonId::new_v7(),
+            household: HouseholdId(household),
+            source_id: String::new(),
+            first_name: first.into(),
+            last_name: last.into(),
+            birth_year: Some(born),
+            party: Some(party.into()),
+            phone: None,
+            language: None,
+        }
+    }
+
+    fn sheet() -> PrintSheet {
+        let mut doors: Vec<PrintDoor> = (1..=6)
+            .map(|i| PrintDoor {
+                household: household(i, "Elm St", &format!("{}", i * 2)),
+                people: Vec::new(),
+                status: DoorStatus::NOT_VISITED,
+            })
+            .collect();
+        doors[0].people = vec![
+            person(1, "Ana", "García", 1980, "DEM"),
+            person(1, "<script>alert(1)</script>", "O'Brien & Co", 1990, "UNA"),
+        ];
+        doors[1].status = DoorStatus {
+            state: DoorState::TryAgain,
+            result: Some("not_home".into()),
+            attempts: 2,
+            last_attempt: None,
+        };
+        doors.push(PrintDoor {
+            household: household(7, "Oak Ave", "5"),
+            people: vec![person(7, "Luis", "Pérez", 1955, "REP")],
+            status: DoorStatus::NOT_VISITED,
+        });
+        doors.push(PrintDoor {
+            household: household(8, "Pine Ct", "1"),
+            people: Vec::new(),
+            status: DoorStatus::NOT_VISITED,
+        });
+        let mut campaign = CampaignConfig::with_defaults(CampaignId(1), "Test");
+        let choice = |key: &str, en: &str, es: &str| SurveyChoice {
+            key: key.into(),
+            label_en: en.into(),
+            label_es: es.into(),
+        };
+        campaign.questions.push(SurveyQuestion {
+            key: "rent".into(),
+            text_en: "Is rent your biggest worry?".into(),
+            text_es: "¿Es el alquiler su mayor preocupación?".into(),
+            choices: vec![choice("yes", "Yes", "Sí"), choice("no", "No", "No")],
+        });
+        PrintSheet {
+            turf_name: "Walnut <North>".into(),
+            campaign: Some(campaign),
+            doors,
+        }
+    }
+
+    #[test]
+    fn a_standalone_document_in_walking_order_grouped_by_street() {
+        let html = walk_list_document(&sheet(), Lang::En, PRINTED);
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.contains("<html lang=\"en\">"));
+        assert!(html.trim_end().ends_with("</html>"));
+        assert!(html.contains("@media print"));
+        assert!(html.contains("<h1>Walnut &lt;North&gt;</h1>"), "{html}");
+        assert!(html.contains("2027-01-15"), "date printed");
+        assert!(html.contains("8 doors"), "doors count");
+        let elm = html.find("<h2>Elm St").expect("Elm St");
+        let oak = html.find("<h2>Oak Ave").expect("Oak Ave");
+        let pine = html.find("<h2>Pine Ct").expect("Pine Ct");
+        assert!(elm < oak && oak < pine, "walking order");
+        assert_eq!(html.matches("<article class=\"door\">").count(), 8);
+        // A long street starts a page, and so does the one after it; short runs share.
+        assert_eq!(html.matches("class=\"street new-page\"").count(), 1);
+        // People: name, age (from the printing year), party.
+        assert!(html.contains("Ana García · Age 47 · Party DEM"), "{html}");
+        // Status from the fold, results, survey choices, pledge, notes.
+        assert!(
+            html.contains("Try again · Not home · Tried 2 times"),
+            "{html}"
+        );
+        assert!(html.contains("Building inaccessible") && html.contains("Talked"));
+        assert!(
+            !html.contains("Wrong number"),
+            "phone-only codes stay off paper"
+        );
+        assert!(html.contains("1 = Strong supporter"), "legend: {html}");
+        // Every survey question, with its choices as tick boxes.
+        assert!(html.contains("<strong>Q2</strong>: Is rent your biggest worry?"));
+        assert!(html.contains("Q2:</span>"), "{html}");
+        assert!(html.contains("<i></i>Yes</span>"), "{html}");
+        assert!(html.contains("Pledged to vote") && html.contains("Notes"));
+        assert!(html.contains(Lang::En.t(Msg::NobodyListed)));
+    }
+
+    #[test]
+    fn every_value_from_the_voter_file_is_escaped() {
+        let html = walk_list_document(&sheet(), Lang::En, PRINTED);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; O&#39;Brien &amp; Co"));
+        assert_eq!(
+            escape(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn spanish_sheet_has_every_word_in_spanish() {
+        let html = walk_list_document(&sheet(), Lang::Es, PRINTED);
+        assert!(html.contains("<html lang=\"es\">"));
+        for text in [
+            "8 casas",
+            "Edad 47",
+            "Partido DEM",
+            "Intentar otra vez · No está en casa · 2 intentos",
+            "Edificio inaccesible",
+            "Conversamos",
+            "1 = Apoyo firme",
+            "Se compromete a votar",
+            Lang::Es.t(Msg::PrintTitle),
+            Lang::Es.t(Msg::PrintInstructions),
+            Lang::Es.t(Msg::PrintNotes),
+            Lang::Es.t(Msg::PrintedOn),
+        ] {
+            assert!(html.contains(&escape(text)), "missing {text}: {html}");
+        }
+        assert!(html.contains("P2</strong>: ¿Es el alquiler su mayor preocupación?"));
+        assert!(html.contains("P2:</span>") && html.contains("<i></i>Sí</span>"));
+        for english in ["Not visited", "Not home", "Notes", "Age ", "Party "] {
+            assert!(
+                !html.contains(english),
+                "English {english:?} on a Spanish sheet"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_are_civil_dates() {
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(951_782_400_000), (2000, 2, 29));
+        assert_eq!(iso_date(PRINTED), "2027-01-15");
+    }
+
+    #[test]
+    fn saves_the_file_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let html = walk_list_document(&sheet(), Lang::En, PRINTED);
+        let path = save_document(dir.path(), TurfId(1), PRINTED, &html).expect("save");
+        assert_eq!(
+            path.file_name().and_then(|n| n.to_str()),
+            Some("walk-list-1-2027-01-15.html")
+        );
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), html);
+    }
+}
