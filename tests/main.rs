@@ -14,6 +14,8 @@
 //! - `bad_input`: the bad-input matrix against the real server process.
 //! - `simulation`: the seeded deterministic fault simulation (1,000+ seeds).
 //! - `server_kill`: the server process SIGKILLed in the middle of a push.
+//! - `voter_file`: a voter file imported, cut, walked, re-imported and exported through the
+//!   real server binary's command line.
 
 mod support;
 
@@ -25,3 +27,4 @@ mod revocation;
 mod server_kill;
 mod simulation;
 mod two_devices;
+mod voter_file;

@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# Browser end-to-end test: builds the server and the liveview app, installs playwright-core
-# (once), and runs door.test.mjs against headless Chromium. Exits non-zero on failure.
-# Usage: tests/e2e/run.sh   (honours CARGO_TARGET_DIR; CHROMIUM overrides /usr/bin/chromium)
+# Browser end-to-end tests: builds the server and the liveview app, installs playwright-core
+# (once), and runs each *.test.mjs against headless Chromium (door: a conversation at the
+# door; field: offline work, the server coming back, a second device, screenshots).
+# Exits non-zero on the first failure; each test kills its processes whatever happens.
+# Usage: tests/e2e/run.sh [name ...]   e.g. `tests/e2e/run.sh field`
+#   honours CARGO_TARGET_DIR; CHROMIUM overrides /usr/bin/chromium;
+#   GROUNDGAME_SCREENSHOTS=DIR saves a PNG of each screen (docs/screenshots holds the committed ones).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+if [ -n "${GROUNDGAME_SCREENSHOTS:-}" ]; then
+  # Relative to where the script was called from.
+  mkdir -p "$GROUNDGAME_SCREENSHOTS"
+  GROUNDGAME_SCREENSHOTS="$(cd "$GROUNDGAME_SCREENSHOTS" && pwd)"
+  export GROUNDGAME_SCREENSHOTS
+fi
 target="${CARGO_TARGET_DIR:-$root/target}"
 cd "$root"
 cargo build -p groundgame-server --bin groundgame-server
@@ -12,5 +22,10 @@ cd "$root/tests/e2e"
 [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund
 export GROUNDGAME_SERVER_BIN="$target/debug/groundgame-server"
 export GROUNDGAME_LIVEVIEW_BIN="$target/debug/groundgame-liveview"
-# Set GROUNDGAME_SCREENSHOTS=$root/docs/screenshots to save a screenshot of the door screen.
-exec node door.test.mjs
+tests=("$@")
+[ "${#tests[@]}" -gt 0 ] || tests=(door field)
+for t in "${tests[@]}"; do
+  echo "== e2e: $t"
+  # A hard stop in case a test's own watchdog cannot fire.
+  timeout --kill-after=10 180 node "$t.test.mjs"
+done
