@@ -23,49 +23,9 @@ use groundgame_core::{EventBody, HouseholdId, Role};
 use groundgame_server::demo::{self, DemoOptions};
 use groundgame_server::{serve, AppState, SqliteStore};
 
-struct Row {
-    what: String,
-    ours: String,
-    baseline: String,
-    target: String,
-}
-
-fn row(what: &str, ours: String, baseline: String, target: &str) -> Row {
-    Row {
-        what: what.into(),
-        ours,
-        baseline,
-        target: target.into(),
-    }
-}
-
-fn scale(n: usize) -> usize {
-    if std::env::var("GROUNDGAME_BENCH_QUICK").is_ok() {
-        (n / 10).max(1)
-    } else {
-        n
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn bench_dir() -> tempfile::TempDir {
-    // On the real disk, not tmpfs: durability costs are part of what is measured.
-    tempfile::Builder::new()
-        .prefix("groundgame-bench-")
-        .tempdir_in(std::env::var("GROUNDGAME_BENCH_DIR").unwrap_or_else(|_| "target".into()))
-        .expect("temp dir")
-}
+#[path = "common/mod.rs"]
+mod common;
+use common::{bench_dir, ms, percentile, print_table, row, scale};
 
 /// Raw SQLite, the floor: a table shaped like the events table.
 fn raw_sqlite(path: &Path, synchronous: &str) -> rusqlite::Connection {
@@ -102,7 +62,7 @@ struct Server {
 }
 
 async fn start_server(opts: DemoOptions) -> (Server, demo::DemoCampaign) {
-    let dir = bench_dir();
+    let dir = bench_dir("groundgame-bench-");
     let store =
         Arc::new(SqliteStore::open(&dir.path().join("server.sqlite")).expect("server store"));
     let campaign = demo::seed(&store, &opts).expect("demo campaign");
@@ -178,7 +138,7 @@ fn knock() -> EventBody {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let mut rows = Vec::new();
-    let dir = bench_dir();
+    let dir = bench_dir("groundgame-bench-");
 
     // --- 1 + 2: record and push, one device, against a campaign of one big turf. ---
     let (server, demo) = start_server(DemoOptions {
@@ -200,7 +160,7 @@ async fn main() {
 
     // Ours and the raw baseline alternate, so both see the same disk (the kernel may still
     // be writing back the download above).
-    let records = scale(5_000);
+    let records = scale(5_000, 1);
     let raw = raw_sqlite(&dir.path().join("raw-commit.sqlite"), "FULL");
     let mut lat = Vec::with_capacity(records);
     let mut raw_lat = Vec::with_capacity(records);
@@ -232,7 +192,7 @@ async fn main() {
     engine.sync_once().await.expect("push the records");
 
     // Bulk: fill the outbox, then push it all.
-    let events = scale(100_000);
+    let events = scale(100_000, 1);
     let t = Instant::now();
     for chunk in (0..events).collect::<Vec<_>>().chunks(1000) {
         let items = chunk.iter().map(|_| (None, knock())).collect::<Vec<_>>();
@@ -286,7 +246,7 @@ async fn main() {
     drop(server);
 
     // --- 3: pull a 20,000-voter turf into an empty device. ---
-    let voters = scale(20_000) as u32;
+    let voters = scale(20_000, 1) as u32;
     let (server, demo) = start_server(DemoOptions {
         seed: 2,
         voters,
@@ -325,7 +285,7 @@ async fn main() {
     drop(server);
 
     // --- 4: a thousand devices at once. ---
-    let n_devices = scale(1000);
+    let n_devices = scale(1000, 1);
     let (server, demo) = start_server(DemoOptions {
         seed: 3,
         voters: 4_000,
@@ -333,7 +293,7 @@ async fn main() {
     })
     .await;
     let _ = Role::Volunteer;
-    let fleet_dir = bench_dir();
+    let fleet_dir = bench_dir("groundgame-bench-");
     let mut fleet = Vec::with_capacity(n_devices);
     for i in 0..n_devices {
         fleet.push(
@@ -439,16 +399,4 @@ async fn run_fleet(fleet: &[Arc<Dev>], _f: impl Fn(usize)) -> (Vec<Duration>, Du
     let wall = start.elapsed();
     lat.sort();
     (lat, wall)
-}
-
-fn print_table(rows: &[Row]) {
-    println!();
-    println!("| measure | groundgame | baseline (same run) | target |");
-    println!("|---|---|---|---|");
-    for r in rows {
-        println!(
-            "| {} | {} | {} | {} |",
-            r.what, r.ours, r.baseline, r.target
-        );
-    }
 }

@@ -38,44 +38,12 @@ use groundgame_core::{
     Person, PersonId, Role, Turf, TurfId, VolunteerId,
 };
 
+#[path = "common/mod.rs"]
+mod common;
+use common::{bench_dir, ms, percentile, print_table, row, scale};
+
 /// Set in the child process that measures memory: the store file to load.
 const RSS_CHILD: &str = "GROUNDGAME_UI_BENCH_RSS_STORE";
-
-struct Row {
-    what: String,
-    ours: String,
-    baseline: String,
-    target: String,
-}
-
-fn row(what: &str, ours: String, baseline: String, target: &str) -> Row {
-    Row {
-        what: what.into(),
-        ours,
-        baseline,
-        target: target.into(),
-    }
-}
-
-fn scale(n: usize) -> usize {
-    if std::env::var("GROUNDGAME_BENCH_QUICK").is_ok() {
-        (n / 10).max(3)
-    } else {
-        n
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
-}
 
 fn p50_p99(mut lat: Vec<Duration>) -> String {
     lat.sort();
@@ -84,14 +52,6 @@ fn p50_p99(mut lat: Vec<Duration>) -> String {
         ms(percentile(&lat, 0.5)),
         ms(percentile(&lat, 0.99))
     )
-}
-
-fn bench_dir() -> tempfile::TempDir {
-    // On the real disk, not tmpfs: a save's fsync is part of what is measured.
-    tempfile::Builder::new()
-        .prefix("groundgame-ui-bench-")
-        .tempdir_in(std::env::var("GROUNDGAME_BENCH_DIR").unwrap_or_else(|_| "target".into()))
-        .expect("temp dir")
 }
 
 /// A kB figure from /proc/self/status ("VmRSS", "VmHWM").
@@ -374,14 +334,14 @@ fn main() {
     }
     dioxus::html::set_event_converter(Box::new(dioxus::html::SerializedHtmlEventConverter));
     let rt = runtime();
-    let dir = bench_dir();
+    let dir = bench_dir("groundgame-ui-bench-");
     let mut rows = Vec::new();
 
     // --- 1: app start to a usable walk list of 2,000 doors. ---
     let doors = 2_000;
     let db = dir.path().join("walk.sqlite");
     let store = stocked_store(&db, doors, 5_000);
-    let runs = scale(100);
+    let runs = scale(100, 3);
     walk_list_start(&rt, &store, doors); // warm the page cache and the allocator
     let mut start = Vec::with_capacity(runs);
     let mut loads = Vec::with_capacity(runs);
@@ -443,7 +403,7 @@ fn main() {
     // The paper walk list of the same turf.
     let mut sheets = Vec::with_capacity(runs);
     let mut sheet_bytes = 0;
-    for _ in 0..scale(30) {
+    for _ in 0..scale(30, 3) {
         let t = Instant::now();
         let sheet = data::print_sheet(&store, TurfId(1))
             .expect("sheet")
@@ -463,7 +423,7 @@ fn main() {
     ));
 
     // --- 2: one door save, end to end in the UI. ---
-    let saves = scale(300).min(doors - 1);
+    let saves = scale(300, 3).min(doors - 1);
     let raw_conn = rusqlite::Connection::open(dir.path().join("raw.sqlite")).expect("raw");
     raw_conn
         .pragma_update(None, "journal_mode", "WAL")
@@ -625,16 +585,4 @@ fn rss_child(path: &Path) {
         html.len()
     );
     drop(dom);
-}
-
-fn print_table(rows: &[Row]) {
-    println!();
-    println!("| measure | groundgame | baseline (same run) | target |");
-    println!("|---|---|---|---|");
-    for r in rows {
-        println!(
-            "| {} | {} | {} | {} |",
-            r.what, r.ours, r.baseline, r.target
-        );
-    }
 }

@@ -1,0 +1,63 @@
+//! What the app's benchmark binaries share: the result table (ours beside a baseline from
+//! the same run, and the target), percentiles, the quick mode, and a scratch folder on the
+//! real disk.
+
+use std::time::Duration;
+
+pub struct Row {
+    pub what: String,
+    pub ours: String,
+    pub baseline: String,
+    pub target: String,
+}
+
+pub fn row(what: &str, ours: String, baseline: String, target: &str) -> Row {
+    Row {
+        what: what.into(),
+        ours,
+        baseline,
+        target: target.into(),
+    }
+}
+
+/// `n`, or a tenth of it (at least `min`) when `GROUNDGAME_BENCH_QUICK` is set.
+pub fn scale(n: usize, min: usize) -> usize {
+    if std::env::var("GROUNDGAME_BENCH_QUICK").is_ok() {
+        (n / 10).max(min)
+    } else {
+        n
+    }
+}
+
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+pub fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// A scratch folder on the real disk, not tmpfs: durability costs are part of what is
+/// measured (`GROUNDGAME_BENCH_DIR`, default `target`).
+pub fn bench_dir(prefix: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in(std::env::var("GROUNDGAME_BENCH_DIR").unwrap_or_else(|_| "target".into()))
+        .expect("temp dir")
+}
+
+pub fn print_table(rows: &[Row]) {
+    println!();
+    println!("| measure | groundgame | baseline (same run) | target |");
+    println!("|---|---|---|---|");
+    for r in rows {
+        println!(
+            "| {} | {} | {} | {} |",
+            r.what, r.ours, r.baseline, r.target
+        );
+    }
+}
