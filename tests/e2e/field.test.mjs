@@ -328,6 +328,16 @@ run('field (offline, two devices, screenshots)', 150_000, async () => {
   await b.locator('[data-key="come_back"][aria-pressed="true"]').waitFor();
   await b.fill('#note', `e2e ${runId} Ben was here`);
   await b.click('#save-visit');
+  // "0 waiting" can show before the save's count does: wait for the server to hold it.
+  const benNote = `e2e ${runId} Ben was here`;
+  const benDeadline = Date.now() + 10_000;
+  for (;;) {
+    const held = await pullAllEvents(serverUrl, lead.token);
+    if (held.some((e) => e.body.kind === 'note' && e.body.text === benNote)) break;
+    const bar = await b.locator('.sync-bar').innerText().catch(() => '(no sync bar)');
+    check(Date.now() < benDeadline, `Ben's knock did not reach the server within 10 s; his sync bar says: ${bar}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await waitPending(b, 0, 10_000, "Ben's knock syncing");
   log(`Ben knocked at ${target.address} (come back later) and synced`);
 
