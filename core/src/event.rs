@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{CampaignConfig, ResultLevel};
+use crate::domain::{CampaignConfig, ResultEffect, ResultLevel};
 use crate::hlc::Hlc;
 use crate::ids::{EventId, HouseholdId, PersonId};
 
@@ -79,8 +79,15 @@ pub struct VotePlan {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventBody {
-    /// A knock or a call, with the campaign's result code.
-    Contact { channel: Channel, result: String },
+    /// A knock or a call, with the campaign's result code. `call_back_at` (ms since the
+    /// epoch) is when the person asked to be called back: only with a phone call-back
+    /// result; without it the server brings the contact back after a fixed delay.
+    Contact {
+        channel: Channel,
+        result: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        call_back_at: Option<u64>,
+    },
     /// An answer to a survey question.
     Survey {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,6 +154,10 @@ pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_PLAN_CHARS: usize = 200;
 /// $100,000: larger promises are typing mistakes.
 pub const MAX_AMOUNT_CENTS: u32 = 10_000_000;
+/// The latest call-back time a call may ask for, after the call.
+pub const MAX_CALL_BACK_AHEAD_MS: u64 = 90 * 24 * 60 * 60 * 1000;
+/// How far before the call a call-back time may be (clock differences between phones).
+pub const CALL_BACK_SLACK_MS: u64 = 5 * 60 * 1000;
 
 /// Why an event is not acceptable. Messages are shown to volunteers and leads as they are.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -179,6 +190,12 @@ pub enum EventError {
     AmountTooLarge,
     #[error("the language must be a short code like \"en\" or \"es\"")]
     BadLanguage,
+    #[error("a call-back time only goes with a phone call's \"call back\" result")]
+    CallBackTimeWithoutCallBack,
+    #[error(
+        "the call-back time must be after the call and at most 90 days later; choose another time"
+    )]
+    CallBackTimeOutOfRange,
 }
 
 fn check_text(field: &'static str, s: &str, max: usize, multiline: bool) -> Result<(), EventError> {
@@ -217,12 +234,25 @@ impl Event {
             return Err(EventError::IdNotV7);
         }
         match &self.body {
-            EventBody::Contact { result, .. } => {
+            EventBody::Contact {
+                channel,
+                result,
+                call_back_at,
+            } => {
                 let code = config
                     .result_code(result)
                     .ok_or_else(|| EventError::UnknownResult(result.clone()))?;
                 if code.level == ResultLevel::Person && self.person.is_none() {
                     return Err(EventError::ResultNeedsPerson(result.clone()));
+                }
+                if let Some(when) = call_back_at {
+                    if *channel != Channel::Phone || code.effect != ResultEffect::ComeBack {
+                        return Err(EventError::CallBackTimeWithoutCallBack);
+                    }
+                    let at = self.at.ms();
+                    if *when + CALL_BACK_SLACK_MS < at || *when > at + MAX_CALL_BACK_AHEAD_MS {
+                        return Err(EventError::CallBackTimeOutOfRange);
+                    }
                 }
             }
             EventBody::Survey {
@@ -328,6 +358,7 @@ mod tests {
             EventBody::Contact {
                 channel: Channel::Door,
                 result: "not_home".into(),
+                call_back_at: None,
             },
         );
         let json = serde_json::to_string(&e).unwrap();
@@ -351,6 +382,7 @@ mod tests {
             EventBody::Contact {
                 channel: Channel::Door,
                 result: "not_home".into(),
+                call_back_at: None,
             },
         );
         assert_eq!(ok.validate(&c), Ok(()));
@@ -359,6 +391,7 @@ mod tests {
             EventBody::Contact {
                 channel: Channel::Door,
                 result: "talked".into(),
+                call_back_at: None,
             },
         );
         assert_eq!(
@@ -370,6 +403,7 @@ mod tests {
             EventBody::Contact {
                 channel: Channel::Door,
                 result: "abducted".into(),
+                call_back_at: None,
             },
         );
         assert!(matches!(
@@ -409,6 +443,52 @@ mod tests {
             },
         );
         assert_eq!(bad_phone.validate(&c), Err(EventError::BadPhone));
+    }
+
+    #[test]
+    fn a_call_back_time_goes_only_with_a_phone_call_back_within_90_days() {
+        let c = config();
+        let person = Some(PersonId::new_v7());
+        let at = 1_800_000_000_000;
+        let call = |channel, result: &str, when| {
+            event(
+                person,
+                EventBody::Contact {
+                    channel,
+                    result: result.into(),
+                    call_back_at: when,
+                },
+            )
+        };
+        let hour = 60 * 60 * 1000;
+        assert_eq!(
+            call(Channel::Phone, "call_back", Some(at + hour)).validate(&c),
+            Ok(())
+        );
+        assert_eq!(call(Channel::Phone, "call_back", None).validate(&c), Ok(()));
+        assert_eq!(
+            call(Channel::Phone, "busy", Some(at + hour)).validate(&c),
+            Err(EventError::CallBackTimeWithoutCallBack)
+        );
+        assert_eq!(
+            call(Channel::Door, "come_back", Some(at + hour)).validate(&c),
+            Err(EventError::CallBackTimeWithoutCallBack)
+        );
+        for when in [at - hour, at + MAX_CALL_BACK_AHEAD_MS + 1] {
+            assert_eq!(
+                call(Channel::Phone, "call_back", Some(when)).validate(&c),
+                Err(EventError::CallBackTimeOutOfRange)
+            );
+        }
+        // A phone's clock a minute behind another's is not an error.
+        assert_eq!(
+            call(Channel::Phone, "call_back", Some(at - 60_000)).validate(&c),
+            Ok(())
+        );
+        // Old events (no call-back time) read as before and write the same JSON.
+        let json = r#"{"kind":"contact","channel":"phone","result":"call_back"}"#;
+        let body: EventBody = serde_json::from_str(json).expect("parse");
+        assert_eq!(serde_json::to_string(&body).expect("write"), json);
     }
 
     #[test]

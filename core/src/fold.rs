@@ -143,6 +143,7 @@ mod tests {
             body: EventBody::Contact {
                 channel: Channel::Door,
                 result: result.into(),
+                call_back_at: None,
             },
         }
     }

@@ -10,6 +10,7 @@ pub mod event;
 pub mod fold;
 pub mod hlc;
 pub mod ids;
+pub mod network;
 pub mod protocol;
 pub mod script;
 
