@@ -50,6 +50,7 @@ fn body(rng: &mut Rng) -> (EventBody, bool) {
     let knock = |r: &str| EventBody::Contact {
         channel: groundgame_core::event::Channel::Door,
         result: r.into(),
+        call_back_at: None,
     };
     let roll = rng.below(100);
     match roll {
@@ -88,6 +89,7 @@ fn body(rng: &mut Rng) -> (EventBody, bool) {
             EventBody::Contact {
                 channel: groundgame_core::event::Channel::Phone,
                 result: "no_answer".into(),
+                call_back_at: None,
             },
             true,
         ),

@@ -124,6 +124,7 @@ async fn main() {
                     body: EventBody::Contact {
                         channel: Channel::Door,
                         result: "not_home".into(),
+                        call_back_at: None,
                     },
                 })
                 .collect();
@@ -215,6 +216,7 @@ async fn main() {
                     body: EventBody::Contact {
                         channel: Channel::Door,
                         result: "not_home".into(),
+                        call_back_at: None,
                     },
                 })
                 .collect();

@@ -17,7 +17,7 @@ const TOKEN_PREFIX: &str = "gg_";
 const TOKEN_BYTES: usize = 32;
 
 /// A fresh bearer token and the hash to store for it.
-pub(crate) fn new_token() -> (String, [u8; 32]) {
+pub fn new_token() -> (String, [u8; 32]) {
     let mut bytes = [0u8; TOKEN_BYTES];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = format!("{TOKEN_PREFIX}{}", hex::encode(bytes));

@@ -196,6 +196,7 @@ fn full_row(e: &ExportedEvent) -> [String; 18] {
         EventBody::Contact {
             channel: c,
             result: r,
+            ..
         } => {
             result = r.clone();
             via = channel(*c);
@@ -506,6 +507,7 @@ mod tests {
         EventBody::Contact {
             channel: Channel::Door,
             result: result.into(),
+            call_back_at: None,
         }
     }
 

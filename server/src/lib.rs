@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod import_jobs;
 pub mod json;
 mod routes;
 pub mod script_file;
@@ -51,6 +52,8 @@ pub struct AppState {
     clock: WallClock,
     write_gate: Arc<Semaphore>,
     read_gate: Arc<Semaphore>,
+    /// Voter-file imports started over the API.
+    imports: Arc<import_jobs::ImportJobs>,
 }
 
 impl AppState {
@@ -66,6 +69,7 @@ impl AppState {
             clock,
             write_gate: Arc::new(Semaphore::new(1)),
             read_gate: Arc::new(Semaphore::new(store::READERS)),
+            imports: Arc::default(),
         }
     }
 

@@ -47,6 +47,10 @@ enum Command {
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// How long a caller's claim on a contact holds, in ms (default 30 minutes; tests
+        /// of leases running out use seconds).
+        #[arg(long, hide = true)]
+        claim_lease_ms: Option<u64>,
     },
     /// Seed a demo campaign in a fictional town and print its invite codes.
     Demo {
@@ -302,7 +306,16 @@ async fn main() -> anyhow::Result<()> {
     init_logging();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { data, addr } => serve(data, addr).await?,
+        Command::Serve {
+            data,
+            addr,
+            claim_lease_ms,
+        } => {
+            if let Some(ms) = claim_lease_ms {
+                groundgame_server::store::set_claim_lease_ms(ms);
+            }
+            serve(data, addr).await?
+        }
         Command::Demo {
             data,
             seed,

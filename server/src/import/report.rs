@@ -158,7 +158,7 @@ pub struct ReportLine {
 }
 
 /// The counts of one import, stored as JSON in `imports.summary` and printed for the lead.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct ImportSummary {
     pub import_id: i64,
     pub format: String,

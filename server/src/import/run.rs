@@ -171,10 +171,19 @@ impl Drop for Ticker {
 /// Import one voter file into the campaign, in one transaction: on any error nothing of it
 /// is stored and no report is left behind.
 pub fn import_file(store: &SqliteStore, req: &ImportRequest) -> Result<ImportDone, ImportError> {
+    import_file_with_progress(store, req, Arc::new(Progress::default()))
+}
+
+/// [`import_file`], counting bytes and rows read into `progress` as it goes (the API's
+/// progress endpoint reads it while the import runs).
+pub fn import_file_with_progress(
+    store: &SqliteStore,
+    req: &ImportRequest,
+    progress: Arc<Progress>,
+) -> Result<ImportDone, ImportError> {
     let started = Instant::now();
     let file = File::open(&req.file)?;
     let size = file.metadata()?.len();
-    let progress = Arc::new(Progress::default());
     let options = ReadOptions::for_year(year_of(clock::system_ms()));
     let reader = VoterReader::new(file, &req.format, options, Some(progress.clone()))?;
     let file_name = req

@@ -822,3 +822,66 @@ fn the_year_of_a_timestamp() {
     assert_eq!(year_of(1_767_225_599_000), 2025);
     assert_eq!(year_of(1_767_225_600_000), 2026);
 }
+
+/// A campaign's first import inserts without looking every row up (the unique index tells
+/// it of a repeated voter id); a later import looks up. Both must give the same report and
+/// the same rows: a duplicate at an address of its own leaves no empty household behind.
+#[test]
+fn duplicates_are_caught_the_same_on_a_first_import_and_on_a_later_one() {
+    let file = |extra: &str| {
+        format!(
+            "Voter File VANID,LastName,FirstName,Address,City,State,Zip5\n\
+             1,Ng,Kim,1 Oak St,Durham,NC,27701\n\
+             2,Ng,Lee,1 Oak St,Durham,NC,27701\n\
+             1,Ng,Kim,99 Far Rd,Durham,NC,27701\n\
+             {extra}"
+        )
+    };
+    let first = fixture();
+    let (summary, lines) = first.import(&Format::Van, file("").as_bytes());
+    assert_eq!(
+        lines,
+        vec![line(
+            4,
+            "1",
+            "not imported: the same voter id is on an earlier row, which was kept"
+        )]
+    );
+    assert_eq!((summary.added, summary.households_added), (2, 1));
+    assert_eq!(
+        first.count("SELECT COUNT(*) FROM households WHERE address_key <> ''"),
+        1
+    );
+    assert_eq!(first.count("SELECT COUNT(*) FROM people"), 2);
+
+    // The same file again, with a new voter: the look-up path, the same answers.
+    let (summary, lines) = first.import(
+        &Format::Van,
+        file("3,Ng,Max,5 Elm St,Durham,NC,27701\n").as_bytes(),
+    );
+    assert_eq!(
+        lines,
+        vec![line(
+            4,
+            "1",
+            "not imported: the same voter id is on an earlier row, which was kept"
+        )]
+    );
+    assert_eq!(
+        (summary.added, summary.unchanged, summary.households_added),
+        (1, 2, 1)
+    );
+    assert_eq!(
+        first.count("SELECT COUNT(*) FROM households WHERE address_key <> ''"),
+        2
+    );
+    assert_eq!(first.count("SELECT COUNT(*) FROM people"), 3);
+    assert_eq!(
+        first.count(
+            "SELECT COUNT(*) FROM households h WHERE NOT EXISTS
+                 (SELECT 1 FROM people p WHERE p.household_id = h.id)"
+        ),
+        0,
+        "no household without people"
+    );
+}

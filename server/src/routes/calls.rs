@@ -1,6 +1,6 @@
 //! Phone-bank endpoints: a lead assigns a call list's callers; a caller's device claims the
-//! next contacts (each held for it under a lease of [`CLAIM_LEASE_MS`]), gives back the ones
-//! it will not call, and reads the list's progress. Only the list's current callers and the
+//! next contacts (each held for it under a lease, 30 minutes unless the server was started
+//! with another), gives back the ones it will not call, and reads the list's progress. Only the list's current callers and the
 //! campaign's leads may claim, release or read progress; everyone else gets 403.
 //! These request/response types are the server's own (not part of the sync protocol).
 
@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::store::claims::{CLAIM_LEASE_MS, MAX_CLAIM};
+use crate::store::claims::{claim_lease_ms, MAX_CLAIM};
 use crate::store::ClaimedContact;
 use crate::AppState;
 
@@ -251,7 +251,7 @@ pub(crate) async fn claim(
     Ok(Json(ClaimResponse {
         call_list: list,
         script,
-        lease_ms: CLAIM_LEASE_MS,
+        lease_ms: claim_lease_ms(),
         contacts: contacts.into_iter().map(CallContact::from).collect(),
     }))
 }

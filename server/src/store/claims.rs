@@ -10,6 +10,7 @@
 //! handed out again, and neither is any number on the campaign's do-not-call list.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use groundgame_core::{
     CallListId, CampaignId, DeviceId, HouseholdId, PersonId, TurfId, VolunteerId,
@@ -23,11 +24,25 @@ pub const CLAIM_LEASE_MS: u64 = 30 * 60 * 1000;
 /// How long after a busy / no answer / left message the contact may be tried again (and
 /// only once no one fresh is left before it on the list).
 pub const LATER_ROUND_DELAY_MS: u64 = 60 * 60 * 1000;
-/// When a "call back" result comes back. Events carry no call-back time yet, so the
-/// contact comes back this long after the call.
+/// When a "call back" result without a chosen time (`call_back_at`) comes back: this long
+/// after the call.
 pub const CALL_BACK_DELAY_MS: u64 = 2 * 60 * 60 * 1000;
 /// The most contacts one claim hands out.
 pub const MAX_CLAIM: u32 = 50;
+
+/// The lease this server process hands out: [`CLAIM_LEASE_MS`] unless the operator chose
+/// another at start (`serve --claim-lease-ms`, for end-to-end tests of leases running out).
+static LEASE_MS: AtomicU64 = AtomicU64::new(CLAIM_LEASE_MS);
+
+/// How long a claim holds in this process.
+pub fn claim_lease_ms() -> u64 {
+    LEASE_MS.load(Ordering::Relaxed)
+}
+
+/// Set the lease of every later claim in this process (at least one second).
+pub fn set_claim_lease_ms(ms: u64) {
+    LEASE_MS.store(ms.max(1000), Ordering::Relaxed);
+}
 
 const ROUND_CALL_BACK: i64 = 0;
 const ROUND_FRESH: i64 = 1;
@@ -40,8 +55,9 @@ pub(crate) enum PhoneOutcome {
     Retire,
     /// Back in a later round (busy, no answer, left message).
     LaterRound,
-    /// Back when the call-back is due.
-    CallBack,
+    /// Back when the call-back is due: at the time the caller chose (ms since the epoch),
+    /// else [`CALL_BACK_DELAY_MS`] after the call.
+    CallBack(Option<u64>),
 }
 
 /// One contact handed to a caller.
@@ -219,7 +235,7 @@ pub(crate) fn claim(
     count: u32,
     now_ms: u64,
 ) -> Result<Vec<ClaimedContact>, StoreError> {
-    let expires_at = now_ms + CLAIM_LEASE_MS;
+    let expires_at = now_ms + claim_lease_ms();
     let mut chosen: Vec<(PersonId, String, bool)> = Vec::new();
     {
         let mut held = tx.prepare_cached(
@@ -395,17 +411,17 @@ pub(crate) fn record_phone_result(
             )?
             .execute(rusqlite::params![id, at])?;
         }
-        PhoneOutcome::LaterRound | PhoneOutcome::CallBack => {
-            let (round, delay) = if outcome == PhoneOutcome::CallBack {
-                (ROUND_CALL_BACK, CALL_BACK_DELAY_MS)
-            } else {
-                (ROUND_LATER, LATER_ROUND_DELAY_MS)
+        PhoneOutcome::LaterRound | PhoneOutcome::CallBack(_) => {
+            let (round, due) = match outcome {
+                PhoneOutcome::CallBack(Some(chosen)) => (ROUND_CALL_BACK, chosen as i64),
+                PhoneOutcome::CallBack(None) => (ROUND_CALL_BACK, at + CALL_BACK_DELAY_MS as i64),
+                _ => (ROUND_LATER, at + LATER_ROUND_DELAY_MS as i64),
             };
             tx.prepare_cached(
                 "UPDATE call_list_members SET round = ?2, due_at = ?3, last_call_at = ?4
                  WHERE person_id = ?1 AND round IS NOT NULL AND last_call_at <= ?4",
             )?
-            .execute(rusqlite::params![id, round, at + delay as i64, at])?;
+            .execute(rusqlite::params![id, round, due, at])?;
         }
     }
     tx.prepare_cached("DELETE FROM call_claims WHERE person_id = ?1")?
@@ -539,5 +555,61 @@ impl super::SqliteStore {
         now_ms: u64,
     ) -> Result<CallProgress, StoreError> {
         self.read(|tx| progress(tx, list, campaign, now_ms))
+    }
+}
+
+/// A call list a device may work, with where it stands (`GET /api/v1/my/call-lists`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallListSummary {
+    pub id: CallListId,
+    pub name: String,
+    /// The key of the script its callers read, when it names one.
+    pub script: Option<String>,
+    pub progress: CallProgress,
+}
+
+/// The campaign's call lists that `volunteer` calls now (every list of the campaign when
+/// `volunteer` is `None`: a lead), by id, with their progress.
+pub(crate) fn lists_for(
+    conn: &Connection,
+    campaign: CampaignId,
+    volunteer: Option<VolunteerId>,
+    now_ms: u64,
+) -> Result<Vec<CallListSummary>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, l.name, l.script_key FROM call_lists l
+         WHERE l.campaign_id = ?1
+           AND (?2 IS NULL OR EXISTS (SELECT 1 FROM call_list_assignments a
+                                      WHERE a.call_list_id = l.id AND a.volunteer_id = ?2
+                                        AND a.unassigned_at IS NULL))
+         ORDER BY l.id",
+    )?;
+    let lists: Vec<(CallListId, String, Option<String>)> = stmt
+        .query_map(rusqlite::params![campaign.0, volunteer.map(|v| v.0)], |r| {
+            Ok((CallListId(r.get(0)?), r.get(1)?, r.get(2)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    lists
+        .into_iter()
+        .map(|(id, name, script)| {
+            Ok(CallListSummary {
+                id,
+                name,
+                script,
+                progress: progress(conn, id, campaign, now_ms)?,
+            })
+        })
+        .collect()
+}
+
+impl super::SqliteStore {
+    /// The call lists a device sees (see [`lists_for`]).
+    pub fn call_lists_for(
+        &self,
+        campaign: CampaignId,
+        volunteer: Option<VolunteerId>,
+        now_ms: u64,
+    ) -> Result<Vec<CallListSummary>, StoreError> {
+        self.read(|tx| lists_for(tx, campaign, volunteer, now_ms))
     }
 }

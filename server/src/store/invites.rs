@@ -1,12 +1,12 @@
 //! Invite codes: short, human-typable codes (`KX4P-7MQ2`) from an alphabet without look-alike
 //! characters. Only a hash of the normalised code is stored, and codes are never logged.
 
-use groundgame_core::{CampaignId, Role};
+use groundgame_core::{CampaignId, DeviceId, Role, VolunteerId};
 use rand::Rng;
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 
-use super::{campaigns, StoreError};
+use super::{campaigns, Registration, StoreError};
 
 /// No 0/O, 1/I/L or U/V pairs to confuse on a phone keyboard or a handwritten note.
 const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTWXYZ";
@@ -51,8 +51,9 @@ pub(crate) fn create(
     loop {
         let code = generate();
         let inserted = tx.execute(
-            "INSERT INTO invites (code_hash, campaign_id, role, uses_left, expires_at, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO invites (code_hash, campaign_id, role, uses_left, expires_at, created_at,
+                                  id, max_uses)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT COALESCE(MAX(id), 0) + 1 FROM invites), ?4)
              ON CONFLICT (code_hash) DO NOTHING",
             rusqlite::params![
                 hash(&code).as_slice(),
@@ -96,6 +97,114 @@ pub(crate) fn redeem(
     let role = Role::parse(&role)
         .ok_or_else(|| StoreError::Corrupt(format!("invite has unknown role {role:?}")))?;
     Ok((CampaignId(campaign), role))
+}
+
+/// Note who registered with an invite (after [`redeem`] accepted it, in its transaction).
+pub(crate) fn record_join(
+    tx: &Transaction<'_>,
+    code: &str,
+    registration: &Registration,
+    now_ms: u64,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO invite_joins (invite_id, volunteer_id, device_id, joined_at)
+         SELECT id, ?2, ?3, ?4 FROM invites WHERE code_hash = ?1 AND id IS NOT NULL",
+    )?
+    .execute(rusqlite::params![
+        hash(code).as_slice(),
+        registration.volunteer.0,
+        registration.device.0,
+        now_ms
+    ])?;
+    Ok(())
+}
+
+/// Someone who joined with an invite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteJoin {
+    pub volunteer: VolunteerId,
+    pub volunteer_name: String,
+    pub device: DeviceId,
+    pub device_name: String,
+    pub joined_at: u64,
+}
+
+/// An invite as the lead lists it: never its code (only a hash is stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteSummary {
+    pub id: i64,
+    pub role: Role,
+    pub created_at: u64,
+    pub expires_at: u64,
+    pub max_uses: u32,
+    pub uses_left: u32,
+    pub joined: Vec<InviteJoin>,
+}
+
+/// The campaign's invites, newest first, each with who joined with it.
+pub(crate) fn of_campaign(
+    conn: &Connection,
+    campaign: CampaignId,
+) -> Result<Vec<InviteSummary>, StoreError> {
+    let mut out: Vec<InviteSummary> = conn
+        .prepare_cached(
+            "SELECT id, role, created_at, expires_at, max_uses, uses_left FROM invites
+             WHERE campaign_id = ?1 AND id IS NOT NULL ORDER BY id DESC",
+        )?
+        .query_map([campaign.0], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?
+        .map(|row| {
+            let (id, role, created_at, expires_at, max_uses, uses_left) = row?;
+            Ok(InviteSummary {
+                id,
+                role: Role::parse(&role).ok_or_else(|| {
+                    StoreError::Corrupt(format!("invite has unknown role {role:?}"))
+                })?,
+                created_at: created_at.max(0) as u64,
+                expires_at: expires_at.max(0) as u64,
+                max_uses: max_uses.clamp(0, i64::from(u32::MAX)) as u32,
+                uses_left: uses_left.clamp(0, i64::from(u32::MAX)) as u32,
+                joined: Vec::new(),
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT j.invite_id, j.volunteer_id, v.name, j.device_id, d.name, j.joined_at
+         FROM invite_joins j
+         JOIN invites i ON i.id = j.invite_id
+         JOIN volunteers v ON v.id = j.volunteer_id
+         JOIN devices d ON d.id = j.device_id
+         WHERE i.campaign_id = ?1
+         ORDER BY j.joined_at, j.device_id",
+    )?;
+    let rows = stmt.query_map([campaign.0], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            InviteJoin {
+                volunteer: VolunteerId(r.get(1)?),
+                volunteer_name: r.get(2)?,
+                device: DeviceId(r.get(3)?),
+                device_name: r.get(4)?,
+                joined_at: r.get(5)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (invite, join) = row?;
+        // `out` is sorted by id, descending.
+        if let Ok(i) = out.binary_search_by(|s| invite.cmp(&s.id)) {
+            out[i].joined.push(join);
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -13,6 +13,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/0003_import_seen.sql")),
     (4, include_str!("migrations/0004_quarantine.sql")),
     (5, include_str!("migrations/0005_call_claims.sql")),
+    (6, include_str!("migrations/0006_lead_views.sql")),
+    (7, include_str!("migrations/0007_network.sql")),
+    (8, include_str!("migrations/0008_placed_indexes.sql")),
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -16,7 +16,9 @@ pub(crate) mod events;
 pub(crate) mod export;
 pub(crate) mod households;
 pub(crate) mod invites;
+pub(crate) mod lead_views;
 mod migrations;
+pub(crate) mod network;
 pub(crate) mod people;
 pub(crate) mod placement;
 mod pool;
@@ -39,7 +41,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::clock;
 pub use call_lists::{CallListFilter, CallListMember, CallListReport};
-pub use claims::{CallProgress, ClaimedContact};
+pub use claims::{set_claim_lease_ms, CallListSummary, CallProgress, ClaimedContact};
 pub use devices::{DeviceAuth, DeviceSummary, Registration, VolunteerSummary};
 pub use export::ExportedEvent;
 pub use households::{NewHousehold, NewPerson};
@@ -300,7 +302,7 @@ impl SqliteStore {
     ) -> Result<Registration, StoreError> {
         self.write(|tx| {
             let (campaign, role) = invites::redeem(tx, invite_code, now_ms)?;
-            devices::register(
+            let registration = devices::register(
                 tx,
                 campaign,
                 role,
@@ -309,7 +311,9 @@ impl SqliteStore {
                 app_version,
                 token_hash,
                 now_ms,
-            )
+            )?;
+            invites::record_join(tx, invite_code, &registration, now_ms)?;
+            Ok(registration)
         })
     }
 

@@ -285,7 +285,9 @@ impl Accumulator {
     fn fold(&mut self, e: &Row5) {
         let mut f = Figures::default();
         match &e.body {
-            EventBody::Contact { channel, result } => {
+            EventBody::Contact {
+                channel, result, ..
+            } => {
                 let talked = u64::from(self.talked(result));
                 match channel {
                     Channel::Door => {

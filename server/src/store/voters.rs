@@ -72,6 +72,8 @@ struct Stored {
 struct Door {
     id: i64,
     turf: Option<i64>,
+    /// Made by this row.
+    created: bool,
 }
 
 /// The statements run once per row, prepared once per import. The look-ups repeat the
@@ -80,11 +82,16 @@ struct Door {
 struct Statements<'c> {
     find_person: Statement<'c>,
     find_household: Statement<'c>,
-    insert_household: Statement<'c>,
     update_household: Statement<'c>,
     insert_person: Statement<'c>,
     update_person: Statement<'c>,
     mark_seen: Statement<'c>,
+    /// A household insert that a taken address key turns into nothing (a look-up follows).
+    try_insert_household: Statement<'c>,
+    /// For a campaign's first import: insert, and learn of a duplicate voter id from the
+    /// unique index, instead of looking every row up first.
+    try_insert_person: Statement<'c>,
+    delete_household: Statement<'c>,
 }
 
 impl<'c> Statements<'c> {
@@ -94,10 +101,6 @@ impl<'c> Statements<'c> {
          FROM people WHERE campaign_id = ?1 AND source_id = ?2 AND source_id <> ''";
     const FIND_HOUSEHOLD: &'static str = "SELECT id, turf_id, lat, lon, precinct FROM households
          WHERE campaign_id = ?1 AND address_key = ?2 AND address_key <> ''";
-    const INSERT_HOUSEHOLD: &'static str =
-        "INSERT INTO households (campaign_id, turf_id, seq, street, number, unit, city, zip,
-                                 lat, lon, walk_order, address_key, precinct)
-         VALUES (?1, NULL, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10)";
     const UPDATE_HOUSEHOLD: &'static str =
         "UPDATE households SET lat = ?2, lon = ?3, precinct = ?4 WHERE id = ?1";
     const INSERT_PERSON: &'static str =
@@ -111,16 +114,29 @@ impl<'c> Statements<'c> {
                            language = ?10, status = ?11, import_id = ?12, seen_import = ?12
          WHERE id = ?1";
     const MARK_SEEN: &'static str = "UPDATE people SET seen_import = ?2 WHERE id = ?1";
+    const TRY_INSERT_HOUSEHOLD: &'static str =
+        "INSERT OR IGNORE INTO households (campaign_id, turf_id, seq, street, number, unit,
+                                           city, zip, lat, lon, walk_order, address_key,
+                                           precinct)
+         VALUES (?1, NULL, 0, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10)";
+    const TRY_INSERT_PERSON: &'static str =
+        "INSERT OR IGNORE INTO people (id, campaign_id, household_id, turf_id, seq, source_id,
+                                       first_name, last_name, birth_year, party, phone,
+                                       language, status, import_id, seen_import)
+         VALUES (?1, ?2, ?3, NULL, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)";
+    const DELETE_HOUSEHOLD: &'static str = "DELETE FROM households WHERE id = ?1";
 
     fn prepare(tx: &'c Transaction<'_>) -> Result<Self, StoreError> {
         Ok(Statements {
             find_person: tx.prepare(Self::FIND_PERSON)?,
             find_household: tx.prepare(Self::FIND_HOUSEHOLD)?,
-            insert_household: tx.prepare(Self::INSERT_HOUSEHOLD)?,
             update_household: tx.prepare(Self::UPDATE_HOUSEHOLD)?,
             insert_person: tx.prepare(Self::INSERT_PERSON)?,
             update_person: tx.prepare(Self::UPDATE_PERSON)?,
             mark_seen: tx.prepare(Self::MARK_SEEN)?,
+            try_insert_household: tx.prepare(Self::TRY_INSERT_HOUSEHOLD)?,
+            try_insert_person: tx.prepare(Self::TRY_INSERT_PERSON)?,
+            delete_household: tx.prepare(Self::DELETE_HOUSEHOLD)?,
         })
     }
 
@@ -155,6 +171,11 @@ struct Run<'a, 'r> {
     import: &'a VoterImport,
     summary: ImportSummary,
     report: &'a mut ReportSink<'r>,
+    /// No person of the campaign had a voter id when the import began, so a voter id
+    /// already stored can only be a duplicate row of this file.
+    fresh_people: bool,
+    /// No household of the campaign had an address key when the import began.
+    fresh_households: bool,
 }
 
 impl Run<'_, '_> {
@@ -219,6 +240,17 @@ fn apply(
             ..ImportSummary::default()
         },
         report,
+        fresh_people: !tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM people WHERE campaign_id = ?1 AND source_id <> '')",
+            )?
+            .query_row([import.campaign.0], |r| r.get::<_, bool>(0))?,
+        fresh_households: !tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM households
+                                WHERE campaign_id = ?1 AND address_key <> '')",
+            )?
+            .query_row([import.campaign.0], |r| r.get::<_, bool>(0))?,
     };
     {
         let mut st = Statements::prepare(tx)?;
@@ -262,6 +294,45 @@ fn voter(
 ) -> Result<(), ImportError> {
     let campaign = run.import.campaign;
     let import_id = run.import.import_id;
+    let status = rec.status.as_str();
+    let mut door = None;
+    if run.fresh_people {
+        // The campaign's first voters: insert, and let the unique index on the voter id
+        // say whether this row repeats one. Saves a look-up per row. Only for an unplaced
+        // door, which needs no feed number (numbers are gapless: none may be taken for a
+        // row that turns out to be a duplicate).
+        let found = household(tx, st, seq, run, &rec)?;
+        if found.turf.is_none() {
+            let inserted = st.try_insert_person.execute(params![
+                PersonId::new_v7().0.as_bytes().as_slice(),
+                campaign.0,
+                found.id,
+                rec.source_id,
+                rec.first_name,
+                rec.last_name,
+                rec.birth_year,
+                rec.party,
+                rec.phone,
+                rec.language,
+                status,
+                import_id,
+            ])?;
+            if inserted == 0 {
+                if found.created {
+                    // Made for this row alone: a duplicate leaves no empty household.
+                    st.delete_household.execute([found.id])?;
+                    run.summary.households_added -= 1;
+                }
+                return run.line(rec.row, &rec.source_id, Issue::Duplicate);
+            }
+            for w in &rec.warnings {
+                run.line(rec.row, &rec.source_id, w.clone())?;
+            }
+            run.summary.added += 1;
+            return Ok(());
+        }
+        door = Some(found);
+    }
     let stored = st.find_person(campaign, &rec.source_id)?;
     if stored
         .as_ref()
@@ -272,8 +343,10 @@ fn voter(
     for w in &rec.warnings {
         run.line(rec.row, &rec.source_id, w.clone())?;
     }
-    let door = household(tx, st, seq, run, &rec)?;
-    let status = rec.status.as_str();
+    let door = match door {
+        Some(door) => door,
+        None => household(tx, st, seq, run, &rec)?,
+    };
     let Some(p) = stored else {
         let turf_seq = door.turf.map_or(0, |_| seq.take());
         st.insert_person.execute(params![
@@ -356,6 +429,13 @@ fn household(
     rec: &VoterRecord,
 ) -> Result<Door, ImportError> {
     let campaign = run.import.campaign;
+    if run.fresh_households {
+        // The campaign's first households: insert, and look up only when the address key
+        // is taken (another voter of this file at the same door).
+        if let Some(door) = new_household(tx, st, run, rec)? {
+            return Ok(door);
+        }
+    }
     let found = st
         .find_household
         .query_row(params![campaign.0, rec.address_key], |r| {
@@ -363,6 +443,7 @@ fn household(
                 Door {
                     id: r.get(0)?,
                     turf: r.get(1)?,
+                    created: false,
                 },
                 r.get::<_, Option<f64>>(2)?,
                 r.get::<_, Option<f64>>(3)?,
@@ -371,23 +452,9 @@ fn household(
         })
         .optional()?;
     let Some((door, lat, lon, precinct)) = found else {
-        let a = &rec.address;
-        st.insert_household.execute(params![
-            campaign.0,
-            a.street,
-            a.number,
-            a.unit,
-            a.city,
-            a.zip,
-            rec.lat,
-            rec.lon,
-            rec.address_key,
-            rec.precinct,
-        ])?;
-        run.summary.households_added += 1;
-        return Ok(Door {
-            id: tx.last_insert_rowid(),
-            turf: None,
+        return new_household(tx, st, run, rec)?.ok_or_else(|| {
+            StoreError::Corrupt("a household missing from its campaign could not be added".into())
+                .into()
         });
     };
     // The file's location, when it has one, replaces the stored one; an empty precinct
@@ -410,6 +477,37 @@ fn household(
         run.summary.sent_to_devices += resend_household(tx, seq, door.id, TurfId(turf))?;
     }
     Ok(door)
+}
+
+/// Add the record's household, unplaced; `None` when its address key is already taken.
+fn new_household(
+    tx: &Transaction<'_>,
+    st: &mut Statements<'_>,
+    run: &mut Run<'_, '_>,
+    rec: &VoterRecord,
+) -> Result<Option<Door>, ImportError> {
+    let a = &rec.address;
+    let inserted = st.try_insert_household.execute(params![
+        run.import.campaign.0,
+        a.street,
+        a.number,
+        a.unit,
+        a.city,
+        a.zip,
+        rec.lat,
+        rec.lon,
+        rec.address_key,
+        rec.precinct,
+    ])?;
+    if inserted == 0 {
+        return Ok(None);
+    }
+    run.summary.households_added += 1;
+    Ok(Some(Door {
+        id: tx.last_insert_rowid(),
+        turf: None,
+        created: true,
+    }))
 }
 
 /// Give a placed household a new `seq` so devices receive its changed row, and move its

@@ -113,11 +113,12 @@ fn phone_effect(config: &CampaignConfig, body: &EventBody) -> Option<(PhoneOutco
         EventBody::Contact {
             channel: Channel::Phone,
             result,
+            call_back_at,
         } => {
             let effect = config.result_code(result)?.effect;
             let outcome = match effect {
                 ResultEffect::TryAgain => PhoneOutcome::LaterRound,
-                ResultEffect::ComeBack => PhoneOutcome::CallBack,
+                ResultEffect::ComeBack => PhoneOutcome::CallBack(*call_back_at),
                 ResultEffect::Closed | ResultEffect::Refused | ResultEffect::Contacted => {
                     PhoneOutcome::Retire
                 }

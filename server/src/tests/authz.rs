@@ -47,6 +47,16 @@ async fn every_lead_endpoint_answers_each_caller_as_the_table_says() {
     // Targets in campaign A that the calls act on.
     let target = h.volunteer_on(h.turf_b, "Tom").await;
     let (turf, device, vol) = (h.turf_a.0, target.reg.device.0, target.reg.volunteer.0);
+    let list = h
+        .store
+        .create_call_list(
+            h.campaign,
+            "Calls A",
+            &crate::store::CallListFilter::default(),
+        )
+        .expect("call list")
+        .id
+        .0;
 
     // (method, path, body, [volunteer, lead A, lead B, admin A, revoked]).
     let table: Vec<(Method, String, Option<Value>, [u16; 5])> = vec![
@@ -109,6 +119,31 @@ async fn every_lead_endpoint_answers_each_caller_as_the_table_says() {
             format!("/api/v1/volunteers/{vol}/release"),
             None,
             [FORBIDDEN, OK, FORBIDDEN, OK, UNAUTHORIZED],
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/call-lists/{list}/assignees"),
+            Some(json!({"volunteers": [vol]})),
+            [FORBIDDEN, OK, FORBIDDEN, OK, UNAUTHORIZED],
+        ),
+        // The lead's lists (`routes::lead_views`): about the caller's own campaign.
+        (
+            Method::GET,
+            "/api/v1/invites".into(),
+            None,
+            [FORBIDDEN, OK, OK, OK, UNAUTHORIZED],
+        ),
+        (
+            Method::GET,
+            "/api/v1/call-lists".into(),
+            None,
+            [FORBIDDEN, OK, OK, OK, UNAUTHORIZED],
+        ),
+        (
+            Method::GET,
+            "/api/v1/old-assignments".into(),
+            None,
+            [FORBIDDEN, OK, OK, OK, UNAUTHORIZED],
         ),
     ];
 

@@ -96,6 +96,7 @@ fn called(result: &str) -> EventBody {
     EventBody::Contact {
         channel: Channel::Phone,
         result: result.into(),
+        call_back_at: None,
     }
 }
 
@@ -293,6 +294,7 @@ async fn a_volunteer_not_calling_the_list_is_forbidden_and_cannot_record_calls()
         EventBody::Contact {
             channel: Channel::Door,
             result: "talked".into(),
+            call_back_at: None,
         },
     );
     let out = h.push(&ana, &[door]).await;
@@ -389,4 +391,105 @@ async fn release_gives_contacts_back_to_the_list() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["released"], 1);
     assert_eq!(claim(&h, &ben, list, 1).await[0].person, c[0].person);
+}
+
+fn call_back_at(when: Option<u64>) -> EventBody {
+    EventBody::Contact {
+        channel: Channel::Phone,
+        result: "call_back".into(),
+        call_back_at: when,
+    }
+}
+
+#[tokio::test]
+async fn a_call_back_at_a_chosen_time_comes_back_then_and_bad_times_are_refused() {
+    let (h, list, lead, ana, ben) = phone_bank(2).await;
+    let c = claim(&h, &ana, list, 1).await;
+    // Tomorrow evening: long after the fixed delay.
+    let chosen = h.now() + 26 * 60 * 60 * 1000;
+    record(&h, &ana, &c[0], call_back_at(Some(chosen))).await;
+    assert_eq!(progress(&h, &lead, list).await.call_backs, 1);
+    h.clock
+        .fetch_add(CALL_BACK_DELAY_MS, std::sync::atomic::Ordering::SeqCst);
+    let now = claim(&h, &ben, list, 2).await;
+    assert_eq!(now.len(), 1);
+    assert_ne!(
+        now[0].person, c[0].person,
+        "not at the fixed delay: at the time chosen"
+    );
+    h.clock.store(chosen, std::sync::atomic::Ordering::SeqCst);
+    let back = claim(&h, &lead, list, 1).await;
+    assert_eq!(back[0].person, c[0].person);
+    assert!(back[0].retry);
+
+    // A time only goes with a call-back, on the phone, within 90 days of the call.
+    let other = &now[0];
+    let cases = [
+        EventBody::Contact {
+            channel: Channel::Phone,
+            result: "busy".into(),
+            call_back_at: Some(h.now() + 1000),
+        },
+        call_back_at(Some(h.now() + 91 * 24 * 60 * 60 * 1000)),
+        call_back_at(Some(h.now() - 60 * 60 * 1000)),
+    ];
+    for body in cases {
+        let e = event_at(h.now(), other.household, Some(other.person), body.clone());
+        let out = h.push(&ben, &[e]).await;
+        assert!(
+            matches!(&out[0], PushOutcome::Rejected { code, message }
+                if code == "invalid_value" && message.contains("call-back")),
+            "{body:?}: {out:?}"
+        );
+    }
+    let p = progress(&h, &lead, list).await;
+    assert_eq!(
+        (p.fresh, p.call_backs, p.retired),
+        (1, 1, 0),
+        "the refused records changed nothing"
+    );
+}
+
+async fn my_lists(h: &Harness, d: &Device) -> Vec<crate::routes::my_calls::MyCallList> {
+    let r = h
+        .call(Method::GET, "/api/v1/my/call-lists", Some(&d.token), None)
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    r.parse::<crate::routes::my_calls::MyCallListsResponse>()
+        .lists
+}
+
+#[tokio::test]
+async fn my_call_lists_show_a_caller_only_the_lists_they_call_and_a_lead_all() {
+    let (h, list, lead, ana, ben) = phone_bank(3).await;
+    let second = make_list(&h, "Evening shift");
+    assign(&h, &lead, second, &[&ben]).await;
+    claim(&h, &ana, list, 1).await;
+
+    let a = my_lists(&h, &ana).await;
+    assert_eq!(a.len(), 1);
+    assert_eq!((a[0].id, a[0].name.as_str()), (list, "Everyone"));
+    assert_eq!((a[0].total, a[0].left, a[0].claimed), (3, 3, 1));
+    let b: Vec<_> = my_lists(&h, &ben).await.iter().map(|l| l.id).collect();
+    assert_eq!(b, vec![list, second]);
+    let all: Vec<_> = my_lists(&h, &lead).await.iter().map(|l| l.id).collect();
+    assert_eq!(all, vec![list, second], "a lead sees every list");
+
+    // A volunteer who calls no list, and another campaign's lead, see nothing of these.
+    let dan = h.register(&h.volunteer_invite.clone(), "Dan").await;
+    assert!(my_lists(&h, &dan).await.is_empty());
+    let otto = h.register(&h.other_lead_invite.clone(), "Otto").await;
+    assert!(my_lists(&h, &otto).await.is_empty());
+    // Taken off a list, Ana no longer sees it.
+    assign(&h, &lead, list, &[&ben]).await;
+    assert!(my_lists(&h, &ana).await.is_empty());
+    let r = h
+        .call(Method::GET, "/api/v1/my/call-lists", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }

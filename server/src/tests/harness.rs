@@ -414,5 +414,6 @@ pub fn knock(result: &str) -> EventBody {
     EventBody::Contact {
         channel: Channel::Door,
         result: result.into(),
+        call_back_at: None,
     }
 }

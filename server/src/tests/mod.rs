@@ -5,16 +5,21 @@
 //! 404/405, gzip), `store` (walk order, demo seed), `placement` (imported households into
 //! new turfs), `campaign_data` (cut, call list and invite endpoints), `call_lists` (who a
 //! phone bank may call), `calls` (phone banking: claims, leases, rounds, do-not-call),
-//! `progress` (the lead's figures against a recomputation, quarantine).
+//! `progress` (the lead's figures against a recomputation, quarantine), `data_io` (voter-file
+//! upload and import jobs, script files, the results CSV over HTTP), `network` (my network:
+//! idempotent pushes, own-records-only pulls, aggregates-only summary over a real socket).
 
 mod authz;
 mod bad_input;
 mod call_lists;
 mod calls;
 mod campaign_data;
+mod data_io;
 mod harness;
 mod lead;
+mod lead_views;
 mod meta;
+mod network;
 mod placement;
 mod progress;
 mod pull;

@@ -194,6 +194,7 @@ async fn field_day() -> Field {
                 EventBody::Contact {
                     channel: Channel::Phone,
                     result: "talked".into(),
+                    call_back_at: None,
                 },
             ),
             event_at(
@@ -203,6 +204,7 @@ async fn field_day() -> Field {
                 EventBody::Contact {
                     channel: Channel::Phone,
                     result: "no_answer".into(),
+                    call_back_at: None,
                 },
             ),
             // The phone clock ran an hour ahead: clamped to the server's time.
@@ -255,6 +257,7 @@ fn recompute(f: &Field, quarantined: &[VolunteerId], tz_offset_minutes: i32) -> 
                 EventBody::Contact {
                     channel: Channel::Door,
                     result,
+                    ..
                 } => {
                     f.knocks += 1;
                     if talked(result) {
@@ -264,6 +267,7 @@ fn recompute(f: &Field, quarantined: &[VolunteerId], tz_offset_minutes: i32) -> 
                 EventBody::Contact {
                     channel: Channel::Phone,
                     result,
+                    ..
                 } => {
                     f.calls += 1;
                     if talked(result) {

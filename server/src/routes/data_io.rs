@@ -1,0 +1,629 @@
+//! Campaign data in and out over the API, for the lead's app — the same operations as the
+//! command line's `import`, `script` and `export`:
+//!
+//! - `POST /api/v1/imports?format=ncvoter|van|mapped[&full_file=true][&file_name=…][&mapping=…]`
+//!   streams the voter file (any size, gzip allowed) to a private temporary folder and
+//!   imports it in the background; `GET /api/v1/imports/{id}` is its progress and summary,
+//!   `GET /api/v1/imports/{id}/report` the report CSV (row, voter id, reason).
+//! - `POST /api/v1/scripts` takes a script file (TOML text) and stores it as the next version
+//!   of its key; a script with problems gets 422 and every problem with its line.
+//! - `GET /api/v1/scripts` lists the campaign's scripts and their latest versions.
+//! - `GET /api/v1/export?format=full|van` streams the results CSV.
+//!
+//! Only a lead or admin of the caller's own campaign may call them.
+
+use std::io::Write;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use groundgame_core::protocol::ErrorBody;
+use http_body_util::BodyExt;
+use serde::{Deserialize, Serialize};
+use tokio::io::AsyncWriteExt;
+use tokio::sync::mpsc;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::AuthDevice;
+use crate::error::ApiError;
+use crate::export::{write_csv, ExportFormat};
+use crate::import::run::{import_file_with_progress, ImportRequest};
+use crate::import::{Format, ImportError, ImportSummary, Mapping};
+use crate::import_jobs::{ImportJob, JobState, Upload};
+use crate::script_file::{self, ScriptFileError};
+use crate::{clock, AppState};
+
+/// The largest voter file the API takes (decompressed): 8 GiB, about 20 million rows.
+pub const MAX_IMPORT_BYTES: u64 = 8 << 30;
+/// The largest script file.
+pub const MAX_SCRIPT_BYTES: usize = 256 * 1024;
+
+/// Which layout an uploaded file has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportFormatName {
+    Ncvoter,
+    Van,
+    Mapped,
+}
+
+/// The query of `POST /api/v1/imports`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    pub format: ImportFormatName,
+    /// The file is the whole voter file: people of earlier imports of this format who are
+    /// not in it are marked removed.
+    #[serde(default)]
+    pub full_file: bool,
+    /// The file's name as the lead picked it (kept in the import's record).
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// For `mapped`: the column mapping, as the TOML text the command line's `--mapping`
+    /// file holds.
+    #[serde(default)]
+    pub mapping: Option<String>,
+}
+
+/// Where an import stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    Running,
+    Done,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImportJobResponse {
+    pub id: Uuid,
+    pub status: ImportStatus,
+    pub file_name: String,
+    pub format: String,
+    /// Bytes of the (decompressed) file.
+    pub total_bytes: u64,
+    pub bytes_read: u64,
+    pub rows_read: u64,
+    /// 0 to 100, for a progress bar.
+    pub percent: f64,
+    pub started_at: u64,
+    /// When done: what the import did (rows, added, updated, removed, skipped by reason...).
+    #[schema(value_type = Option<Object>)]
+    pub summary: Option<ImportSummary>,
+    /// When failed: why, in words to show the lead. Nothing was imported.
+    pub error: Option<String>,
+    /// Whether `GET .../report` has a report to download.
+    pub report: bool,
+    pub report_lines: u64,
+}
+
+fn job_response(job: &ImportJob) -> ImportJobResponse {
+    let state = job.state();
+    let (status, summary, error, report, report_lines) = match state {
+        JobState::Running => (ImportStatus::Running, None, None, false, 0),
+        JobState::Done {
+            summary,
+            report_lines,
+        } => (ImportStatus::Done, Some(summary), None, true, report_lines),
+        JobState::Failed { message, report } => {
+            (ImportStatus::Failed, None, Some(message), report, 0)
+        }
+    };
+    let bytes_read = job.bytes_read().min(job.total_bytes);
+    let percent = match status {
+        ImportStatus::Running if job.total_bytes > 0 => {
+            // The last percent is the commit.
+            (bytes_read as f64 * 99.0 / job.total_bytes as f64).min(99.0)
+        }
+        ImportStatus::Running => 0.0,
+        _ => 100.0,
+    };
+    ImportJobResponse {
+        id: job.id,
+        status,
+        file_name: job.file_name.clone(),
+        format: job.format.to_string(),
+        total_bytes: job.total_bytes,
+        bytes_read,
+        rows_read: job.rows_read(),
+        percent,
+        started_at: job.started_ms,
+        summary,
+        error,
+        report,
+        report_lines,
+    }
+}
+
+/// Stream the request body into the upload's file, stopping at [`MAX_IMPORT_BYTES`].
+async fn receive(body: Body, upload: &Upload) -> Result<u64, ApiError> {
+    let path = upload.path();
+    let mut file = tokio::fs::File::create(&path)
+        .await
+        .map_err(|e| ApiError::Internal(format!("import upload folder: {e}")))?;
+    let mut body = body;
+    let mut total: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            ApiError::InvalidBody(format!(
+                "the upload stopped before the end of the file ({e}); send it again"
+            ))
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        total += data.len() as u64;
+        if total > MAX_IMPORT_BYTES {
+            return Err(ApiError::TooLarge(format!(
+                "voter files over {} GiB are not taken over the API; split the file by county, \
+                 or use the command line's `import` on the server",
+                MAX_IMPORT_BYTES >> 30
+            )));
+        }
+        file.write_all(&data)
+            .await
+            .map_err(|e| ApiError::Internal(format!("import upload: {e}")))?;
+    }
+    file.flush()
+        .await
+        .map_err(|e| ApiError::Internal(format!("import upload: {e}")))?;
+    Ok(total)
+}
+
+#[utoipa::path(
+    post,
+    path = super::IMPORTS_PATH,
+    tag = "lead",
+    params(
+        ("format" = String, Query, description = "ncvoter, van or mapped"),
+        ("full_file" = Option<bool>, Query, description = "The whole voter file: mark absent voters of earlier imports of this format removed"),
+        ("file_name" = Option<String>, Query, description = "The file's name, kept with the import"),
+        ("mapping" = Option<String>, Query, description = "For mapped: the column mapping's TOML text"),
+    ),
+    request_body(content = String, content_type = "text/csv", description = "The voter file, as it came (any encoding the importer reads; gzip Content-Encoding allowed)"),
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Received; the import runs. Poll its address for progress", body = ImportJobResponse),
+        (status = 400, description = "A bad query, or the upload broke off", body = ErrorBody),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+        (status = 413, description = "Over 8 GiB", body = ErrorBody),
+        (status = 422, description = "An empty file, a bad mapping, or an import already running", body = ErrorBody),
+    )
+)]
+pub(crate) async fn start_import(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Query(query): Query<ImportQuery>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    device.require_lead_of(device.campaign)?;
+    let campaign = device.campaign;
+    let format = match (query.format, query.mapping.as_deref()) {
+        (ImportFormatName::Ncvoter, None) => Format::NcVoter,
+        (ImportFormatName::Van, None) => Format::Van,
+        (ImportFormatName::Mapped, Some(text)) => Format::Mapped(Box::new(
+            Mapping::parse(text).map_err(|e| ApiError::InvalidValue(e.to_string()))?,
+        )),
+        (ImportFormatName::Mapped, None) => {
+            return Err(ApiError::InvalidValue(
+                "format=mapped needs mapping=<the column mapping's TOML text>".into(),
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::InvalidValue(
+                "a mapping is only for format=mapped; ncvoter and van files are read by their \
+                 own column names"
+                    .into(),
+            ))
+        }
+    };
+    if state.imports.running(campaign) {
+        return Err(ApiError::InvalidValue(
+            "an import is already running for this campaign; wait for it to finish".into(),
+        ));
+    }
+    let upload = Upload::new(query.file_name.as_deref().unwrap_or_default())
+        .map_err(|e| ApiError::Internal(format!("import upload folder: {e}")))?;
+    let total = receive(body, &upload).await?;
+    if total == 0 {
+        return Err(ApiError::InvalidValue(
+            "the file is empty; export the voter file again".into(),
+        ));
+    }
+    let job = state
+        .imports
+        .start(campaign, upload, format.name(), total, state.now_ms());
+    tracing::info!(device = %device.device, import = %job.id, bytes = total, format = job.format, "import received");
+    let request = ImportRequest {
+        campaign,
+        format,
+        file: job.upload_path(),
+        report: Some(job.report_path()),
+        full_file: query.full_file,
+        show_progress: false,
+    };
+    let running = job.clone();
+    let task_state = state.clone();
+    tokio::spawn(async move {
+        let progress = running.progress.clone();
+        let result = task_state
+            .write(move |s| Ok(import_file_with_progress(s, &request, progress)))
+            .await;
+        let outcome = match result {
+            Ok(Ok(done)) => {
+                tracing::info!(import = %running.id, rows = done.summary.rows, "import finished");
+                JobState::Done {
+                    summary: done.summary,
+                    report_lines: done.report_lines,
+                }
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(import = %running.id, "import failed: {e}");
+                JobState::Failed {
+                    report: matches!(e, ImportError::NothingImported),
+                    message: e.to_string(),
+                }
+            }
+            Err(e) => {
+                tracing::error!(import = %running.id, "import failed: {e}");
+                JobState::Failed {
+                    message: "the server could not finish the import; nothing was changed. \
+                              Try again, and tell the campaign's admin if it fails again"
+                        .into(),
+                    report: false,
+                }
+            }
+        };
+        running.finish(outcome);
+        // The upload is voter data: gone as soon as it is no longer needed.
+        let _ = tokio::fs::remove_file(running.upload_path()).await;
+    });
+    Ok((StatusCode::ACCEPTED, Json(job_response(&job))).into_response())
+}
+
+fn parse_job_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| ApiError::NotFound("no such import".into()))
+}
+
+#[utoipa::path(
+    get,
+    path = super::IMPORT_PATH,
+    tag = "lead",
+    params(("id" = String, Path, description = "The import's id from POST /api/v1/imports")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Where the import stands", body = ImportJobResponse),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+        (status = 404, description = "No such import in this campaign (or the server restarted)", body = ErrorBody),
+    )
+)]
+pub(crate) async fn import_status(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Path(id): Path<String>,
+) -> Result<Json<ImportJobResponse>, ApiError> {
+    device.require_lead_of(device.campaign)?;
+    let job = state
+        .imports
+        .get(device.campaign, parse_job_id(&id)?)
+        .ok_or_else(|| ApiError::NotFound("no such import".into()))?;
+    Ok(Json(job_response(&job)))
+}
+
+#[utoipa::path(
+    get,
+    path = super::IMPORT_REPORT_PATH,
+    tag = "lead",
+    params(("id" = String, Path, description = "The import's id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The report: row, source_id, reason", content_type = "text/csv", body = String),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+        (status = 404, description = "No such import, or no report (still running, or it failed before reading rows)", body = ErrorBody),
+    )
+)]
+pub(crate) async fn import_report(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    device.require_lead_of(device.campaign)?;
+    let job = state
+        .imports
+        .get(device.campaign, parse_job_id(&id)?)
+        .ok_or_else(|| ApiError::NotFound("no such import".into()))?;
+    let has_report = match job.state() {
+        JobState::Done { .. } => true,
+        JobState::Failed { report, .. } => report,
+        JobState::Running => false,
+    };
+    if !has_report {
+        return Err(ApiError::NotFound(
+            "this import has no report yet; wait until it is done".into(),
+        ));
+    }
+    let file = tokio::fs::File::open(job.report_path())
+        .await
+        .map_err(|e| ApiError::Internal(format!("import report: {e}")))?;
+    let stream = tokio_util_stream(file);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"import-{}-report.csv\"", job.id),
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// A file as a stream of chunks, read as the client takes them.
+fn tokio_util_stream(
+    file: tokio::fs::File,
+) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
+    use tokio::io::AsyncReadExt;
+    futures_util::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let mut buf = vec![0u8; 64 * 1024];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(Bytes::from(buf)), Some(file)))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScriptSaved {
+    pub key: String,
+    pub version: u32,
+    /// False when the file equals the latest version (nothing new stored).
+    pub created: bool,
+    pub questions: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScriptListItem {
+    pub key: String,
+    pub latest_version: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ScriptList {
+    pub scripts: Vec<ScriptListItem>,
+}
+
+#[utoipa::path(
+    post,
+    path = super::SCRIPTS_PATH,
+    tag = "lead",
+    request_body(content = String, content_type = "application/toml", description = "The script file (TOML), as in server/examples/scripts"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Stored as the next version of its key", body = ScriptSaved),
+        (status = 200, description = "The same as the latest version: nothing new stored", body = ScriptSaved),
+        (status = 400, description = "Not UTF-8 text", body = ErrorBody),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+        (status = 413, description = "Over 256 KiB", body = ErrorBody),
+        (status = 422, description = "Not a valid script: every problem, each with its line", body = ErrorBody),
+    )
+)]
+pub(crate) async fn save_script(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    device.require_lead_of(device.campaign)?;
+    if body.len() > MAX_SCRIPT_BYTES {
+        return Err(ApiError::TooLarge(
+            "a script file is at most 256 KiB; split it into several scripts".into(),
+        ));
+    }
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        ApiError::InvalidBody("the script file is not UTF-8 text; save it as UTF-8".into())
+    })?;
+    let script = script_file::parse(text).map_err(|e| match e {
+        ScriptFileError::Invalid(issues) => ApiError::InvalidValue(format!(
+            "the script has {} problem{}:\n{}",
+            issues.len(),
+            if issues.len() == 1 { "" } else { "s" },
+            issues
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )),
+        other => ApiError::InvalidValue(format!("the script file is not valid TOML: {other}")),
+    })?;
+    let campaign = device.campaign;
+    let key = script.key.clone();
+    let questions = script.questions.len() as u32;
+    let saved = state
+        .write(move |s| s.save_script(campaign, &script))
+        .await?;
+    tracing::info!(device = %device.device, version = saved.version, created = saved.created, "script saved");
+    let status = if saved.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(ScriptSaved {
+            key,
+            version: saved.version,
+            created: saved.created,
+            questions,
+        }),
+    )
+        .into_response())
+}
+
+#[utoipa::path(
+    get,
+    path = super::SCRIPTS_PATH,
+    tag = "lead",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The campaign's scripts", body = ScriptList),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+    )
+)]
+pub(crate) async fn list_scripts(
+    State(state): State<AppState>,
+    device: AuthDevice,
+) -> Result<Json<ScriptList>, ApiError> {
+    device.require_lead_of(device.campaign)?;
+    let campaign = device.campaign;
+    let scripts = state.read(move |s| s.scripts(campaign)).await?;
+    Ok(Json(ScriptList {
+        scripts: scripts
+            .into_iter()
+            .map(|s| ScriptListItem {
+                key: s.key,
+                latest_version: s.latest_version,
+            })
+            .collect(),
+    }))
+}
+
+/// The query of `GET /api/v1/export`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    #[serde(default)]
+    pub format: ExportFormatName,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormatName {
+    /// One row per contact attempt with every answer.
+    #[default]
+    Full,
+    /// VAN-style: one row per voter and result, for loading back.
+    Van,
+}
+
+/// Bytes written by the export's blocking thread, handed to the response in chunks.
+struct ChannelWriter {
+    tx: mpsc::Sender<std::io::Result<Bytes>>,
+    buf: Vec<u8>,
+}
+
+impl ChannelWriter {
+    const CHUNK: usize = 64 * 1024;
+
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buf,
+            Vec::with_capacity(Self::CHUNK),
+        ));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::other("the client went away"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= Self::CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = super::EXPORT_PATH,
+    tag = "lead",
+    params(("format" = Option<String>, Query, description = "full (default) or van")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The results CSV, streamed (quarantined records left out)", content_type = "text/csv", body = String),
+        (status = 400, description = "An unknown format", body = ErrorBody),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+    )
+)]
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    device: AuthDevice,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    device.require_lead_of(device.campaign)?;
+    let campaign = device.campaign;
+    let format = match query.format {
+        ExportFormatName::Full => ExportFormat::Full,
+        ExportFormatName::Van => ExportFormat::Van,
+    };
+    let (tx, mut rx) = mpsc::channel::<std::io::Result<Bytes>>(8);
+    let task_state = state.clone();
+    let who = device.device;
+    tokio::spawn(async move {
+        let failed = tx.clone();
+        let result = task_state
+            .read(move |s| {
+                let mut out = ChannelWriter {
+                    tx,
+                    buf: Vec::with_capacity(ChannelWriter::CHUNK),
+                };
+                let summary = write_csv(s, campaign, format, &mut out);
+                let flushed = out.flush();
+                Ok(summary.map_err(|e| e.to_string()).and_then(|s| {
+                    flushed.map_err(|e| e.to_string())?;
+                    Ok(s)
+                }))
+            })
+            .await;
+        match result {
+            Ok(Ok(summary)) => {
+                tracing::info!(device = %who, rows = summary.rows, "results exported");
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(device = %who, "export stopped: {e}");
+                // Break the response off, so the client never takes a cut file as whole.
+                let _ = failed.send(Err(std::io::Error::other(e))).await;
+            }
+            Err(e) => {
+                tracing::error!(device = %who, "export failed: {e}");
+                let _ = failed
+                    .send(Err(std::io::Error::other("export failed")))
+                    .await;
+            }
+        }
+    });
+    let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    let date = crate::export::iso_date(clock::system_ms());
+    let name = match query.format {
+        ExportFormatName::Full => "results",
+        ExportFormatName::Van => "results-van",
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"groundgame-{name}-{date}.csv\""),
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}

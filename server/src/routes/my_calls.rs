@@ -1,0 +1,91 @@
+//! `GET /api/v1/my/call-lists`: the call lists a device may work, with where each stands — a
+//! volunteer's device sees the lists its volunteer calls now, a lead's device every list
+//! of the campaign. Nothing of another campaign, and nothing of a list the volunteer does
+//! not call, is ever in the answer. The caller's app refreshes its lists from here.
+
+use axum::extract::State;
+use axum::Json;
+use groundgame_core::protocol::ErrorBody;
+use groundgame_core::CallListId;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::AuthDevice;
+use crate::error::ApiError;
+use crate::store::CallListSummary;
+use crate::AppState;
+
+/// One call list and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MyCallList {
+    pub id: CallListId,
+    pub name: String,
+    /// The key of the script to read (in the campaign config's scripts), when it has one.
+    pub script: Option<String>,
+    /// Everyone on the list.
+    pub total: u32,
+    /// Still to be called at some point: fresh + later round + call-backs.
+    pub left: u32,
+    /// Never called yet.
+    pub fresh: u32,
+    /// Busy, no answer, left message: waiting for a later round.
+    pub later_round: u32,
+    /// Call-backs scheduled.
+    pub call_backs: u32,
+    /// Held by a device now.
+    pub claimed: u32,
+    /// Done with (talked, refused, wrong number...).
+    pub retired: u32,
+    /// Numbers on the campaign's do-not-call list.
+    pub do_not_call: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MyCallListsResponse {
+    /// By id; empty when the volunteer calls no list.
+    pub lists: Vec<MyCallList>,
+}
+
+impl From<CallListSummary> for MyCallList {
+    fn from(s: CallListSummary) -> Self {
+        let p = s.progress;
+        MyCallList {
+            id: s.id,
+            name: s.name,
+            script: s.script,
+            total: p.total,
+            left: p.left,
+            fresh: p.fresh,
+            later_round: p.later_round,
+            call_backs: p.call_backs,
+            claimed: p.claimed,
+            retired: p.retired,
+            do_not_call: p.do_not_call,
+        }
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = super::MY_CALL_LISTS_PATH,
+    tag = "sync",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The lists this device may call (a lead: all of the campaign's)", body = MyCallListsResponse),
+        (status = 401, description = "Not signed in, or revoked", body = ErrorBody),
+    )
+)]
+pub(crate) async fn my_call_lists(
+    State(state): State<AppState>,
+    device: AuthDevice,
+) -> Result<Json<MyCallListsResponse>, ApiError> {
+    let campaign = device.campaign;
+    let volunteer = (!device.role.sees_whole_campaign()).then_some(device.volunteer);
+    let now = state.now_ms();
+    let lists = state
+        .read(move |s| s.call_lists_for(campaign, volunteer, now))
+        .await?;
+    Ok(Json(MyCallListsResponse {
+        lists: lists.into_iter().map(MyCallList::from).collect(),
+    }))
+}

@@ -1,0 +1,299 @@
+//! My network on the server: each volunteer's private log of network records (their own
+//! contacts, asks, answers and gifts; see `core::network`). Stored under the pushing
+//! device's volunteer and handed back only to that volunteer's devices; a lead reads only
+//! the aggregates of [`SqliteStore::network_summary`], computed with the same fold the
+//! devices run, so no name, phone, email or note ever leaves in a lead's answer.
+//!
+//! A push is one write transaction; per record, in order: a replay of a stored record is
+//! `duplicate` (a different record under a stored id is `id_reused`), then the record must
+//! be valid (`NetworkRecord::validate`) and its time plausible (a clock far ahead is
+//! clamped to the server's, an impossible one rejected). A rejected record changes nothing.
+
+use std::collections::BTreeMap;
+
+use groundgame_core::hlc::{check_time, TimeCheck};
+use groundgame_core::network::{
+    self, NetworkBody, NetworkContactId, NetworkPullResponse, NetworkRecord, NetworkRecordId,
+    NetworkSummary, NetworkTotals, VolunteerNetworkTotals, MAX_NETWORK_PULL,
+};
+use groundgame_core::protocol::{codes, PushOutcome};
+use groundgame_core::{CampaignId, DeviceId, Hlc, HlcClock, VolunteerId};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use uuid::Uuid;
+
+use super::{SqliteStore, StoreError};
+
+/// Who pushed: the device and the volunteer (and campaign) the records are stored under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NetworkOwner {
+    pub device: DeviceId,
+    pub volunteer: VolunteerId,
+    pub campaign: CampaignId,
+}
+
+fn rejected(code: &str, message: impl Into<String>) -> PushOutcome {
+    PushOutcome::Rejected {
+        code: code.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// What identifies a stored record's content, to tell a replay from a reused id.
+struct Stored {
+    volunteer: VolunteerId,
+    contact: Uuid,
+    device_at: Hlc,
+    body: String,
+}
+
+fn stored(conn: &Connection, id: NetworkRecordId) -> Result<Option<Stored>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT volunteer_id, contact_id, device_at, body FROM network_records WHERE id = ?1",
+        )?
+        .query_row([id.0.as_bytes().as_slice()], |r| {
+            Ok(Stored {
+                volunteer: VolunteerId(r.get(0)?),
+                contact: Uuid::from_bytes(r.get::<_, [u8; 16]>(1)?),
+                device_at: Hlc(r.get::<_, i64>(2)? as u64),
+                body: r.get(3)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Apply one push in the caller's transaction; `clock` is the server clock to advance.
+pub(crate) fn apply_push(
+    tx: &Transaction<'_>,
+    who: NetworkOwner,
+    records: &[NetworkRecord],
+    wall_ms: u64,
+    clock: &mut HlcClock,
+) -> Result<Vec<PushOutcome>, StoreError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO network_records (id, campaign_id, volunteer_id, device_id, contact_id, at,
+                                      device_at, kind, body, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (id) DO NOTHING",
+    )?;
+    let mut outcomes = Vec::with_capacity(records.len());
+    for r in records {
+        let body = serde_json::to_string(&r.body)
+            .map_err(|e| StoreError::Corrupt(format!("network record body: {e}")))?;
+        if let Some(s) = stored(tx, r.id)? {
+            let same = s.volunteer == who.volunteer
+                && s.contact == r.contact.0
+                && s.device_at == r.at
+                && s.body == body;
+            outcomes.push(if same {
+                PushOutcome::Duplicate
+            } else {
+                rejected(
+                    codes::ID_REUSED,
+                    "another record was already stored under this record's id; update the app",
+                )
+            });
+            continue;
+        }
+        if let Err(e) = r.validate() {
+            outcomes.push(rejected(codes::INVALID_VALUE, e.to_string()));
+            continue;
+        }
+        let at = match check_time(r.at, wall_ms) {
+            TimeCheck::Reject => {
+                outcomes.push(rejected(
+                    codes::BAD_TIMESTAMP,
+                    "this record's time is impossible: the phone's date and time are wrong; \
+                     set them correctly (automatic date and time) in the phone's settings",
+                ));
+                continue;
+            }
+            TimeCheck::Clamp => clock.now(wall_ms),
+            TimeCheck::Accept => {
+                clock.observe(r.at);
+                r.at
+            }
+        };
+        let changed = insert.execute(rusqlite::params![
+            r.id.0.as_bytes().as_slice(),
+            who.campaign.0,
+            who.volunteer.0,
+            who.device.0,
+            r.contact.0.as_bytes().as_slice(),
+            at.0 as i64,
+            r.at.0 as i64,
+            r.body.kind(),
+            body,
+            wall_ms as i64,
+        ])?;
+        // The same id twice in one push: the second is a replay of the first.
+        outcomes.push(if changed == 1 {
+            PushOutcome::Accepted
+        } else {
+            PushOutcome::Duplicate
+        });
+    }
+    Ok(outcomes)
+}
+
+/// Read records from rows of (seq, id, contact_id, at, body).
+fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, NetworkRecord)> {
+    let text: String = r.get(4)?;
+    let body: NetworkBody = serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok((
+        r.get(0)?,
+        NetworkRecord {
+            id: NetworkRecordId(Uuid::from_bytes(r.get::<_, [u8; 16]>(1)?)),
+            contact: NetworkContactId(Uuid::from_bytes(r.get::<_, [u8; 16]>(2)?)),
+            at: Hlc(r.get::<_, i64>(3)? as u64),
+            body,
+        },
+    ))
+}
+
+/// The volunteer's records above `cursor`, at most `limit`, in sequence order.
+pub(crate) fn page(
+    conn: &Connection,
+    volunteer: VolunteerId,
+    cursor: u64,
+    limit: u32,
+) -> Result<(Vec<NetworkRecord>, u64, bool), StoreError> {
+    let limit = limit.clamp(1, MAX_NETWORK_PULL);
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, contact_id, at, body FROM network_records
+         WHERE volunteer_id = ?1 AND seq > ?2
+         ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt
+        .query_map(
+            rusqlite::params![volunteer.0, cursor as i64, i64::from(limit) + 1],
+            record,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    let has_more = rows.len() > limit as usize;
+    let mut next = cursor;
+    let records = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|(seq, r)| {
+            next = seq as u64;
+            r
+        })
+        .collect();
+    Ok((records, next, has_more))
+}
+
+/// Every volunteer's totals in the campaign, by volunteer id.
+pub(crate) fn summary(
+    conn: &Connection,
+    campaign: CampaignId,
+    today: &str,
+) -> Result<NetworkSummary, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, contact_id, at, body, volunteer_id FROM network_records
+         WHERE campaign_id = ?1",
+    )?;
+    let mut by_volunteer: BTreeMap<VolunteerId, Vec<NetworkRecord>> = BTreeMap::new();
+    let rows = stmt.query_map([campaign.0], |r| Ok((VolunteerId(r.get(5)?), record(r)?.1)))?;
+    for row in rows {
+        let (volunteer, rec) = row?;
+        by_volunteer.entry(volunteer).or_default().push(rec);
+    }
+    let mut totals = NetworkTotals::default();
+    let volunteers = by_volunteer
+        .into_iter()
+        .map(|(volunteer, records)| {
+            let mine = network::fold(&records).totals(today);
+            totals.merge(&mine);
+            VolunteerNetworkTotals {
+                volunteer,
+                totals: mine,
+            }
+        })
+        .collect();
+    Ok(NetworkSummary {
+        campaign,
+        today: today.to_owned(),
+        volunteers,
+        totals,
+    })
+}
+
+impl SqliteStore {
+    /// Store pushed network records under `who.volunteer`: one outcome per record, in
+    /// order, all in one transaction.
+    pub fn network_push(
+        &self,
+        who: NetworkOwner,
+        records: &[NetworkRecord],
+        wall_ms: u64,
+    ) -> Result<Vec<PushOutcome>, StoreError> {
+        let mut clock = self.clock_snapshot();
+        let outcomes = self.write(|tx| apply_push(tx, who, records, wall_ms, &mut clock))?;
+        self.clock_merge(clock.last());
+        Ok(outcomes)
+    }
+
+    /// The volunteer's own network records above `cursor` (never anyone else's).
+    pub fn network_pull(
+        &self,
+        volunteer: VolunteerId,
+        cursor: u64,
+        limit: u32,
+        server_time: Hlc,
+    ) -> Result<NetworkPullResponse, StoreError> {
+        let (records, cursor, has_more) = self.read(|tx| page(tx, volunteer, cursor, limit))?;
+        Ok(NetworkPullResponse {
+            records,
+            cursor,
+            has_more,
+            server_time,
+        })
+    }
+
+    /// Register another device of an existing volunteer (a laptop beside the phone), so it
+    /// pulls the same private network. There is no invite flow for this yet: an operator
+    /// (or a test) calls it with the hash of a fresh token (`auth::new_token`).
+    pub fn add_volunteer_device(
+        &self,
+        volunteer: VolunteerId,
+        device_name: &str,
+        app_version: &str,
+        token_hash: &[u8; 32],
+        now_ms: u64,
+    ) -> Result<DeviceId, StoreError> {
+        self.write(|tx| {
+            let exists: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM volunteers WHERE id = ?1)")?
+                .query_row([volunteer.0], |r| r.get(0))?;
+            if !exists {
+                return Err(StoreError::NotFound("volunteer"));
+            }
+            tx.prepare_cached(
+                "INSERT INTO devices (volunteer_id, name, token_hash, app_version, created_at,
+                                      last_seen_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            )?
+            .execute(rusqlite::params![
+                volunteer.0,
+                device_name,
+                token_hash.as_slice(),
+                app_version,
+                now_ms as i64
+            ])?;
+            Ok(DeviceId(tx.last_insert_rowid()))
+        })
+    }
+
+    /// The campaign's network totals per volunteer and overall; follow-ups due on or
+    /// before `today` (`YYYY-MM-DD`). Counts and money only.
+    pub fn network_summary(
+        &self,
+        campaign: CampaignId,
+        today: &str,
+    ) -> Result<NetworkSummary, StoreError> {
+        self.read(|tx| summary(tx, campaign, today))
+    }
+}
