@@ -132,6 +132,7 @@ fn knock() -> EventBody {
     EventBody::Contact {
         channel: Channel::Door,
         result: "not_home".into(),
+        call_back_at: None,
     }
 }
 

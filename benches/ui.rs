@@ -149,6 +149,7 @@ fn stocked_store(path: &Path, households: usize, voters: usize) -> Arc<Store> {
             body: EventBody::Contact {
                 channel: Channel::Door,
                 result: if i % 8 == 1 { "not_home" } else { "come_back" }.into(),
+                call_back_at: None,
             },
         })
         .collect();
@@ -477,6 +478,7 @@ fn main() {
                 EventBody::Contact {
                     channel: Channel::Door,
                     result: "not_home".into(),
+                    call_back_at: None,
                 },
             )
             .expect("record");
@@ -556,7 +558,130 @@ fn main() {
         "< 150 MB",
     ));
 
+    // --- 4: "Next contact" on a 50,000-contact call list held on the device. ---
+    next_contact_rows(&rt, &dir, &mut rows);
+
     print_table(&rows);
+}
+
+/// The call screen's "Save and next contact", end to end: record the disposition (one
+/// store transaction), then until the next contact's name is on screen (its data read and
+/// rendered), with 50,000 contacts held; beside it, the store's `next_call` alone and a raw
+/// indexed SELECT of the next row.
+fn next_contact_rows(
+    rt: &tokio::runtime::Runtime,
+    dir: &tempfile::TempDir,
+    rows: &mut Vec<common::Row>,
+) {
+    use groundgame::store::calls::{CallListInfo, HeldContact};
+    use groundgame_core::CallListId;
+
+    let held = 50_000u32;
+    let list = CallListId(7);
+    let db = dir.path().join("calls.sqlite");
+    let store = stocked_store(&db, 10, 20);
+    store
+        .replace_call_lists(&[CallListInfo {
+            id: list,
+            name: "Bench phone bank".into(),
+            script: None,
+            total: held,
+            left: held,
+            call_backs: 0,
+        }])
+        .expect("list");
+    let contacts: Vec<HeldContact> = (0..held)
+        .map(|i| HeldContact {
+            list,
+            person: PersonId::new_v7(),
+            household: HouseholdId(1_000_000 + i64::from(i)),
+            first_name: format!("Caller{i}"),
+            last_name: "Bench".into(),
+            language: Some(if i % 3 == 0 { "es" } else { "en" }.into()),
+            phone: format!("+1919{:07}", i),
+            street: "Oak St".into(),
+            number: i.to_string(),
+            unit: String::new(),
+            city: "Durham".into(),
+            zip: "27701".into(),
+            position: i,
+            retry: false,
+            expires_at: store.now_ms() + 30 * 60 * 1000,
+            call_back_due: None,
+        })
+        .collect();
+    store.hold_contacts(list, &contacts).expect("hold");
+    let name_shown = |edits: &[Mutation], name: &str| {
+        edits.iter().any(|m| match m {
+            Mutation::CreateTextNode { value, .. } | Mutation::SetText { value, .. } => {
+                value == name
+            }
+            _ => false,
+        })
+    };
+    let mut dom = start_app(&store, "/calls/7");
+    let mut edits = {
+        let _guard = rt.enter();
+        dom.rebuild_to_vec().edits
+    };
+    let wait = |dom: &mut VirtualDom, edits: &mut Vec<Mutation>, name: &str| {
+        for _ in 0..400 {
+            if name_shown(edits, name) && element(edits, "data-result", "no_answer").is_some() {
+                return;
+            }
+            rt.block_on(async {
+                let _ = tokio::time::timeout(Duration::from_secs(10), dom.wait_for_work()).await;
+            });
+            edits.extend(dom.render_immediate_to_vec().edits);
+        }
+        panic!("the next contact ({name}) never showed");
+    };
+    wait(&mut dom, &mut edits, "Caller0 Bench");
+    let conn = rusqlite::Connection::open(&db).expect("raw open");
+    let runs = scale(300, 3);
+    let (mut ui, mut next_only, mut raw) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..runs {
+        let no_answer = element(&edits, "data-result", "no_answer").expect("disposition");
+        click(rt, &mut dom, no_answer);
+        edits.extend(dom.render_immediate_to_vec().edits);
+        let next = element(&edits, "id", "next-contact").expect("next button");
+        let t = Instant::now();
+        click(rt, &mut dom, next);
+        edits.clear();
+        edits.extend(dom.render_immediate_to_vec().edits);
+        wait(&mut dom, &mut edits, &format!("Caller{} Bench", i + 1));
+        ui.push(t.elapsed());
+
+        let t = Instant::now();
+        let c = store.next_call(list).expect("next").expect("a contact");
+        next_only.push(t.elapsed());
+        assert_eq!(c.first_name, format!("Caller{}", i + 1));
+        let t = Instant::now();
+        let first: String = conn
+            .prepare_cached(
+                "SELECT first_name FROM call_contacts WHERE list = 7 AND state = 'open'
+                 ORDER BY position LIMIT 1",
+            )
+            .expect("prepare")
+            .query_row([], |r| r.get(0))
+            .expect("row");
+        raw.push(t.elapsed());
+        assert_eq!(first, c.first_name);
+    }
+    rows.push(row(
+        &format!(
+            "call session, {held} contacts held: \"Save and next contact\" tap → call recorded \
+             (events + outbox + contact state, one transaction) → next contact on screen, \
+             p50 / p99 over {runs}"
+        ),
+        p50_p99(ui),
+        format!(
+            "{} (Store::next_call alone); {} (raw indexed SELECT of the next row)",
+            p50_p99(next_only),
+            p50_p99(raw)
+        ),
+        "< 50 ms",
+    ));
 }
 
 /// The child: open the store, note VmRSS, start the app on the walk list, render it, note

@@ -354,6 +354,7 @@ fn visit(
         EventBody::Contact {
             channel: Channel::Door,
             result: code.key.clone(),
+            call_back_at: None,
         },
     ));
     if code.effect == ResultEffect::Contacted && person.is_some() {

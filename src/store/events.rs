@@ -33,6 +33,17 @@ impl Store {
         household: HouseholdId,
         items: Vec<(Option<PersonId>, EventBody)>,
     ) -> Result<Vec<Event>, StoreError> {
+        self.record_visit_with(household, items, |_, _| Ok(()))
+    }
+
+    /// [`Store::record_visit`], with `also` run inside the same transaction after the
+    /// events and their outbox rows are written (a call marks its contact reached there).
+    pub(super) fn record_visit_with(
+        &self,
+        household: HouseholdId,
+        items: Vec<(Option<PersonId>, EventBody)>,
+        also: impl FnOnce(&Transaction, &[Event]) -> Result<(), StoreError>,
+    ) -> Result<Vec<Event>, StoreError> {
         if items.is_empty() {
             return Ok(Vec::new());
         }
@@ -81,6 +92,7 @@ impl Store {
                 insert_outbox.execute(rusqlite::params![id, json])?;
             }
         }
+        also(&tx, &events)?;
         hlc::save(&tx, clock.last())?;
         tx.commit()?;
         inner.hlc = clock;

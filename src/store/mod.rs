@@ -14,12 +14,15 @@
 //! function that runs it; multi-table writes take a `&Transaction` and the public method
 //! that calls them commits.
 
+pub mod calls;
 pub mod campaign;
 pub mod drafts;
 pub mod events;
 pub mod hlc;
 pub mod identity;
+pub mod lead_cache;
 mod migrations;
+pub mod network;
 pub mod outbox;
 pub mod turfs;
 
@@ -58,6 +61,11 @@ pub enum StoreError {
     NoCampaign,
     #[error("a lead signed this device out; ask your lead for a new invite code to join again")]
     Revoked,
+    /// A network record breaks the rules (`core::network`); nothing was written.
+    #[error("{0}")]
+    NetworkInvalid(String),
+    #[error("join your campaign with an invite code first; then your contacts are saved here")]
+    NetworkNotJoined,
     #[error(
         "this device still has {0} records waiting to sync for another campaign; sync them \
          before joining a new one"
@@ -160,6 +168,7 @@ impl Store {
         let mut inner = self.lock();
         let tx = inner.conn.transaction()?;
         wipe_voter_data(&tx)?;
+        network::wipe(&tx)?;
         identity::set_state(&tx, DeviceState::Revoked)?;
         tx.commit()?;
         inner.campaign = None;
@@ -191,8 +200,10 @@ fn wipe_voter_data(tx: &Transaction) -> Result<(), StoreError> {
          DELETE FROM turfs;
          DELETE FROM outbox;
          DELETE FROM rejected;
-         DELETE FROM campaign;",
+         DELETE FROM campaign;
+         DELETE FROM lead_cache;",
     )?;
+    calls::wipe(tx)?;
     Ok(())
 }
 

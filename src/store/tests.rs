@@ -86,6 +86,7 @@ fn not_home() -> EventBody {
     EventBody::Contact {
         channel: Channel::Door,
         result: "not_home".into(),
+        call_back_at: None,
     }
 }
 
@@ -179,6 +180,7 @@ fn a_visit_is_one_transaction_linked_to_its_contact() {
                     EventBody::Contact {
                         channel: Channel::Door,
                         result: "talked".into(),
+                        call_back_at: None,
                     },
                 ),
                 (
@@ -317,6 +319,7 @@ fn a_removed_turf_takes_its_voter_data_but_not_the_outbox() {
             EventBody::Contact {
                 channel: Channel::Door,
                 result: "talked".into(),
+                call_back_at: None,
             },
         )
         .expect("record");

@@ -135,6 +135,7 @@ impl Store {
         let mut applied = PullApplied::default();
         if campaign_changed {
             campaign::save(&tx, &response.campaign)?;
+            super::calls::drop_do_not_call(&tx, &response.campaign.do_not_call)?;
         }
         for page in &response.scopes {
             applied.rows += apply_page(&tx, page)?;

@@ -60,7 +60,7 @@ struct Prepared {
 }
 
 #[derive(Clone, Copy)]
-enum Method {
+pub(super) enum Method {
     Get,
     Post,
     Put,
@@ -212,7 +212,9 @@ impl<T: Transport> Engine<T> {
         if plan::first_step(self.store.pending_count()?) == Step::Push {
             self.push_all(&token, &mut report).await?;
         }
+        self.sync_network(&token).await?;
         self.pull_all(&token, &mut report).await?;
+        self.sync_calls(&token).await?;
         if self.store.device_state() == Some(DeviceState::SignedOut) {
             self.store.mark_active()?;
         }
@@ -515,7 +517,7 @@ impl<T: Transport> Engine<T> {
     // --- plumbing -----------------------------------------------------------------------
 
     /// The token, or why there is none.
-    fn token(&self) -> Result<String, SyncError> {
+    pub(super) fn token(&self) -> Result<String, SyncError> {
         match self.store.device_state() {
             None => Err(SyncError::NotJoined),
             Some(DeviceState::Revoked) => Err(SyncError::Revoked),
@@ -525,7 +527,7 @@ impl<T: Transport> Engine<T> {
 
     /// Send one request; a non-2xx answer becomes the matching error (and a revocation
     /// wipes the device before it is returned).
-    async fn call(
+    pub(super) async fn call(
         &self,
         method: Method,
         path: &str,
@@ -596,7 +598,7 @@ impl<T: Transport> Engine<T> {
     }
 
     /// Run store work on a blocking thread.
-    async fn blocking<R, F>(&self, f: F) -> Result<R, SyncError>
+    pub(super) async fn blocking<R, F>(&self, f: F) -> Result<R, SyncError>
     where
         R: Send + 'static,
         F: FnOnce(&Store) -> Result<R, SyncError> + Send + 'static,

@@ -15,7 +15,10 @@
 //! order by the wall clock.
 
 pub mod backoff;
+pub mod calls;
 pub mod engine;
+pub mod lead;
+pub mod network;
 pub mod plan;
 pub mod status;
 pub mod transport;

@@ -175,6 +175,7 @@ mod tests {
             body: EventBody::Contact {
                 channel: groundgame_core::event::Channel::Door,
                 result: "not_home".into(),
+                call_back_at: None,
             },
         }
     }

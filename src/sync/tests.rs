@@ -7,6 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use groundgame_core::event::Channel;
+use groundgame_core::network::{
+    NetworkPullRequest, NetworkPullResponse, NetworkPushRequest, NetworkPushResponse,
+    NETWORK_PULL_PATH, NETWORK_PUSH_PATH,
+};
 use groundgame_core::protocol::{
     codes, ErrorBody, ErrorInfo, PullRequest, PullResponse, PushOutcome, PushRequest, PushResponse,
     RegisterRequest, RegisterResponse, ScopePage, PULL_PATH, PUSH_PATH, REGISTER_PATH,
@@ -116,6 +120,12 @@ impl FakeServer {
         body: &[u8],
     ) -> Result<RawResponse, TransportError> {
         let body = gunzip(body, 1 << 26).expect("requests are gzip-compressed");
+        // My network has its own exchange, outside the scripted faults (tested on its own
+        // in `store::network` and the integration suite): accept every record, and pull
+        // nothing new.
+        if path == NETWORK_PUSH_PATH || path == NETWORK_PULL_PATH {
+            return Ok(self.network(path, token, &body));
+        }
         if path == PULL_PATH {
             let hook = self.with(|s| s.on_pull.take());
             if let Some(hook) = hook {
@@ -180,6 +190,33 @@ impl FakeServer {
             return Err(TransportError("response lost".into()));
         }
         Ok(answer)
+    }
+}
+
+impl FakeServer {
+    fn network(&self, path: &str, token: Option<&str>, body: &[u8]) -> RawResponse {
+        let s = self.0.lock().expect("server lock");
+        if s.revoked {
+            return error(401, codes::DEVICE_REVOKED);
+        }
+        if !s.token_valid || token != Some(TOKEN) {
+            return error(401, codes::UNAUTHORIZED);
+        }
+        if path == NETWORK_PUSH_PATH {
+            let req: NetworkPushRequest = serde_json::from_slice(body).expect("network push");
+            json(&NetworkPushResponse {
+                results: vec![PushOutcome::Accepted; req.records.len()],
+                server_time: Hlc::new(T0 + 1_000, 0),
+            })
+        } else {
+            let req: NetworkPullRequest = serde_json::from_slice(body).expect("network pull");
+            json(&NetworkPullResponse {
+                records: Vec::new(),
+                cursor: req.cursor,
+                has_more: false,
+                server_time: Hlc::new(T0 + 2_000, 0),
+            })
+        }
     }
 }
 
@@ -293,6 +330,7 @@ fn knock(engine: &Engine<FakeServer>, household: i64) -> Event {
             EventBody::Contact {
                 channel: Channel::Door,
                 result: "not_home".into(),
+                call_back_at: None,
             },
         )
         .expect("record");
@@ -495,6 +533,7 @@ async fn pushes_in_batches_and_pulls_every_page() {
                 EventBody::Contact {
                     channel: Channel::Door,
                     result: "not_home".into(),
+                    call_back_at: None,
                 },
             )
         })
@@ -536,6 +575,7 @@ async fn an_unassigned_turf_leaves_but_its_pending_events_are_still_pushed() {
                     EventBody::Contact {
                         channel: Channel::Door,
                         result: "not_home".into(),
+                        call_back_at: None,
                     },
                 )
                 .expect("record");

@@ -148,7 +148,8 @@ impl SyncHandle {
         }
     }
 
-    fn engine(&self) -> Option<Arc<AppEngine>> {
+    /// The engine, once this device has joined (the lead screens call it directly).
+    pub fn engine(&self) -> Option<Arc<AppEngine>> {
         self.inner
             .engine
             .lock()

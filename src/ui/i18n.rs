@@ -262,6 +262,295 @@ messages! {
         "Could not save the file. Check that the disk is not full, then try again.",
         "No se pudo guardar el archivo. Revise que el disco no esté lleno y vuelva a intentarlo."
     ),
+    // Phone bank: call lists and the call session (issue 5), src/ui/views/call_lists.rs, call.rs
+    CallListsTitle => ("My call lists", "Mis listas de llamadas"),
+    CallListsHomeLink => ("Phone bank: my call lists", "Banco telefónico: mis listas de llamadas"),
+    NoCallListsYet => ("No call lists yet", "Todavía no hay listas de llamadas"),
+    NoCallListsHelp => (
+        "When your lead gives you a list to call, it appears here after the next sync.",
+        "Cuando su líder le dé una lista para llamar, aparecerá aquí después de la próxima sincronización."
+    ),
+    BackToCallLists => ("My call lists", "Mis listas de llamadas"),
+    CallListNotFound => (
+        "This call list is not on this device any more: your lead may have given it to someone else.",
+        "Esta lista ya no está en este dispositivo: puede que su líder se la haya dado a otra persona."
+    ),
+    DialButton => ("Call", "Llamar"),
+    DialLabel => ("Call this number with the phone", "Llamar a este número con el teléfono"),
+    CopyNumber => ("Copy number", "Copiar número"),
+    NumberCopied => ("Number copied", "Número copiado"),
+    PreferredLanguage => ("Prefers", "Prefiere"),
+    LanguageEnglish => ("English", "Inglés"),
+    LanguageSpanish => ("Spanish", "Español"),
+    ScriptIn => ("Script in", "Guion en"),
+    SecondTry => ("Second try", "Segundo intento"),
+    CallBackDueNow => ("Call-back: they asked us to call now", "Devolver llamada: pidieron que llamemos ahora"),
+    HowDidItGo => ("How did the call go?", "¿Cómo fue la llamada?"),
+    CallBackWhen => ("When should we call back?", "¿Cuándo devolvemos la llamada?"),
+    InOneHour => ("In 1 hour", "En 1 hora"),
+    ThisEvening => ("This evening, 6 pm", "Esta tarde, 6 pm"),
+    TomorrowMorning => ("Tomorrow, 10 am", "Mañana, 10 am"),
+    TomorrowEvening => ("Tomorrow, 6 pm", "Mañana, 6 pm"),
+    OtherTime => ("Another time", "Otra hora"),
+    CallBackAt => ("Call back", "Devolver llamada"),
+    NeedCallBackTime => ("Choose when to call back.", "Elija cuándo devolver la llamada."),
+    NeedDisposition => ("Choose how the call went before going on.", "Elija cómo fue la llamada antes de seguir."),
+    NextContact => ("Save and next contact", "Guardar y siguiente contacto"),
+    SkipContact => ("Skip: someone else will call", "Saltar: otra persona llamará"),
+    TalkAboutIt => ("The conversation", "La conversación"),
+    DoNotCallWarning => (
+        "Nobody will call this number again, on any list.",
+        "Nadie volverá a llamar a este número, en ninguna lista."
+    ),
+    NobodyOfflineTitle => ("Nobody left to call on this device", "No queda nadie por llamar en este dispositivo"),
+    NobodyOfflineHelp => (
+        "This device is offline and has called everyone it held. Your calls are saved; connect to the internet to get more contacts.",
+        "Este dispositivo no tiene conexión y ya llamó a todos los que tenía. Sus llamadas están guardadas; conéctese a internet para recibir más contactos."
+    ),
+    ListFinishedTitle => ("This list is finished", "Esta lista está terminada"),
+    ListFinishedHelp => (
+        "Everyone on it has been called or is being called by a teammate. Thank you!",
+        "Ya se llamó a todos, o un compañero los está llamando. ¡Gracias!"
+    ),
+    FetchingContactsTitle => ("Getting contacts to call…", "Recibiendo contactos para llamar…"),
+    FetchingContactsHelp => (
+        "They arrive with the next sync. Tap Sync now if it takes long.",
+        "Llegan con la próxima sincronización. Toque Sincronizar ahora si tarda."
+    ),
+    CallBacksLaterHelp => ("Call-backs waiting on this device, the next one at", "Llamadas para devolver en este dispositivo, la próxima a las"),
+    StartCalling => ("Start calling", "Empezar a llamar"),
+    // My network (relational organizing, issue 5): src/ui/views/network/
+    MyNetwork => ("My network", "Mi red"),
+    NetHomeLink => (
+        "My network: ask friends, family and coworkers",
+        "Mi red: pida apoyo a amistades, familia y compañeros"
+    ),
+    NetPrivate => (
+        "Only you see these contacts. Your lead sees only totals.",
+        "Solo usted ve estos contactos. Su líder solo ve los totales."
+    ),
+    NetMyTotals => ("My progress", "Mi avance"),
+    NetAsksMade => ("Asks made", "Pedidos hechos"),
+    NetYes => ("Yes", "Sí"),
+    NetNo => ("No", "No"),
+    NetMaybe => ("Maybe", "Quizás"),
+    NetFollowUpsDue => ("Follow-ups due", "Seguimientos pendientes"),
+    NetNoFollowUps => ("No follow-ups due today.", "Hoy no hay seguimientos pendientes."),
+    NetAddContact => ("Add a contact", "Agregar un contacto"),
+    NetImport => ("Import from my phone", "Importar de mi teléfono"),
+    NetSearch => ("Search my contacts", "Buscar en mis contactos"),
+    NetNoContacts => ("No contacts yet", "Aún no hay contactos"),
+    NetNoContactsHelp => (
+        "Add the people you know (friends, family, coworkers) or import them from your phone's contacts.",
+        "Agregue a la gente que conoce (amistades, familia, compañeros) o impórtela de los contactos de su teléfono."
+    ),
+    NetNoMatch => ("No contact matches your search.", "Ningún contacto coincide con su búsqueda."),
+    NetName => ("Name", "Nombre"),
+    NetPhone => ("Phone", "Teléfono"),
+    NetEmail => ("Email", "Correo electrónico"),
+    NetRelationship => ("How you know them", "De dónde se conocen"),
+    NetRelFriend => ("Friend", "Amistad"),
+    NetRelFamily => ("Family", "Familia"),
+    NetRelCoworker => ("Coworker", "Compañero de trabajo"),
+    NetRelNeighbor => ("Neighbor", "Vecino"),
+    NetRelOther => ("Other", "Otro"),
+    NetSaveContact => ("Save contact", "Guardar contacto"),
+    NetEditContact => ("Edit contact", "Editar contacto"),
+    NetRemoveContact => ("Remove from my list", "Quitar de mi lista"),
+    NetRemoved => (
+        "Removed from your list. Save it again to bring it back.",
+        "Se quitó de su lista. Guárdelo de nuevo para recuperarlo."
+    ),
+    NetSaved => ("Saved on this phone.", "Guardado en este teléfono."),
+    NetNeedName => ("Type a name.", "Escriba un nombre."),
+    NetBadPhone => (
+        "That phone number does not look right: type it with the area code, like (919) 555-0123.",
+        "Ese número no parece correcto: escríbalo con el código de área, como (919) 555-0123."
+    ),
+    NetBadEmail => (
+        "That email address does not look right: it should look like name@example.org.",
+        "Ese correo no parece correcto: debe verse como nombre@ejemplo.org."
+    ),
+    NetAskDonate => ("Donate", "Donar"),
+    NetAskVolunteer => ("Volunteer", "Ser voluntario"),
+    NetAskPledge => ("Pledge to vote", "Compromiso de votar"),
+    NetAsks => ("Asks", "Pedidos"),
+    NetNotAsked => ("Not asked yet", "Aún sin pedir"),
+    NetPlanned => ("Planned", "Planeado"),
+    NetFollowUpOn => ("Follow up on", "Seguimiento el"),
+    NetSavePlan => ("Plan this ask", "Planear este pedido"),
+    NetRecordAnswer => ("Their answer", "Su respuesta"),
+    NetAmountPromised => ("Amount promised, in dollars", "Monto prometido, en dólares"),
+    NetSaveAnswer => ("Save the answer", "Guardar la respuesta"),
+    NetGiftReceived => ("Gift received, in dollars", "Donación recibida, en dólares"),
+    NetSaveGift => ("Save the gift", "Guardar la donación"),
+    NetGiven => ("Given", "Donado"),
+    NetBadAmount => (
+        "Type an amount in dollars, like 25 or 25.50, up to $100,000.",
+        "Escriba un monto en dólares, como 25 o 25.50, hasta $100,000."
+    ),
+    NetBadDate => ("Type a date like 2026-11-30, or leave it empty.", "Escriba una fecha como 2026-11-30, o déjela vacía."),
+    NetChooseAnswer => ("Choose yes, no or maybe first.", "Primero elija sí, no o quizás."),
+    NetContactNotFound => ("This contact is not on your list.", "Este contacto no está en su lista."),
+    NetImportTitle => ("Import contacts", "Importar contactos"),
+    NetImportHelp => (
+        "Export your contacts from your phone as a vCard (.vcf) or CSV file, then pick the file or paste its text here. Nothing is saved until you confirm.",
+        "Exporte sus contactos del teléfono como archivo vCard (.vcf) o CSV; luego elija el archivo o pegue su texto aquí. No se guarda nada hasta que confirme."
+    ),
+    NetPickFile => ("Pick a .vcf or .csv file", "Elija un archivo .vcf o .csv"),
+    NetPasteHere => ("Or paste the file's text", "O pegue el texto del archivo"),
+    NetCheckFile => ("Check the file", "Revisar el archivo"),
+    NetImportConfirm => ("Import these contacts", "Importar estos contactos"),
+    NetImportNothing => ("There is nobody new to import.", "No hay nadie nuevo para importar."),
+    NetImportProblems => ("Left out or changed", "Omitidos o cambiados"),
+    NetImportWillAdd => ("Will be added", "Se agregarán"),
+    NetFileUnreadable => (
+        "That file could not be read as text; export it again as vCard or CSV.",
+        "No se pudo leer ese archivo como texto; expórtelo de nuevo como vCard o CSV."
+    ),
+    NetRefused => (
+        "The server refused some of your contact records:",
+        "El servidor rechazó algunos de sus registros de contactos:"
+    ),
+    NetHistory => ("What happened", "Historial"),
+    // Field lead (issue 6): src/ui/views/lead/
+    LeadTitle => ("Field lead", "Responsable de campo"),
+    LeadEntry => ("Field lead: progress, people, invites", "Responsable de campo: avance, equipo, invitaciones"),
+    LeadNav => ("Field lead screens", "Pantallas de responsable de campo"),
+    LeadOnlyTitle => ("For field leads only", "Solo para responsables de campo"),
+    LeadOnlyHelp => (
+        "This part of the app is for field leads. Your turfs are on the home screen.",
+        "Esta parte de la aplicación es para responsables de campo. Sus zonas están en la pantalla de inicio."
+    ),
+    LeadTabDashboard => ("Progress", "Avance"),
+    LeadTabMap => ("Map", "Mapa"),
+    LeadTabPeople => ("People", "Equipo"),
+    LeadTabAssign => ("Assign", "Asignar"),
+    LeadTabInvites => ("Invites", "Invitaciones"),
+    LeadRefresh => ("Refresh", "Actualizar"),
+    LeadRefreshing => ("Getting the latest figures…", "Obteniendo las cifras más recientes…"),
+    LeadNoFiguresOffline => (
+        "You're offline and this device has not fetched any figures yet. Connect to the internet, then tap Refresh.",
+        "No tiene conexión y este dispositivo aún no ha obtenido cifras. Conéctese a internet y toque Actualizar."
+    ),
+    LeadRefused => (
+        "The campaign server says this device is not a field lead's. Ask the campaign's admin for a lead invite code.",
+        "El servidor de la campaña dice que este dispositivo no es de un responsable de campo. Pida al administrador un código de invitación de responsable."
+    ),
+    LeadServerTrouble => (
+        "The campaign server could not give the figures right now. Tap Refresh in a minute.",
+        "El servidor de la campaña no pudo dar las cifras ahora. Toque Actualizar en un minuto."
+    ),
+    LeadNeedsConnection => (
+        "You're offline: this needs a connection. Try again when you have signal.",
+        "No tiene conexión: esto la necesita. Vuelva a intentarlo cuando tenga señal."
+    ),
+    LeadNotAccepted => (
+        "The campaign server did not accept this. Tap Refresh, check the choices and try again.",
+        "El servidor de la campaña no lo aceptó. Toque Actualizar, revise lo elegido y vuelva a intentarlo."
+    ),
+    LeadDoorsKnocked => ("Doors knocked", "Puertas tocadas"),
+    LeadKnocks => ("Knocks (every attempt)", "Toques (cada intento)"),
+    LeadContacts => ("Conversations", "Conversaciones"),
+    LeadContactRate => ("Contact rate", "Tasa de contacto"),
+    LeadPledges => ("Pledges to vote", "Compromisos de votar"),
+    LeadVolunteerYes => ("Will volunteer", "Harán voluntariado"),
+    LeadDonateYes => ("Will donate", "Donarán"),
+    LeadCalls => ("Calls made", "Llamadas hechas"),
+    LeadSupportTitle => ("Support: each person's latest answer", "Apoyo: la última respuesta de cada persona"),
+    LeadSupport1 => ("1 Strong support", "1 Apoyo firme"),
+    LeadSupport2 => ("2 Leaning support", "2 Inclinado a apoyar"),
+    LeadSupport3 => ("3 Undecided", "3 Indeciso"),
+    LeadSupport4 => ("4 Leaning against", "4 Inclinado en contra"),
+    LeadSupport5 => ("5 Strongly against", "5 Firmemente en contra"),
+    LeadByTurf => ("Doors knocked by turf", "Puertas tocadas por zona"),
+    LeadByVolunteer => ("Knocks by volunteer", "Toques por voluntario"),
+    LeadByHour => ("Knocks by hour of the day (UTC)", "Toques por hora del día (UTC)"),
+    LeadByDay => ("Knocks by day", "Toques por día"),
+    LeadNoKnocks => ("No knocks recorded yet.", "Aún no hay toques registrados."),
+    LeadDataQuality => ("Data quality", "Calidad de los datos"),
+    LeadDataQualityNone => (
+        "No volunteer's figures look implausible.",
+        "Las cifras de ningún voluntario parecen inverosímiles."
+    ),
+    LeadFlagHighRate => (
+        "Contact rate far above the usual 10–30% at the door",
+        "Tasa de contacto muy por encima del 10–30% habitual en la puerta"
+    ),
+    LeadFlagFastDoors => (
+        "Doors logged seconds apart (usual: 2–4 minutes)",
+        "Puertas registradas con segundos de diferencia (lo habitual: 2–4 minutos)"
+    ),
+    LeadFlagOther => ("Flagged by the campaign server", "Marcado por el servidor de la campaña"),
+    LeadQuarantined => (
+        "Quarantined: kept, but out of figures and exports",
+        "En cuarentena: se guardan, pero fuera de las cifras y exportaciones"
+    ),
+    LeadQuarantine => ("Quarantine their records", "Poner sus registros en cuarentena"),
+    LeadRelease => ("Release their records", "Liberar sus registros"),
+    LeadMapTitle => ("Turf map", "Mapa de zonas"),
+    LeadMapHelp => (
+        "Each dot is a household, placed by its coordinates and coloured by its door status on this device.",
+        "Cada punto es una casa, ubicada por sus coordenadas y coloreada según su estado en este dispositivo."
+    ),
+    LeadMapNoTurfs => (
+        "No turfs on this device yet. Sync to download the campaign.",
+        "Aún no hay zonas en este dispositivo. Sincronice para descargar la campaña."
+    ),
+    LeadLegend => ("Legend", "Leyenda"),
+    LeadPeopleTitle => ("Volunteers and devices", "Voluntarios y dispositivos"),
+    LeadNoVolunteers => (
+        "Nobody has joined yet. Make an invite code.",
+        "Aún no se ha unido nadie. Cree un código de invitación."
+    ),
+    LeadRoleVolunteer => ("Volunteer", "Voluntario"),
+    LeadRoleLead => ("Field lead", "Responsable de campo"),
+    LeadRoleAdmin => ("Admin", "Administrador"),
+    LeadNoDevices => ("No device", "Sin dispositivo"),
+    LeadNotSynced => ("Not synced in over a day", "Sin sincronizar en más de un día"),
+    LeadRevoked => ("Revoked", "Revocado"),
+    LeadRevoke => ("Revoke this device", "Revocar este dispositivo"),
+    LeadRevokeConfirm => ("Revoke and wipe it", "Revocar y borrar"),
+    LeadRevokeHelp => (
+        "It stops syncing and deletes the campaign's data at its next contact. Records it already synced are kept.",
+        "Deja de sincronizar y borra los datos de la campaña en su próximo contacto. Lo que ya sincronizó se conserva."
+    ),
+    LeadThisDevice => ("This device", "Este dispositivo"),
+    LeadAssignTitle => ("Assignments", "Asignaciones"),
+    LeadTurfs => ("Turfs", "Zonas"),
+    LeadCallLists => ("Call lists", "Listas de llamadas"),
+    LeadNoTurfs => ("No turfs yet. Cut the voter file into turfs first.", "Aún no hay zonas. Primero divida el padrón en zonas."),
+    LeadNoCallLists => ("No call lists yet.", "Aún no hay listas de llamadas."),
+    LeadNobodyAssigned => ("Nobody assigned", "Nadie asignado"),
+    LeadChange => ("Change who works it", "Cambiar quién la trabaja"),
+    LeadSaveAssignment => ("Save assignment", "Guardar asignación"),
+    LeadPickVolunteers => ("Tap the people who work it", "Toque a las personas que la trabajan"),
+    LeadOldTitle => ("Recorded under an old assignment", "Registrado con una asignación anterior"),
+    LeadOldHelp => (
+        "Records made in a turf after it was given to someone else. Nothing is lost: they are kept and counted.",
+        "Registros hechos en una zona después de asignarla a otra persona. No se pierde nada: se conservan y se cuentan."
+    ),
+    LeadOldNone => (
+        "None: everyone recorded only in turfs they still have.",
+        "Ninguno: cada quien registró solo en zonas que todavía tiene."
+    ),
+    LeadInvitesTitle => ("Invite codes", "Códigos de invitación"),
+    LeadInviteRole => ("Joins as", "Se une como"),
+    LeadInviteUses => ("How many people can use it (1–500)", "Cuántas personas pueden usarlo (1–500)"),
+    LeadInviteDays => ("Days until it expires (1–90)", "Días hasta que caduque (1–90)"),
+    LeadMakeInvite => ("Make a code", "Crear un código"),
+    LeadNewCode => (
+        "The new code. Write it down or share it now: it is shown only once.",
+        "El código nuevo. Anótelo o compártalo ahora: solo se muestra una vez."
+    ),
+    LeadNoInvites => ("No invites yet.", "Aún no hay invitaciones."),
+    LeadExpired => ("Expired", "Caducado"),
+    LeadNobodyJoined => ("Nobody has joined with it yet", "Nadie se ha unido con él todavía"),
+    LeadJoinedWith => ("Joined with it", "Se unieron con él"),
+    LeadInviteBadNumbers => (
+        "Uses must be a number from 1 to 500, and days from 1 to 90.",
+        "Los usos deben ser un número de 1 a 500, y los días de 1 a 90."
+    ),
 }
 
 /// The badge text of a door state.

@@ -8,6 +8,7 @@
 //! on the network. [`components`] are presentational and never touch the store. [`print`]
 //! makes the paper walk list (a standalone HTML document) for when a phone dies.
 
+pub mod call_data;
 pub mod components;
 pub mod context;
 pub mod data;
@@ -28,7 +29,12 @@ use dioxus::prelude::*;
 use crate::ui::components::SyncBar;
 use crate::ui::context::{provide_ui_contexts, use_lang, use_services, use_sync_status};
 use crate::ui::i18n::Msg;
-use crate::ui::views::{Door, Home, Join, PrintWalkList, WalkList};
+use crate::ui::views::{Call, CallLists};
+use crate::ui::views::{
+    Door, Home, Join, LeadAssign, LeadDashboard, LeadInvites, LeadLayout, LeadPeople, LeadTurfMap,
+    PrintWalkList, WalkList,
+};
+use crate::ui::views::{Network, NetworkContact, NetworkImport};
 
 pub use context::Services;
 pub use data_dir::default_data_dir;
@@ -57,6 +63,33 @@ pub enum Route {
         PrintWalkList { turf: i64 },
         #[route("/turf/:turf/door/:household")]
         Door { turf: i64, household: i64 },
+        // Phone bank (views/call_lists.rs, views/call.rs): my call lists and the call session.
+        #[route("/calls")]
+        CallLists {},
+        #[route("/calls/:list")]
+        Call { list: i64 },
+        // My network (views/network): the volunteer's own contacts, private to them.
+        #[route("/network")]
+        Network {},
+        #[route("/network/contact/:id")]
+        NetworkContact { id: String },
+        #[route("/network/import")]
+        NetworkImport {},
+        // The field lead's screens (views/lead): leads and admins only.
+        #[nest("/lead")]
+            #[layout(LeadLayout)]
+                #[route("/")]
+                LeadDashboard {},
+                #[route("/map")]
+                LeadTurfMap {},
+                #[route("/people")]
+                LeadPeople {},
+                #[route("/assign")]
+                LeadAssign {},
+                #[route("/invites")]
+                LeadInvites {},
+            #[end_layout]
+        #[end_nest]
     #[end_layout]
     #[route("/:..segments")]
     NotFound { segments: Vec<String> },

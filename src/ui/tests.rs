@@ -25,7 +25,10 @@ use crate::sync::{SyncState, SyncStatus};
 use crate::ui::i18n::{Lang, Msg};
 use crate::ui::{App, Services};
 
+mod calls;
 mod door_script;
+mod lead;
+mod network;
 
 const T0: u64 = 1_800_000_000_000;
 
@@ -299,6 +302,7 @@ fn talked(store: &Store, household: i64, who: PersonId) {
                 EventBody::Contact {
                     channel: Channel::Door,
                     result: "talked".into(),
+                    call_back_at: None,
                 },
             )],
         )
@@ -430,6 +434,7 @@ fn walk_list_groups_streets_filters_and_handles_two_thousand_doors() {
             EventBody::Contact {
                 channel: Channel::Door,
                 result: "come_back".into(),
+                call_back_at: None,
             },
         )
         .expect("record");
@@ -520,6 +525,7 @@ fn door_history_shows_teammates_notes_with_their_attempt() {
             EventBody::Contact {
                 channel: Channel::Door,
                 result: "talked".into(),
+                call_back_at: None,
             },
         )
         .expect("record");

@@ -10,6 +10,9 @@ use super::StoreError;
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("0001_initial.sql")),
     (2, include_str!("0002_drafts.sql")),
+    (3, include_str!("0003_calls.sql")),
+    (4, include_str!("0004_lead_cache.sql")),
+    (5, include_str!("0005_network.sql")),
 ];
 
 /// The schema version this build writes.

@@ -2,11 +2,13 @@
 //! sync engine; the views hand them plain values (and callbacks).
 
 mod buttons;
+pub mod charts;
 mod progress;
 mod status_badge;
 mod sync_bar;
 
 pub use buttons::{BigButton, ChoiceButton};
+pub use charts::Chart;
 pub use progress::ProgressBar;
-pub use status_badge::StatusBadge;
+pub use status_badge::{state_class, StatusBadge};
 pub use sync_bar::SyncBar;

@@ -180,6 +180,7 @@ pub fn visit_events(
         EventBody::Contact {
             channel: Channel::Door,
             result,
+            call_back_at: None,
         },
     )];
     for (question, answer) in answers.survey {

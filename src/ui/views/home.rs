@@ -7,6 +7,7 @@ use crate::ui::components::ProgressBar;
 use crate::ui::context::{use_lang, use_services, use_sync_status};
 use crate::ui::data;
 use crate::ui::i18n::{self, Msg};
+use crate::ui::views::CallListsLink;
 use crate::ui::Route;
 
 #[component]
@@ -61,10 +62,26 @@ pub fn Home() -> Element {
             }
         },
     };
+    // The field lead's screens, for lead and admin devices only.
+    let is_lead = services
+        .store
+        .identity()
+        .ok()
+        .flatten()
+        .is_some_and(|i| i.role.sees_whole_campaign());
     rsx! {
         section { class: "home", "aria-labelledby": "home-title",
+            if is_lead {
+                Link { class: "big-button lead-entry", id: "lead-entry", to: Route::LeadDashboard {},
+                    {l.t(Msg::LeadEntry)}
+                }
+            }
             h2 { id: "home-title", {l.t(Msg::MyTurfs)} }
             {body}
+            CallListsLink {}
+            Link { class: "big-button secondary network-entry", id: "network-entry", to: Route::Network {},
+                {l.t(Msg::NetHomeLink)}
+            }
         }
     }
 }

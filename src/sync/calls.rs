@@ -1,0 +1,238 @@
+//! Phone banking in the sync: after every push and pull, refresh the list of the call
+//! lists this volunteer calls (a list left with its contacts), then, for each list the
+//! caller opened on this device, give back the contacts they skipped and claim a small
+//! buffer ([`CLAIM_BUFFER`]) of contacts to call, renewing the leases of the ones held.
+//!
+//! Call results are not sent here: they are ordinary events in the outbox, pushed with
+//! everything else before this step runs, so a claim's answer already reflects them.
+//! Offline, nothing here runs and the caller works through what the device holds.
+
+use groundgame_core::{CallListId, HouseholdId, PersonId, VolunteerId};
+use serde::{Deserialize, Serialize};
+
+use super::engine::Method;
+use super::transport::{gzip, Transport};
+use super::{Engine, SyncError};
+use crate::store::calls::{CallListInfo, HeldContact};
+use crate::store::StoreError;
+
+/// How many contacts a device keeps claimed per open list (the server allows up to 50).
+pub const CLAIM_BUFFER: u32 = 10;
+/// The most contacts one claim may ask for (the server's limit).
+pub const MAX_CLAIM: u32 = 50;
+/// The most people one release may name (the server's limit).
+const MAX_RELEASE: usize = 1000;
+
+/// The call lists this device's volunteer calls (a lead: every list of the campaign).
+pub const MY_CALL_LISTS_PATH: &str = "/api/v1/my/call-lists";
+
+/// Claim contacts of a list (`POST`, body `{"count": n}`).
+pub fn claim_path(list: CallListId) -> String {
+    format!("/api/v1/call-lists/{}/claim", list.0)
+}
+
+/// Give back contacts of a list (`POST`, body `{"people": [..]}`).
+pub fn release_path(list: CallListId) -> String {
+    format!("/api/v1/call-lists/{}/release", list.0)
+}
+
+/// Lead: replace a list's callers (`PUT`, body `{"volunteers": [..]}`).
+pub fn callers_path(list: CallListId) -> String {
+    format!("/api/v1/call-lists/{}/assignees", list.0)
+}
+
+#[derive(Deserialize)]
+struct MyCallListsWire {
+    lists: Vec<CallListWire>,
+}
+
+#[derive(Deserialize)]
+struct CallListWire {
+    id: CallListId,
+    name: String,
+    script: Option<String>,
+    total: u32,
+    left: u32,
+    call_backs: u32,
+}
+
+#[derive(Serialize)]
+struct ClaimBody {
+    count: u32,
+}
+
+#[derive(Deserialize)]
+struct ClaimWire {
+    contacts: Vec<ContactWire>,
+}
+
+#[derive(Deserialize)]
+struct AddressWire {
+    street: String,
+    number: String,
+    unit: String,
+    city: String,
+    zip: String,
+}
+
+#[derive(Deserialize)]
+struct ContactWire {
+    person: PersonId,
+    household: HouseholdId,
+    first_name: String,
+    last_name: String,
+    language: Option<String>,
+    phone: String,
+    address: AddressWire,
+    position: u32,
+    retry: bool,
+    expires_at: u64,
+}
+
+#[derive(Serialize)]
+struct ReleaseBody<'a> {
+    people: &'a [PersonId],
+}
+
+impl ContactWire {
+    fn held(self, list: CallListId) -> HeldContact {
+        HeldContact {
+            list,
+            person: self.person,
+            household: self.household,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            language: self.language,
+            phone: self.phone,
+            street: self.address.street,
+            number: self.address.number,
+            unit: self.address.unit,
+            city: self.address.city,
+            zip: self.address.zip,
+            position: self.position,
+            retry: self.retry,
+            expires_at: self.expires_at,
+            call_back_due: None,
+        }
+    }
+}
+
+/// How many contacts to ask for: the buffer, or every open contact held (so none is let
+/// go of), plus room for the call-backs that came due, within the server's limit.
+pub fn claim_count(open_held: u32, due_call_backs: u32) -> u32 {
+    (CLAIM_BUFFER.max(open_held) + due_call_backs).clamp(1, MAX_CLAIM)
+}
+
+fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, SyncError> {
+    Ok(gzip(&serde_json::to_vec(value).map_err(StoreError::from)?))
+}
+
+impl<T: Transport> Engine<T> {
+    /// The phone-bank step of a sync (see the module docs). A list the volunteer was taken
+    /// off between the listing and the claim is skipped (the next sync removes it); a
+    /// server that does not know phone banking (404) leaves the step out.
+    pub(super) async fn sync_calls(&self, token: &str) -> Result<(), SyncError> {
+        let raw = match self
+            .call(Method::Get, MY_CALL_LISTS_PATH, None, Some(token))
+            .await
+        {
+            Ok(raw) => raw,
+            // A server from before phone banking: there are no call lists to keep.
+            Err(SyncError::Server { status: 404, .. }) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let wire: MyCallListsWire = serde_json::from_slice(&raw)
+            .map_err(|e| SyncError::Protocol(format!("call lists answer: {e}")))?;
+        let lists: Vec<CallListInfo> = wire
+            .lists
+            .into_iter()
+            .map(|l| CallListInfo {
+                id: l.id,
+                name: l.name,
+                script: l.script,
+                total: l.total,
+                left: l.left,
+                call_backs: l.call_backs,
+            })
+            .collect();
+        self.blocking(move |store| Ok(store.replace_call_lists(&lists)?))
+            .await?;
+        for list in self.store().active_call_lists()? {
+            match self.claim_for(token, list).await {
+                Ok(()) => {}
+                Err(SyncError::Server { status, .. }) if status == 403 || status == 404 => {
+                    tracing::info!(list = list.0, status, "call list no longer callable here");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Give back the skipped contacts of `list`, then claim its buffer.
+    async fn claim_for(&self, token: &str, list: CallListId) -> Result<(), SyncError> {
+        let skipped = self.store().skipped_calls(list)?;
+        for chunk in skipped.chunks(MAX_RELEASE) {
+            let body = json(&ReleaseBody { people: chunk })?;
+            self.call(Method::Post, &release_path(list), Some(body), Some(token))
+                .await?;
+            let given = chunk.to_vec();
+            self.blocking(move |store| Ok(store.forget_released(list, &given)?))
+                .await?;
+        }
+        let count = claim_count(
+            self.store().open_call_count(list)?,
+            self.store().due_call_back_count(list)?,
+        );
+        let raw = self
+            .call(
+                Method::Post,
+                &claim_path(list),
+                Some(json(&ClaimBody { count })?),
+                Some(token),
+            )
+            .await?;
+        let wire: ClaimWire = serde_json::from_slice(&raw)
+            .map_err(|e| SyncError::Protocol(format!("claim answer: {e}")))?;
+        let contacts: Vec<HeldContact> = wire.contacts.into_iter().map(|c| c.held(list)).collect();
+        tracing::debug!(
+            list = list.0,
+            asked = count,
+            held = contacts.len(),
+            "calls claimed"
+        );
+        self.blocking(move |store| Ok(store.apply_claim(list, &contacts, count)?))
+            .await
+    }
+
+    /// Lead: replace the volunteers who call a list.
+    pub async fn set_callers(
+        &self,
+        list: CallListId,
+        volunteers: &[VolunteerId],
+    ) -> Result<(), SyncError> {
+        #[derive(Serialize)]
+        struct Callers<'a> {
+            volunteers: &'a [VolunteerId],
+        }
+        let token = self.token()?;
+        let body = json(&Callers { volunteers })?;
+        self.call(Method::Put, &callers_path(list), Some(body), Some(&token))
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claim_keeps_every_held_contact_and_makes_room_for_due_call_backs() {
+        assert_eq!(claim_count(0, 0), CLAIM_BUFFER);
+        assert_eq!(claim_count(3, 0), CLAIM_BUFFER);
+        assert_eq!(claim_count(14, 0), 14, "never fewer than held");
+        assert_eq!(claim_count(10, 2), 12);
+        assert_eq!(claim_count(49, 5), MAX_CLAIM);
+    }
+}

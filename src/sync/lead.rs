@@ -1,0 +1,173 @@
+//! The field lead's calls: fetch every view the lead's screens show (progress, turfs,
+//! volunteers and devices, invites, call lists, records under old assignments) and keep
+//! them in the local cache ([`crate::store::lead_cache`]) so they stay readable offline;
+//! and the lead's actions (quarantine, assign call lists, make invites). Turf assignment
+//! and revocation are [`Engine::set_assignees`] and [`Engine::revoke_device`].
+//!
+//! A refresh either replaces the whole cached snapshot or leaves it as it was: every view
+//! is fetched first, and only then written, in one transaction.
+
+use groundgame_core::{CallListId, Role, VolunteerId};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::engine::Method;
+use super::transport::{gzip, Transport};
+use super::{Engine, SyncError};
+use crate::store::lead_cache::{
+    CachedLead, CallListItem, InviteItem, LeadSnapshot, OldAssignment, Progress, TurfItem,
+    VolunteerItem,
+};
+use crate::store::StoreError;
+
+/// `GET`: the campaign's figures; hours and days shifted by `tz_offset_minutes`.
+pub fn progress_path(tz_offset_minutes: i32) -> String {
+    format!("/api/v1/progress?tz_offset_minutes={tz_offset_minutes}")
+}
+pub const TURFS_PATH: &str = "/api/v1/turfs";
+pub const VOLUNTEERS_PATH: &str = "/api/v1/volunteers";
+/// `GET` lists invites, `POST` makes one.
+pub const INVITES_PATH: &str = "/api/v1/invites";
+pub const CALL_LISTS_PATH: &str = "/api/v1/call-lists";
+pub const OLD_ASSIGNMENTS_PATH: &str = "/api/v1/old-assignments";
+
+/// `POST`: quarantine (`true`) or release a volunteer's records.
+pub fn quarantine_path(volunteer: VolunteerId, quarantined: bool) -> String {
+    let action = if quarantined { "quarantine" } else { "release" };
+    format!("/api/v1/volunteers/{}/{action}", volunteer.0)
+}
+
+/// `PUT`: replace a call list's callers.
+pub fn callers_path(list: CallListId) -> String {
+    format!("/api/v1/call-lists/{}/assignees", list.0)
+}
+
+#[derive(Deserialize)]
+struct TurfList {
+    turfs: Vec<TurfItem>,
+}
+#[derive(Deserialize)]
+struct VolunteerList {
+    volunteers: Vec<VolunteerItem>,
+}
+#[derive(Deserialize)]
+struct InviteList {
+    invites: Vec<InviteItem>,
+}
+#[derive(Deserialize)]
+struct CallListList {
+    call_lists: Vec<CallListItem>,
+}
+#[derive(Deserialize)]
+struct OldAssignmentList {
+    records: Vec<OldAssignment>,
+}
+
+/// A new invite code, to show the lead once (it is not stored anywhere).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct NewInvite {
+    pub code: String,
+    pub role: Role,
+    pub uses: u32,
+    pub expires_at: u64,
+}
+
+impl<T: Transport> Engine<T> {
+    /// Fetch every lead view, keep them in the cache with the time they were asked for,
+    /// and return them. A refresh that started earlier than the cached one never replaces it.
+    pub async fn refresh_lead(&self, tz_offset_minutes: i32) -> Result<CachedLead, SyncError> {
+        let store = self.store().clone();
+        let fetched_at = store.now_ms();
+        let progress = progress_path(tz_offset_minutes);
+        let (progress, turfs, volunteers, invites, call_lists, old) = tokio::try_join!(
+            self.get_json::<Progress>(&progress),
+            self.get_json::<TurfList>(TURFS_PATH),
+            self.get_json::<VolunteerList>(VOLUNTEERS_PATH),
+            self.get_json::<InviteList>(INVITES_PATH),
+            self.get_json::<CallListList>(CALL_LISTS_PATH),
+            self.get_json::<OldAssignmentList>(OLD_ASSIGNMENTS_PATH),
+        )?;
+        let snapshot = LeadSnapshot {
+            progress,
+            turfs: turfs.turfs,
+            volunteers: volunteers.volunteers,
+            invites: invites.invites,
+            call_lists: call_lists.call_lists,
+            old_assignments: old.records,
+        };
+        let cached = CachedLead {
+            snapshot,
+            fetched_at,
+        };
+        let saving = cached.clone();
+        tokio::task::spawn_blocking(move || {
+            store.save_lead_snapshot(&saving.snapshot, saving.fetched_at)
+        })
+        .await
+        .map_err(|e| SyncError::Protocol(format!("a background task stopped: {e}")))??;
+        Ok(cached)
+    }
+
+    /// Quarantine (`true`) or release a volunteer's records.
+    pub async fn set_quarantine(
+        &self,
+        volunteer: VolunteerId,
+        quarantined: bool,
+    ) -> Result<(), SyncError> {
+        self.send_json(
+            Method::Post,
+            &quarantine_path(volunteer, quarantined),
+            &serde_json::json!({}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Replace the volunteers who call a list.
+    pub async fn assign_call_list(
+        &self,
+        list: CallListId,
+        volunteers: &[VolunteerId],
+    ) -> Result<(), SyncError> {
+        self.send_json(
+            Method::Put,
+            &callers_path(list),
+            &serde_json::json!({ "volunteers": volunteers }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Make an invite code for `role`, usable by `uses` devices for `days` days.
+    pub async fn create_invite(
+        &self,
+        role: Role,
+        uses: u32,
+        days: u32,
+    ) -> Result<NewInvite, SyncError> {
+        let raw = self
+            .send_json(
+                Method::Post,
+                INVITES_PATH,
+                &serde_json::json!({ "role": role, "uses": uses, "days": days }),
+            )
+            .await?;
+        serde_json::from_slice(&raw).map_err(|e| SyncError::Protocol(format!("invite answer: {e}")))
+    }
+
+    async fn get_json<R: DeserializeOwned>(&self, path: &str) -> Result<R, SyncError> {
+        let raw = self.get(path).await?;
+        serde_json::from_slice(&raw).map_err(|e| SyncError::Protocol(format!("{path}: {e}")))
+    }
+
+    async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<Vec<u8>, SyncError> {
+        let token = self.token()?;
+        let body = gzip(&serde_json::to_vec(body).map_err(StoreError::from)?);
+        self.call(method, path, Some(body), Some(&token)).await
+    }
+}

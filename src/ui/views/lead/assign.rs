@@ -1,0 +1,220 @@
+//! `/lead/assign`: who works each turf and each call list, changed by tapping people
+//! (the new set replaces the old one on the server; a canvasser's phone gives up the turf
+//! at its next sync and keeps every record it made), and the records made under an
+//! assignment that has since ended.
+
+use dioxus::prelude::*;
+use groundgame_core::{CallListId, TurfId, VolunteerId};
+
+use super::{act, use_lead, words, Problem};
+use crate::store::lead_cache::{LeadSnapshot, VolunteerItem};
+use crate::ui::components::ChoiceButton;
+use crate::ui::context::{use_lang, use_services};
+use crate::ui::i18n::Msg;
+
+/// What an assignment row assigns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Turf(TurfId),
+    CallList(CallListId),
+}
+
+impl Target {
+    fn key(self) -> String {
+        match self {
+            Target::Turf(t) => format!("turf-{}", t.0),
+            Target::CallList(c) => format!("list-{}", c.0),
+        }
+    }
+}
+
+fn names(s: &LeadSnapshot, ids: &[VolunteerId]) -> String {
+    ids.iter()
+        .map(|id| s.volunteer_name(*id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[component]
+pub fn LeadAssign() -> Element {
+    let ctx = use_lead();
+    let l = use_lang()();
+    let Some(cached) = ctx.cached.read().clone() else {
+        return rsx! {};
+    };
+    let s = cached.snapshot;
+    let people = s.volunteers.clone();
+    rsx! {
+        div { class: "lead-assign",
+            section { "aria-labelledby": "assign-turfs",
+                h3 { id: "assign-turfs", {l.t(Msg::LeadTurfs)} }
+                if s.turfs.is_empty() {
+                    p { class: "muted", {l.t(Msg::LeadNoTurfs)} }
+                }
+                ul { class: "lead-list",
+                    for t in s.turfs.iter() {
+                        AssignRow {
+                            key: "turf-{t.id}",
+                            target_key: Target::Turf(t.id).key(),
+                            turf: Some(t.id.0),
+                            list: None,
+                            name: t.name.clone(),
+                            detail: words::doors(l, u64::from(t.household_count)),
+                            current: t.assignees.clone(),
+                            current_names: names(&s, &t.assignees),
+                            people: people.clone(),
+                        }
+                    }
+                }
+            }
+            section { "aria-labelledby": "assign-lists",
+                h3 { id: "assign-lists", {l.t(Msg::LeadCallLists)} }
+                if s.call_lists.is_empty() {
+                    p { class: "muted", {l.t(Msg::LeadNoCallLists)} }
+                }
+                ul { class: "lead-list",
+                    for c in s.call_lists.iter() {
+                        AssignRow {
+                            key: "list-{c.id}",
+                            target_key: Target::CallList(c.id).key(),
+                            turf: None,
+                            list: Some(c.id.0),
+                            name: c.name.clone(),
+                            detail: words::people(l, c.members),
+                            current: c.callers.clone(),
+                            current_names: names(&s, &c.callers),
+                            people: people.clone(),
+                        }
+                    }
+                }
+            }
+            section { class: "lead-old", "aria-labelledby": "old-title",
+                h3 { id: "old-title", {l.t(Msg::LeadOldTitle)} }
+                p { class: "muted", {l.t(Msg::LeadOldHelp)} }
+                if s.old_assignments.is_empty() {
+                    p { class: "muted", {l.t(Msg::LeadOldNone)} }
+                }
+                ul { class: "lead-list",
+                    for o in s.old_assignments.iter() {
+                        li { class: "lead-item flagged", key: "{o.turf}-{o.volunteer}",
+                            "data-turf": "{o.turf}", "data-volunteer": "{o.volunteer}",
+                            {words::old_assignment(l, &o.volunteer_name, &o.turf_name, o.events, o.knocks, o.after_end)}
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn AssignRow(
+    target_key: String,
+    turf: Option<i64>,
+    list: Option<i64>,
+    name: String,
+    detail: String,
+    current: Vec<VolunteerId>,
+    current_names: String,
+    people: Vec<VolunteerItem>,
+) -> Element {
+    let ctx = use_lead();
+    let services = use_services();
+    let l = use_lang()();
+    let mut editing = use_signal(|| false);
+    let initial = current.clone();
+    let mut chosen = use_signal(move || initial);
+    let mut busy = use_signal(|| false);
+    let mut error = use_signal(|| None::<Problem>);
+    let target = match (turf, list) {
+        (Some(t), _) => Target::Turf(TurfId(t)),
+        (None, Some(c)) => Target::CallList(CallListId(c)),
+        (None, None) => return rsx! {},
+    };
+    rsx! {
+        li { class: "lead-item", "data-target": "{target_key}",
+            div { class: "lead-item-head",
+                strong { "{name}" }
+                span { class: "detail", "{detail}" }
+            }
+            p { class: "assignees",
+                if current.is_empty() { {l.t(Msg::LeadNobodyAssigned)} } else { "{current_names}" }
+            }
+            if editing() {
+                div { class: "picker", role: "group", "aria-label": l.t(Msg::LeadPickVolunteers),
+                    p { class: "muted", {l.t(Msg::LeadPickVolunteers)} }
+                    div { class: "choices",
+                        for p in people.iter() {
+                            ChoiceButton {
+                                key: "{p.id}",
+                                label: p.name.clone(),
+                                selected: chosen.read().contains(&p.id),
+                                id: format!("{target_key}-v{}", p.id.0),
+                                onclick: {
+                                    let id = p.id;
+                                    move |_| {
+                                        let mut c = chosen.write();
+                                        if let Some(i) = c.iter().position(|x| *x == id) {
+                                            c.remove(i);
+                                        } else {
+                                            c.push(id);
+                                        }
+                                    }
+                                },
+                            }
+                        }
+                    }
+                    button {
+                        class: "big-button",
+                        r#type: "button",
+                        id: "{target_key}-save",
+                        disabled: busy(),
+                        onclick: move |_| {
+                            let services = services.clone();
+                            let volunteers = chosen();
+                            busy.set(true);
+                            spawn(async move {
+                                let done = act(ctx, services, move |engine| async move {
+                                    match target {
+                                        Target::Turf(t) => engine.set_assignees(t, &volunteers).await,
+                                        Target::CallList(c) => engine.assign_call_list(c, &volunteers).await,
+                                    }
+                                })
+                                .await;
+                                if done.is_ok() {
+                                    editing.set(false);
+                                }
+                                error.set(done.err());
+                                busy.set(false);
+                            });
+                        },
+                        {l.t(Msg::LeadSaveAssignment)}
+                    }
+                    button {
+                        class: "big-button secondary",
+                        r#type: "button",
+                        onclick: move |_| editing.set(false),
+                        {l.t(Msg::Cancel)}
+                    }
+                }
+            } else {
+                button {
+                    class: "big-button secondary",
+                    r#type: "button",
+                    id: "{target_key}-change",
+                    onclick: {
+                        let current = current.clone();
+                        move |_| {
+                            chosen.set(current.clone());
+                            editing.set(true);
+                        }
+                    },
+                    {l.t(Msg::LeadChange)}
+                }
+            }
+            if let Some(p) = error() {
+                p { class: "notice error", role: "alert", {p.action_text(l)} }
+            }
+        }
+    }
+}

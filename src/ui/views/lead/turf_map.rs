@@ -1,0 +1,186 @@
+//! `/lead/map`: each turf's households drawn from their coordinates as an SVG schematic
+//! (no map tiles, so it works offline), each dot coloured by its door status from this
+//! device's own fold of the events (the walk list's colours), with a legend and the count
+//! of households that have no coordinates. A lead's device holds the whole campaign, so
+//! this reads only the local store.
+
+use std::collections::HashMap;
+
+use dioxus::prelude::*;
+use groundgame_core::fold::DoorState;
+use groundgame_core::TurfId;
+
+use crate::store::{Store, StoreError};
+use crate::ui::components::charts::escape;
+use crate::ui::components::{state_class, Chart};
+use crate::ui::context::{use_lang, use_services};
+use crate::ui::data;
+use crate::ui::i18n::{self, Lang, Msg};
+
+use super::words;
+
+/// The states in the legend's order.
+pub const STATES: [DoorState; 6] = [
+    DoorState::NotVisited,
+    DoorState::TryAgain,
+    DoorState::ComeBack,
+    DoorState::Contacted,
+    DoorState::Refused,
+    DoorState::Closed,
+];
+
+/// One household on the map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dot {
+    pub lat: f64,
+    pub lon: f64,
+    pub state: DoorState,
+    pub address: String,
+}
+
+/// One turf's map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurfMap {
+    pub id: TurfId,
+    pub name: String,
+    pub dots: Vec<Dot>,
+    pub without_coordinates: usize,
+    /// Households in each state (with or without coordinates), in [`STATES`] order.
+    pub counts: [usize; 6],
+}
+
+/// Every held turf's map: its households, their coordinates and their folded status.
+pub fn turf_maps(store: &Store) -> Result<Vec<TurfMap>, StoreError> {
+    let mut maps = Vec::new();
+    for turf in store.turfs()? {
+        let states: HashMap<_, _> = data::walk_rows(store, turf.id)?
+            .into_iter()
+            .map(|r| (r.id, r.state))
+            .collect();
+        let mut map = TurfMap {
+            id: turf.id,
+            name: turf.name,
+            dots: Vec::new(),
+            without_coordinates: 0,
+            counts: [0; 6],
+        };
+        for h in store.households(turf.id)? {
+            let state = states.get(&h.id).copied().unwrap_or(DoorState::NotVisited);
+            if let Some(i) = STATES.iter().position(|s| *s == state) {
+                map.counts[i] += 1;
+            }
+            match (h.lat, h.lon) {
+                (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => {
+                    map.dots.push(Dot {
+                        lat,
+                        lon,
+                        state,
+                        address: format!("{} {}", data::address_line(&h), h.street),
+                    })
+                }
+                _ => map.without_coordinates += 1,
+            }
+        }
+        // Visited doors on top of the unvisited ones (units of a building share a spot).
+        map.dots.sort_by_key(|d| d.state != DoorState::NotVisited);
+        maps.push(map);
+    }
+    Ok(maps)
+}
+
+const SIZE: f64 = 300.0;
+const PAD: f64 = 10.0;
+
+/// The turf's households as SVG: north up, distances kept in proportion (longitude shrunk
+/// by the cosine of the latitude), fitted into a square.
+pub fn map_svg(l: Lang, map: &TurfMap) -> String {
+    let id = format!("map-{}", map.id.0);
+    let title = escape(&format!("{}: {}", l.t(Msg::LeadMapTitle), map.name));
+    let mut svg = format!(
+        "<svg class=\"chart turf-map\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
+         viewBox=\"0 0 {w} {w}\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\">\
+         <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{}</desc>\
+         <rect class=\"map-ground\" x=\"0\" y=\"0\" width=\"{w}\" height=\"{w}\" rx=\"8\"/>",
+        escape(l.t(Msg::LeadMapHelp)),
+        w = SIZE + 2.0 * PAD,
+    );
+    if !map.dots.is_empty() {
+        let (mut min_lat, mut max_lat, mut min_lon, mut max_lon) =
+            (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for d in &map.dots {
+            min_lat = min_lat.min(d.lat);
+            max_lat = max_lat.max(d.lat);
+            min_lon = min_lon.min(d.lon);
+            max_lon = max_lon.max(d.lon);
+        }
+        let shrink = ((min_lat + max_lat) / 2.0)
+            .to_radians()
+            .cos()
+            .abs()
+            .max(0.01);
+        let width = (max_lon - min_lon) * shrink;
+        let height = max_lat - min_lat;
+        let span = width.max(height);
+        let scale = if span > 0.0 { SIZE / span } else { 0.0 };
+        // Centre the drawing in the square.
+        let off_x = PAD + (SIZE - width * scale) / 2.0;
+        let off_y = PAD + (SIZE - height * scale) / 2.0;
+        for d in &map.dots {
+            let x = off_x + (d.lon - min_lon) * shrink * scale;
+            let y = off_y + (max_lat - d.lat) * scale;
+            svg.push_str(&format!(
+                "<circle class=\"map-dot {}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\"><title>{}: {}</title></circle>",
+                state_class(d.state),
+                escape(&d.address),
+                escape(i18n::door_state(l, d.state)),
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[component]
+pub fn LeadTurfMap() -> Element {
+    let services = use_services();
+    let l = use_lang()();
+    let store = services.store.clone();
+    let maps = use_resource(move || {
+        let store = store.clone();
+        async move { turf_maps(&store) }
+    });
+    let body = match &*maps.read() {
+        None => rsx! { p { class: "loading", role: "status", {l.t(Msg::Loading)} } },
+        Some(Err(e)) => {
+            tracing::warn!("turf map: {e}");
+            rsx! { div { class: "notice error", role: "alert", p { {l.t(Msg::CouldNotRead)} } } }
+        }
+        Some(Ok(list)) if list.is_empty() => rsx! {
+            p { class: "muted", {l.t(Msg::LeadMapNoTurfs)} }
+        },
+        Some(Ok(list)) => rsx! {
+            for m in list.iter() {
+                section { class: "lead-map", key: "{m.id}", "data-turf": "{m.id}",
+                    h4 { "{m.name}" }
+                    Chart { svg: map_svg(l, m) }
+                    ul { class: "legend", "aria-label": l.t(Msg::LeadLegend),
+                        for (i, state) in STATES.iter().enumerate() {
+                            li { key: "{i}",
+                                span { class: "swatch {state_class(*state)}", "aria-hidden": "true" }
+                                "{i18n::door_state(l, *state)}: {m.counts[i]}"
+                            }
+                        }
+                    }
+                    p { class: "detail without-coordinates", {words::without_coordinates(l, m.without_coordinates)} }
+                }
+            }
+        },
+    };
+    rsx! {
+        section { class: "lead-maps", "aria-labelledby": "map-title",
+            h3 { id: "map-title", {l.t(Msg::LeadMapTitle)} }
+            p { class: "muted", {l.t(Msg::LeadMapHelp)} }
+            {body}
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The lead screens' sentences with numbers in them, in English and Spanish (fixed
+//! sentences are [`Msg`]s in `ui::i18n`).
+
+use crate::ui::i18n::{Lang, Msg};
+use groundgame_core::Role;
+
+/// "12 minutes ago", "just now", "3 hours ago", "2 days ago".
+pub fn ago(lang: Lang, now_ms: u64, at_ms: u64) -> String {
+    let minutes = now_ms.saturating_sub(at_ms) / 60_000;
+    let hours = minutes / 60;
+    let days = hours / 24;
+    match lang {
+        Lang::En => match (minutes, hours, days) {
+            (0, _, _) => "just now".into(),
+            (1, _, _) => "1 minute ago".into(),
+            (m, 0, _) => format!("{m} minutes ago"),
+            (_, 1, _) => "1 hour ago".into(),
+            (_, h, 0) => format!("{h} hours ago"),
+            (_, _, 1) => "1 day ago".into(),
+            (_, _, d) => format!("{d} days ago"),
+        },
+        Lang::Es => match (minutes, hours, days) {
+            (0, _, _) => "hace un momento".into(),
+            (1, _, _) => "hace 1 minuto".into(),
+            (m, 0, _) => format!("hace {m} minutos"),
+            (_, 1, _) => "hace 1 hora".into(),
+            (_, h, 0) => format!("hace {h} horas"),
+            (_, _, 1) => "hace 1 día".into(),
+            (_, _, d) => format!("hace {d} días"),
+        },
+    }
+}
+
+/// "Figures from 12 minutes ago".
+pub fn figures_from(lang: Lang, now_ms: u64, fetched_ms: u64) -> String {
+    match lang {
+        Lang::En => format!("Figures from {}", ago(lang, now_ms, fetched_ms)),
+        Lang::Es => format!("Cifras de {}", ago(lang, now_ms, fetched_ms)),
+    }
+}
+
+/// "You're offline; these figures are from 12 minutes ago."
+pub fn offline_figures(lang: Lang, now_ms: u64, fetched_ms: u64) -> String {
+    match lang {
+        Lang::En => format!(
+            "You're offline; these figures are from {}.",
+            ago(lang, now_ms, fetched_ms)
+        ),
+        Lang::Es => format!(
+            "No tiene conexión; estas cifras son de {}.",
+            ago(lang, now_ms, fetched_ms)
+        ),
+    }
+}
+
+/// "35%".
+pub fn percent(rate: f64) -> String {
+    if !rate.is_finite() {
+        return "0%".into();
+    }
+    format!("{:.0}%", (rate * 100.0).clamp(0.0, 100.0))
+}
+
+/// "12 of 40".
+pub fn of(lang: Lang, part: u64, whole: u64) -> String {
+    match lang {
+        Lang::En => format!("{part} of {whole}"),
+        Lang::Es => format!("{part} de {whole}"),
+    }
+}
+
+/// "$25.00 promised".
+pub fn promised(lang: Lang, cents: u64) -> String {
+    let dollars = format!("${}.{:02}", cents / 100, cents % 100);
+    match lang {
+        Lang::En => format!("{dollars} promised"),
+        Lang::Es => format!("{dollars} prometidos"),
+    }
+}
+
+/// "8 knocks · 25% talked".
+pub fn knocks_and_rate(lang: Lang, knocks: u64, rate: f64) -> String {
+    match lang {
+        Lang::En => format!("{knocks} knocks · {} talked", percent(rate)),
+        Lang::Es => format!("{knocks} toques · {} conversaron", percent(rate)),
+    }
+}
+
+/// "Last synced 12 minutes ago".
+pub fn last_synced(lang: Lang, now_ms: u64, at_ms: u64) -> String {
+    match lang {
+        Lang::En => format!("Last synced {}", ago(lang, now_ms, at_ms)),
+        Lang::Es => format!("Última sincronización {}", ago(lang, now_ms, at_ms)),
+    }
+}
+
+/// "3 records were waiting at its last sync".
+pub fn pending_at_sync(lang: Lang, n: u32) -> String {
+    match (lang, n) {
+        (Lang::En, 0) => "Nothing was waiting at its last sync".into(),
+        (Lang::En, 1) => "1 record was waiting at its last sync".into(),
+        (Lang::En, n) => format!("{n} records were waiting at its last sync"),
+        (Lang::Es, 0) => "Nada esperaba en su última sincronización".into(),
+        (Lang::Es, 1) => "1 registro esperaba en su última sincronización".into(),
+        (Lang::Es, n) => format!("{n} registros esperaban en su última sincronización"),
+    }
+}
+
+/// "App version 0.1.0".
+pub fn app_version(lang: Lang, version: &str) -> String {
+    match lang {
+        Lang::En => format!("App version {version}"),
+        Lang::Es => format!("Versión de la aplicación {version}"),
+    }
+}
+
+/// "7 households have no coordinates and are not drawn".
+pub fn without_coordinates(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::En, 0) => "Every household has coordinates.".into(),
+        (Lang::En, 1) => "1 household has no coordinates and is not drawn.".into(),
+        (Lang::En, n) => format!("{n} households have no coordinates and are not drawn."),
+        (Lang::Es, 0) => "Todas las casas tienen coordenadas.".into(),
+        (Lang::Es, 1) => "1 casa no tiene coordenadas y no se dibuja.".into(),
+        (Lang::Es, n) => format!("{n} casas no tienen coordenadas y no se dibujan."),
+    }
+}
+
+/// "40 doors".
+pub fn doors(lang: Lang, n: u64) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 door".into(),
+        (Lang::En, n) => format!("{n} doors"),
+        (Lang::Es, 1) => "1 casa".into(),
+        (Lang::Es, n) => format!("{n} casas"),
+    }
+}
+
+/// "120 people".
+pub fn people(lang: Lang, n: u32) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 person".into(),
+        (Lang::En, n) => format!("{n} people"),
+        (Lang::Es, 1) => "1 persona".into(),
+        (Lang::Es, n) => format!("{n} personas"),
+    }
+}
+
+/// "Ana: 3 records (2 knocks) in Oak North; 3 reached the server after the assignment ended".
+pub fn old_assignment(
+    lang: Lang,
+    name: &str,
+    turf: &str,
+    events: u64,
+    knocks: u64,
+    after_end: u64,
+) -> String {
+    match lang {
+        Lang::En => format!(
+            "{name}: {events} records ({knocks} knocks) in {turf}; {after_end} reached the server after the assignment ended"
+        ),
+        Lang::Es => format!(
+            "{name}: {events} registros ({knocks} toques) en {turf}; {after_end} llegaron al servidor después de terminar la asignación"
+        ),
+    }
+}
+
+/// "Invite #4 · 2 of 3 used".
+pub fn invite_line(lang: Lang, id: i64, used: u32, max: u32) -> String {
+    match lang {
+        Lang::En => format!("Invite #{id} · {used} of {max} used"),
+        Lang::Es => format!("Invitación n.º {id} · {used} de {max} usados"),
+    }
+}
+
+/// "Expires 2027-01-21".
+pub fn expires(lang: Lang, at_ms: u64) -> String {
+    let date = date(at_ms);
+    match lang {
+        Lang::En => format!("Expires {date}"),
+        Lang::Es => format!("Caduca el {date}"),
+    }
+}
+
+/// "Not saved: …" for an action the server refused, with its own words as detail.
+pub fn action_failed(lang: Lang, detail: &str) -> String {
+    match lang {
+        Lang::En => format!("Not done: {detail}"),
+        Lang::Es => format!("No se hizo: {detail}"),
+    }
+}
+
+/// A role's name.
+pub fn role(lang: Lang, role: Role) -> &'static str {
+    lang.t(match role {
+        Role::Volunteer => Msg::LeadRoleVolunteer,
+        Role::Lead => Msg::LeadRoleLead,
+        Role::Admin => Msg::LeadRoleAdmin,
+    })
+}
+
+/// `YYYY-MM-DD` (UTC) of a time in ms since the epoch.
+pub fn date(ms: u64) -> String {
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let days = (ms / 86_400_000) as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_naturally_in_both_languages() {
+        let now = 10 * 86_400_000;
+        assert_eq!(ago(Lang::En, now, now - 12 * 60_000), "12 minutes ago");
+        assert_eq!(ago(Lang::Es, now, now - 12 * 60_000), "hace 12 minutos");
+        assert_eq!(ago(Lang::En, now, now - 3 * 3_600_000), "3 hours ago");
+        assert_eq!(ago(Lang::Es, now, now - 2 * 86_400_000), "hace 2 días");
+        assert_eq!(ago(Lang::En, now, now + 5_000), "just now");
+        assert_eq!(percent(0.254), "25%");
+        assert_eq!(percent(f64::NAN), "0%");
+    }
+
+    #[test]
+    fn dates_are_civil_dates() {
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date(1_800_000_000_000), "2027-01-15");
+        assert_eq!(date(951_782_400_000), "2000-02-29");
+    }
+}
