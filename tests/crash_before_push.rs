@@ -40,6 +40,7 @@ fn child_records_a_knock_then_waits_to_be_killed() {
             EventBody::Contact {
                 channel: Channel::Door,
                 result: "not_home".into(),
+                call_back_at: None,
             },
         )
         .expect("record");

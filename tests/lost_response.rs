@@ -44,6 +44,7 @@ async fn a_push_whose_answer_was_lost_is_retried_without_duplicates() {
                 EventBody::Contact {
                     channel: Channel::Door,
                     result: "not_home".into(),
+                    call_back_at: None,
                 },
             )
             .expect("record");

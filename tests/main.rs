@@ -6,22 +6,30 @@
 //! Index:
 //! - `support`: servers (in-process on a socket, or the real binary), devices, an
 //!   in-process transport and a fault-injecting one.
+//! - `calls`: two callers on one list through the real server binary: claims never shared,
+//!   an offline caller's lease running out, an offline do-not-call reaching everyone.
 //! - `two_devices`: two canvassers knock the same doors offline; both see both knocks.
 //! - `lost_response`: a push answered after commit but never heard: retried, no duplicate.
 //! - `crash_before_push`: a device process killed between its local commit and its push.
 //! - `reassignment`: a turf reassigned while its canvasser is offline.
 //! - `revocation`: a revoked device gets 401 and wipes its voter data.
+//! - `lead`: a lead's device caches the lead views, acts, and reads them offline.
 //! - `bad_input`: the bad-input matrix against the real server process.
 //! - `simulation`: the seeded deterministic fault simulation (1,000+ seeds).
 //! - `server_kill`: the server process SIGKILLed in the middle of a push.
+//! - `network`: my network (private contacts and asks) to my devices only; the lead's
+//!   summary is totals.
 //! - `voter_file`: a voter file imported, cut, walked, re-imported and exported through the
 //!   real server binary's command line.
 
 mod support;
 
 mod bad_input;
+mod calls;
 mod crash_before_push;
+mod lead;
 mod lost_response;
+mod network;
 mod reassignment;
 mod revocation;
 mod server_kill;

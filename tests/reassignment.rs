@@ -56,6 +56,7 @@ async fn knocks_under_an_old_assignment_are_kept_and_the_old_device_drops_the_tu
                 EventBody::Contact {
                     channel: Channel::Door,
                     result: "not_home".into(),
+                    call_back_at: None,
                 },
             )
             .expect("record");

@@ -31,6 +31,7 @@ async fn a_revoked_device_is_refused_and_wipes_its_voter_data() {
             EventBody::Contact {
                 channel: Channel::Door,
                 result: "not_home".into(),
+                call_back_at: None,
             },
         )
         .expect("record");

@@ -335,6 +335,7 @@ fn record_something(
         EventBody::Contact {
             channel: Channel::Door,
             result: result.into(),
+            call_back_at: None,
         },
     )];
     if result == "talked" {

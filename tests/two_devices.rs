@@ -15,6 +15,7 @@ fn knock(result: &str) -> EventBody {
     EventBody::Contact {
         channel: Channel::Door,
         result: result.into(),
+        call_back_at: None,
     }
 }
 

@@ -246,6 +246,7 @@ async fn a_voter_file_becomes_a_walked_turf_and_comes_back_as_results() {
             EventBody::Contact {
                 channel: Channel::Door,
                 result: "talked".into(),
+                call_back_at: None,
             },
         )
         .expect("record");

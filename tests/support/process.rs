@@ -73,10 +73,16 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Start `groundgame-server serve` on the data file; `addr` may end in `:0`.
     pub fn start(data: &Path, addr: &str) -> ServerProcess {
+        Self::start_with(data, addr, &[])
+    }
+
+    /// [`ServerProcess::start`] with more `serve` options (e.g. `--claim-lease-ms 2000`).
+    pub fn start_with(data: &Path, addr: &str, options: &[&str]) -> ServerProcess {
         let mut child = Command::new(server_binary())
             .args(["serve", "--data"])
             .arg(data)
             .args(["--addr", addr])
+            .args(options)
             .env("RUST_LOG", "info")
             .stdout(Stdio::piped())
             .stderr(log_file(data))
