@@ -10,12 +10,11 @@
 
 use dioxus::prelude::*;
 use groundgame_core::domain::SUPPORT_QUESTION;
-use groundgame_core::event::{AskAnswer, AskKind, Channel, VotePlan};
-use groundgame_core::script::QuestionKind;
+use groundgame_core::event::{AskAnswer, AskKind, Channel};
 use groundgame_core::{CallListId, CampaignConfig, EventBody, PersonId, ResultEffect};
 
-use super::door::VisitForm;
-use super::door_script::{self, ScriptIntro, ScriptQuestions};
+use super::door::{answer_events, Answers, VisitForm};
+use super::door_script::{ScriptIntro, ScriptQuestions};
 use crate::store::calls::HeldContact;
 use crate::ui::call_data::{self, Nobody, QuickTime, CALL_BACK};
 use crate::ui::components::{BigButton, ChoiceButton};
@@ -70,82 +69,13 @@ pub fn call_events(
             call_back_at,
         },
     )];
-    if effect == Some(ResultEffect::Contacted) {
-        let mut survey = Vec::new();
-        let (mut pledged, mut volunteer, mut donate) = (false, None, None);
-        match call_data::call_script(campaign, script_key) {
-            Some(script) => {
-                for (q, c) in door_script::on_path(&script.script, &form.script) {
-                    let ask = match c {
-                        "yes" => Some(AskAnswer::Yes),
-                        "no" => Some(AskAnswer::No),
-                        "maybe" => Some(AskAnswer::Maybe),
-                        _ => None,
-                    };
-                    match q.kind {
-                        QuestionKind::Survey => survey.push((q.key.clone(), c.to_owned())),
-                        QuestionKind::Pledge => pledged = ask == Some(AskAnswer::Yes),
-                        QuestionKind::VolunteerAsk => volunteer = ask,
-                        QuestionKind::DonationAsk => donate = ask,
-                    }
-                }
-            }
-            None => {
-                if let Some(s) = &form.support {
-                    survey.push((SUPPORT_QUESTION.to_owned(), s.clone()));
-                }
-                pledged = form.pledged;
-                volunteer = form.volunteer;
-                donate = form.donate;
-            }
-        }
-        for (question, answer) in survey {
-            items.push((
-                who,
-                EventBody::Survey {
-                    attempt: None,
-                    question,
-                    answer,
-                },
-            ));
-        }
-        if pledged {
-            let plan = VotePlan {
-                when: form.plan.when.trim().to_owned(),
-                place: form.plan.place.trim().to_owned(),
-                how: form.plan.how.trim().to_owned(),
-            };
-            items.push((
-                who,
-                EventBody::Pledge {
-                    attempt: None,
-                    plan,
-                },
-            ));
-        }
-        for (ask, answer) in [(AskKind::Volunteer, volunteer), (AskKind::Donate, donate)] {
-            if let Some(answer) = answer {
-                items.push((
-                    who,
-                    EventBody::Ask {
-                        attempt: None,
-                        ask,
-                        answer,
-                        amount_cents: None,
-                    },
-                ));
-            }
-        }
-    }
-    if !form.note.trim().is_empty() {
-        items.push((
-            who,
-            EventBody::Note {
-                attempt: None,
-                text: form.note.trim().to_owned(),
-            },
-        ));
-    }
+    let answers = if effect == Some(ResultEffect::Contacted) {
+        let script = call_data::call_script(campaign, script_key);
+        Answers::with_script(form, script.map(|s| &s.script))
+    } else {
+        Answers::default()
+    };
+    answer_events(&mut items, who, answers, form);
     Ok(items)
 }
 

@@ -59,7 +59,7 @@ pub struct VisitForm {
 
 /// What the person answered, whichever way it was asked (the fixed form or the script).
 #[derive(Debug, Default)]
-struct Answers {
+pub(crate) struct Answers {
     /// (question key, choice key), in the order asked.
     survey: Vec<(String, String)>,
     pledged: bool,
@@ -71,7 +71,16 @@ impl Answers {
     /// The answers in `form`: from the campaign's door script when it has one (only the
     /// answers on the path the script took), else from the fixed form.
     fn of(form: &VisitForm, campaign: &CampaignConfig) -> Answers {
-        let Some(script) = campaign.door_script() else {
+        Answers::with_script(form, campaign.door_script().map(|s| &s.script))
+    }
+
+    /// The answers in `form` to `script` (only those on the path it took), or to the fixed
+    /// form when there is no script.
+    pub(crate) fn with_script(
+        form: &VisitForm,
+        script: Option<&groundgame_core::script::Script>,
+    ) -> Answers {
+        let Some(script) = script else {
             return Answers {
                 survey: form
                     .support
@@ -84,7 +93,7 @@ impl Answers {
             };
         };
         let mut answers = Answers::default();
-        for (q, choice) in door_script::on_path(&script.script, &form.script) {
+        for (q, choice) in door_script::on_path(script, &form.script) {
             let ask = match choice {
                 "yes" => Some(AskAnswer::Yes),
                 "no" => Some(AskAnswer::No),
@@ -183,6 +192,18 @@ pub fn visit_events(
             call_back_at: None,
         },
     )];
+    answer_events(&mut items, person, answers, form);
+    Ok(items)
+}
+
+/// Append what was said in a conversation to a contact's events: the survey answers, the
+/// pledge with its plan, the asks, then the note (the note whatever the result).
+pub(crate) fn answer_events(
+    items: &mut Vec<(Option<PersonId>, EventBody)>,
+    person: Option<PersonId>,
+    answers: Answers,
+    form: &VisitForm,
+) {
     for (question, answer) in answers.survey {
         items.push((
             person,
@@ -232,7 +253,6 @@ pub fn visit_events(
             },
         ));
     }
-    Ok(items)
 }
 
 /// The route component: a fresh form for every door, so nothing chosen at one door carries
