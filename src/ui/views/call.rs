@@ -13,7 +13,7 @@ use groundgame_core::domain::SUPPORT_QUESTION;
 use groundgame_core::event::{AskAnswer, AskKind, Channel};
 use groundgame_core::{CallListId, CampaignConfig, EventBody, PersonId, ResultEffect};
 
-use super::door::{answer_events, Answers, VisitForm};
+use super::door::{answer_events, Answers, PlanFields, VisitForm};
 use super::door_script::{ScriptIntro, ScriptQuestions};
 use crate::store::calls::HeldContact;
 use crate::ui::call_data::{self, Nobody, QuickTime, CALL_BACK};
@@ -593,17 +593,7 @@ fn FixedQuestions(
                 label { r#for: "call-pledge", {l.t(Msg::Pledge)} }
             }
             if f.pledged {
-                div { class: "plan",
-                    label { r#for: "plan-when", {l.t(Msg::PledgeWhen)} }
-                    input { id: "plan-when", r#type: "text", value: "{f.plan.when}",
-                        oninput: move |e| form.write().plan.when = e.value() }
-                    label { r#for: "plan-where", {l.t(Msg::PledgeWhere)} }
-                    input { id: "plan-where", r#type: "text", value: "{f.plan.place}",
-                        oninput: move |e| form.write().plan.place = e.value() }
-                    label { r#for: "plan-how", {l.t(Msg::PledgeHow)} }
-                    input { id: "plan-how", r#type: "text", value: "{f.plan.how}",
-                        oninput: move |e| form.write().plan.how = e.value() }
-                }
+                PlanFields { form, lang: l }
             }
             for (kind, title, value) in asks {
                 div { class: "ask", key: "{kind:?}",

@@ -626,17 +626,7 @@ fn DoorForm(turf: i64, household: i64) -> Element {
                         label { r#for: "pledge", {l.t(Msg::Pledge)} }
                     }
                     if f.pledged {
-                        div { class: "plan",
-                            label { r#for: "plan-when", {l.t(Msg::PledgeWhen)} }
-                            input { id: "plan-when", r#type: "text", value: "{f.plan.when}",
-                                oninput: move |e| form.write().plan.when = e.value() }
-                            label { r#for: "plan-where", {l.t(Msg::PledgeWhere)} }
-                            input { id: "plan-where", r#type: "text", value: "{f.plan.place}",
-                                oninput: move |e| form.write().plan.place = e.value() }
-                            label { r#for: "plan-how", {l.t(Msg::PledgeHow)} }
-                            input { id: "plan-how", r#type: "text", value: "{f.plan.how}",
-                                oninput: move |e| form.write().plan.how = e.value() }
-                        }
+                        PlanFields { form, lang: l }
                     }
                     AskRow { title: l.t(Msg::AskVolunteer).to_string(), lang: l, value: f.volunteer,
                         onchange: move |a| form.write().volunteer = a }
@@ -682,6 +672,27 @@ fn person_label(
             format!("{name} · {answer} {label}")
         }
         _ => name,
+    }
+}
+
+/// The vote plan's three fields (when, where, how), shown once someone pledges.
+#[component]
+pub(crate) fn PlanFields(form: Signal<VisitForm>, lang: Lang) -> Element {
+    let l = lang;
+    let mut form = form;
+    let f = form();
+    rsx! {
+        div { class: "plan",
+            label { r#for: "plan-when", {l.t(Msg::PledgeWhen)} }
+            input { id: "plan-when", r#type: "text", value: "{f.plan.when}",
+                oninput: move |e| form.write().plan.when = e.value() }
+            label { r#for: "plan-where", {l.t(Msg::PledgeWhere)} }
+            input { id: "plan-where", r#type: "text", value: "{f.plan.place}",
+                oninput: move |e| form.write().plan.place = e.value() }
+            label { r#for: "plan-how", {l.t(Msg::PledgeHow)} }
+            input { id: "plan-how", r#type: "text", value: "{f.plan.how}",
+                oninput: move |e| form.write().plan.how = e.value() }
+        }
     }
 }
 
