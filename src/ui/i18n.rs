@@ -465,7 +465,7 @@ messages! {
     LeadSupport5 => ("5 Strongly against", "5 Firmemente en contra"),
     LeadByTurf => ("Doors knocked by turf", "Puertas tocadas por zona"),
     LeadByVolunteer => ("Knocks by volunteer", "Toques por voluntario"),
-    LeadByHour => ("Knocks by hour of the day (UTC)", "Toques por hora del día (UTC)"),
+    LeadByHour => ("Knocks by hour of the day", "Toques por hora del día"),
     LeadByDay => ("Knocks by day", "Toques por día"),
     LeadNoKnocks => ("No knocks recorded yet.", "Aún no hay toques registrados."),
     LeadDataQuality => ("Data quality", "Calidad de los datos"),

@@ -106,6 +106,20 @@ where
     }
 }
 
+/// This device's offset from UTC in minutes (east positive), rounded to the quarter hour
+/// the server takes, so hours and days are the lead's own; UTC where the renderer cannot
+/// tell (headless).
+async fn local_offset_minutes() -> i32 {
+    document::eval("return -new Date().getTimezoneOffset();")
+        .await
+        .ok()
+        .and_then(|v| v.as_i64())
+        .map_or(0, |m| {
+            let m = m.clamp(-12 * 60, 14 * 60);
+            i32::try_from((m as f64 / 15.0).round() as i64 * 15).unwrap_or(0)
+        })
+}
+
 /// Fetch the figures again in the background; the screens keep showing the cached ones.
 pub fn refresh(ctx: LeadCtx, services: &Services) {
     let LeadCtx {
@@ -122,7 +136,8 @@ pub fn refresh(ctx: LeadCtx, services: &Services) {
     generation.set(mine);
     refreshing.set(true);
     spawn(async move {
-        let result = on_runtime(async move { engine.refresh_lead(0).await }).await;
+        let offset = local_offset_minutes().await;
+        let result = on_runtime(async move { engine.refresh_lead(offset).await }).await;
         if *generation.peek() != mine {
             return;
         }
