@@ -83,13 +83,12 @@ struct Statements<'c> {
     find_person: Statement<'c>,
     find_household: Statement<'c>,
     update_household: Statement<'c>,
-    insert_person: Statement<'c>,
     update_person: Statement<'c>,
     mark_seen: Statement<'c>,
     /// A household insert that a taken address key turns into nothing (a look-up follows).
     try_insert_household: Statement<'c>,
-    /// For a campaign's first import: insert, and learn of a duplicate voter id from the
-    /// unique index, instead of looking every row up first.
+    /// A person insert that a taken voter id turns into nothing: on a campaign's first
+    /// import that is how a duplicate row is found, instead of looking every row up first.
     try_insert_person: Statement<'c>,
     delete_household: Statement<'c>,
 }
@@ -103,11 +102,6 @@ impl<'c> Statements<'c> {
          WHERE campaign_id = ?1 AND address_key = ?2 AND address_key <> ''";
     const UPDATE_HOUSEHOLD: &'static str =
         "UPDATE households SET lat = ?2, lon = ?3, precinct = ?4 WHERE id = ?1";
-    const INSERT_PERSON: &'static str =
-        "INSERT INTO people (id, campaign_id, household_id, turf_id, seq, source_id, first_name,
-                             last_name, birth_year, party, phone, language, status, import_id,
-                             seen_import)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)";
     const UPDATE_PERSON: &'static str =
         "UPDATE people SET household_id = ?2, turf_id = ?3, seq = ?4, first_name = ?5,
                            last_name = ?6, birth_year = ?7, party = ?8, phone = ?9,
@@ -123,7 +117,7 @@ impl<'c> Statements<'c> {
         "INSERT OR IGNORE INTO people (id, campaign_id, household_id, turf_id, seq, source_id,
                                        first_name, last_name, birth_year, party, phone,
                                        language, status, import_id, seen_import)
-         VALUES (?1, ?2, ?3, NULL, 0, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)";
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)";
     const DELETE_HOUSEHOLD: &'static str = "DELETE FROM households WHERE id = ?1";
 
     fn prepare(tx: &'c Transaction<'_>) -> Result<Self, StoreError> {
@@ -131,7 +125,6 @@ impl<'c> Statements<'c> {
             find_person: tx.prepare(Self::FIND_PERSON)?,
             find_household: tx.prepare(Self::FIND_HOUSEHOLD)?,
             update_household: tx.prepare(Self::UPDATE_HOUSEHOLD)?,
-            insert_person: tx.prepare(Self::INSERT_PERSON)?,
             update_person: tx.prepare(Self::UPDATE_PERSON)?,
             mark_seen: tx.prepare(Self::MARK_SEEN)?,
             try_insert_household: tx.prepare(Self::TRY_INSERT_HOUSEHOLD)?,
@@ -303,20 +296,7 @@ fn voter(
         // row that turns out to be a duplicate).
         let found = household(tx, st, seq, run, &rec)?;
         if found.turf.is_none() {
-            let inserted = st.try_insert_person.execute(params![
-                PersonId::new_v7().0.as_bytes().as_slice(),
-                campaign.0,
-                found.id,
-                rec.source_id,
-                rec.first_name,
-                rec.last_name,
-                rec.birth_year,
-                rec.party,
-                rec.phone,
-                rec.language,
-                status,
-                import_id,
-            ])?;
+            let inserted = new_person(st, run.import, found.id, None, 0, &rec)?;
             if inserted == 0 {
                 if found.created {
                     // Made for this row alone: a duplicate leaves no empty household.
@@ -349,22 +329,12 @@ fn voter(
     };
     let Some(p) = stored else {
         let turf_seq = door.turf.map_or(0, |_| seq.take());
-        st.insert_person.execute(params![
-            PersonId::new_v7().0.as_bytes().as_slice(),
-            campaign.0,
-            door.id,
-            door.turf,
-            turf_seq,
-            rec.source_id,
-            rec.first_name,
-            rec.last_name,
-            rec.birth_year,
-            rec.party,
-            rec.phone,
-            rec.language,
-            status,
-            import_id,
-        ])?;
+        if new_person(st, run.import, door.id, door.turf, turf_seq, &rec)? == 0 {
+            return Err(StoreError::Corrupt(
+                "a voter id not found a moment ago is taken; nothing was imported".into(),
+            )
+            .into());
+        }
         run.summary.added += 1;
         if door.turf.is_some() {
             run.summary.sent_to_devices += 1;
@@ -477,6 +447,33 @@ fn household(
         run.summary.sent_to_devices += resend_household(tx, seq, door.id, TurfId(turf))?;
     }
     Ok(door)
+}
+
+/// Insert the record as a new person of `household`; 0 when its voter id is taken.
+fn new_person(
+    st: &mut Statements<'_>,
+    import: &VoterImport,
+    household: i64,
+    turf: Option<i64>,
+    turf_seq: i64,
+    rec: &VoterRecord,
+) -> Result<usize, ImportError> {
+    Ok(st.try_insert_person.execute(params![
+        PersonId::new_v7().0.as_bytes().as_slice(),
+        import.campaign.0,
+        household,
+        turf,
+        turf_seq,
+        rec.source_id,
+        rec.first_name,
+        rec.last_name,
+        rec.birth_year,
+        rec.party,
+        rec.phone,
+        rec.language,
+        rec.status.as_str(),
+        import.import_id,
+    ])?)
 }
 
 /// Add the record's household, unplaced; `None` when its address key is already taken.
