@@ -628,40 +628,7 @@ impl Store {
                     _ => "open",
                 },
             };
-            tx.prepare_cached(
-                "INSERT INTO call_contacts (list, person, household, first_name, last_name,
-                    language, phone, street, number, unit, city, zip, position, retry,
-                    expires_at, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-                 ON CONFLICT (list, person) DO UPDATE SET household = excluded.household,
-                    first_name = excluded.first_name, last_name = excluded.last_name,
-                    language = excluded.language, phone = excluded.phone,
-                    street = excluded.street, number = excluded.number, unit = excluded.unit,
-                    city = excluded.city, zip = excluded.zip, position = excluded.position,
-                    retry = excluded.retry, expires_at = excluded.expires_at,
-                    state = excluded.state,
-                    due_at = CASE WHEN excluded.state = 'open' THEN NULL ELSE due_at END,
-                    result_event = CASE WHEN excluded.state = 'open' THEN NULL
-                                        ELSE result_event END",
-            )?
-            .execute(rusqlite::params![
-                list.0,
-                c.person.0.as_bytes(),
-                c.household.0,
-                c.first_name,
-                c.last_name,
-                c.language,
-                c.phone,
-                c.street,
-                c.number,
-                c.unit,
-                c.city,
-                c.zip,
-                c.position,
-                c.retry,
-                c.expires_at as i64,
-                state
-            ])?;
+            upsert_contact(&tx, list, c, state)?;
         }
         // What the server does not hold for this device any more.
         let others: Vec<HeldRow> = {
@@ -716,36 +683,57 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut inner = self.lock();
         let tx = inner.conn.transaction()?;
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO call_contacts (list, person, household, first_name,
-                    last_name, language, phone, street, number, unit, city, zip, position,
-                    retry, expires_at, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'open')",
-            )?;
-            for c in contacts {
-                stmt.execute(rusqlite::params![
-                    list.0,
-                    c.person.0.as_bytes(),
-                    c.household.0,
-                    c.first_name,
-                    c.last_name,
-                    c.language,
-                    c.phone,
-                    c.street,
-                    c.number,
-                    c.unit,
-                    c.city,
-                    c.zip,
-                    c.position,
-                    c.retry,
-                    c.expires_at as i64
-                ])?;
-            }
+        for c in contacts {
+            upsert_contact(&tx, list, c, "open")?;
         }
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Store a contact the server handed to this device, in `state`; a contact already held
+/// keeps its draft, and its due time and result only while it is not open again.
+fn upsert_contact(
+    tx: &Transaction<'_>,
+    list: CallListId,
+    c: &HeldContact,
+    state: &str,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO call_contacts (list, person, household, first_name, last_name,
+            language, phone, street, number, unit, city, zip, position, retry,
+            expires_at, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT (list, person) DO UPDATE SET household = excluded.household,
+            first_name = excluded.first_name, last_name = excluded.last_name,
+            language = excluded.language, phone = excluded.phone,
+            street = excluded.street, number = excluded.number, unit = excluded.unit,
+            city = excluded.city, zip = excluded.zip, position = excluded.position,
+            retry = excluded.retry, expires_at = excluded.expires_at,
+            state = excluded.state,
+            due_at = CASE WHEN excluded.state = 'open' THEN NULL ELSE due_at END,
+            result_event = CASE WHEN excluded.state = 'open' THEN NULL
+                                ELSE result_event END",
+    )?
+    .execute(rusqlite::params![
+        list.0,
+        c.person.0.as_bytes(),
+        c.household.0,
+        c.first_name,
+        c.last_name,
+        c.language,
+        c.phone,
+        c.street,
+        c.number,
+        c.unit,
+        c.city,
+        c.zip,
+        c.position,
+        c.retry,
+        c.expires_at as i64,
+        state
+    ])?;
+    Ok(())
 }
 
 #[cfg(test)]
