@@ -111,7 +111,7 @@ async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
     assert_eq!(ana.store.lead_snapshot().expect("read"), None);
 
     // The server goes away: the figures stay, with their time.
-    drop(server);
+    server.stop().await;
     let offline = lead.engine.refresh_lead(0).await.expect_err("offline");
     assert!(offline.is_transient(), "{offline}");
     assert_eq!(

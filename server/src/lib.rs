@@ -132,12 +132,24 @@ pub fn app(state: AppState) -> Router {
 
 /// Serve the API on `listener` until the task is dropped or the listener fails.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_until(listener, state, std::future::pending()).await
+}
+
+/// Serve until `stop` completes, then stop accepting, close idle keep-alive connections,
+/// let requests in flight finish, and return once every connection is closed.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
     let listener = listener.tap_io(|tcp| {
         // Small JSON answers should leave at once, not wait for Nagle.
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, app(state)).await
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(stop)
+        .await
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use groundgame::clock::{system_clock, WallClock};
 use groundgame::store::Store;
 use groundgame::sync::{Engine, Transport};
-use groundgame_server::{serve, AppState, SqliteStore};
+use groundgame_server::{serve_until, AppState, SqliteStore};
 
 /// A directory for SQLite files. Under /dev/shm when there is one, so that a thousand
 /// simulated devices do not wait on the VM's disk; they are still real SQLite files.
@@ -37,6 +37,7 @@ pub struct TestServer {
     pub store: Arc<SqliteStore>,
     _dir: tempfile::TempDir,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl TestServer {
@@ -57,18 +58,35 @@ impl TestServer {
             .await
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("local addr"));
-        let task = tokio::spawn(serve(listener, state(store.clone())));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(serve_until(listener, state(store.clone()), async move {
+            let _ = stopped.await;
+        }));
         TestServer {
             url,
             store,
             _dir: dir,
             task,
+            stop: Some(stop),
         }
+    }
+
+    /// Stop the way a server process going away looks to a client: the listener is closed
+    /// and so is every kept-alive connection, before this returns. (Dropping only aborts
+    /// the accept loop; a connection a client's pool still holds would go on answering.)
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), &mut self.task).await;
     }
 }
 
 impl Drop for TestServer {
     fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
         self.task.abort();
     }
 }
