@@ -19,8 +19,10 @@ if [ -n "${GROUNDGAME_SCREENSHOTS:-}" ]; then
 fi
 target="${CARGO_TARGET_DIR:-$root/target}"
 cd "$root"
-cargo build -p groundgame-server --bin groundgame-server
-cargo build --features liveview --bin groundgame-liveview
+# scripts/test.sh has built every binary already (GROUNDGAME_PREBUILT=1), with its features.
+if [ -z "${GROUNDGAME_PREBUILT:-}" ]; then
+  cargo build --workspace --features liveview --bins
+fi
 cd "$root/tests/e2e"
 [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund
 export GROUNDGAME_SERVER_BIN="$target/debug/groundgame-server"
