@@ -290,6 +290,18 @@ async fn serve(data: PathBuf, addr: SocketAddr) -> anyhow::Result<()> {
     out.flush()?;
     drop(out);
     tracing::info!(addr = %bound, "serving");
+    // Build the lead's progress figures in the background: requests are served meanwhile,
+    // and the first progress request after a restart does not pay for a full read.
+    let warm = store.clone();
+    tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let campaigns = warm.warm_progress();
+        tracing::info!(
+            campaigns,
+            ms = started.elapsed().as_millis() as u64,
+            "progress figures ready"
+        );
+    });
     tokio::select! {
         result = groundgame_server::serve(listener, AppState::new(store)) => {
             result.context("the server stopped")?;

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("migrations/0006_lead_views.sql")),
     (7, include_str!("migrations/0007_network.sql")),
     (8, include_str!("migrations/0008_placed_indexes.sql")),
+    (9, include_str!("migrations/0009_events_volunteer.sql")),
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {

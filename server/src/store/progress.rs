@@ -32,11 +32,16 @@
 //! the push path, each campaign keeps an in-memory accumulator of per-household,
 //! per-volunteer, per-15-minute and per-person state, built once and then advanced to the
 //! newest `seq` at each request (events are append-only and `seq` only grows). It is
-//! rebuilt from scratch when what it was built under changes: the set of quarantined
-//! volunteers, the campaign's result codes, or the events below its cursor (walk-order
-//! recomputation moves a household's events to new `seq`s, which shows as fewer events at
-//! or below the cursor). Rebuilds are rare and cost one full read. The cache is a field of
-//! the `SqliteStore` that owns the database, one accumulator per campaign.
+//! rebuilt from scratch when what it was built under changes: the campaign's result codes,
+//! or the events below its cursor (walk-order recomputation moves a household's events to
+//! new `seq`s, which shows as fewer events at or below the cursor). Rebuilds are rare and
+//! cost one full read. A quarantine or a release is not a rebuild: it takes that one
+//! volunteer's events out of the household and time-slot sums (or puts them back), read
+//! through `events_volunteer_seq`; support answers are kept per person *and* volunteer, so
+//! the report picks each person's latest answer among volunteers not quarantined. The
+//! server warms every campaign's accumulator when it starts ([`SqliteStore::warm_progress`]),
+//! so the first request after a restart does not pay for the full read. The cache is a
+//! field of the `SqliteStore` that owns the database, one accumulator per campaign.
 //!
 //! The report types derive `serde` and `utoipa` schemas so the route returns them as they
 //! are; nothing here knows HTTP.
@@ -100,6 +105,18 @@ impl Figures {
         self.volunteer_yes += o.volunteer_yes;
         self.donate_yes += o.donate_yes;
         self.donate_cents += o.donate_cents;
+    }
+
+    /// Take out what [`Figures::add`] put in (never below zero).
+    fn sub(&mut self, o: &Figures) {
+        self.knocks = self.knocks.saturating_sub(o.knocks);
+        self.contacts = self.contacts.saturating_sub(o.contacts);
+        self.calls = self.calls.saturating_sub(o.calls);
+        self.call_contacts = self.call_contacts.saturating_sub(o.call_contacts);
+        self.pledges = self.pledges.saturating_sub(o.pledges);
+        self.volunteer_yes = self.volunteer_yes.saturating_sub(o.volunteer_yes);
+        self.donate_yes = self.donate_yes.saturating_sub(o.donate_yes);
+        self.donate_cents = self.donate_cents.saturating_sub(o.donate_cents);
     }
 
     /// contacts / knocks, 0 with no knocks.
@@ -237,14 +254,31 @@ struct VolunteerState {
 /// What the cache was built under; a change means a rebuild.
 #[derive(Debug, Default, PartialEq)]
 struct Basis {
-    quarantined: Vec<VolunteerId>,
     effects: Vec<(String, ResultEffect)>,
+}
+
+/// A 15-minute slot: how many counted events fell in it, and their figures.
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    events: u64,
+    figures: Figures,
+}
+
+/// One volunteer's latest answer to the support question for one person.
+#[derive(Debug, Clone, Copy)]
+struct SupportAnswer {
+    key: (Hlc, EventId),
+    answer: u8,
+    household: HouseholdId,
+    volunteer: VolunteerId,
 }
 
 /// The running state of one campaign's figures, up to `cursor`.
 #[derive(Debug, Default)]
 struct Accumulator {
     basis: Basis,
+    /// The volunteers whose events the household and slot sums leave out, sorted.
+    quarantined: Vec<VolunteerId>,
     /// The highest `seq` folded in.
     cursor: i64,
     /// Campaign events at or below the cursor (quarantined ones too).
@@ -253,9 +287,10 @@ struct Accumulator {
     effects: HashMap<String, ResultEffect>,
     households: HashMap<HouseholdId, Figures>,
     volunteers: BTreeMap<VolunteerId, VolunteerState>,
-    slots: BTreeMap<i64, Figures>,
-    /// Each person's latest support answer: (order key, answer, household).
-    support: HashMap<PersonId, ((Hlc, EventId), u8, HouseholdId)>,
+    slots: BTreeMap<i64, Slot>,
+    /// Each person's latest support answer from each volunteer who asked (quarantined
+    /// ones too: the report chooses among the others).
+    support: HashMap<PersonId, Vec<SupportAnswer>>,
 }
 
 /// One event as the accumulator needs it.
@@ -269,10 +304,11 @@ struct Row5 {
 }
 
 impl Accumulator {
-    fn new(basis: Basis) -> Self {
+    fn new(basis: Basis, quarantined: Vec<VolunteerId>) -> Self {
         let effects = basis.effects.iter().cloned().collect();
         Accumulator {
             basis,
+            quarantined,
             effects,
             ..Accumulator::default()
         }
@@ -282,9 +318,14 @@ impl Accumulator {
         self.effects.get(result) == Some(&ResultEffect::Contacted)
     }
 
-    fn fold(&mut self, e: &Row5) {
+    fn is_quarantined(&self, volunteer: &VolunteerId) -> bool {
+        self.quarantined.binary_search(volunteer).is_ok()
+    }
+
+    /// What one event adds to the additive figures.
+    fn figures_of(&self, body: &EventBody) -> Figures {
         let mut f = Figures::default();
-        match &e.body {
+        match body {
             EventBody::Contact {
                 channel, result, ..
             } => {
@@ -316,6 +357,33 @@ impl Accumulator {
             },
             _ => {}
         }
+        f
+    }
+
+    /// Count an event in (or, with `add` false, out of) the household and slot sums.
+    fn count(&mut self, household: HouseholdId, at: Hlc, f: &Figures, add: bool) {
+        let slot = (at.ms() as i64).div_euclid(SLOT_MS);
+        if add {
+            self.households.entry(household).or_default().add(f);
+            let s = self.slots.entry(slot).or_default();
+            s.events += 1;
+            s.figures.add(f);
+            return;
+        }
+        if let Some(h) = self.households.get_mut(&household) {
+            h.sub(f);
+        }
+        if let Some(s) = self.slots.get_mut(&slot) {
+            s.events = s.events.saturating_sub(1);
+            s.figures.sub(f);
+            if s.events == 0 {
+                self.slots.remove(&slot);
+            }
+        }
+    }
+
+    fn fold(&mut self, e: &Row5) {
+        let f = self.figures_of(&e.body);
         self.events += 1;
         let v = self.volunteers.entry(e.volunteer).or_default();
         v.figures.add(&f);
@@ -325,13 +393,6 @@ impl Accumulator {
             }
             v.knock_times.push(e.at.ms());
         }
-        if self.basis.quarantined.binary_search(&e.volunteer).is_ok() {
-            self.quarantined_events += 1;
-            return;
-        }
-        self.households.entry(e.household).or_default().add(&f);
-        let slot = (e.at.ms() as i64).div_euclid(SLOT_MS);
-        self.slots.entry(slot).or_default().add(&f);
         if let (
             EventBody::Survey {
                 question, answer, ..
@@ -348,13 +409,70 @@ impl Accumulator {
                 _ => 0,
             };
             if question == SUPPORT_QUESTION && value > 0 {
-                let key = (e.at, e.id);
-                let newer = self.support.get(&person).is_none_or(|(k, _, _)| *k < key);
-                if newer {
-                    self.support.insert(person, (key, value, e.household));
+                let answer = SupportAnswer {
+                    key: (e.at, e.id),
+                    answer: value,
+                    household: e.household,
+                    volunteer: e.volunteer,
+                };
+                let answers = self.support.entry(person).or_default();
+                match answers.iter_mut().find(|a| a.volunteer == e.volunteer) {
+                    Some(a) if a.key < answer.key => *a = answer,
+                    Some(_) => {}
+                    None => answers.push(answer),
                 }
             }
         }
+        if self.is_quarantined(&e.volunteer) {
+            self.quarantined_events += 1;
+        } else {
+            self.count(e.household, e.at, &f, true);
+        }
+    }
+
+    /// Change the quarantined set without a rebuild: the events (up to the cursor) of each
+    /// volunteer who came in are taken out of the sums, and those of each who left put back.
+    fn set_quarantined(
+        &mut self,
+        conn: &Connection,
+        quarantined: Vec<VolunteerId>,
+    ) -> Result<(), StoreError> {
+        if quarantined == self.quarantined {
+            return Ok(());
+        }
+        let old = std::mem::replace(&mut self.quarantined, quarantined);
+        let came: Vec<VolunteerId> = self
+            .quarantined
+            .iter()
+            .filter(|v| old.binary_search(v).is_err())
+            .copied()
+            .collect();
+        let left: Vec<VolunteerId> = old
+            .iter()
+            .filter(|v| !self.is_quarantined(v))
+            .copied()
+            .collect();
+        let mut stmt = conn.prepare_cached(
+            "SELECT at, household_id, body FROM events WHERE volunteer_id = ?1 AND seq <= ?2",
+        )?;
+        for (volunteers, add) in [(came, false), (left, true)] {
+            for volunteer in volunteers {
+                let mut rows = stmt.query(rusqlite::params![volunteer.0, self.cursor])?;
+                while let Some(r) = rows.next()? {
+                    let at = Hlc(r.get::<_, i64>(0)? as u64);
+                    let household = HouseholdId(r.get(1)?);
+                    let body = parse_body(r.get_ref(2)?)?;
+                    let f = self.figures_of(&body);
+                    self.count(household, at, &f, add);
+                    if add {
+                        self.quarantined_events = self.quarantined_events.saturating_sub(1);
+                    } else {
+                        self.quarantined_events += 1;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -362,10 +480,13 @@ impl Accumulator {
 #[derive(Default)]
 pub(crate) struct Cache(Mutex<HashMap<CampaignId, Arc<Mutex<Accumulator>>>>);
 
+fn parse_body(v: rusqlite::types::ValueRef<'_>) -> Result<EventBody, StoreError> {
+    serde_json::from_str(v.as_str().map_err(rusqlite::Error::from)?)
+        .map_err(|e| StoreError::Corrupt(format!("event body: {e}")))
+}
+
 fn read_row(r: &Row<'_>) -> Result<(i64, Row5), StoreError> {
-    let body: EventBody =
-        serde_json::from_str(r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?)
-            .map_err(|e| StoreError::Corrupt(format!("event body: {e}")))?;
+    let body = parse_body(r.get_ref(6)?)?;
     let person = match r.get_ref(4)? {
         rusqlite::types::ValueRef::Null => None,
         v => Some(people::person_id(v)?),
@@ -521,10 +642,15 @@ fn report(
             totals.doors_knocked += 1;
         }
     }
-    for (_, answer, household) in acc.support.values() {
-        totals.support.count(*answer);
-        if let Some(t) = placed.get(household).and_then(|t| by_turf.get_mut(t)) {
-            t.support.count(*answer);
+    for answers in acc.support.values() {
+        let latest = answers
+            .iter()
+            .filter(|a| !acc.is_quarantined(&a.volunteer))
+            .max_by_key(|a| a.key);
+        let Some(a) = latest else { continue };
+        totals.support.count(a.answer);
+        if let Some(t) = placed.get(&a.household).and_then(|t| by_turf.get_mut(t)) {
+            t.support.count(a.answer);
         }
     }
     totals.contact_rate = totals.figures.contact_rate();
@@ -548,7 +674,7 @@ fn report(
             VolunteerProgress {
                 volunteer: *id,
                 name: names.get(id).cloned().unwrap_or_default(),
-                quarantined: acc.basis.quarantined.binary_search(id).is_ok(),
+                quarantined: acc.quarantined.binary_search(id).is_ok(),
                 figures: v.figures,
                 contact_rate: v.figures.contact_rate(),
                 median_knock_gap_ms: gap,
@@ -560,7 +686,7 @@ fn report(
     let offset_ms = i64::from(tz_offset_minutes) * 60_000;
     let mut hours = [Figures::default(); 24];
     let mut days: BTreeMap<i64, Figures> = BTreeMap::new();
-    for (slot, f) in &acc.slots {
+    for (slot, Slot { figures: f, .. }) in &acc.slots {
         let local = slot * SLOT_MS + offset_ms;
         hours[local.rem_euclid(DAY_MS).div_euclid(HOUR_MS) as usize].add(f);
         days.entry(local.div_euclid(DAY_MS)).or_default().add(f);
@@ -630,16 +756,19 @@ impl SqliteStore {
         self.read(|tx| {
             let config = campaigns::config(tx, campaign)?;
             let basis = Basis {
-                quarantined: quarantine::active(tx, campaign)?,
                 effects: config
                     .result_codes
                     .iter()
                     .map(|c| (c.key.clone(), c.effect))
                     .collect(),
             };
+            let mut quarantined = quarantine::active(tx, campaign)?;
+            quarantined.sort_unstable();
             let moved = acc.cursor > 0 && events_upto(tx, campaign, acc.cursor)? != acc.events;
             if acc.basis != basis || moved {
-                *acc = Accumulator::new(basis);
+                *acc = Accumulator::new(basis, quarantined);
+            } else {
+                acc.set_quarantined(tx, quarantined)?;
             }
             catch_up(tx, campaign, &mut acc)?;
             let placed = placed_households(tx, campaign)?;
@@ -647,5 +776,19 @@ impl SqliteStore {
             let names = volunteer_names(tx, campaign)?;
             Ok(report(&mut acc, &placed, turfs, &names, tz_offset_minutes))
         })
+    }
+
+    /// Build every campaign's progress accumulator now (one full read of its events), so
+    /// the lead's first request after the server starts is as fast as the ones after it.
+    /// Returns how many campaigns were warmed; a campaign that fails is skipped (its first
+    /// request rebuilds it and reports the error).
+    pub fn warm_progress(&self) -> usize {
+        let Ok(campaigns) = self.campaigns() else {
+            return 0;
+        };
+        campaigns
+            .iter()
+            .filter(|(id, _)| self.progress(*id, 0).is_ok())
+            .count()
     }
 }

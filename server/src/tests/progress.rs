@@ -187,6 +187,8 @@ async fn field_day() -> Field {
                 ask(AskKind::Donate, AskAnswer::No, None),
             ),
             door(day2 + 9 * MIN, b[0], Some(pb[0]), "moved"),
+            // Fred answers for this person later: while he is quarantined this counts.
+            event_at(day2 + 9 * MIN, b[0], Some(pb[0]), survey("4")),
             event_at(
                 day2 + 10 * MIN,
                 b[0],
@@ -231,6 +233,9 @@ async fn field_day() -> Field {
             }
         })
         .collect();
+    // ...and a later support answer for a voter Ben asked first (3 replaces Ben's 4).
+    let mut fred_events = fred_events;
+    fred_events.push(event_at(fast + 5 * MIN, b[0], Some(pb[0]), survey("3")));
     f.push(&fred, fred_events).await;
     // The lead knocks too (leads' scope is the whole campaign).
     f.push(&lead, vec![door(day2 + HOUR, a[4], Some(pa[4]), "hostile")])
@@ -527,19 +532,22 @@ async fn quarantine_leaves_a_volunteer_out_of_figures_and_exports_until_released
     let (all, _) = export(&f);
 
     let q = f.quarantine(fred, "quarantine").await;
-    assert_eq!((q.volunteer, q.quarantined, q.events), (fred, true, 24));
+    assert_eq!((q.volunteer, q.quarantined, q.events), (fred, true, 25));
     // Quarantining twice changes nothing.
-    assert_eq!(f.quarantine(fred, "quarantine").await.events, 24);
+    assert_eq!(f.quarantine(fred, "quarantine").await.events, 25);
     let got = f.progress("").await;
     assert_eq!(got, recompute(&f, &[fred], 0));
-    assert_eq!(got.quarantined_events, 24);
+    assert_eq!(got.quarantined_events, 25);
+    // Fred's later answer no longer hides Ben's earlier one.
+    assert_eq!(got.totals.support.lean_against, 2);
+    assert_eq!(got.totals.support.undecided, 0);
     assert!(got
         .by_volunteer
         .iter()
         .any(|v| v.volunteer == fred && v.quarantined));
     let (summary, csv) = export(&f);
-    assert_eq!(summary.quarantined, 24);
-    assert_eq!(summary.events, all.events - 24);
+    assert_eq!(summary.quarantined, 25);
+    assert_eq!(summary.events, all.events - 25);
     assert!(!csv.contains(",Fred,"));
     // Kept, and still synced to devices in scope.
     assert_eq!(f.h.count(), before);
@@ -548,8 +556,11 @@ async fn quarantine_leaves_a_volunteer_out_of_figures_and_exports_until_released
     assert_eq!(pulled as u64, before);
 
     let r = f.quarantine(fred, "release").await;
-    assert_eq!((r.quarantined, r.events), (false, 24));
-    assert_eq!(f.progress("").await, recompute(&f, &[], 0));
+    assert_eq!((r.quarantined, r.events), (false, 25));
+    let released = f.progress("").await;
+    assert_eq!(released, recompute(&f, &[], 0));
+    assert_eq!(released.totals.support.lean_against, 1);
+    assert_eq!(released.totals.support.undecided, 1);
     let (summary, _) = export(&f);
     assert_eq!((summary.events, summary.quarantined), (all.events, 0));
 }
