@@ -14,6 +14,8 @@
 //! - `reassignment`: a turf reassigned while its canvasser is offline.
 //! - `revocation`: a revoked device gets 401 and wipes its voter data.
 //! - `lead`: a lead's device caches the lead views, acts, and reads them offline.
+//! - `lead_data`: a lead's device imports a voter file, cuts turfs, makes a call list and
+//!   saves scripts through the API; a volunteer's may not.
 //! - `bad_input`: the bad-input matrix against the real server process.
 //! - `simulation`: the seeded deterministic fault simulation (1,000+ seeds).
 //! - `server_kill`: the server process SIGKILLed in the middle of a push.
@@ -28,6 +30,7 @@ mod bad_input;
 mod calls;
 mod crash_before_push;
 mod lead;
+mod lead_data;
 mod lost_response;
 mod network;
 mod reassignment;

@@ -155,12 +155,12 @@ impl<T: Transport> Engine<T> {
         serde_json::from_slice(&raw).map_err(|e| SyncError::Protocol(format!("invite answer: {e}")))
     }
 
-    async fn get_json<R: DeserializeOwned>(&self, path: &str) -> Result<R, SyncError> {
+    pub(super) async fn get_json<R: DeserializeOwned>(&self, path: &str) -> Result<R, SyncError> {
         let raw = self.get(path).await?;
         serde_json::from_slice(&raw).map_err(|e| SyncError::Protocol(format!("{path}: {e}")))
     }
 
-    async fn send_json(
+    pub(super) async fn send_json(
         &self,
         method: Method,
         path: &str,

@@ -18,6 +18,7 @@ pub mod backoff;
 pub mod calls;
 pub mod engine;
 pub mod lead;
+pub mod lead_data;
 pub mod network;
 pub mod plan;
 pub mod status;

@@ -427,6 +427,67 @@ messages! {
     LeadTabPeople => ("People", "Equipo"),
     LeadTabAssign => ("Assign", "Asignar"),
     LeadTabInvites => ("Invites", "Invitaciones"),
+    LeadTabData => ("Campaign data", "Datos de campaña"),
+    DataImportTitle => ("Import a voter file", "Importar un padrón electoral"),
+    DataImportHelp => (
+        "New voters are added, known ones (by their voter id) updated, never duplicated. Bad rows are listed with their row number; the good ones still import.",
+        "Se agregan los votantes nuevos y se actualizan los conocidos (por su número de votante), sin duplicar. Las filas con errores se listan con su número; las buenas se importan igual."
+    ),
+    DataFormat => ("The file's layout", "Formato del archivo"),
+    DataFormatNcvoter => ("NC voter file", "Padrón de Carolina del Norte"),
+    DataFormatVan => ("VAN export", "Exportación de VAN"),
+    DataFormatMapped => ("Other CSV, with a column mapping", "Otro CSV, con un mapeo de columnas"),
+    DataMapping => ("Column mapping (TOML)", "Mapeo de columnas (TOML)"),
+    DataWholeFile => (
+        "This is the whole voter file: voters missing from it are marked removed",
+        "Es el padrón completo: los votantes que no aparecen se dan de baja"
+    ),
+    DataPickFile => ("Choose the file", "Elija el archivo"),
+    DataPasteRows => ("…or paste its rows, header first", "…o pegue sus filas, con el encabezado primero"),
+    DataImportStart => ("Upload and import", "Subir e importar"),
+    DataUploading => ("Uploading the file…", "Subiendo el archivo…"),
+    DataImportFailed => ("Nothing was imported:", "No se importó nada:"),
+    DataReportTitle => ("Rows with a problem", "Filas con un problema"),
+    DataFileUnreadable => ("That file could not be read. Try choosing it again.", "No se pudo leer ese archivo. Elíjalo de nuevo."),
+    DataNoFile => ("Choose a file or paste its rows first.", "Primero elija un archivo o pegue sus filas."),
+    DataNeedsMapping => (
+        "An \"other CSV\" file needs its column mapping: paste it above.",
+        "Un archivo \"otro CSV\" necesita su mapeo de columnas: péguelo arriba."
+    ),
+    DataCutTitle => ("Cut turfs", "Cortar turfs"),
+    DataCutHelp => (
+        "Households not in a turf yet are cut into turfs, in walking order. Turfs already made stay as they are.",
+        "Los hogares que aún no están en un turf se cortan en turfs, en orden de recorrido. Los turfs ya hechos no cambian."
+    ),
+    DataCutPrecinct => ("By precinct", "Por precinto"),
+    DataCutStreet => ("By street", "Por calle"),
+    DataCutArea => ("By area (map)", "Por zona (mapa)"),
+    DataDoorsPerTurf => ("Doors per turf", "Puertas por turf"),
+    DataDoors => ("doors", "puertas"),
+    DataCutStart => ("Cut turfs", "Cortar turfs"),
+    DataBadDoors => ("Doors per turf must be a number from 1 to 2,000.", "Las puertas por turf deben ser un número de 1 a 2.000."),
+    DataListTitle => ("Make a call list", "Hacer una lista de llamadas"),
+    DataListHelp => (
+        "Voters with a valid phone number, minus do-not-call, one call per number.",
+        "Votantes con un teléfono válido, sin los de no llamar, una llamada por número."
+    ),
+    DataListName => ("List name", "Nombre de la lista"),
+    DataListPrecincts => ("Only these precincts (comma-separated; empty for all)", "Solo estos precintos (separados por comas; vacío para todos)"),
+    DataListScript => ("Script callers read", "Guion que leen quienes llaman"),
+    DataNoScript => ("No script (the standard questions)", "Sin guion (las preguntas de siempre)"),
+    DataListMake => ("Make the list", "Hacer la lista"),
+    DataListNeedsName => ("Give the list a name.", "Póngale un nombre a la lista."),
+    DataScriptTitle => ("Scripts", "Guiones"),
+    DataScriptHelp => (
+        "A script file (TOML) with its questions, answers and branches in English and Spanish. Saving a changed file makes a new version; phones keep answering the version they had.",
+        "Un archivo de guion (TOML) con sus preguntas, respuestas y ramas en inglés y español. Guardar un archivo cambiado crea una versión nueva; los teléfonos siguen con la versión que tenían."
+    ),
+    DataNoScriptsYet => ("No scripts yet.", "Aún no hay guiones."),
+    DataPickScript => ("Choose a script file", "Elija un archivo de guion"),
+    DataScriptText => ("…or paste or edit it here", "…o péguelo o edítelo aquí"),
+    DataScriptSave => ("Check and save", "Revisar y guardar"),
+    DataNoScriptText => ("Choose a script file or paste it first.", "Primero elija un archivo de guion o péguelo."),
+    DataScriptProblems => ("The script was not saved. Fix these and save again:", "El guion no se guardó. Corrija esto y guarde de nuevo:"),
     LeadRefresh => ("Refresh", "Actualizar"),
     LeadRefreshing => ("Getting the latest figures…", "Obteniendo las cifras más recientes…"),
     LeadNoFiguresOffline => (

@@ -31,8 +31,8 @@ use crate::ui::context::{provide_ui_contexts, use_lang, use_services, use_sync_s
 use crate::ui::i18n::Msg;
 use crate::ui::views::{Call, CallLists};
 use crate::ui::views::{
-    Door, Home, Join, LeadAssign, LeadDashboard, LeadInvites, LeadLayout, LeadPeople, LeadTurfMap,
-    PrintWalkList, WalkList,
+    Door, Home, Join, LeadAssign, LeadDashboard, LeadData, LeadInvites, LeadLayout, LeadPeople,
+    LeadTurfMap, PrintWalkList, WalkList,
 };
 use crate::ui::views::{Network, NetworkContact, NetworkImport};
 
@@ -88,6 +88,8 @@ pub enum Route {
                 LeadAssign {},
                 #[route("/invites")]
                 LeadInvites {},
+                #[route("/data")]
+                LeadData {},
             #[end_layout]
         #[end_nest]
     #[end_layout]

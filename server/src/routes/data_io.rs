@@ -366,7 +366,10 @@ pub(crate) async fn import_report(
 fn tokio_util_stream(
     file: tokio::fs::File,
 ) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
+    use futures_util::StreamExt;
     use tokio::io::AsyncReadExt;
+    // Fused: the response compression layer polls once more after the end, which a bare
+    // `unfold` answers with a panic.
     futures_util::stream::unfold(Some(file), |file| async move {
         let mut file = file?;
         let mut buf = vec![0u8; 64 * 1024];
@@ -379,6 +382,7 @@ fn tokio_util_stream(
             Err(e) => Some((Err(e), None)),
         }
     })
+    .fuse()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

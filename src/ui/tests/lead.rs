@@ -461,3 +461,129 @@ fn an_action_offline_says_it_needs_a_connection_and_keeps_the_figures() {
     assert_eq!(cached.fetched_at, T0 - 12 * MIN);
     assert!(!cached.snapshot.progress.by_volunteer[1].quarantined);
 }
+
+#[test]
+fn the_campaign_data_screen_checks_its_forms_and_needs_a_connection() {
+    events_converter();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut h = Harness::new(lead_store(dir.path()), "/lead/data", Lang::En);
+    let html = h.settle();
+    for msg in [
+        Msg::DataImportTitle,
+        Msg::DataCutTitle,
+        Msg::DataListTitle,
+        Msg::DataScriptTitle,
+        Msg::DataWholeFile,
+    ] {
+        assert!(html.contains(Lang::En.t(msg)), "{msg:?}: {html}");
+    }
+    assert!(html.contains("id=\"voter-file\""), "{html}");
+    // A mapping box only for "other CSV".
+    assert!(!html.contains("id=\"import-mapping\""));
+    let mapped = h.element("id", "format-mapped");
+    h.click(mapped);
+    assert!(h.settle().contains("id=\"import-mapping\""));
+
+    // Nothing picked or pasted, a mapping missing, bad doors, a list without a name.
+    let start = h.element("id", "import-start");
+    h.click(start);
+    let html = h.settle();
+    assert!(html.contains(Lang::En.t(Msg::DataNoFile)), "{html}");
+    let rows = h.element("id", "voter-text");
+    h.type_into(rows, "VANID,LastName,FirstName,Address\n1,A,B,1 Main St\n");
+    h.settle();
+    let start = h.element("id", "import-start");
+    h.click(start);
+    let html = h.settle();
+    assert!(
+        html.contains(&Lang::En.t(Msg::DataNeedsMapping).replace('"', "&#34;")),
+        "{html}"
+    );
+    let doors = h.element("id", "cut-doors");
+    h.type_into(doors, "0");
+    h.settle();
+    let cut = h.element("id", "cut-start");
+    h.click(cut);
+    let html = h.settle();
+    assert!(html.contains(Lang::En.t(Msg::DataBadDoors)), "{html}");
+    let make = h.element("id", "list-make");
+    h.click(make);
+    let html = h.settle();
+    assert!(html.contains(Lang::En.t(Msg::DataListNeedsName)), "{html}");
+
+    // A valid cut with no server says so; the form keeps what was typed.
+    let doors = h.element("id", "cut-doors");
+    h.type_into(doors, "80");
+    h.settle();
+    let cut = h.element("id", "cut-start");
+    h.click(cut);
+    let html = h.settle();
+    let told = Lang::En.t(Msg::LeadNeedsConnection).replace('\'', "&#39;");
+    assert!(html.contains(&told), "{html}");
+    assert!(html.contains("value=\"80\""), "{html}");
+
+    let mut h = Harness::new(lead_store(dir.path()), "/lead/data", Lang::Es);
+    let html = h.settle();
+    for msg in [Msg::DataImportTitle, Msg::DataCutTitle, Msg::DataScriptSave] {
+        assert!(html.contains(Lang::Es.t(msg)), "{msg:?}: {html}");
+    }
+    assert!(
+        html.contains(Lang::Es.t(Msg::LeadTabData)),
+        "the tab: {html}"
+    );
+}
+
+#[test]
+fn campaign_data_sentences_read_in_both_languages() {
+    use crate::sync::lead_data::{CutResult, CutTurf, ImportCounts, NewCallList, ReportLine};
+    use crate::ui::views::lead::data::{
+        cut_line, list_line, parse_doors, parse_precincts, report_line, summary_line,
+    };
+    assert_eq!(parse_doors(" 60 "), Some(60));
+    assert_eq!(parse_doors("2001"), None);
+    assert_eq!(parse_doors("many"), None);
+    assert_eq!(parse_precincts("P1, P2\n\nDU-3,"), vec!["P1", "P2", "DU-3"]);
+    let mut counts = ImportCounts {
+        rows: 4,
+        added: 3,
+        households_added: 2,
+        ..ImportCounts::default()
+    };
+    counts.skipped.insert("no_address".into(), 1);
+    assert_eq!(
+        summary_line(Lang::En, &counts),
+        "Imported 4 rows: 3 new voters, 0 updated, 0 unchanged, 0 removed; 2 new households. \
+         1 rows not imported."
+    );
+    assert!(summary_line(Lang::Es, &counts).starts_with("Se importaron 4 filas: 3 votantes"));
+    let line = ReportLine {
+        row: "5".into(),
+        source_id: "V4".into(),
+        reason: "no address".into(),
+    };
+    assert_eq!(report_line(Lang::En, &line), "Row 5 (V4): no address");
+    assert_eq!(report_line(Lang::Es, &line), "Fila 5 (V4): no address");
+    let cut = CutResult {
+        turfs: vec![
+            CutTurf {
+                name: "Oak Ave".into(),
+                doors: 40,
+            },
+            CutTurf {
+                name: "Elm St".into(),
+                doors: 20,
+            },
+        ],
+        without_coordinates: 3,
+    };
+    assert!(cut_line(Lang::En, &cut).starts_with("Made 2 turfs with 60 doors. 3 households"));
+    assert!(cut_line(Lang::Es, &cut).starts_with("Se hicieron 2 turfs con 60 puertas. 3 hogares"));
+    let list = NewCallList {
+        members: 120,
+        without_phone: 30,
+        do_not_call: 2,
+        shared_phone: 5,
+    };
+    assert!(list_line(Lang::En, &list).contains("120 people to call"));
+    assert!(list_line(Lang::Es, &list).contains("120 personas para llamar"));
+}

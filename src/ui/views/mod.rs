@@ -18,7 +18,9 @@ pub use door::{keep_draft, load_draft, visit_events, Door, DoorDraft, VisitForm}
 pub use door_script::ScriptAnswers;
 pub use home::Home;
 pub use join::Join;
-pub use lead::{LeadAssign, LeadDashboard, LeadInvites, LeadLayout, LeadPeople, LeadTurfMap};
+pub use lead::{
+    LeadAssign, LeadDashboard, LeadData, LeadInvites, LeadLayout, LeadPeople, LeadTurfMap,
+};
 pub use network::{Network, NetworkContact, NetworkImport};
 pub use print_walk_list::PrintWalkList;
 pub use walk_list::{visible_groups, Filter, WalkList};

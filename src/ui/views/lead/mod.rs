@@ -1,6 +1,7 @@
 //! The field lead's screens, under `/lead`: progress with charts ([`LeadDashboard`]), the
 //! turf map ([`LeadTurfMap`]), volunteers and their devices ([`LeadPeople`]), turf and
-//! call-list assignments ([`LeadAssign`]) and invite codes ([`LeadInvites`]).
+//! call-list assignments ([`LeadAssign`]), invite codes ([`LeadInvites`]) and the
+//! campaign's data: voter-file import, turf cutting, call lists, scripts ([`LeadData`]).
 //!
 //! [`LeadLayout`] wraps them all: it lets only a lead or admin device in (the role is in
 //! the store's identity; the server refuses everyone else anyway), shows the last fetched
@@ -11,6 +12,7 @@
 
 mod assign;
 mod dashboard;
+pub mod data;
 mod invites;
 mod people;
 mod turf_map;
@@ -29,6 +31,7 @@ use crate::ui::Route;
 
 pub use assign::LeadAssign;
 pub use dashboard::LeadDashboard;
+pub use data::LeadData;
 pub use invites::LeadInvites;
 pub use people::LeadPeople;
 pub use turf_map::{turf_maps, LeadTurfMap, TurfMap};
@@ -254,6 +257,7 @@ pub fn LeadLayout() -> Element {
                 Link { to: Route::LeadPeople {}, active_class: "active", {l.t(Msg::LeadTabPeople)} }
                 Link { to: Route::LeadAssign {}, active_class: "active", {l.t(Msg::LeadTabAssign)} }
                 Link { to: Route::LeadInvites {}, active_class: "active", {l.t(Msg::LeadTabInvites)} }
+                Link { to: Route::LeadData {}, active_class: "active", {l.t(Msg::LeadTabData)} }
             }
             div { class: "{class}", role: "status", id: "lead-status",
                 span { class: "lead-age", "{line}" }

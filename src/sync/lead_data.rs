@@ -1,0 +1,367 @@
+//! The field lead's campaign data from the app, over the same API the command line's
+//! operations have: import a voter file (upload it, then follow the server's import job to
+//! its summary and report), cut the households no turf holds into turfs, make a call list,
+//! and save a script file (a new version, or the line-numbered problems).
+//!
+//! Nothing here is kept on the device: these are actions on the server's data, and each
+//! needs a connection (the screen says so when there is none).
+
+use serde::{Deserialize, Serialize};
+
+use super::engine::Method;
+use super::lead::CALL_LISTS_PATH;
+use super::transport::{gzip, Transport};
+use super::{Engine, SyncError};
+
+/// `POST` a voter file; `GET .../{id}` its job, `GET .../{id}/report` its report CSV.
+pub const IMPORTS_PATH: &str = "/api/v1/imports";
+/// `POST`: cut the campaign's unplaced households into turfs.
+pub const TURFS_CUT_PATH: &str = "/api/v1/turfs/cut";
+/// `GET` lists the scripts, `POST` saves a script file.
+pub const SCRIPTS_PATH: &str = "/api/v1/scripts";
+
+/// The largest voter file the app uploads (the server takes up to 8 GiB, but the app reads
+/// the file into memory first; bigger files go through the command line).
+pub const MAX_UPLOAD_BYTES: usize = 256 * 1024 * 1024;
+
+/// A voter file's layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoterFormat {
+    /// North Carolina's statewide registration file.
+    Ncvoter,
+    /// A VAN-style export.
+    Van,
+    /// Any CSV/TSV, read through a column mapping (TOML).
+    Mapped,
+}
+
+impl VoterFormat {
+    pub fn key(self) -> &'static str {
+        match self {
+            VoterFormat::Ncvoter => "ncvoter",
+            VoterFormat::Van => "van",
+            VoterFormat::Mapped => "mapped",
+        }
+    }
+}
+
+/// A voter file to import, as the lead picked it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoterUpload {
+    pub format: VoterFormat,
+    /// The file is the whole voter file: voters of earlier imports missing from it are
+    /// marked removed.
+    pub full_file: bool,
+    pub file_name: String,
+    /// For [`VoterFormat::Mapped`]: the column mapping's TOML text.
+    pub mapping: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// Where an import job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobStatus {
+    Running,
+    Done,
+    Failed,
+}
+
+/// What an import did (the server's summary; counts by outcome).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ImportCounts {
+    pub rows: u64,
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub removed: u64,
+    pub households_added: u64,
+    /// Rows not imported, by reason key.
+    #[serde(default)]
+    pub skipped: std::collections::BTreeMap<String, u64>,
+    /// Imported rows with a problem, by kind.
+    #[serde(default)]
+    pub warnings: std::collections::BTreeMap<String, u64>,
+}
+
+impl ImportCounts {
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+}
+
+/// An import job on the server.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ImportJob {
+    pub id: String,
+    pub status: JobStatus,
+    pub file_name: String,
+    pub total_bytes: u64,
+    pub bytes_read: u64,
+    pub rows_read: u64,
+    /// 0 to 100.
+    pub percent: f64,
+    pub summary: Option<ImportCounts>,
+    /// Why it failed (nothing was imported), in the server's words.
+    pub error: Option<String>,
+    pub report: bool,
+    pub report_lines: u64,
+}
+
+/// One line of an import's report: the file's row, the voter's id there, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportLine {
+    pub row: String,
+    pub source_id: String,
+    pub reason: String,
+}
+
+/// How to cut turfs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CutBy {
+    /// One turf per precinct (split when over the size).
+    Precinct,
+    /// Along streets, in walking order.
+    Street,
+    /// Geographically, from the households' coordinates.
+    Area,
+}
+
+/// A turf a cut made.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CutTurf {
+    pub name: String,
+    pub doors: u32,
+}
+
+/// What a cut made.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CutResult {
+    pub turfs: Vec<CutTurf>,
+    /// Households an area cut left waiting for coordinates.
+    pub without_coordinates: u32,
+}
+
+/// What making a call list did.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct NewCallList {
+    pub members: u32,
+    pub without_phone: u32,
+    pub do_not_call: u32,
+    pub shared_phone: u32,
+}
+
+/// A script file saved (`created` false: the same as the latest version, nothing new).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SavedScript {
+    pub key: String,
+    pub version: u32,
+    pub created: bool,
+    pub questions: u32,
+}
+
+/// A script of the campaign, by key, with its latest version.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ScriptItem {
+    pub key: String,
+    pub latest_version: u32,
+}
+
+#[derive(Deserialize)]
+struct ScriptList {
+    scripts: Vec<ScriptItem>,
+}
+
+/// Percent-encode a query value (everything but RFC 3986's unreserved characters).
+pub fn query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `POST /api/v1/imports?...` for this upload.
+pub fn import_path(upload: &VoterUpload) -> String {
+    let mut path = format!("{IMPORTS_PATH}?format={}", upload.format.key());
+    if upload.full_file {
+        path.push_str("&full_file=true");
+    }
+    if !upload.file_name.is_empty() {
+        path.push_str("&file_name=");
+        path.push_str(&query_value(&upload.file_name));
+    }
+    if let Some(mapping) = &upload.mapping {
+        path.push_str("&mapping=");
+        path.push_str(&query_value(mapping));
+    }
+    path
+}
+
+/// The report's lines from its CSV (header `row,source_id,reason`), at most `max`.
+pub fn parse_report(csv_text: &[u8], max: usize) -> Result<Vec<ReportLine>, SyncError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(csv_text);
+    let mut lines = Vec::new();
+    for record in reader.records().take(max) {
+        let record = record.map_err(|e| SyncError::Protocol(format!("import report: {e}")))?;
+        let field = |i: usize| record.get(i).unwrap_or_default().to_owned();
+        lines.push(ReportLine {
+            row: field(0),
+            source_id: field(1),
+            reason: field(2),
+        });
+    }
+    Ok(lines)
+}
+
+fn parse<R: serde::de::DeserializeOwned>(raw: &[u8], what: &str) -> Result<R, SyncError> {
+    serde_json::from_slice(raw).map_err(|e| SyncError::Protocol(format!("{what}: {e}")))
+}
+
+impl<T: Transport> Engine<T> {
+    /// Upload a voter file; the server answers at once with the job it imports it in.
+    pub async fn start_import(&self, upload: &VoterUpload) -> Result<ImportJob, SyncError> {
+        if upload.bytes.len() > MAX_UPLOAD_BYTES {
+            return Err(SyncError::Protocol(format!(
+                "the file is larger than {} MB; import it with the server's command line",
+                MAX_UPLOAD_BYTES / (1024 * 1024)
+            )));
+        }
+        let token = self.token()?;
+        let raw = self
+            .call(
+                Method::Post,
+                &import_path(upload),
+                Some(gzip(&upload.bytes)),
+                Some(&token),
+            )
+            .await?;
+        parse(&raw, "import job")
+    }
+
+    /// The import job now: progress while it runs, then its summary or why it failed.
+    pub async fn import_job(&self, id: &str) -> Result<ImportJob, SyncError> {
+        let raw = self
+            .get(&format!("{IMPORTS_PATH}/{}", query_value(id)))
+            .await?;
+        parse(&raw, "import job")
+    }
+
+    /// The first `max` lines of a finished import's report.
+    pub async fn import_report(&self, id: &str, max: usize) -> Result<Vec<ReportLine>, SyncError> {
+        let raw = self
+            .get(&format!("{IMPORTS_PATH}/{}/report", query_value(id)))
+            .await?;
+        parse_report(&raw, max)
+    }
+
+    /// Cut the households no turf holds into turfs of at most (about, for an area cut)
+    /// `doors` doors.
+    pub async fn cut_turfs(&self, by: CutBy, doors: u32) -> Result<CutResult, SyncError> {
+        let raw = self
+            .send_json(
+                Method::Post,
+                TURFS_CUT_PATH,
+                &serde_json::json!({ "by": by, "doors": doors }),
+            )
+            .await?;
+        parse(&raw, "cut turfs")
+    }
+
+    /// Make a call list of the voters with a valid phone (in `precincts`, or all), minus
+    /// do-not-call, read with the script `script` when given.
+    pub async fn create_call_list(
+        &self,
+        name: &str,
+        precincts: &[String],
+        script: Option<&str>,
+    ) -> Result<NewCallList, SyncError> {
+        let raw = self
+            .send_json(
+                Method::Post,
+                CALL_LISTS_PATH,
+                &serde_json::json!({ "name": name, "precincts": precincts, "script": script }),
+            )
+            .await?;
+        parse(&raw, "new call list")
+    }
+
+    /// Save a script file (TOML). A script with problems is refused with every problem and
+    /// its line, as [`SyncError::Server`] with status 422.
+    pub async fn save_script(&self, toml: &str) -> Result<SavedScript, SyncError> {
+        let token = self.token()?;
+        let raw = self
+            .call(
+                Method::Post,
+                SCRIPTS_PATH,
+                Some(gzip(toml.as_bytes())),
+                Some(&token),
+            )
+            .await?;
+        parse(&raw, "saved script")
+    }
+
+    /// The campaign's scripts.
+    pub async fn scripts(&self) -> Result<Vec<ScriptItem>, SyncError> {
+        let raw = self.get(SCRIPTS_PATH).await?;
+        Ok(parse::<ScriptList>(&raw, "scripts")?.scripts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_paths_encode_names_and_mappings() {
+        let upload = VoterUpload {
+            format: VoterFormat::Mapped,
+            full_file: true,
+            file_name: "Wake County & more.csv".into(),
+            mapping: Some("[columns]\nsource_id = \"Voter ID\"".into()),
+            bytes: vec![],
+        };
+        assert_eq!(
+            import_path(&upload),
+            "/api/v1/imports?format=mapped&full_file=true&file_name=Wake%20County%20%26%20more.csv\
+             &mapping=%5Bcolumns%5D%0Asource_id%20%3D%20%22Voter%20ID%22"
+        );
+        let plain = VoterUpload {
+            format: VoterFormat::Ncvoter,
+            full_file: false,
+            file_name: String::new(),
+            mapping: None,
+            bytes: vec![],
+        };
+        assert_eq!(import_path(&plain), "/api/v1/imports?format=ncvoter");
+    }
+
+    #[test]
+    fn report_lines_are_read_with_quotes_and_a_limit() {
+        let csv = b"row,source_id,reason\n3,AA1,missing house number\n7,,\"too few fields (3, expected 9)\"\n9,AA9,duplicate\n";
+        let lines = parse_report(csv, 2).expect("report");
+        assert_eq!(
+            lines,
+            vec![
+                ReportLine {
+                    row: "3".into(),
+                    source_id: "AA1".into(),
+                    reason: "missing house number".into()
+                },
+                ReportLine {
+                    row: "7".into(),
+                    source_id: String::new(),
+                    reason: "too few fields (3, expected 9)".into()
+                },
+            ]
+        );
+    }
+}

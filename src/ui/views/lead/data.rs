@@ -1,0 +1,691 @@
+//! `/lead/data`: the campaign's data from the app, as the command line does it on the
+//! server. Four cards:
+//! - **Import a voter file**: its layout (ncvoter, VAN, or any CSV with a column mapping),
+//!   whether it is the whole file, the file itself (or its rows pasted: that works on every
+//!   platform, the browser-served app included); then a progress bar while the server
+//!   imports it, and the summary with the report's first lines (row, voter id, reason).
+//! - **Cut turfs** from the households no turf holds: by precinct, by street or by area,
+//!   with the doors per turf.
+//! - **Make a call list**: a name, optional precincts, the script callers read.
+//! - **Scripts**: the campaign's scripts and their versions; save a script file (picked or
+//!   pasted) as a new version, or see each problem with its line.
+//!
+//! Each action needs the server; offline, the card says so and nothing is lost (the form
+//! keeps what was typed). After an import, a cut or a new list the figures are refreshed.
+
+use std::time::Duration;
+
+use dioxus::prelude::*;
+
+use super::{on_runtime, refresh, use_lead, Problem};
+use crate::sync::lead_data::{
+    CutBy, CutResult, ImportCounts, ImportJob, JobStatus, NewCallList, ReportLine, SavedScript,
+    ScriptItem, VoterFormat, VoterUpload,
+};
+use crate::sync::SyncError;
+use crate::ui::components::{BigButton, ChoiceButton, ProgressBar};
+use crate::ui::context::{use_lang, use_services};
+use crate::ui::i18n::{Lang, Msg};
+
+/// How many report lines the screen shows (the whole report is on the server).
+pub const REPORT_LINES_SHOWN: usize = 50;
+/// Ids tests and the browser test find (dynamic attributes, so the headless harness sees
+/// them).
+const VOTER_TEXT_ID: &str = "voter-text";
+const DOORS_ID: &str = "cut-doors";
+const LIST_NAME_ID: &str = "list-name";
+const SCRIPT_TEXT_ID: &str = "script-text";
+/// How often a running import is asked about.
+const POLL: Duration = Duration::from_millis(400);
+
+/// Doors per turf as typed, if in range (1 to 2,000).
+pub fn parse_doors(text: &str) -> Option<u32> {
+    text.trim().parse().ok().filter(|n| (1..=2_000).contains(n))
+}
+
+/// Precincts as typed: comma- or line-separated, trimmed, empty ones dropped.
+pub fn parse_precincts(text: &str) -> Vec<String> {
+    text.split([',', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// "Importing… 42% · 12,345 rows read".
+pub fn progress_line(l: Lang, job: &ImportJob) -> String {
+    let pct = job.percent.clamp(0.0, 100.0).round();
+    match l {
+        Lang::En => format!("Importing… {pct}% · {} rows read", job.rows_read),
+        Lang::Es => format!("Importando… {pct}% · {} filas leídas", job.rows_read),
+    }
+}
+
+/// The summary of a finished import, in a sentence or two.
+pub fn summary_line(l: Lang, c: &ImportCounts) -> String {
+    let skipped = c.skipped_total();
+    match l {
+        Lang::En => format!(
+            "Imported {} rows: {} new voters, {} updated, {} unchanged, {} removed; {} new \
+             households. {} rows not imported.",
+            c.rows, c.added, c.updated, c.unchanged, c.removed, c.households_added, skipped
+        ),
+        Lang::Es => format!(
+            "Se importaron {} filas: {} votantes nuevos, {} actualizados, {} sin cambios, {} \
+             dados de baja; {} hogares nuevos. {} filas no importadas.",
+            c.rows, c.added, c.updated, c.unchanged, c.removed, c.households_added, skipped
+        ),
+    }
+}
+
+/// "Row 7 (AA12): missing house number"; a line about the whole file has no row.
+pub fn report_line(l: Lang, line: &ReportLine) -> String {
+    let who = if line.source_id.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", line.source_id)
+    };
+    match (l, line.row.is_empty()) {
+        (_, true) => format!("{}{who}", line.reason).trim_start().to_owned(),
+        (Lang::En, false) => format!("Row {}{who}: {}", line.row, line.reason),
+        (Lang::Es, false) => format!("Fila {}{who}: {}", line.row, line.reason),
+    }
+}
+
+/// What a cut made.
+pub fn cut_line(l: Lang, cut: &CutResult) -> String {
+    let doors: u32 = cut.turfs.iter().map(|t| t.doors).sum();
+    let mut line = match (l, cut.turfs.len()) {
+        (Lang::En, 0) => "No new turfs: every household with an address is in a turf.".to_owned(),
+        (Lang::Es, 0) => {
+            "Ningún turf nuevo: todos los hogares con dirección ya están en un turf.".to_owned()
+        }
+        (Lang::En, n) => format!("Made {n} turfs with {doors} doors."),
+        (Lang::Es, n) => format!("Se hicieron {n} turfs con {doors} puertas."),
+    };
+    if cut.without_coordinates > 0 {
+        line.push(' ');
+        line.push_str(&match l {
+            Lang::En => format!(
+                "{} households have no coordinates yet: import a geocoding file, or cut them \
+                 by street.",
+                cut.without_coordinates
+            ),
+            Lang::Es => format!(
+                "{} hogares aún no tienen coordenadas: importe un archivo de geocodificación o \
+                 córtelos por calle.",
+                cut.without_coordinates
+            ),
+        });
+    }
+    line
+}
+
+/// What making a call list did.
+pub fn list_line(l: Lang, list: &NewCallList) -> String {
+    match l {
+        Lang::En => format!(
+            "Call list made: {} people to call. Left out: {} without a usable phone, {} on \
+             do-not-call, {} sharing a number already on the list.",
+            list.members, list.without_phone, list.do_not_call, list.shared_phone
+        ),
+        Lang::Es => format!(
+            "Lista hecha: {} personas para llamar. Quedan fuera: {} sin un teléfono válido, {} \
+             en no llamar, {} que comparten un número ya en la lista.",
+            list.members, list.without_phone, list.do_not_call, list.shared_phone
+        ),
+    }
+}
+
+/// What saving a script did.
+pub fn script_line(l: Lang, s: &SavedScript) -> String {
+    match (l, s.created) {
+        (Lang::En, true) => format!(
+            "Saved as version {} of “{}” ({} questions). Phones get it at their next sync.",
+            s.version, s.key, s.questions
+        ),
+        (Lang::Es, true) => format!(
+            "Guardado como versión {} de “{}” ({} preguntas). Los teléfonos la reciben al \
+             sincronizar.",
+            s.version, s.key, s.questions
+        ),
+        (Lang::En, false) => format!(
+            "No change: this is the same as version {} of “{}”.",
+            s.version, s.key
+        ),
+        (Lang::Es, false) => format!(
+            "Sin cambios: es igual a la versión {} de “{}”.",
+            s.version, s.key
+        ),
+    }
+}
+
+/// "“door” — version 3".
+pub fn script_item(l: Lang, s: &ScriptItem) -> String {
+    match l {
+        Lang::En => format!("“{}” — version {}", s.key, s.latest_version),
+        Lang::Es => format!("“{}” — versión {}", s.key, s.latest_version),
+    }
+}
+
+/// A failed action in words; a refused script keeps the server's line-by-line problems.
+fn failure(l: Lang, e: &SyncError) -> String {
+    Problem::from_sync(e).action_text(l)
+}
+
+fn engine_or_refused(
+    services: &crate::ui::Services,
+    l: Lang,
+) -> Result<std::sync::Arc<crate::ui::context::AppEngine>, String> {
+    services
+        .sync
+        .engine()
+        .ok_or_else(|| Problem::Refused.action_text(l))
+}
+
+/// The import card's state.
+#[derive(Debug, Clone, PartialEq)]
+enum Importing {
+    Idle,
+    Uploading,
+    Running(ImportJob),
+    Finished(ImportJob, Vec<ReportLine>),
+}
+
+#[component]
+pub fn LeadData() -> Element {
+    rsx! {
+        div { class: "lead-data",
+            ImportCard {}
+            CutCard {}
+            CallListCard {}
+            ScriptCard {}
+        }
+    }
+}
+
+#[component]
+fn ImportCard() -> Element {
+    let ctx = use_lead();
+    let services = use_services();
+    let l = use_lang()();
+    let mut format = use_signal(|| VoterFormat::Ncvoter);
+    let mut full_file = use_signal(|| false);
+    let mut mapping = use_signal(String::new);
+    let mut picked = use_signal(|| None::<(String, Vec<u8>)>);
+    let mut pasted = use_signal(String::new);
+    let mut state = use_signal(|| Importing::Idle);
+    let mut error = use_signal(|| None::<String>);
+
+    let on_file = move |e: FormEvent| {
+        let files = e.files();
+        spawn(async move {
+            let Some(file) = files.first() else { return };
+            match file.read_bytes().await {
+                Ok(bytes) => {
+                    error.set(None);
+                    picked.set(Some((file.name(), bytes.to_vec())));
+                }
+                Err(_) => error.set(Some(l.t(Msg::DataFileUnreadable).to_owned())),
+            }
+        });
+    };
+    let start = move |_| {
+        if matches!(*state.peek(), Importing::Uploading | Importing::Running(_)) {
+            return;
+        }
+        let (file_name, bytes) = match picked.peek().clone() {
+            Some(file) => file,
+            None => ("pasted.csv".to_owned(), pasted.peek().clone().into_bytes()),
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            error.set(Some(l.t(Msg::DataNoFile).to_owned()));
+            return;
+        }
+        let chosen = *format.peek();
+        let map = mapping.peek().trim().to_owned();
+        if chosen == VoterFormat::Mapped && map.is_empty() {
+            error.set(Some(l.t(Msg::DataNeedsMapping).to_owned()));
+            return;
+        }
+        let engine = match engine_or_refused(&services, l) {
+            Ok(e) => e,
+            Err(text) => {
+                error.set(Some(text));
+                return;
+            }
+        };
+        let upload = VoterUpload {
+            format: chosen,
+            full_file: *full_file.peek(),
+            file_name,
+            mapping: (chosen == VoterFormat::Mapped).then_some(map),
+            bytes,
+        };
+        error.set(None);
+        state.set(Importing::Uploading);
+        let services = services.clone();
+        spawn(async move {
+            let first = {
+                let engine = engine.clone();
+                on_runtime(async move { engine.start_import(&upload).await }).await
+            };
+            let mut job = match first {
+                Ok(job) => job,
+                Err(e) => {
+                    error.set(Some(failure(l, &e)));
+                    state.set(Importing::Idle);
+                    return;
+                }
+            };
+            // Follow the job; a lost connection while it runs is retried, since the
+            // import goes on on the server whatever happens here.
+            while job.status == JobStatus::Running {
+                state.set(Importing::Running(job.clone()));
+                let engine = engine.clone();
+                let id = job.id.clone();
+                match on_runtime(async move {
+                    tokio::time::sleep(POLL).await;
+                    engine.import_job(&id).await
+                })
+                .await
+                {
+                    Ok(next) => job = next,
+                    Err(SyncError::Transport(_)) => {}
+                    Err(e) => {
+                        error.set(Some(failure(l, &e)));
+                        state.set(Importing::Idle);
+                        return;
+                    }
+                }
+            }
+            let lines = if job.report && job.report_lines > 0 {
+                let engine = engine.clone();
+                let id = job.id.clone();
+                on_runtime(async move { engine.import_report(&id, REPORT_LINES_SHOWN).await })
+                    .await
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            if job.status == JobStatus::Done {
+                picked.set(None);
+                pasted.set(String::new());
+                refresh(ctx, &services);
+            }
+            state.set(Importing::Finished(job, lines));
+        });
+    };
+
+    let busy = matches!(state(), Importing::Uploading | Importing::Running(_));
+    rsx! {
+        section { class: "card", id: "import-card", "aria-labelledby": "import-title",
+            h3 { id: "import-title", {l.t(Msg::DataImportTitle)} }
+            p { class: "muted", {l.t(Msg::DataImportHelp)} }
+            p { class: "field-label", {l.t(Msg::DataFormat)} }
+            div { class: "choices", role: "group", "aria-label": l.t(Msg::DataFormat),
+                for (f, msg, id) in [
+                    (VoterFormat::Ncvoter, Msg::DataFormatNcvoter, "format-ncvoter"),
+                    (VoterFormat::Van, Msg::DataFormatVan, "format-van"),
+                    (VoterFormat::Mapped, Msg::DataFormatMapped, "format-mapped"),
+                ] {
+                    ChoiceButton {
+                        key: "{id}",
+                        label: l.t(msg).to_owned(),
+                        selected: format() == f,
+                        id: id.to_string(),
+                        onclick: move |_| format.set(f),
+                    }
+                }
+            }
+            if format() == VoterFormat::Mapped {
+                label { r#for: "import-mapping", {l.t(Msg::DataMapping)} }
+                textarea { id: "import-mapping", rows: "5", value: "{mapping}",
+                    oninput: move |e| mapping.set(e.value()) }
+            }
+            label { class: "check",
+                input { id: "import-full", r#type: "checkbox", checked: full_file(),
+                    onchange: move |e| full_file.set(e.checked()) }
+                " " {l.t(Msg::DataWholeFile)}
+            }
+            label { r#for: "voter-file", {l.t(Msg::DataPickFile)} }
+            input { id: "voter-file", r#type: "file",
+                accept: ".csv,.tsv,.txt,.gz,text/csv,text/tab-separated-values,text/plain",
+                onchange: on_file }
+            if let Some((name, bytes)) = picked() {
+                p { class: "detail", id: "voter-file-picked",
+                    "{name} · {bytes.len() / 1024 + 1} KB"
+                }
+            } else {
+                label { r#for: "voter-text", {l.t(Msg::DataPasteRows)} }
+                textarea { id: VOTER_TEXT_ID, rows: "5", value: "{pasted}",
+                    oninput: move |e| pasted.set(e.value()) }
+            }
+            BigButton { id: "import-start", label: l.t(Msg::DataImportStart).to_owned(),
+                disabled: busy, onclick: start }
+            if let Some(e) = error() {
+                p { class: "notice error", role: "alert", "{e}" }
+            }
+            match state() {
+                Importing::Idle => rsx! {},
+                Importing::Uploading => rsx! {
+                    div { class: "import-progress", role: "status", id: "import-progress",
+                        ProgressBar { value: 0, max: 100, label: l.t(Msg::DataUploading).to_owned() }
+                    }
+                },
+                Importing::Running(job) => rsx! {
+                    div { class: "import-progress", role: "status", id: "import-progress",
+                        ProgressBar { value: job.percent.clamp(0.0, 100.0).round() as u64, max: 100,
+                            label: progress_line(l, &job) }
+                    }
+                },
+                Importing::Finished(job, lines) => rsx! {
+                    div { class: if job.status == JobStatus::Done { "notice" } else { "notice error" },
+                        role: "status", id: "import-result",
+                        if let Some(counts) = job.summary.as_ref() {
+                            p { class: "saved", id: "import-summary", {summary_line(l, counts)} }
+                        }
+                        if let Some(why) = job.error.as_ref() {
+                            p { id: "import-failed", {l.t(Msg::DataImportFailed)} " " "{why}" }
+                        }
+                        if !lines.is_empty() {
+                            p { class: "field-label",
+                                {l.t(Msg::DataReportTitle)}
+                                if job.report_lines as usize > lines.len() {
+                                    " ({lines.len()} / {job.report_lines})"
+                                }
+                            }
+                            ul { class: "import-report", id: "import-report",
+                                for (i, line) in lines.iter().enumerate() {
+                                    li { key: "{i}", {report_line(l, line)} }
+                                }
+                            }
+                        }
+                    }
+                },
+            }
+        }
+    }
+}
+
+#[component]
+fn CutCard() -> Element {
+    let ctx = use_lead();
+    let services = use_services();
+    let l = use_lang()();
+    let mut by = use_signal(|| CutBy::Precinct);
+    let mut doors = use_signal(|| "60".to_string());
+    let mut result = use_signal(|| None::<CutResult>);
+    let mut error = use_signal(|| None::<String>);
+    let mut busy = use_signal(|| false);
+    let cut = move |_| {
+        if *busy.peek() {
+            return;
+        }
+        let Some(n) = parse_doors(&doors.peek()) else {
+            error.set(Some(l.t(Msg::DataBadDoors).to_owned()));
+            return;
+        };
+        let engine = match engine_or_refused(&services, l) {
+            Ok(e) => e,
+            Err(text) => {
+                error.set(Some(text));
+                return;
+            }
+        };
+        let how = *by.peek();
+        let services = services.clone();
+        busy.set(true);
+        error.set(None);
+        spawn(async move {
+            match on_runtime(async move { engine.cut_turfs(how, n).await }).await {
+                Ok(made) => {
+                    result.set(Some(made));
+                    refresh(ctx, &services);
+                }
+                Err(e) => error.set(Some(failure(l, &e))),
+            }
+            busy.set(false);
+        });
+    };
+    rsx! {
+        section { class: "card", id: "cut-card", "aria-labelledby": "cut-title",
+            h3 { id: "cut-title", {l.t(Msg::DataCutTitle)} }
+            p { class: "muted", {l.t(Msg::DataCutHelp)} }
+            div { class: "choices", role: "group", "aria-label": l.t(Msg::DataCutTitle),
+                for (how, msg, id) in [
+                    (CutBy::Precinct, Msg::DataCutPrecinct, "cut-precinct"),
+                    (CutBy::Street, Msg::DataCutStreet, "cut-street"),
+                    (CutBy::Area, Msg::DataCutArea, "cut-area"),
+                ] {
+                    ChoiceButton {
+                        key: "{id}",
+                        label: l.t(msg).to_owned(),
+                        selected: by() == how,
+                        id: id.to_string(),
+                        onclick: move |_| by.set(how),
+                    }
+                }
+            }
+            label { r#for: "cut-doors", {l.t(Msg::DataDoorsPerTurf)} }
+            input { id: DOORS_ID, r#type: "number", inputmode: "numeric", min: "1",
+                max: "2000", value: "{doors}", oninput: move |e| doors.set(e.value()) }
+            BigButton { id: "cut-start", label: l.t(Msg::DataCutStart).to_owned(),
+                disabled: busy(), onclick: cut }
+            if let Some(e) = error() {
+                p { class: "notice error", role: "alert", "{e}" }
+            }
+            if let Some(made) = result() {
+                div { class: "notice", role: "status", id: "cut-result",
+                    p { class: "saved", {cut_line(l, &made)} }
+                    if !made.turfs.is_empty() {
+                        ul { class: "lead-list",
+                            for (i, t) in made.turfs.iter().enumerate() {
+                                li { key: "{i}", class: "detail",
+                                    "{t.name} · {t.doors} " {l.t(Msg::DataDoors)}
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The campaign's scripts, fetched when a card opens (empty offline).
+fn use_scripts() -> (Signal<Vec<ScriptItem>>, impl Fn() + Clone) {
+    let services = use_services();
+    let mut scripts = use_signal(Vec::<ScriptItem>::new);
+    let load = move || {
+        let Some(engine) = services.sync.engine() else {
+            return;
+        };
+        spawn(async move {
+            if let Ok(list) = on_runtime(async move { engine.scripts().await }).await {
+                scripts.set(list);
+            }
+        });
+    };
+    use_hook(load.clone());
+    (scripts, load)
+}
+
+#[component]
+fn CallListCard() -> Element {
+    let ctx = use_lead();
+    let services = use_services();
+    let l = use_lang()();
+    let (scripts, _) = use_scripts();
+    let mut name = use_signal(String::new);
+    let mut precincts = use_signal(String::new);
+    let mut script = use_signal(String::new);
+    let mut result = use_signal(|| None::<NewCallList>);
+    let mut error = use_signal(|| None::<String>);
+    let mut busy = use_signal(|| false);
+    let make = move |_| {
+        if *busy.peek() {
+            return;
+        }
+        let list_name = name.peek().trim().to_owned();
+        if list_name.is_empty() {
+            error.set(Some(l.t(Msg::DataListNeedsName).to_owned()));
+            return;
+        }
+        let engine = match engine_or_refused(&services, l) {
+            Ok(e) => e,
+            Err(text) => {
+                error.set(Some(text));
+                return;
+            }
+        };
+        let wanted = parse_precincts(&precincts.peek());
+        let key = Some(script.peek().clone()).filter(|k| !k.is_empty());
+        let services = services.clone();
+        busy.set(true);
+        error.set(None);
+        spawn(async move {
+            let made = on_runtime(async move {
+                engine
+                    .create_call_list(&list_name, &wanted, key.as_deref())
+                    .await
+            })
+            .await;
+            match made {
+                Ok(made) => {
+                    result.set(Some(made));
+                    name.set(String::new());
+                    refresh(ctx, &services);
+                }
+                Err(e) => error.set(Some(failure(l, &e))),
+            }
+            busy.set(false);
+        });
+    };
+    rsx! {
+        section { class: "card", id: "list-card", "aria-labelledby": "list-title",
+            h3 { id: "list-title", {l.t(Msg::DataListTitle)} }
+            p { class: "muted", {l.t(Msg::DataListHelp)} }
+            label { r#for: "list-name", {l.t(Msg::DataListName)} }
+            input { id: LIST_NAME_ID, r#type: "text", value: "{name}",
+                oninput: move |e| name.set(e.value()) }
+            label { r#for: "list-precincts", {l.t(Msg::DataListPrecincts)} }
+            input { id: "list-precincts", r#type: "text", value: "{precincts}",
+                oninput: move |e| precincts.set(e.value()) }
+            label { r#for: "list-script", {l.t(Msg::DataListScript)} }
+            select { id: "list-script", value: "{script}",
+                onchange: move |e| script.set(e.value()),
+                option { value: "", {l.t(Msg::DataNoScript)} }
+                for s in scripts() {
+                    option { key: "{s.key}", value: "{s.key}", "{s.key}" }
+                }
+            }
+            BigButton { id: "list-make", label: l.t(Msg::DataListMake).to_owned(),
+                disabled: busy(), onclick: make }
+            if let Some(e) = error() {
+                p { class: "notice error", role: "alert", "{e}" }
+            }
+            if let Some(made) = result() {
+                p { class: "notice saved", role: "status", id: "list-result", {list_line(l, &made)} }
+            }
+        }
+    }
+}
+
+#[component]
+fn ScriptCard() -> Element {
+    let services = use_services();
+    let l = use_lang()();
+    let (scripts, reload) = use_scripts();
+    let mut text = use_signal(String::new);
+    let mut saved = use_signal(|| None::<SavedScript>);
+    let mut problems = use_signal(|| None::<String>);
+    let mut error = use_signal(|| None::<String>);
+    let mut busy = use_signal(|| false);
+    let on_file = move |e: FormEvent| {
+        let files = e.files();
+        spawn(async move {
+            let Some(file) = files.first() else { return };
+            match file.read_string().await {
+                Ok(t) => text.set(t),
+                Err(_) => error.set(Some(l.t(Msg::DataFileUnreadable).to_owned())),
+            }
+        });
+    };
+    let save = move |_| {
+        if *busy.peek() {
+            return;
+        }
+        let toml = text.peek().clone();
+        if toml.trim().is_empty() {
+            error.set(Some(l.t(Msg::DataNoScriptText).to_owned()));
+            return;
+        }
+        let engine = match engine_or_refused(&services, l) {
+            Ok(e) => e,
+            Err(t) => {
+                error.set(Some(t));
+                return;
+            }
+        };
+        busy.set(true);
+        error.set(None);
+        problems.set(None);
+        saved.set(None);
+        let reload = reload.clone();
+        spawn(async move {
+            match on_runtime(async move { engine.save_script(&toml).await }).await {
+                Ok(s) => {
+                    saved.set(Some(s));
+                    reload();
+                }
+                Err(SyncError::Server {
+                    status: 422,
+                    message,
+                    ..
+                }) => problems.set(Some(message)),
+                Err(e) => error.set(Some(failure(l, &e))),
+            }
+            busy.set(false);
+        });
+    };
+    rsx! {
+        section { class: "card", id: "script-card", "aria-labelledby": "script-title",
+            h3 { id: "script-title", {l.t(Msg::DataScriptTitle)} }
+            p { class: "muted", {l.t(Msg::DataScriptHelp)} }
+            if scripts().is_empty() {
+                p { class: "muted", id: "script-list", {l.t(Msg::DataNoScriptsYet)} }
+            } else {
+                ul { class: "lead-list", id: "script-list",
+                    for s in scripts() {
+                        li { key: "{s.key}", class: "detail", {script_item(l, &s)} }
+                    }
+                }
+            }
+            label { r#for: "script-file", {l.t(Msg::DataPickScript)} }
+            input { id: "script-file", r#type: "file", accept: ".toml,text/plain,application/toml",
+                onchange: on_file }
+            label { r#for: "script-text", {l.t(Msg::DataScriptText)} }
+            textarea { id: SCRIPT_TEXT_ID, rows: "8", class: "code", value: "{text}",
+                oninput: move |e| text.set(e.value()) }
+            BigButton { id: "script-save", label: l.t(Msg::DataScriptSave).to_owned(),
+                disabled: busy(), onclick: save }
+            if let Some(e) = error() {
+                p { class: "notice error", role: "alert", "{e}" }
+            }
+            if let Some(s) = saved() {
+                p { class: "notice saved", role: "status", id: "script-saved", {script_line(l, &s)} }
+            }
+            if let Some(p) = problems() {
+                div { class: "notice error", role: "alert", id: "script-problems",
+                    p { {l.t(Msg::DataScriptProblems)} }
+                    ul {
+                        for (i, line) in p.lines().skip(1).enumerate() {
+                            li { key: "{i}", "{line.trim()}" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The field lead's campaign data from the app's engine, against the real server over
+//! HTTP: a VAN export uploaded (with a bad row) and followed to its summary and report; a
+//! re-upload of a changed file updating, never duplicating; turfs cut by street; a call
+//! list made with a script; a script saved, saved again unchanged, and refused with its
+//! line; and a volunteer's device refused every one of these.
+
+use groundgame::sync::lead_data::{CutBy, JobStatus, VoterFormat, VoterUpload};
+use groundgame::sync::{HttpTransport, SyncError};
+
+use crate::support::fixture::small_campaign;
+use crate::support::{temp_dir, TestDevice, TestServer};
+
+const SCRIPT: &str = include_str!("../server/examples/scripts/canvass.toml");
+
+fn van(rows: &[&str]) -> Vec<u8> {
+    let mut text =
+        String::from("Voter File VANID,LastName,FirstName,Address,City,Zip5,Cell Phone,Precinct\n");
+    for r in rows {
+        text.push_str(r);
+        text.push('\n');
+    }
+    text.into_bytes()
+}
+
+async fn wait_done<T: groundgame::sync::Transport>(
+    device: &TestDevice<T>,
+    id: &str,
+) -> groundgame::sync::lead_data::ImportJob {
+    for _ in 0..200 {
+        let job = device.engine.import_job(id).await.expect("job");
+        if job.status != JobStatus::Running {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the import did not finish in 10 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
+    let server = TestServer::start().await;
+    let fx = small_campaign(&server.store, 1, 2, 1);
+    let dir = temp_dir();
+    let http = || HttpTransport::new(&server.url).expect("http");
+    let lead = TestDevice::join(dir.path(), "lead", &server.url, &fx.lead_invite, http()).await;
+    let ana = TestDevice::join(dir.path(), "ana", &server.url, &fx.volunteer_invite, http()).await;
+
+    // Import: three good rows (two at one door), one without an address.
+    let upload = VoterUpload {
+        format: VoterFormat::Van,
+        full_file: true,
+        file_name: "county export.csv".into(),
+        mapping: None,
+        bytes: van(&[
+            "V1,Peña,Ana,12 Oak Ave,Durham,27701,919-555-0101,P1",
+            "V2,Peña,Luis,12 OAK AVENUE,Durham,27701,(919) 555-0102,P1",
+            "V3,Smith,Jo,40 Elm St,Durham,27701,9195550103,P2",
+            "V4,Doe,Sam,,Durham,27701,9195550104,P2",
+        ]),
+    };
+    let job = lead.engine.start_import(&upload).await.expect("upload");
+    assert_eq!(job.file_name, "county_export.csv", "the name made safe");
+    let job = wait_done(&lead, &job.id).await;
+    assert_eq!(job.status, JobStatus::Done, "{:?}", job.error);
+    assert_eq!(job.percent, 100.0);
+    let counts = job.summary.clone().expect("summary");
+    assert_eq!(
+        (counts.rows, counts.added, counts.households_added),
+        (4, 3, 2)
+    );
+    assert_eq!(counts.skipped_total(), 1);
+    let report = lead
+        .engine
+        .import_report(&job.id, 50)
+        .await
+        .expect("report");
+    assert_eq!(report.len(), 1, "{report:?}");
+    assert_eq!(
+        (report[0].row.as_str(), report[0].source_id.as_str()),
+        ("5", "V4")
+    );
+    assert!(report[0].reason.contains("address"), "{}", report[0].reason);
+
+    // The same file with one change: updated, not duplicated.
+    let again = VoterUpload {
+        bytes: van(&[
+            "V1,Peña,Ana María,12 Oak Ave,Durham,27701,919-555-0101,P1",
+            "V2,Peña,Luis,12 OAK AVENUE,Durham,27701,(919) 555-0102,P1",
+            "V3,Smith,Jo,40 Elm St,Durham,27701,9195550103,P2",
+        ]),
+        ..upload.clone()
+    };
+    let job = lead.engine.start_import(&again).await.expect("upload");
+    let counts = wait_done(&lead, &job.id).await.summary.expect("summary");
+    assert_eq!((counts.added, counts.updated, counts.unchanged), (0, 1, 2));
+
+    // Turfs by street, then a call list with the script.
+    let cut = lead.engine.cut_turfs(CutBy::Street, 60).await.expect("cut");
+    assert_eq!(cut.turfs.iter().map(|t| t.doors).sum::<u32>(), 2);
+    let again = lead.engine.cut_turfs(CutBy::Street, 60).await.expect("cut");
+    assert!(again.turfs.is_empty(), "every household is in a turf now");
+
+    let saved = lead.engine.save_script(SCRIPT).await.expect("script");
+    assert_eq!((saved.version, saved.created), (1, true));
+    let same = lead.engine.save_script(SCRIPT).await.expect("script");
+    assert_eq!((same.version, same.created), (1, false));
+    let broken = SCRIPT.replacen("next = \"", "next = \"nowhere-", 1);
+    match lead.engine.save_script(&broken).await {
+        Err(SyncError::Server {
+            status: 422,
+            message,
+            ..
+        }) => {
+            assert!(message.contains("line "), "{message}");
+            assert!(message.contains("nowhere-"), "{message}");
+        }
+        other => panic!("a broken script must be refused with its line: {other:?}"),
+    }
+    let scripts = lead.engine.scripts().await.expect("scripts");
+    assert!(scripts
+        .iter()
+        .any(|s| s.key == saved.key && s.latest_version == 1));
+
+    let list = lead
+        .engine
+        .create_call_list("Evening P1", &["P1".to_string()], Some(&saved.key))
+        .await
+        .expect("call list");
+    // Ana and Luis: two numbers at one door, both in P1.
+    assert_eq!(list.members, 2, "{list:?}");
+    let cached = lead.engine.refresh_lead(0).await.expect("refresh");
+    assert!(cached
+        .snapshot
+        .call_lists
+        .iter()
+        .any(|l| l.name == "Evening P1" && l.members == 2));
+
+    // A volunteer's device may do none of it.
+    let refused = |e: SyncError| matches!(e, SyncError::Server { status: 403, .. });
+    assert!(refused(
+        ana.engine.start_import(&upload).await.expect_err("import")
+    ));
+    assert!(refused(
+        ana.engine
+            .cut_turfs(CutBy::Precinct, 10)
+            .await
+            .expect_err("cut")
+    ));
+    assert!(refused(
+        ana.engine.save_script(SCRIPT).await.expect_err("script")
+    ));
+    assert!(refused(
+        ana.engine
+            .create_call_list("Mine", &[], None)
+            .await
+            .expect_err("list")
+    ));
+}
