@@ -537,8 +537,16 @@ fn the_campaign_data_screen_checks_its_forms_and_needs_a_connection() {
 fn campaign_data_sentences_read_in_both_languages() {
     use crate::sync::lead_data::{CutResult, CutTurf, ImportCounts, NewCallList, ReportLine};
     use crate::ui::views::lead::data::{
-        cut_line, list_line, parse_doors, parse_precincts, report_line, summary_line,
+        cut_line, list_line, parse_doors, parse_precincts, problem_lines, report_line, summary_line,
     };
+    assert_eq!(
+        problem_lines("the script has 2 problems:\nline 3: no key\nline 9: unknown branch\n"),
+        vec!["line 3: no key", "line 9: unknown branch"]
+    );
+    assert_eq!(
+        problem_lines("the script file is not valid TOML: line 2, column 13: expected `]]`"),
+        vec!["the script file is not valid TOML: line 2, column 13: expected `]]`"]
+    );
     assert_eq!(parse_doors(" 60 "), Some(60));
     assert_eq!(parse_doors("2001"), None);
     assert_eq!(parse_doors("many"), None);
@@ -553,7 +561,7 @@ fn campaign_data_sentences_read_in_both_languages() {
     assert_eq!(
         summary_line(Lang::En, &counts),
         "Imported 4 rows: 3 new voters, 0 updated, 0 unchanged, 0 removed; 2 new households. \
-         1 rows not imported."
+         1 row not imported."
     );
     assert!(summary_line(Lang::Es, &counts).starts_with("Se importaron 4 filas: 3 votantes"));
     let line = ReportLine {

@@ -67,13 +67,26 @@ pub fn summary_line(l: Lang, c: &ImportCounts) -> String {
     match l {
         Lang::En => format!(
             "Imported {} rows: {} new voters, {} updated, {} unchanged, {} removed; {} new \
-             households. {} rows not imported.",
-            c.rows, c.added, c.updated, c.unchanged, c.removed, c.households_added, skipped
+             households. {skipped} {} not imported.",
+            c.rows,
+            c.added,
+            c.updated,
+            c.unchanged,
+            c.removed,
+            c.households_added,
+            if skipped == 1 { "row" } else { "rows" }
         ),
         Lang::Es => format!(
             "Se importaron {} filas: {} votantes nuevos, {} actualizados, {} sin cambios, {} \
-             dados de baja; {} hogares nuevos. {} filas no importadas.",
-            c.rows, c.added, c.updated, c.unchanged, c.removed, c.households_added, skipped
+             dados de baja; {} hogares nuevos. {skipped} {} no importada{}.",
+            c.rows,
+            c.added,
+            c.updated,
+            c.unchanged,
+            c.removed,
+            c.households_added,
+            if skipped == 1 { "fila" } else { "filas" },
+            if skipped == 1 { "" } else { "s" }
         ),
     }
 }
@@ -100,6 +113,8 @@ pub fn cut_line(l: Lang, cut: &CutResult) -> String {
         (Lang::Es, 0) => {
             "Ningún turf nuevo: todos los hogares con dirección ya están en un turf.".to_owned()
         }
+        (Lang::En, 1) => format!("Made 1 turf with {doors} doors."),
+        (Lang::Es, 1) => format!("Se hizo 1 turf con {doors} puertas."),
         (Lang::En, n) => format!("Made {n} turfs with {doors} doors."),
         (Lang::Es, n) => format!("Se hicieron {n} turfs con {doors} puertas."),
     };
@@ -158,6 +173,20 @@ pub fn script_line(l: Lang, s: &SavedScript) -> String {
             s.version, s.key
         ),
     }
+}
+
+/// A refused script's problems, one per line, without the server's "the script has N
+/// problems:" heading (the screen has its own).
+pub fn problem_lines(message: &str) -> Vec<String> {
+    let mut lines: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() > 1 && lines[0].ends_with(':') {
+        lines.remove(0);
+    }
+    lines.into_iter().map(str::to_owned).collect()
 }
 
 /// "“door” — version 3".
@@ -680,8 +709,8 @@ fn ScriptCard() -> Element {
                 div { class: "notice error", role: "alert", id: "script-problems",
                     p { {l.t(Msg::DataScriptProblems)} }
                     ul {
-                        for (i, line) in p.lines().skip(1).enumerate() {
-                            li { key: "{i}", "{line.trim()}" }
+                        for (i, line) in problem_lines(&p).into_iter().enumerate() {
+                            li { key: "{i}", "{line}" }
                         }
                     }
                 }
