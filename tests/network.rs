@@ -1,16 +1,15 @@
 //! My network through the real `groundgame-server` binary: volunteer A records contacts and
-//! asks while the server is down, then syncs; A's second device pulls them; volunteer B's
-//! device never holds them (its SQLite file is searched); the lead's summary equals the sums
-//! of A's records and names nobody; a revoked device wipes its copy.
+//! asks while the server is down, then syncs; A's second device (joined with a code A's
+//! phone made) pulls them; volunteer B's device never holds them (its SQLite file is
+//! searched); the lead's summary equals the sums of A's records and names nobody; a revoked
+//! device wipes its copy.
 
-use groundgame::clock::system_clock;
-use groundgame::store::Identity;
 use groundgame::sync::HttpTransport;
 use groundgame_core::event::{AskAnswer, AskKind};
 use groundgame_core::network::{fold, NetworkBody, NetworkContactId, NetworkSummary, Relationship};
 use groundgame_server::SqliteStore;
 
-use crate::support::fixture::{now_ms, small_campaign};
+use crate::support::fixture::small_campaign;
 use crate::support::process::ServerProcess;
 use crate::support::{temp_dir, TestDevice};
 
@@ -160,35 +159,20 @@ async fn my_network_syncs_to_my_devices_only_and_leads_see_totals() {
     ana.engine.sync_once().await.expect("sync again");
     assert_eq!(ana.store.network_counts().expect("counts"), (9, 0, 0));
 
-    // Ana's laptop: a second device of the same volunteer.
-    let ana_identity = ana.store.identity().expect("identity").expect("joined");
-    let (token, hash) = groundgame_server::auth::new_token();
-    let laptop_device = SqliteStore::open(&db)
-        .expect("the server's file, beside the running server")
-        .add_volunteer_device(
-            ana_identity.volunteer,
-            "Ana's laptop",
-            "0.1.0",
-            &hash,
-            now_ms(),
-        )
-        .expect("second device");
-    let laptop = TestDevice::open(
-        &dir.path().join("laptop.sqlite"),
+    // Ana's laptop joins as Ana with a code her phone made (typed where an invite goes).
+    let link = ana.engine.create_device_link().await.expect("link code");
+    let laptop = TestDevice::join(
+        dir.path(),
+        "laptop",
+        &server.url,
+        &link.code,
         http(&server.url),
-        system_clock(),
-    );
-    laptop
-        .store
-        .save_registration(
-            &Identity {
-                device: laptop_device,
-                ..ana_identity.clone()
-            },
-            &token,
-            groundgame_core::Hlc::ZERO,
-        )
-        .expect("laptop joins as Ana");
+    )
+    .await;
+    let ana_identity = ana.store.identity().expect("identity").expect("joined");
+    let laptop_identity = laptop.store.identity().expect("identity").expect("joined");
+    assert_eq!(laptop_identity.volunteer, ana_identity.volunteer);
+    assert_ne!(laptop_identity.device, ana_identity.device);
     laptop.engine.sync_once().await.expect("laptop sync");
     let anas = fold(&ana.store.network_records().expect("records"));
     let laptops = fold(&laptop.store.network_records().expect("records"));
@@ -248,7 +232,7 @@ async fn my_network_syncs_to_my_devices_only_and_leads_see_totals() {
 
     // The laptop is lost: revoked, it wipes its copy (the server and Ana's phone keep it).
     lead.engine
-        .revoke_device(laptop_device)
+        .revoke_device(laptop_identity.device)
         .await
         .expect("revoke the laptop");
     laptop

@@ -41,6 +41,9 @@ pub const PULL_PATH: &str = "/api/v1/pull";
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     pub protocol: u32,
+    /// An invite code from a lead (a new volunteer with its role), or a device-link code
+    /// made by one of a volunteer's devices (`POST /api/v1/devices/link`: this device joins
+    /// as that volunteer, and `volunteer_name` is not used).
     pub invite_code: String,
     /// The volunteer's name as they want teammates to see it.
     pub volunteer_name: String,

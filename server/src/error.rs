@@ -34,9 +34,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("that invite code is not valid; check it or ask your lead for a new one")]
     InviteInvalid,
-    #[error("that invite code has expired; ask your lead for a new one")]
+    #[error("that code has expired; ask your lead for a new invite, or make a new code on your other device")]
     InviteExpired,
-    #[error("that invite code has been used up; ask your lead for a new one")]
+    #[error("that code has been used up; ask your lead for a new invite, or make a new code on your other device")]
     InviteUsedUp,
     #[error("{0}")]
     TooLarge(String),

@@ -59,6 +59,17 @@ struct Prepared {
     body: Vec<u8>,
 }
 
+/// `POST`: make a code for another device of this volunteer.
+pub const DEVICE_LINK_PATH: &str = "/api/v1/devices/link";
+
+/// A code to join another device as the same volunteer, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct DeviceLink {
+    pub code: String,
+    /// When it stops working (ms since the epoch).
+    pub expires_at: u64,
+}
+
 #[derive(Clone, Copy)]
 pub(super) enum Method {
     Get,
@@ -351,6 +362,22 @@ impl<T: Transport> Engine<T> {
         )
         .await?;
         Ok(())
+    }
+
+    /// A code another device of this volunteer joins with (typed where an invite code
+    /// goes): valid 15 minutes, one use. The server keeps only its hash.
+    pub async fn create_device_link(&self) -> Result<DeviceLink, SyncError> {
+        let token = self.token()?;
+        let raw = self
+            .call(
+                Method::Post,
+                DEVICE_LINK_PATH,
+                Some(gzip(b"{}")),
+                Some(&token),
+            )
+            .await?;
+        serde_json::from_slice(&raw)
+            .map_err(|e| SyncError::Protocol(format!("device link answer: {e}")))
     }
 
     /// Lead: GET a JSON view from the server (decompressed body).

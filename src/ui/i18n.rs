@@ -121,6 +121,26 @@ messages! {
     ServerAddress => ("Server address", "Dirección del servidor"),
     ServerAddressHint => ("Like https://field.example.org", "Como https://field.example.org"),
     InviteCode => ("Invite code", "Código de invitación"),
+    InviteCodeHint => (
+        "From your lead. Already in the campaign on another device? Use the code it shows under “Use Groundgame on another device”.",
+        "De su líder. ¿Ya está en la campaña en otro dispositivo? Use el código que muestra en “Usar Groundgame en otro dispositivo”."
+    ),
+    LinkEntry => ("Use Groundgame on another device", "Usar Groundgame en otro dispositivo"),
+    LinkTitle => ("Use Groundgame on another device", "Usar Groundgame en otro dispositivo"),
+    LinkHelp => (
+        "A laptop for calls, a tablet, a new phone: make a code here and type it on the other device's Join screen, in the invite code box. It joins as you, with your turfs, call lists and network.",
+        "Una computadora para llamar, una tableta, un teléfono nuevo: haga un código aquí y escríbalo en la pantalla Unirse del otro dispositivo, en la casilla del código de invitación. Entrará como usted, con sus turfs, listas de llamadas y red."
+    ),
+    LinkMake => ("Make a code", "Hacer un código"),
+    LinkTypeIt => ("Type this on the other device:", "Escriba esto en el otro dispositivo:"),
+    LinkNeedsConnection => (
+        "Making a code needs a connection to the campaign server. Try again when you have signal or Wi-Fi.",
+        "Hacer un código necesita conexión con el servidor de la campaña. Inténtelo de nuevo cuando tenga señal o wifi."
+    ),
+    LinkFailed => (
+        "The server could not make a code just now. Try again in a minute.",
+        "El servidor no pudo hacer un código ahora. Inténtelo de nuevo en un minuto."
+    ),
     YourName => ("Your name", "Su nombre"),
     YourNameHint => ("As your teammates will see it", "Como lo verán sus compañeros"),
     JoinButton => ("Join", "Unirme"),
@@ -135,8 +155,8 @@ messages! {
         "Ese código de invitación no es correcto. Revíselo letra por letra o pida el código otra vez a su líder."
     ),
     JoinExpiredCode => (
-        "That invite code has expired or was used up. Ask your lead for a new one.",
-        "Ese código de invitación venció o ya se usó. Pida uno nuevo a su líder."
+        "That code has expired or was used up. Ask your lead for a new invite code, or make a new code on your other device.",
+        "Ese código venció o ya se usó. Pida un código de invitación nuevo a su líder o haga un código nuevo en su otro dispositivo."
     ),
     JoinNoConnection => (
         "Could not reach the campaign server. Check your signal or Wi-Fi and the server address, then try again.",

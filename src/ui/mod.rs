@@ -34,7 +34,7 @@ use crate::ui::views::{
     Door, Home, Join, LeadAssign, LeadDashboard, LeadData, LeadInvites, LeadLayout, LeadPeople,
     LeadTurfMap, PrintWalkList, WalkList,
 };
-use crate::ui::views::{Network, NetworkContact, NetworkImport};
+use crate::ui::views::{LinkDevice, Network, NetworkContact, NetworkImport};
 
 pub use context::Services;
 pub use data_dir::default_data_dir;
@@ -68,6 +68,9 @@ pub enum Route {
         CallLists {},
         #[route("/calls/:list")]
         Call { list: i64 },
+        // Another device of mine (views/link_device.rs): a one-use code for its Join screen.
+        #[route("/link")]
+        LinkDevice {},
         // My network (views/network): the volunteer's own contacts, private to them.
         #[route("/network")]
         Network {},

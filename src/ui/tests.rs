@@ -28,6 +28,7 @@ use crate::ui::{App, Services};
 mod calls;
 mod door_script;
 mod lead;
+mod link_device;
 mod network;
 
 const T0: u64 = 1_800_000_000_000;

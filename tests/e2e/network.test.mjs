@@ -2,7 +2,8 @@
 // small vCard export into the import screen, reads the report (who will be added, who is
 // left out and why, by line) BEFORE anything is saved, imports, records an ask with a
 // promised amount on one contact, and the records reach the server: a lead's summary then
-// counts them, and never names anyone.
+// counts them, and never names anyone. Then a code made on the phone joins the fellow's
+// laptop as the same person, and the laptop holds the same network.
 //
 // Run: tests/e2e/run.sh network
 
@@ -99,4 +100,40 @@ run('network (import a vCard, record an ask, the lead sees totals)', 90_000, asy
   await page.locator('#net-asks-made', { hasText: '1' }).waitFor();
   await page.locator('.progress-label', { hasText: '$0 given of $40 promised' }).waitFor();
   await screenshot(page, 'network', { fullPage: true });
+
+  // The fellow's laptop: a code made on the phone (Home → Use Groundgame on another
+  // device), typed on the laptop's Join screen, joins it as the same person with the
+  // same private network.
+  await page.goto(app);
+  await page.locator('#link-entry').click();
+  await page.click('#link-make');
+  const code = (await page.locator('#link-code').textContent({ timeout: 10_000 })).trim();
+  check(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/.test(code), `the device code looks wrong: "${code}"`);
+  await screenshot(page, 'link-device', { fullPage: true });
+  const { url: laptopApp } = await start(liveviewBin, ['--addr', '127.0.0.1:0', '--data', join(tmp, 'laptop')]);
+  const laptop = await openPage(browser, laptopApp);
+  await laptop.locator('#join-server').waitFor();
+  await laptop.fill('#join-server', server);
+  await laptop.fill('#join-invite', code.toLowerCase());
+  await laptop.fill('#join-name', 'E2E Fellow');
+  await laptop.click('#join-submit');
+  await laptop.locator('#network-entry').click();
+  await laptop.locator('a.net-contact', { hasText: 'Rosa Quintanilla' }).waitFor({ timeout: 15_000 });
+  await laptop.locator('a.net-contact', { hasText: 'Tomasz Wierzbicki' }).waitFor();
+  const people = await api(server, 'GET', '/api/v1/volunteers', { token: lead.token });
+  const fellows = people.volunteers.filter((v) => v.name === 'E2E Fellow');
+  check(
+    fellows.length === 1 && fellows[0].devices.length === 2,
+    `one fellow with two devices expected: ${JSON.stringify(fellows)}`,
+  );
+  log("the laptop joined with the phone's code as the same fellow and holds the same network");
+  // The code works once.
+  const again = await fetch(`${server}/api/v1/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      protocol: 1, invite_code: code, volunteer_name: 'X', device_name: 'X', app_version: 'e2e',
+    }),
+  });
+  check(again.status === 403, `a used device code answered ${again.status}`);
 });

@@ -29,6 +29,7 @@ pub(crate) const TURFS_PATH: &str = "/api/v1/turfs";
 pub(crate) const TURF_ASSIGNEES_PATH: &str = "/api/v1/turfs/{id}/assignees";
 pub(crate) const VOLUNTEERS_PATH: &str = "/api/v1/volunteers";
 pub(crate) const DEVICE_REVOKE_PATH: &str = "/api/v1/devices/{id}/revoke";
+pub(crate) const DEVICE_LINK_PATH: &str = "/api/v1/devices/link";
 pub(crate) const TURFS_CUT_PATH: &str = "/api/v1/turfs/cut";
 pub(crate) const CALL_LISTS_PATH: &str = "/api/v1/call-lists";
 pub(crate) const CALL_LIST_ASSIGNEES_PATH: &str = "/api/v1/call-lists/{id}/assignees";
@@ -59,6 +60,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route(TURF_ASSIGNEES_PATH, put(lead::set_assignees))
         .route(VOLUNTEERS_PATH, get(lead::list_volunteers))
         .route(DEVICE_REVOKE_PATH, post(lead::revoke_device))
+        .route(DEVICE_LINK_PATH, post(register::link_device))
         .route(TURFS_CUT_PATH, post(campaign_data::cut_turfs))
         .route(
             CALL_LISTS_PATH,

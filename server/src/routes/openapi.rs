@@ -62,6 +62,7 @@ impl Modify for BearerAuth {
     ),
     paths(
         super::register::register,
+        super::register::link_device,
         super::push::push,
         super::pull::pull,
         super::lead::list_turfs,

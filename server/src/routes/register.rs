@@ -2,12 +2,15 @@
 //! bearer token (shown once; the server keeps only its hash).
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use groundgame_core::protocol::{
     ErrorBody, RegisterRequest, RegisterResponse, PROTOCOL_VERSION, REGISTER_PATH,
 };
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::auth::new_token;
+use crate::auth::{new_token, AuthDevice};
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::AppState;
@@ -95,4 +98,39 @@ pub(crate) async fn register(
         token,
         server_time: state.store().server_time(now),
     }))
+}
+
+/// A device-link code: shown on this device, typed on the other one's Join screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeviceLinkResponse {
+    /// Shown once; only its hash is kept.
+    pub code: String,
+    /// When it stops working (ms since the epoch): 15 minutes from now.
+    pub expires_at: u64,
+}
+
+#[utoipa::path(
+    post,
+    path = super::DEVICE_LINK_PATH,
+    tag = "sync",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "A code another device joins with as the same volunteer (15 minutes, one use)", body = DeviceLinkResponse),
+        (status = 401, description = "No token, an unknown one, or a revoked device", body = ErrorBody),
+    )
+)]
+pub(crate) async fn link_device(
+    State(state): State<AppState>,
+    device: AuthDevice,
+) -> Result<(StatusCode, Json<DeviceLinkResponse>), ApiError> {
+    let now = state.now_ms();
+    let id = device.device;
+    let (code, expires_at) = state
+        .write(move |store| store.create_device_link(id, now))
+        .await?;
+    tracing::info!(device = %id, volunteer = %device.volunteer, "device link code made");
+    Ok((
+        StatusCode::CREATED,
+        Json(DeviceLinkResponse { code, expires_at }),
+    ))
 }

@@ -75,6 +75,24 @@ pub(crate) fn register(
         now_ms
     ])?;
     let volunteer = VolunteerId(tx.last_insert_rowid());
+    let device = add(tx, volunteer, device_name, app_version, token_hash, now_ms)?;
+    Ok(Registration {
+        device,
+        volunteer,
+        campaign,
+        role,
+    })
+}
+
+/// A new device of an existing volunteer.
+pub(crate) fn add(
+    tx: &Transaction<'_>,
+    volunteer: VolunteerId,
+    device_name: &str,
+    app_version: &str,
+    token_hash: &[u8; 32],
+    now_ms: u64,
+) -> Result<DeviceId, StoreError> {
     tx.prepare_cached(
         "INSERT INTO devices (volunteer_id, name, token_hash, app_version, created_at, last_seen_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
@@ -86,12 +104,7 @@ pub(crate) fn register(
         app_version,
         now_ms
     ])?;
-    Ok(Registration {
-        device: DeviceId(tx.last_insert_rowid()),
-        volunteer,
-        campaign,
-        role,
-    })
+    Ok(DeviceId(tx.last_insert_rowid()))
 }
 
 pub(crate) fn by_token(

@@ -20,16 +20,25 @@ fn normalise(code: &str) -> String {
         .collect()
 }
 
-fn hash(code: &str) -> [u8; 32] {
+pub(crate) fn hash(code: &str) -> [u8; 32] {
     Sha256::digest(normalise(code).as_bytes()).into()
 }
 
-fn generate() -> String {
+pub(crate) fn generate() -> String {
     let mut rng = rand::rngs::OsRng;
     let chars: String = (0..CODE_CHARS)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
         .collect();
     format!("{}-{}", &chars[..4], &chars[4..])
+}
+
+/// Whether an invite with this code hash exists (used up or expired ones included).
+pub(crate) fn exists(tx: &Transaction<'_>, code_hash: &[u8; 32]) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM invites WHERE code_hash = ?1")?
+        .query_row([code_hash.as_slice()], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 pub(crate) fn create(

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (7, include_str!("migrations/0007_network.sql")),
     (8, include_str!("migrations/0008_placed_indexes.sql")),
     (9, include_str!("migrations/0009_events_volunteer.sql")),
+    (10, include_str!("migrations/0010_device_links.sql")),
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {

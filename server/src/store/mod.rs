@@ -11,6 +11,7 @@ pub(crate) mod call_lists;
 pub(crate) mod campaigns;
 pub(crate) mod changes;
 pub(crate) mod claims;
+pub(crate) mod device_links;
 pub(crate) mod devices;
 pub(crate) mod events;
 pub(crate) mod export;
@@ -290,7 +291,10 @@ impl SqliteStore {
     }
 
     /// Register a device with an invite code: creates the volunteer (with the invite's
-    /// role) and the device, and uses up one use of the invite, atomically.
+    /// role) and the device, and uses up one use of the invite, atomically. A device-link
+    /// code made by one of a volunteer's devices ([`SqliteStore::create_device_link`]) in
+    /// its place adds the device to that volunteer instead (`volunteer_name` is then not
+    /// used: the volunteer keeps their name).
     pub fn register_device(
         &self,
         invite_code: &str,
@@ -301,7 +305,23 @@ impl SqliteStore {
         now_ms: u64,
     ) -> Result<Registration, StoreError> {
         self.write(|tx| {
-            let (campaign, role) = invites::redeem(tx, invite_code, now_ms)?;
+            let (campaign, role) = match invites::redeem(tx, invite_code, now_ms) {
+                Err(StoreError::InviteUnknown) => {
+                    let (volunteer, campaign, role) =
+                        device_links::redeem(tx, invite_code, now_ms)?
+                            .ok_or(StoreError::InviteUnknown)?;
+                    let device =
+                        devices::add(tx, volunteer, device_name, app_version, token_hash, now_ms)?;
+                    device_links::record_use(tx, invite_code, device)?;
+                    return Ok(Registration {
+                        device,
+                        volunteer,
+                        campaign,
+                        role,
+                    });
+                }
+                other => other?,
+            };
             let registration = devices::register(
                 tx,
                 campaign,
@@ -315,6 +335,16 @@ impl SqliteStore {
             invites::record_join(tx, invite_code, &registration, now_ms)?;
             Ok(registration)
         })
+    }
+
+    /// A code another device can join with as the same volunteer as `device` (valid
+    /// [`device_links::LINK_TTL_MS`], one use). Returns the code and when it expires.
+    pub fn create_device_link(
+        &self,
+        device: DeviceId,
+        now_ms: u64,
+    ) -> Result<(String, u64), StoreError> {
+        self.write(|tx| device_links::create(tx, device, now_ms))
     }
 
     /// The device a token hash belongs to, revoked or not.

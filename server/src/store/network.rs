@@ -253,40 +253,6 @@ impl SqliteStore {
         })
     }
 
-    /// Register another device of an existing volunteer (a laptop beside the phone), so it
-    /// pulls the same private network. There is no invite flow for this yet: an operator
-    /// (or a test) calls it with the hash of a fresh token (`auth::new_token`).
-    pub fn add_volunteer_device(
-        &self,
-        volunteer: VolunteerId,
-        device_name: &str,
-        app_version: &str,
-        token_hash: &[u8; 32],
-        now_ms: u64,
-    ) -> Result<DeviceId, StoreError> {
-        self.write(|tx| {
-            let exists: bool = tx
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM volunteers WHERE id = ?1)")?
-                .query_row([volunteer.0], |r| r.get(0))?;
-            if !exists {
-                return Err(StoreError::NotFound("volunteer"));
-            }
-            tx.prepare_cached(
-                "INSERT INTO devices (volunteer_id, name, token_hash, app_version, created_at,
-                                      last_seen_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-            )?
-            .execute(rusqlite::params![
-                volunteer.0,
-                device_name,
-                token_hash.as_slice(),
-                app_version,
-                now_ms as i64
-            ])?;
-            Ok(DeviceId(tx.last_insert_rowid()))
-        })
-    }
-
     /// The campaign's network totals per volunteer and overall; follow-ups due on or
     /// before `today` (`YYYY-MM-DD`). Counts and money only.
     pub fn network_summary(

@@ -513,20 +513,19 @@ async fn a_second_device_of_the_volunteer_pulls_the_same_network() {
     let ana = h.volunteer_on(h.turf_a, "Ana").await;
     let records = anas_records();
     push(&h, &ana, &records).await;
-    let (token, hash) = crate::auth::new_token();
-    h.store
-        .add_volunteer_device(ana.reg.volunteer, "Ana's laptop", "0.1.0", &hash, NOW)
-        .expect("second device");
-    let laptop: NetworkPullResponse = h
+    // Her laptop joins with a code her phone made.
+    let (code, _) = h
+        .store
+        .create_device_link(ana.reg.device, NOW)
+        .expect("link code");
+    let laptop = h.register(&code, "Ana").await;
+    assert_eq!(laptop.reg.volunteer, ana.reg.volunteer);
+    let pulled: NetworkPullResponse = h
         .post_ok(
             "/api/v1/network/pull",
-            &token,
+            &laptop.token,
             json!({"protocol": 1, "cursor": 0}),
         )
         .await;
-    assert_eq!(laptop.records, records);
-    assert!(h
-        .store
-        .add_volunteer_device(groundgame_core::VolunteerId(999), "x", "0.1.0", &hash, NOW)
-        .is_err());
+    assert_eq!(pulled.records, records);
 }

@@ -86,3 +86,87 @@ async fn bad_names_and_old_apps_are_refused() {
         .unwrap_or("")
         .contains("update the app"));
 }
+
+#[tokio::test]
+async fn a_device_link_code_adds_a_device_to_the_same_volunteer_once() {
+    use crate::routes::register::DeviceLinkResponse;
+    let h = Harness::new();
+    let ana = h.volunteer_on(h.turf_a, "Ana").await;
+    let r = h
+        .call(Method::POST, "/api/v1/devices/link", Some(&ana.token), None)
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let link: DeviceLinkResponse = r.parse();
+    assert_eq!(link.expires_at, h.now() + 15 * 60_000);
+    assert!(
+        link.code.len() == 9 && link.code.as_bytes()[4] == b'-',
+        "{}",
+        link.code
+    );
+
+    // Typed on the laptop's Join screen (any case, the name ignored): the same volunteer.
+    let laptop = h.register(&link.code.to_lowercase(), "Someone else").await;
+    assert_eq!(
+        (laptop.reg.volunteer, laptop.reg.campaign, laptop.reg.role),
+        (ana.reg.volunteer, h.campaign, Role::Volunteer)
+    );
+    assert_ne!(laptop.reg.device, ana.reg.device);
+    let people = h.store.volunteer_summaries(h.campaign).expect("volunteers");
+    let row = people
+        .iter()
+        .find(|v| v.id == ana.reg.volunteer)
+        .expect("Ana");
+    assert_eq!((row.name.as_str(), row.devices.len()), ("Ana", 2));
+    // Her turf reaches the new device too.
+    let page = h.pull(&laptop, &[], None).await;
+    assert!(page.scopes.iter().any(|s| s.turf.id == h.turf_a));
+
+    // One use only.
+    let r = h.register_with(&link.code, "Ana").await;
+    assert_eq!(
+        (r.status, r.error_code().as_str()),
+        (StatusCode::FORBIDDEN, codes::INVITE_USED_UP)
+    );
+
+    // Fifteen minutes, then no more.
+    let late = h
+        .store
+        .create_device_link(ana.reg.device, NOW)
+        .expect("link")
+        .0;
+    h.clock
+        .store(NOW + 16 * 60_000, std::sync::atomic::Ordering::SeqCst);
+    let r = h.register_with(&late, "Ana").await;
+    assert_eq!(r.error_code(), codes::INVITE_EXPIRED);
+    h.clock.store(NOW, std::sync::atomic::Ordering::SeqCst);
+
+    // A code made by a device that is then revoked (a lost phone) is void.
+    let lost = h
+        .store
+        .create_device_link(ana.reg.device, NOW)
+        .expect("link")
+        .0;
+    h.store.revoke_device(ana.reg.device).expect("revoke");
+    let r = h.register_with(&lost, "Ana").await;
+    assert_eq!(
+        (r.status, r.error_code().as_str()),
+        (StatusCode::FORBIDDEN, codes::INVITE_INVALID)
+    );
+    // And a revoked device cannot make one.
+    let r = h
+        .call(Method::POST, "/api/v1/devices/link", Some(&ana.token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = h
+        .call(Method::POST, "/api/v1/devices/link", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // The laptop made before the loss keeps working.
+    let page = h.pull(&laptop, &[], None).await;
+    assert!(page.scopes.iter().any(|s| s.turf.id == h.turf_a));
+}

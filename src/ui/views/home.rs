@@ -82,6 +82,9 @@ pub fn Home() -> Element {
             Link { class: "big-button secondary network-entry", id: "network-entry", to: Route::Network {},
                 {l.t(Msg::NetHomeLink)}
             }
+            Link { class: "link-entry", id: "link-entry", to: Route::LinkDevice {},
+                {l.t(Msg::LinkEntry)}
+            }
         }
     }
 }

@@ -69,6 +69,7 @@ pub fn Join() -> Element {
                     value: "{invite}",
                     oninput: move |e| invite.set(e.value()),
                 }
+                p { class: "field-hint", id: "join-invite-hint", {l.t(Msg::InviteCodeHint)} }
                 label { r#for: "join-name", {l.t(Msg::YourName)} }
                 input {
                     id: "join-name",

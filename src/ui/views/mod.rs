@@ -8,6 +8,7 @@ mod door_script;
 mod home;
 mod join;
 pub mod lead;
+pub mod link_device;
 pub mod network;
 mod print_walk_list;
 mod walk_list;
@@ -21,6 +22,7 @@ pub use join::Join;
 pub use lead::{
     LeadAssign, LeadDashboard, LeadData, LeadInvites, LeadLayout, LeadPeople, LeadTurfMap,
 };
+pub use link_device::LinkDevice;
 pub use network::{Network, NetworkContact, NetworkImport};
 pub use print_walk_list::PrintWalkList;
 pub use walk_list::{visible_groups, Filter, WalkList};
