@@ -16,6 +16,7 @@ pub mod data_dir;
 #[cfg(feature = "desktop")]
 pub mod desktop;
 pub mod i18n;
+pub mod local_time;
 #[cfg(feature = "mobile")]
 pub mod mobile;
 pub mod print;

@@ -292,3 +292,30 @@ fn an_import_is_reported_before_it_is_saved_then_saved_in_one_go() {
         "{html}"
     );
 }
+
+#[test]
+fn follow_ups_are_due_by_the_devices_own_date() {
+    use crate::ui::views::network::overview;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = joined(dir.path());
+    let rosa = contact(&store, "Rosa Quintanilla", None);
+    store
+        .record_network(vec![(
+            rosa,
+            NetworkBody::AskAnswered {
+                ask: AskKind::Donate,
+                answer: AskAnswer::Maybe,
+                amount_promised_cents: None,
+                follow_up_on: Some("2027-01-15".into()),
+            },
+        )])
+        .expect("ask");
+    // T0 is 2027-01-15 08:00 UTC.
+    assert_eq!(overview(&store, 0).expect("read").due.len(), 1);
+    assert_eq!(
+        overview(&store, -600).expect("read").due.len(),
+        0,
+        "in Honolulu it is still the 14th"
+    );
+    assert_eq!(overview(&store, 600).expect("read").due.len(), 1);
+}

@@ -20,6 +20,7 @@ use crate::ui::call_data::{self, Nobody, QuickTime, CALL_BACK};
 use crate::ui::components::{BigButton, ChoiceButton};
 use crate::ui::context::{use_lang, use_services, use_sync_status};
 use crate::ui::i18n::{self, Lang, Msg};
+use crate::ui::local_time::use_tz_offset;
 use crate::ui::views::call_lists::{call_backs_here, left_on_list, ready_here};
 use crate::ui::Route;
 
@@ -252,20 +253,6 @@ fn NobodyLeft(why: Nobody, lang: Lang, waiting: u32) -> Element {
             Link { class: "big-button secondary", to: Route::CallLists {}, {l.t(Msg::BackToCallLists)} }
         }
     }
-}
-
-/// The device's local time minus UTC, in minutes (0 until the platform answers, and where
-/// it cannot: headless renders).
-fn use_tz_offset() -> Memo<i32> {
-    let offset = use_resource(|| async {
-        document::eval("return -new Date().getTimezoneOffset();")
-            .await
-            .ok()
-            .and_then(|v| v.as_i64())
-            .and_then(|v| i32::try_from(v).ok())
-            .unwrap_or(0)
-    });
-    use_memo(move || offset.read().unwrap_or(0))
 }
 
 #[component]

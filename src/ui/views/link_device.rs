@@ -52,11 +52,7 @@ pub fn LinkDevice() -> Element {
         busy.set(true);
         error.set(None);
         spawn(async move {
-            let offset = document::eval("return -new Date().getTimezoneOffset();")
-                .await
-                .ok()
-                .and_then(|v| v.as_i64())
-                .map_or(0, |m| m.clamp(-12 * 60, 14 * 60) as i32);
+            let offset = crate::ui::local_time::offset_minutes().await;
             let work = async move { engine.create_device_link().await };
             let made = match tokio::runtime::Handle::try_current() {
                 Ok(rt) => rt

@@ -113,14 +113,8 @@ where
 /// the server takes, so hours and days are the lead's own; UTC where the renderer cannot
 /// tell (headless).
 async fn local_offset_minutes() -> i32 {
-    document::eval("return -new Date().getTimezoneOffset();")
-        .await
-        .ok()
-        .and_then(|v| v.as_i64())
-        .map_or(0, |m| {
-            let m = m.clamp(-12 * 60, 14 * 60);
-            i32::try_from((m as f64 / 15.0).round() as i64 * 15).unwrap_or(0)
-        })
+    let m = crate::ui::local_time::offset_minutes().await;
+    (f64::from(m) / 15.0).round() as i32 * 15
 }
 
 /// Fetch the figures again in the background; the screens keep showing the cached ones.

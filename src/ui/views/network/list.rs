@@ -13,6 +13,7 @@ use crate::store::{Store, StoreError};
 use crate::ui::components::ProgressBar;
 use crate::ui::context::{use_lang, use_services, use_sync_status};
 use crate::ui::i18n::{Lang, Msg};
+use crate::ui::local_time::use_tz_offset;
 use crate::ui::Route;
 
 /// What the screen shows, read in one go.
@@ -26,10 +27,12 @@ pub struct Overview {
     pub refused: Vec<String>,
 }
 
-/// Read my network from the store; follow-ups are due on or before today (UTC).
-pub fn overview(store: &Store) -> Result<Overview, StoreError> {
+/// Read my network from the store; follow-ups are due on or before today in the device's
+/// time zone (`offset_minutes` east of UTC).
+pub fn overview(store: &Store, offset_minutes: i32) -> Result<Overview, StoreError> {
     let state = store.network_state()?;
-    let today = date_of_ms(store.now_ms());
+    let local = store.now_ms() as i64 + i64::from(offset_minutes) * 60_000;
+    let today = date_of_ms(local.max(0) as u64);
     Ok(Overview {
         totals: state.totals(&today),
         due: state.follow_ups_due(&today),
@@ -82,11 +85,13 @@ pub fn Network() -> Element {
     let status = use_sync_status();
     let store = services.store.clone();
     // Re-read when a sync lands (records from my other devices appear).
+    let offset = use_tz_offset();
     let data = use_resource(move || {
         let store = store.clone();
         let s = status.read();
         let _landed = (s.last_success_ms, s.pending);
-        async move { overview(&store) }
+        let offset = offset();
+        async move { overview(&store, offset) }
     });
     let mut query = use_signal(String::new);
 
