@@ -304,3 +304,80 @@ async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
         "nor voter data"
     );
 }
+
+/// Guessing invite codes: after 20 refusals from one address, registrations from it get
+/// `429 too_many_attempts` with `Retry-After` (a right code too, until the window ends);
+/// the app says to wait. Successful joins never count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_invite_codes_is_stopped_after_twenty_wrong_ones() {
+    use groundgame::sync::HttpTransport;
+    use groundgame::ui::context::JoinError;
+
+    use crate::support::{TestDevice, TestServer};
+
+    let server = TestServer::start().await;
+    let fx = small_campaign(&server.store, 1, 2, 1);
+    let api = Api {
+        url: server.url.clone(),
+        http: reqwest::Client::new(),
+    };
+    let dir = temp_dir();
+    // A team joining from one hall's Wi-Fi: many successes do not count.
+    for i in 0..25 {
+        register(&api, &fx.volunteer_invite, &format!("V{i}")).await;
+    }
+    let attempt = |code: String| {
+        let api = &api;
+        async move {
+            let body = json!({"protocol": PROTOCOL_VERSION, "invite_code": code,
+                              "volunteer_name": "Guess", "device_name": "x", "app_version": "1"});
+            let raw = serde_json::to_vec(&body).expect("json");
+            api.post_raw("/api/v1/register", None, raw, false).await
+        }
+    };
+    for i in 0..20 {
+        let a = attempt(format!("ZZZZ-ZZ{:02}", i % 100)).await;
+        assert_eq!(
+            (a.status, a.code()),
+            (403, codes::INVITE_INVALID),
+            "attempt {i}"
+        );
+    }
+    let blocked = attempt("ZZZZ-ZZ99".into()).await;
+    assert_eq!(
+        (blocked.status, blocked.code()),
+        (429, codes::TOO_MANY_ATTEMPTS)
+    );
+    assert!(
+        blocked.message().contains("wait 10 minutes"),
+        "{}",
+        blocked.message()
+    );
+    let retry = api
+        .http
+        .post(format!("{}/api/v1/register", api.url))
+        .header("content-type", "application/json")
+        .body(r#"{"protocol":1,"invite_code":"x","volunteer_name":"x","device_name":"x","app_version":"1"}"#)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(retry.status().as_u16(), 429);
+    let seconds: u64 = retry.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=600).contains(&seconds), "{seconds}");
+    // Even the right code waits, and the app says so.
+    let device = TestDevice::open(
+        &dir.path().join("late.sqlite"),
+        HttpTransport::new(&server.url).expect("http"),
+        groundgame::clock::system_clock(),
+    );
+    let refused = device
+        .engine
+        .register(&server.url, &fx.volunteer_invite, "Late", "Late's phone")
+        .await
+        .expect_err("blocked");
+    assert_eq!(JoinError::from_sync(&refused), JoinError::TooManyAttempts);
+}

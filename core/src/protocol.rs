@@ -193,6 +193,8 @@ pub mod codes {
     pub const INVITE_USED_UP: &str = "invite_used_up";
     /// The body is over [`super::MAX_BODY_BYTES`] or carries too many events [413].
     pub const TOO_LARGE: &str = "too_large";
+    /// Too many refused invite codes from this address lately; wait, then try again [429].
+    pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
     /// Something failed on the server; nothing is shown of it [500].
     pub const INTERNAL: &str = "internal";
     /// Per-event rejection codes in [`super::PushOutcome::Rejected`].

@@ -40,6 +40,8 @@ pub enum ApiError {
     InviteUsedUp,
     #[error("{0}")]
     TooLarge(String),
+    #[error("too many wrong codes from this network; wait {0} minutes, then try again")]
+    TooManyAttempts(u64),
     /// A fault on the server. The text is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -64,6 +66,7 @@ impl ApiError {
             InviteExpired => (StatusCode::FORBIDDEN, codes::INVITE_EXPIRED),
             InviteUsedUp => (StatusCode::FORBIDDEN, codes::INVITE_USED_UP),
             TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, codes::TOO_LARGE),
+            TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }

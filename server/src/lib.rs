@@ -16,6 +16,7 @@ pub mod export;
 pub mod import;
 pub mod import_jobs;
 pub mod json;
+pub mod register_limit;
 mod routes;
 pub mod script_file;
 pub mod store;
@@ -54,6 +55,8 @@ pub struct AppState {
     read_gate: Arc<Semaphore>,
     /// Voter-file imports started over the API.
     imports: Arc<import_jobs::ImportJobs>,
+    /// Refused registrations per client address (guessing invite codes).
+    register_limit: Arc<register_limit::RegisterLimit>,
 }
 
 impl AppState {
@@ -70,7 +73,12 @@ impl AppState {
             write_gate: Arc::new(Semaphore::new(1)),
             read_gate: Arc::new(Semaphore::new(store::READERS)),
             imports: Arc::default(),
+            register_limit: Arc::default(),
         }
+    }
+
+    pub(crate) fn register_limit(&self) -> &register_limit::RegisterLimit {
+        &self.register_limit
     }
 
     pub fn store(&self) -> &Arc<SqliteStore> {
@@ -116,6 +124,10 @@ impl AppState {
 /// The whole HTTP API.
 pub fn app(state: AppState) -> Router {
     routes::router()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            register_limit::guard,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Decompress gzip request bodies; the body limit above counts decompressed bytes,
         // so a small gzip bomb is stopped at the limit like any large body.
@@ -147,7 +159,9 @@ pub async fn serve_until(
         // Small JSON answers should leave at once, not wait for Nagle.
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, app(state))
+    // The peer's address goes with each request (the registration limit counts by it).
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(stop)
         .await
 }

@@ -61,6 +61,8 @@ pub enum JoinError {
     OldApp,
     OtherCampaign,
     ServerTrouble,
+    /// Too many wrong codes from this network lately: wait, then try again.
+    TooManyAttempts,
 }
 
 impl JoinError {
@@ -74,6 +76,7 @@ impl JoinError {
                 }
                 codes::INVITE_EXPIRED | codes::INVITE_USED_UP => JoinError::ExpiredCode,
                 codes::UNSUPPORTED_PROTOCOL => JoinError::OldApp,
+                codes::TOO_MANY_ATTEMPTS => JoinError::TooManyAttempts,
                 codes::NOT_FOUND | codes::METHOD_NOT_ALLOWED => JoinError::BadAddress,
                 _ if *status >= 500 => JoinError::ServerTrouble,
                 _ => JoinError::ServerTrouble,
@@ -94,12 +97,16 @@ impl JoinError {
             JoinError::OldApp => Msg::JoinOldApp,
             JoinError::OtherCampaign => Msg::JoinOtherCampaign,
             JoinError::ServerTrouble => Msg::JoinServerTrouble,
+            JoinError::TooManyAttempts => Msg::JoinTooManyAttempts,
         }
     }
 
     /// Worth a "Try again" button (the same input may work later).
     pub fn retryable(self) -> bool {
-        matches!(self, JoinError::NoConnection | JoinError::ServerTrouble)
+        matches!(
+            self,
+            JoinError::NoConnection | JoinError::ServerTrouble | JoinError::TooManyAttempts
+        )
     }
 }
 

@@ -158,6 +158,10 @@ messages! {
         "That code has expired or was used up. Ask your lead for a new invite code, or make a new code on your other device.",
         "Ese código venció o ya se usó. Pida un código de invitación nuevo a su líder o haga un código nuevo en su otro dispositivo."
     ),
+    JoinTooManyAttempts => (
+        "Too many wrong codes were tried from this network. Wait ten minutes, check the code letter by letter, then try again.",
+        "Se probaron demasiados códigos incorrectos desde esta red. Espere diez minutos, revise el código letra por letra y vuelva a intentarlo."
+    ),
     JoinNoConnection => (
         "Could not reach the campaign server. Check your signal or Wi-Fi and the server address, then try again.",
         "No se pudo contactar el servidor de la campaña. Revise su señal o wifi y la dirección del servidor, y vuelva a intentarlo."
