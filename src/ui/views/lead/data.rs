@@ -13,6 +13,8 @@
 //! Each action needs the server; offline, the card says so and nothing is lost (the form
 //! keeps what was typed). After an import, a cut or a new list the figures are refreshed.
 
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use dioxus::prelude::*;
@@ -24,8 +26,9 @@ use crate::sync::lead_data::{
 };
 use crate::sync::SyncError;
 use crate::ui::components::{BigButton, ChoiceButton, ProgressBar};
-use crate::ui::context::{use_lang, use_services};
+use crate::ui::context::{use_lang, use_services, AppEngine};
 use crate::ui::i18n::{Lang, Msg};
+use crate::ui::Services;
 
 /// How many report lines the screen shows (the whole report is on the server).
 pub const REPORT_LINES_SHOWN: usize = 50;
@@ -202,14 +205,57 @@ fn failure(l: Lang, e: &SyncError) -> String {
     Problem::from_sync(e).action_text(l)
 }
 
-fn engine_or_refused(
-    services: &crate::ui::Services,
+/// Run one card's action against the server: nothing while the last one runs; `busy`
+/// while it does; `error` cleared at the start, and set when there is no joined engine.
+/// `done` gets the answer (it reports failures its own way).
+fn card_action<T, W, Fut>(
+    services: &Services,
     l: Lang,
-) -> Result<std::sync::Arc<crate::ui::context::AppEngine>, String> {
-    services
-        .sync
-        .engine()
-        .ok_or_else(|| Problem::Refused.action_text(l))
+    mut busy: Signal<bool>,
+    mut error: Signal<Option<String>>,
+    work: W,
+    done: impl FnOnce(Result<T, SyncError>) + 'static,
+) where
+    T: Send + 'static,
+    W: FnOnce(Arc<AppEngine>) -> Fut,
+    Fut: Future<Output = Result<T, SyncError>> + Send + 'static,
+{
+    if *busy.peek() {
+        return;
+    }
+    let Some(engine) = services.sync.engine() else {
+        error.set(Some(Problem::Refused.action_text(l)));
+        return;
+    };
+    busy.set(true);
+    error.set(None);
+    let running = on_runtime(work(engine));
+    spawn(async move {
+        done(running.await);
+        busy.set(false);
+    });
+}
+
+/// A row of choice buttons for one setting.
+fn choice_group<T: Copy + PartialEq + 'static>(
+    l: Lang,
+    label: Msg,
+    options: [(T, Msg, &'static str); 3],
+    mut chosen: Signal<T>,
+) -> Element {
+    rsx! {
+        div { class: "choices", role: "group", "aria-label": l.t(label),
+            for (value, msg, id) in options {
+                ChoiceButton {
+                    key: "{id}",
+                    label: l.t(msg).to_owned(),
+                    selected: chosen() == value,
+                    id: id.to_string(),
+                    onclick: move |_| chosen.set(value),
+                }
+            }
+        }
+    }
 }
 
 /// The import card's state.
@@ -238,7 +284,7 @@ fn ImportCard() -> Element {
     let ctx = use_lead();
     let services = use_services();
     let l = use_lang()();
-    let mut format = use_signal(|| VoterFormat::Ncvoter);
+    let format = use_signal(|| VoterFormat::Ncvoter);
     let mut full_file = use_signal(|| false);
     let mut mapping = use_signal(String::new);
     let mut picked = use_signal(|| None::<(String, Vec<u8>)>);
@@ -277,12 +323,9 @@ fn ImportCard() -> Element {
             error.set(Some(l.t(Msg::DataNeedsMapping).to_owned()));
             return;
         }
-        let engine = match engine_or_refused(&services, l) {
-            Ok(e) => e,
-            Err(text) => {
-                error.set(Some(text));
-                return;
-            }
+        let Some(engine) = services.sync.engine() else {
+            error.set(Some(Problem::Refused.action_text(l)));
+            return;
         };
         let upload = VoterUpload {
             format: chosen,
@@ -352,21 +395,11 @@ fn ImportCard() -> Element {
             h3 { id: "import-title", {l.t(Msg::DataImportTitle)} }
             p { class: "muted", {l.t(Msg::DataImportHelp)} }
             p { class: "field-label", {l.t(Msg::DataFormat)} }
-            div { class: "choices", role: "group", "aria-label": l.t(Msg::DataFormat),
-                for (f, msg, id) in [
-                    (VoterFormat::Ncvoter, Msg::DataFormatNcvoter, "format-ncvoter"),
-                    (VoterFormat::Van, Msg::DataFormatVan, "format-van"),
-                    (VoterFormat::Mapped, Msg::DataFormatMapped, "format-mapped"),
-                ] {
-                    ChoiceButton {
-                        key: "{id}",
-                        label: l.t(msg).to_owned(),
-                        selected: format() == f,
-                        id: id.to_string(),
-                        onclick: move |_| format.set(f),
-                    }
-                }
-            }
+            {choice_group(l, Msg::DataFormat, [
+                (VoterFormat::Ncvoter, Msg::DataFormatNcvoter, "format-ncvoter"),
+                (VoterFormat::Van, Msg::DataFormatVan, "format-van"),
+                (VoterFormat::Mapped, Msg::DataFormatMapped, "format-mapped"),
+            ], format)}
             if format() == VoterFormat::Mapped {
                 label { r#for: "import-mapping", {l.t(Msg::DataMapping)} }
                 textarea { id: "import-mapping", rows: "5", value: "{mapping}",
@@ -442,60 +475,42 @@ fn CutCard() -> Element {
     let ctx = use_lead();
     let services = use_services();
     let l = use_lang()();
-    let mut by = use_signal(|| CutBy::Precinct);
+    let by = use_signal(|| CutBy::Precinct);
     let mut doors = use_signal(|| "60".to_string());
     let mut result = use_signal(|| None::<CutResult>);
     let mut error = use_signal(|| None::<String>);
-    let mut busy = use_signal(|| false);
+    let busy = use_signal(|| false);
     let cut = move |_| {
-        if *busy.peek() {
-            return;
-        }
         let Some(n) = parse_doors(&doors.peek()) else {
             error.set(Some(l.t(Msg::DataBadDoors).to_owned()));
             return;
         };
-        let engine = match engine_or_refused(&services, l) {
-            Ok(e) => e,
-            Err(text) => {
-                error.set(Some(text));
-                return;
-            }
-        };
         let how = *by.peek();
-        let services = services.clone();
-        busy.set(true);
-        error.set(None);
-        spawn(async move {
-            match on_runtime(async move { engine.cut_turfs(how, n).await }).await {
+        let again = services.clone();
+        card_action(
+            &services,
+            l,
+            busy,
+            error,
+            move |engine| async move { engine.cut_turfs(how, n).await },
+            move |answer| match answer {
                 Ok(made) => {
                     result.set(Some(made));
-                    refresh(ctx, &services);
+                    refresh(ctx, &again);
                 }
                 Err(e) => error.set(Some(failure(l, &e))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     rsx! {
         section { class: "card", id: "cut-card", "aria-labelledby": "cut-title",
             h3 { id: "cut-title", {l.t(Msg::DataCutTitle)} }
             p { class: "muted", {l.t(Msg::DataCutHelp)} }
-            div { class: "choices", role: "group", "aria-label": l.t(Msg::DataCutTitle),
-                for (how, msg, id) in [
-                    (CutBy::Precinct, Msg::DataCutPrecinct, "cut-precinct"),
-                    (CutBy::Street, Msg::DataCutStreet, "cut-street"),
-                    (CutBy::Area, Msg::DataCutArea, "cut-area"),
-                ] {
-                    ChoiceButton {
-                        key: "{id}",
-                        label: l.t(msg).to_owned(),
-                        selected: by() == how,
-                        id: id.to_string(),
-                        onclick: move |_| by.set(how),
-                    }
-                }
-            }
+            {choice_group(l, Msg::DataCutTitle, [
+                (CutBy::Precinct, Msg::DataCutPrecinct, "cut-precinct"),
+                (CutBy::Street, Msg::DataCutStreet, "cut-street"),
+                (CutBy::Area, Msg::DataCutArea, "cut-area"),
+            ], by)}
             label { r#for: "cut-doors", {l.t(Msg::DataDoorsPerTurf)} }
             input { id: DOORS_ID, r#type: "number", inputmode: "numeric", min: "1",
                 max: "2000", value: "{doors}", oninput: move |e| doors.set(e.value()) }
@@ -551,45 +566,35 @@ fn CallListCard() -> Element {
     let mut script = use_signal(String::new);
     let mut result = use_signal(|| None::<NewCallList>);
     let mut error = use_signal(|| None::<String>);
-    let mut busy = use_signal(|| false);
+    let busy = use_signal(|| false);
     let make = move |_| {
-        if *busy.peek() {
-            return;
-        }
         let list_name = name.peek().trim().to_owned();
         if list_name.is_empty() {
             error.set(Some(l.t(Msg::DataListNeedsName).to_owned()));
             return;
         }
-        let engine = match engine_or_refused(&services, l) {
-            Ok(e) => e,
-            Err(text) => {
-                error.set(Some(text));
-                return;
-            }
-        };
         let wanted = parse_precincts(&precincts.peek());
         let key = Some(script.peek().clone()).filter(|k| !k.is_empty());
-        let services = services.clone();
-        busy.set(true);
-        error.set(None);
-        spawn(async move {
-            let made = on_runtime(async move {
+        let again = services.clone();
+        card_action(
+            &services,
+            l,
+            busy,
+            error,
+            move |engine| async move {
                 engine
                     .create_call_list(&list_name, &wanted, key.as_deref())
                     .await
-            })
-            .await;
-            match made {
+            },
+            move |answer| match answer {
                 Ok(made) => {
                     result.set(Some(made));
                     name.set(String::new());
-                    refresh(ctx, &services);
+                    refresh(ctx, &again);
                 }
                 Err(e) => error.set(Some(failure(l, &e))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     rsx! {
         section { class: "card", id: "list-card", "aria-labelledby": "list-title",
@@ -630,7 +635,7 @@ fn ScriptCard() -> Element {
     let mut saved = use_signal(|| None::<SavedScript>);
     let mut problems = use_signal(|| None::<String>);
     let mut error = use_signal(|| None::<String>);
-    let mut busy = use_signal(|| false);
+    let busy = use_signal(|| false);
     let on_file = move |e: FormEvent| {
         let files = e.files();
         spawn(async move {
@@ -642,28 +647,21 @@ fn ScriptCard() -> Element {
         });
     };
     let save = move |_| {
-        if *busy.peek() {
-            return;
-        }
         let toml = text.peek().clone();
         if toml.trim().is_empty() {
             error.set(Some(l.t(Msg::DataNoScriptText).to_owned()));
             return;
         }
-        let engine = match engine_or_refused(&services, l) {
-            Ok(e) => e,
-            Err(t) => {
-                error.set(Some(t));
-                return;
-            }
-        };
-        busy.set(true);
-        error.set(None);
         problems.set(None);
         saved.set(None);
         let reload = reload.clone();
-        spawn(async move {
-            match on_runtime(async move { engine.save_script(&toml).await }).await {
+        card_action(
+            &services,
+            l,
+            busy,
+            error,
+            move |engine| async move { engine.save_script(&toml).await },
+            move |answer| match answer {
                 Ok(s) => {
                     saved.set(Some(s));
                     reload();
@@ -674,9 +672,8 @@ fn ScriptCard() -> Element {
                     ..
                 }) => problems.set(Some(message)),
                 Err(e) => error.set(Some(failure(l, &e))),
-            }
-            busy.set(false);
-        });
+            },
+        );
     };
     rsx! {
         section { class: "card", id: "script-card", "aria-labelledby": "script-title",
