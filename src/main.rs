@@ -153,7 +153,7 @@ fn status(data: &Path) -> Result<()> {
         Some(groundgame::store::DeviceState::SignedOut) => SyncState::SignedOut,
         Some(groundgame::store::DeviceState::Revoked) => SyncState::Revoked,
     };
-    let status = SyncStatus::new(state, store.pending_count()?, store.rejected_count()?);
+    let status = SyncStatus::new(state, store.waiting_count()?, store.rejected_count()?);
     print_status(&store, &status)
 }
 

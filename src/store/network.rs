@@ -124,6 +124,13 @@ impl Store {
         count(&self.lock().conn, "SELECT count(*) FROM network_outbox")
     }
 
+    /// Everything this device holds that the server has not had yet, for the sync bar: field
+    /// events ([`Store::pending_count`], which is what the push plans by) and my-network
+    /// records.
+    pub fn waiting_count(&self) -> Result<u64, StoreError> {
+        Ok(self.pending_count()? + self.network_pending()?)
+    }
+
     /// The oldest `max` network records waiting to be pushed (None when nothing waits).
     pub fn network_outbox_batch(&self, max: usize) -> Result<Option<NetworkBatch>, StoreError> {
         let inner = self.lock();

@@ -85,7 +85,7 @@ impl<T: Transport> Engine<T> {
             Some(DeviceState::SignedOut) => SyncState::SignedOut,
             Some(DeviceState::Revoked) => SyncState::Revoked,
         };
-        let pending = store.pending_count().unwrap_or(0);
+        let pending = store.waiting_count().unwrap_or(0);
         let rejected = store.rejected_count().unwrap_or(0);
         let (status, _) = watch::channel(SyncStatus::new(state, pending, rejected));
         Engine {
@@ -242,7 +242,7 @@ impl<T: Transport> Engine<T> {
                 Ok(report) => {
                     total.add(&report);
                     failures = 0;
-                    if self.store.pending_count()? == 0 {
+                    if self.store.waiting_count()? == 0 {
                         break;
                     }
                 }
@@ -323,7 +323,7 @@ impl<T: Transport> Engine<T> {
     /// The current status (with the outbox count read fresh).
     pub fn status(&self) -> SyncStatus {
         let mut status = self.status.borrow().clone();
-        if let Ok(pending) = self.store.pending_count() {
+        if let Ok(pending) = self.store.waiting_count() {
             status.pending = pending;
         }
         status
@@ -642,7 +642,7 @@ impl<T: Transport> Engine<T> {
 
     /// Publish a status change, with the outbox and dead-letter counts read fresh.
     fn refresh(&self, change: impl FnOnce(&mut SyncStatus)) {
-        let pending = self.store.pending_count().ok();
+        let pending = self.store.waiting_count().ok();
         let rejected = self.store.rejected_count().ok();
         self.status.send_modify(|s| {
             change(s);

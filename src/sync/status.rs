@@ -24,7 +24,8 @@ pub enum SyncState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncStatus {
     pub state: SyncState,
-    /// Records waiting to be pushed.
+    /// Records waiting to be pushed: field events and my-network records
+    /// ([`crate::store::Store::waiting_count`]).
     pub pending: u64,
     /// Records the server refused (shown to the volunteer; never retried).
     pub rejected: u64,

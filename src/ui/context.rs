@@ -139,7 +139,7 @@ impl SyncHandle {
             Some(e) => e.status(),
             None => SyncStatus::new(
                 SyncState::NotJoined,
-                store.pending_count().unwrap_or(0),
+                store.waiting_count().unwrap_or(0),
                 store.rejected_count().unwrap_or(0),
             ),
         };
@@ -231,7 +231,7 @@ impl SyncHandle {
 
     /// A record was written: show the new count now and sync soon.
     pub fn nudge(&self) {
-        let pending = self.inner.store.pending_count().unwrap_or(0);
+        let pending = self.inner.store.waiting_count().unwrap_or(0);
         self.inner.status.send_modify(|s| s.pending = pending);
         if let Some(engine) = self.engine() {
             engine.nudge();

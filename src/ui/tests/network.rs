@@ -141,6 +141,12 @@ fn a_contact_added_by_hand_then_asked_answered_and_paid() {
     assert_eq!(ana.phone.as_deref(), Some("+19195550123"));
     assert_eq!(ana.relationship, Relationship::Family);
     assert_eq!(store.network_pending().expect("pending"), 1);
+    // The sync bar counts it with the field records waiting.
+    assert_eq!(store.waiting_count().expect("waiting"), 1);
+    assert!(
+        html.contains(&crate::ui::i18n::pending(Lang::En, 1)),
+        "the sync bar: {html}"
+    );
     // The page moved to the new contact.
     assert!(html.contains("id=\"contact-title\">Ana García<"), "{html}");
     assert!(html.contains("href=\"tel:+19195550123\""), "{html}");
