@@ -4,7 +4,8 @@
 //! and the campaign's do-not-call numbers as the push that accepts a phone result updates
 //! them.
 //!
-//! Rounds: a due call-back first, then people never called in list order, then people to
+//! Rounds: a due call-back first (for its first [`CALL_BACK_HOLD_MS`] only to the volunteer
+//! who promised it), then people never called in list order, then people to
 //! try again (busy, no answer, left message) once [`LATER_ROUND_DELAY_MS`] has passed since
 //! their last call. A retired entry (talked, refused, wrong number, do not call...) is never
 //! handed out again, and neither is any number on the campaign's do-not-call list.
@@ -27,6 +28,9 @@ pub const LATER_ROUND_DELAY_MS: u64 = 60 * 60 * 1000;
 /// When a "call back" result without a chosen time (`call_back_at`) comes back: this long
 /// after the call.
 pub const CALL_BACK_DELAY_MS: u64 = 2 * 60 * 60 * 1000;
+/// How long a due call-back waits for the volunteer who promised it before anyone calling
+/// the list may take it.
+pub const CALL_BACK_HOLD_MS: u64 = 30 * 60 * 1000;
 /// The most contacts one claim hands out.
 pub const MAX_CLAIM: u32 = 50;
 
@@ -236,6 +240,11 @@ pub(crate) fn claim(
     now_ms: u64,
 ) -> Result<Vec<ClaimedContact>, StoreError> {
     let expires_at = now_ms + claim_lease_ms();
+    let volunteer: Option<i64> = tx
+        .prepare_cached("SELECT volunteer_id FROM devices WHERE id = ?1")?
+        .query_row([device.0], |r| r.get(0))
+        .optional()?;
+    let held_until = now_ms.saturating_sub(CALL_BACK_HOLD_MS) as i64;
     let mut chosen: Vec<(PersonId, String, bool)> = Vec::new();
     {
         let mut held = tx.prepare_cached(
@@ -266,6 +275,7 @@ pub(crate) fn claim(
             "SELECT m.person_id, m.phone, m.round IS NOT 1
              FROM call_list_members m INDEXED BY call_list_members_next
              WHERE m.call_list_id = ?1 AND m.round = ?5 AND m.due_at <= ?2
+               AND (m.call_back_by IS NULL OR m.call_back_by IS ?6 OR m.due_at <= ?7)
                AND NOT EXISTS (SELECT 1 FROM call_claims c
                                WHERE c.person_id = m.person_id AND c.expires_at > ?2)
                AND NOT EXISTS (SELECT 1 FROM call_claims c
@@ -277,7 +287,15 @@ pub(crate) fn claim(
              ORDER BY m.position LIMIT ?4",
         )?;
         let rows = next.query_map(
-            rusqlite::params![list.0, now_ms as i64, campaign.0, want, round],
+            rusqlite::params![
+                list.0,
+                now_ms as i64,
+                campaign.0,
+                want,
+                round,
+                volunteer,
+                held_until
+            ],
             |r| Ok((people::person_id(r.get_ref(0)?)?, r.get(1)?, r.get(2)?)),
         )?;
         for row in rows {
@@ -400,6 +418,7 @@ pub(crate) fn record_phone_result(
     person: PersonId,
     outcome: PhoneOutcome,
     at_ms: u64,
+    caller: VolunteerId,
 ) -> Result<(), StoreError> {
     let id = person.0.as_bytes().as_slice();
     let at = at_ms as i64;
@@ -412,16 +431,23 @@ pub(crate) fn record_phone_result(
             .execute(rusqlite::params![id, at])?;
         }
         PhoneOutcome::LaterRound | PhoneOutcome::CallBack(_) => {
-            let (round, due) = match outcome {
-                PhoneOutcome::CallBack(Some(chosen)) => (ROUND_CALL_BACK, chosen as i64),
-                PhoneOutcome::CallBack(None) => (ROUND_CALL_BACK, at + CALL_BACK_DELAY_MS as i64),
-                _ => (ROUND_LATER, at + LATER_ROUND_DELAY_MS as i64),
+            let (round, due, promised_by) = match outcome {
+                PhoneOutcome::CallBack(Some(chosen)) => {
+                    (ROUND_CALL_BACK, chosen as i64, Some(caller.0))
+                }
+                PhoneOutcome::CallBack(None) => (
+                    ROUND_CALL_BACK,
+                    at + CALL_BACK_DELAY_MS as i64,
+                    Some(caller.0),
+                ),
+                _ => (ROUND_LATER, at + LATER_ROUND_DELAY_MS as i64, None),
             };
             tx.prepare_cached(
-                "UPDATE call_list_members SET round = ?2, due_at = ?3, last_call_at = ?4
+                "UPDATE call_list_members
+                 SET round = ?2, due_at = ?3, last_call_at = ?4, call_back_by = ?5
                  WHERE person_id = ?1 AND round IS NOT NULL AND last_call_at <= ?4",
             )?
-            .execute(rusqlite::params![id, round, due, at])?;
+            .execute(rusqlite::params![id, round, due, at, promised_by])?;
         }
     }
     tx.prepare_cached("DELETE FROM call_claims WHERE person_id = ?1")?

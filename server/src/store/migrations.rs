@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (8, include_str!("migrations/0008_placed_indexes.sql")),
     (9, include_str!("migrations/0009_events_volunteer.sql")),
     (10, include_str!("migrations/0010_device_links.sql")),
+    (11, include_str!("migrations/0011_call_back_by.sql")),
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {

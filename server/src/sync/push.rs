@@ -381,7 +381,7 @@ pub(crate) fn apply(
         if let (Some(person), Some((outcome, do_not_call))) =
             (e.person, phone_effect(&batch.config, &e.body))
         {
-            claims::record_phone_result(tx, person, outcome, at.ms())?;
+            claims::record_phone_result(tx, person, outcome, at.ms(), who.volunteer)?;
             if do_not_call {
                 claims::do_not_call_person(tx, who.campaign, person, wall_ms)?;
             }

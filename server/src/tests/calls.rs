@@ -11,7 +11,9 @@ use serde_json::{json, Value};
 
 use super::harness::{event_at, Device, Harness};
 use crate::routes::calls::{CallContact, CallProgressResponse, ClaimResponse};
-use crate::store::claims::{CALL_BACK_DELAY_MS, CLAIM_LEASE_MS, LATER_ROUND_DELAY_MS};
+use crate::store::claims::{
+    CALL_BACK_DELAY_MS, CALL_BACK_HOLD_MS, CLAIM_LEASE_MS, LATER_ROUND_DELAY_MS,
+};
 use crate::store::CallListFilter;
 
 /// `n` imported voters, each with their own number, in one precinct.
@@ -181,18 +183,37 @@ async fn busy_comes_back_in_a_later_round_and_talked_never() {
 }
 
 #[tokio::test]
-async fn a_call_back_comes_back_at_its_time() {
+async fn a_call_back_comes_back_at_its_time_to_its_caller_first() {
     let (h, list, lead, ana, ben) = phone_bank(1).await;
     let c = claim(&h, &ana, list, 1).await;
     record(&h, &ana, &c[0], called("call_back")).await;
     assert_eq!(progress(&h, &lead, list).await.call_backs, 1);
     h.clock
         .fetch_add(CALL_BACK_DELAY_MS - 1, std::sync::atomic::Ordering::SeqCst);
-    assert!(claim(&h, &ben, list, 1).await.is_empty(), "not yet");
+    assert!(claim(&h, &ana, list, 1).await.is_empty(), "not yet");
     h.clock.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let back = claim(&h, &ben, list, 1).await;
+    // Due: it waits for Ana, who promised it...
+    assert!(claim(&h, &ben, list, 1).await.is_empty(), "held for Ana");
+    let back = claim(&h, &ana, list, 1).await;
     assert_eq!(back[0].person, c[0].person);
     assert!(back[0].retry);
+}
+
+#[tokio::test]
+async fn a_call_back_its_caller_does_not_take_goes_to_anyone_after_the_hold() {
+    let (h, list, _lead, ana, ben) = phone_bank(1).await;
+    let c = claim(&h, &ana, list, 1).await;
+    record(&h, &ana, &c[0], called("call_back")).await;
+    h.clock.fetch_add(
+        CALL_BACK_DELAY_MS + CALL_BACK_HOLD_MS - 1,
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    assert!(claim(&h, &ben, list, 1).await.is_empty(), "still held");
+    h.clock.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    // Ana is not calling tonight: Ben gets it, and then it is his to finish.
+    let back = claim(&h, &ben, list, 1).await;
+    assert_eq!(back[0].person, c[0].person);
+    assert!(claim(&h, &ana, list, 1).await.is_empty(), "Ben holds it");
 }
 
 #[tokio::test]
@@ -418,7 +439,7 @@ async fn a_call_back_at_a_chosen_time_comes_back_then_and_bad_times_are_refused(
         "not at the fixed delay: at the time chosen"
     );
     h.clock.store(chosen, std::sync::atomic::Ordering::SeqCst);
-    let back = claim(&h, &lead, list, 1).await;
+    let back = claim(&h, &ana, list, 1).await;
     assert_eq!(back[0].person, c[0].person);
     assert!(back[0].retry);
 
