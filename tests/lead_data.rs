@@ -1,6 +1,7 @@
 //! The field lead's campaign data from the app's engine, against the real server over
 //! HTTP: a VAN export uploaded (with a bad row) and followed to its summary and report; a
-//! re-upload of a changed file updating, never duplicating; turfs cut by street; a call
+//! re-upload of a changed file updating, never duplicating; map coordinates from a geocoding
+//! file (with its report, and a file without locations refused); turfs cut by area; a call
 //! list made with a script; a script saved, saved again unchanged, and refused with its
 //! line; and a volunteer's device refused every one of these.
 
@@ -94,9 +95,40 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
     let counts = wait_done(&lead, &job.id).await.summary.expect("summary");
     assert_eq!((counts.added, counts.updated, counts.unchanged), (0, 1, 2));
 
-    // Turfs by street, then a call list with the script.
-    let cut = lead.engine.cut_turfs(CutBy::Street, 60).await.expect("cut");
+    // Map coordinates from a geocoding file (any spelling of the address), then turfs by
+    // area, then a call list with the script.
+    let geo = b"address,city,zip,lat,lon\n\
+                12 Oak Avenue,Durham,27701,35.99,-78.90\n\
+                40 ELM ST,Durham,27701,35.98,-78.91\n\
+                99 Nowhere Rd,Durham,27701,35.90,-78.90\n\
+                40 Elm St,Durham,27701,north,-78.91\n";
+    let located = lead.engine.geocode(geo).await.expect("geocode");
+    assert_eq!(
+        (
+            located.rows,
+            located.located,
+            located.unmatched,
+            located.bad_rows
+        ),
+        (4, 2, 1, 1)
+    );
+    let rows: Vec<u64> = located.report.iter().map(|l| l.row).collect();
+    assert_eq!(rows, vec![4, 5], "{:?}", located.report);
+    match lead
+        .engine
+        .geocode(b"address,city,zip\n1 Oak Ave,Durham,27701\n")
+        .await
+    {
+        Err(SyncError::Server {
+            status: 422,
+            message,
+            ..
+        }) => assert!(message.contains("lat"), "{message}"),
+        other => panic!("a file without locations must be refused: {other:?}"),
+    }
+    let cut = lead.engine.cut_turfs(CutBy::Area, 60).await.expect("cut");
     assert_eq!(cut.turfs.iter().map(|t| t.doors).sum::<u32>(), 2);
+    assert_eq!(cut.without_coordinates, 0);
     let again = lead.engine.cut_turfs(CutBy::Street, 60).await.expect("cut");
     assert!(again.turfs.is_empty(), "every household is in a turf now");
 
@@ -146,6 +178,7 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
             .await
             .expect_err("cut")
     ));
+    assert!(refused(ana.engine.geocode(geo).await.expect_err("geocode")));
     assert!(refused(
         ana.engine.save_script(SCRIPT).await.expect_err("script")
     ));

@@ -17,6 +17,8 @@ use super::{Engine, SyncError};
 pub const IMPORTS_PATH: &str = "/api/v1/imports";
 /// `POST`: cut the campaign's unplaced households into turfs.
 pub const TURFS_CUT_PATH: &str = "/api/v1/turfs/cut";
+/// `POST` a geocoding CSV: households' map locations.
+pub const GEOCODE_PATH: &str = "/api/v1/geocode";
 /// `GET` lists the scripts, `POST` saves a script file.
 pub const SCRIPTS_PATH: &str = "/api/v1/scripts";
 
@@ -153,6 +155,29 @@ pub struct NewCallList {
     pub shared_phone: u32,
 }
 
+/// One report line of a geocoding file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GeocodeLine {
+    pub row: u64,
+    pub reason: String,
+}
+
+/// What a geocoding file did.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GeocodeResult {
+    pub rows: u64,
+    /// Households whose location was set or changed.
+    pub located: u64,
+    pub unchanged: u64,
+    /// Rows whose address matches no household.
+    pub unmatched: u64,
+    /// Rows with no address or no valid location.
+    pub bad_rows: u64,
+    /// The first report lines.
+    pub report: Vec<GeocodeLine>,
+    pub report_lines: u64,
+}
+
 /// A script file saved (`created` false: the same as the latest version, nothing new).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct SavedScript {
@@ -261,6 +286,16 @@ impl<T: Transport> Engine<T> {
             .get(&format!("{IMPORTS_PATH}/{}/report", query_value(id)))
             .await?;
         parse_report(&raw, max)
+    }
+
+    /// Set households' map locations from a geocoding CSV (all its usable rows, in one
+    /// transaction; a file the server cannot read changes nothing and is refused with 422).
+    pub async fn geocode(&self, csv: &[u8]) -> Result<GeocodeResult, SyncError> {
+        let token = self.token()?;
+        let raw = self
+            .call(Method::Post, GEOCODE_PATH, Some(gzip(csv)), Some(&token))
+            .await?;
+        parse(&raw, "geocoding answer")
     }
 
     /// Cut the households no turf holds into turfs of at most (about, for an area cut)

@@ -478,6 +478,12 @@ messages! {
         "An \"other CSV\" file needs its column mapping: paste it above.",
         "Un archivo \"otro CSV\" necesita su mapeo de columnas: péguelo arriba."
     ),
+    DataGeoTitle => ("Map coordinates", "Coordenadas del mapa"),
+    DataGeoHelp => (
+        "A geocoding file (CSV: an address, or address_key, with lat and lon) places households on the map, for a cut by area and the turf map. Phones get the new locations at their next sync.",
+        "Un archivo de geocodificación (CSV: una dirección, o address_key, con lat y lon) ubica los hogares en el mapa, para cortar por zona y para el mapa de turfs. Los teléfonos reciben las ubicaciones nuevas al sincronizar."
+    ),
+    DataGeoStart => ("Add the coordinates", "Agregar las coordenadas"),
     DataCutTitle => ("Cut turfs", "Cortar turfs"),
     DataCutHelp => (
         "Households not in a turf yet are cut into turfs, in walking order. Turfs already made stay as they are.",

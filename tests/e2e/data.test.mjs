@@ -6,7 +6,8 @@
 //     shows, then the summary (3 new voters, 1 row not imported) and the report line for
 //     row 5; the server holds the new voters. The same rows again update nothing and add
 //     nobody.
-//  2. The new households are cut into turfs by street: the screen lists them and the
+//  2. A geocoding file places the new households on the map (one row matches none and is
+//     reported). They are cut into turfs by street: the screen lists them and the
 //     server's turf list has them, every new door in exactly one.
 //  3. A broken script is refused with its line; a changed script is saved as a new version
 //     and listed.
@@ -85,7 +86,19 @@ run('data (import, cut, script, call list)', 150_000, async () => {
   await waitText(l, '#import-summary', /0 new voters, 0 updated, 3 unchanged/, 'the re-import');
   log('the same file again: 3 unchanged, nobody duplicated');
 
-  // ---- 2. Cut the new households into turfs by street. ----
+  // ---- 2. Map coordinates for them (one row matches no household), then cut by street. ----
+  await l.fill('#geo-text', [
+    'address,city,zip,lat,lon',
+    '12 Quarry Road,Millbrook,27999,35.91,-79.05',
+    '40 QUARRY RD,Millbrook,27999,35.92,-79.06',
+    '7 Nowhere Ln,Millbrook,27999,35.93,-79.07',
+  ].join('\n'));
+  await l.click('#geo-start');
+  await waitText(l, '#geo-result', /2 households located \(0 already were\)\. 1 of 3 rows not used\./, 'the geocoding file');
+  const geoReport = await l.locator('#geo-report li').allInnerTexts();
+  check(geoReport.length === 1 && geoReport[0].startsWith('Row 4: not used'), `the geocoding report: ${JSON.stringify(geoReport)}`);
+  log('map coordinates from a pasted geocoding file: 2 located, row 4 not used');
+
   await l.click('#cut-street');
   await l.fill('#cut-doors', '50');
   await l.click('#cut-start');

@@ -4,6 +4,7 @@
 pub(crate) mod calls;
 pub(crate) mod campaign_data;
 pub(crate) mod data_io;
+pub(crate) mod geocode;
 pub(crate) mod health;
 pub(crate) mod lead;
 pub(crate) mod lead_views;
@@ -44,6 +45,7 @@ pub(crate) const IMPORT_PATH: &str = "/api/v1/imports/{id}";
 pub(crate) const IMPORT_REPORT_PATH: &str = "/api/v1/imports/{id}/report";
 pub(crate) const SCRIPTS_PATH: &str = "/api/v1/scripts";
 pub(crate) const EXPORT_PATH: &str = "/api/v1/export";
+pub(crate) const GEOCODE_PATH: &str = "/api/v1/geocode";
 pub(crate) const VOLUNTEER_QUARANTINE_PATH: &str = "/api/v1/volunteers/{id}/quarantine";
 pub(crate) const VOLUNTEER_RELEASE_PATH: &str = "/api/v1/volunteers/{id}/release";
 pub(crate) const OLD_ASSIGNMENTS_PATH: &str = "/api/v1/old-assignments";
@@ -85,6 +87,7 @@ pub(crate) fn router() -> Router<AppState> {
             post(data_io::save_script).get(data_io::list_scripts),
         )
         .route(EXPORT_PATH, get(data_io::export))
+        .route(GEOCODE_PATH, post(geocode::geocode))
         .route(VOLUNTEER_QUARANTINE_PATH, post(progress::quarantine))
         .route(VOLUNTEER_RELEASE_PATH, post(progress::release))
         .route(OPENAPI_PATH, get(openapi::openapi_json))

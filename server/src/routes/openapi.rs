@@ -89,6 +89,7 @@ impl Modify for BearerAuth {
         super::data_io::save_script,
         super::data_io::list_scripts,
         super::data_io::export,
+        super::geocode::geocode,
         super::network::push,
         super::network::pull,
         super::network::summary,

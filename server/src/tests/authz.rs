@@ -30,6 +30,8 @@ const CALLERS: [Caller; 5] = [
 const OK: u16 = 200;
 const FORBIDDEN: u16 = 403;
 const UNAUTHORIZED: u16 = 401;
+const CREATED: u16 = 201;
+const UNPROCESSABLE: u16 = 422;
 
 #[tokio::test]
 async fn every_lead_endpoint_answers_each_caller_as_the_table_says() {
@@ -144,6 +146,26 @@ async fn every_lead_endpoint_answers_each_caller_as_the_table_says() {
             "/api/v1/old-assignments".into(),
             None,
             [FORBIDDEN, OK, OK, OK, UNAUTHORIZED],
+        ),
+        // Past the authorization a lead's "x" is no geocoding file (422, nothing changed).
+        (
+            Method::POST,
+            "/api/v1/geocode".into(),
+            Some(json!("x")),
+            [
+                FORBIDDEN,
+                UNPROCESSABLE,
+                UNPROCESSABLE,
+                UNPROCESSABLE,
+                UNAUTHORIZED,
+            ],
+        ),
+        // Any registered device may make a code for its own volunteer's other device.
+        (
+            Method::POST,
+            "/api/v1/devices/link".into(),
+            None,
+            [CREATED, CREATED, CREATED, CREATED, UNAUTHORIZED],
         ),
     ];
 

@@ -470,6 +470,7 @@ fn the_campaign_data_screen_checks_its_forms_and_needs_a_connection() {
     let html = h.settle();
     for msg in [
         Msg::DataImportTitle,
+        Msg::DataGeoTitle,
         Msg::DataCutTitle,
         Msg::DataListTitle,
         Msg::DataScriptTitle,
@@ -537,7 +538,8 @@ fn the_campaign_data_screen_checks_its_forms_and_needs_a_connection() {
 fn campaign_data_sentences_read_in_both_languages() {
     use crate::sync::lead_data::{CutResult, CutTurf, ImportCounts, NewCallList, ReportLine};
     use crate::ui::views::lead::data::{
-        cut_line, list_line, parse_doors, parse_precincts, problem_lines, report_line, summary_line,
+        cut_line, geocode_line, list_line, parse_doors, parse_precincts, problem_lines,
+        report_line, summary_line,
     };
     assert_eq!(
         problem_lines("the script has 2 problems:\nline 3: no key\nline 9: unknown branch\n"),
@@ -594,4 +596,21 @@ fn campaign_data_sentences_read_in_both_languages() {
     };
     assert!(list_line(Lang::En, &list).contains("120 people to call"));
     assert!(list_line(Lang::Es, &list).contains("120 personas para llamar"));
+    let geo = crate::sync::lead_data::GeocodeResult {
+        rows: 10,
+        located: 6,
+        unchanged: 1,
+        unmatched: 2,
+        bad_rows: 1,
+        report: Vec::new(),
+        report_lines: 3,
+    };
+    assert_eq!(
+        geocode_line(Lang::En, &geo),
+        "6 households located (1 already were). 3 of 10 rows not used."
+    );
+    assert_eq!(
+        geocode_line(Lang::Es, &geo),
+        "6 hogares ubicados (1 ya lo estaban). 3 de 10 filas sin usar."
+    );
 }

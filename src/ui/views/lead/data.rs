@@ -4,6 +4,8 @@
 //!   whether it is the whole file, the file itself (or its rows pasted: that works on every
 //!   platform, the browser-served app included); then a progress bar while the server
 //!   imports it, and the summary with the report's first lines (row, voter id, reason).
+//! - **Map coordinates**: a geocoding CSV (address, latitude, longitude) sets households'
+//!   locations for an area cut and the turf map; the counts and the rows not used.
 //! - **Cut turfs** from the households no turf holds: by precinct, by street or by area,
 //!   with the doors per turf.
 //! - **Make a call list**: a name, optional precincts, the script callers read.
@@ -21,8 +23,8 @@ use dioxus::prelude::*;
 
 use super::{on_runtime, refresh, use_lead, Problem};
 use crate::sync::lead_data::{
-    CutBy, CutResult, ImportCounts, ImportJob, JobStatus, NewCallList, ReportLine, SavedScript,
-    ScriptItem, VoterFormat, VoterUpload,
+    CutBy, CutResult, GeocodeResult, ImportCounts, ImportJob, JobStatus, NewCallList, ReportLine,
+    SavedScript, ScriptItem, VoterFormat, VoterUpload,
 };
 use crate::sync::SyncError;
 use crate::ui::components::{BigButton, ChoiceButton, ProgressBar};
@@ -36,6 +38,7 @@ pub const REPORT_LINES_SHOWN: usize = 50;
 /// them).
 const VOTER_TEXT_ID: &str = "voter-text";
 const DOORS_ID: &str = "cut-doors";
+const GEO_TEXT_ID: &str = "geo-text";
 const LIST_NAME_ID: &str = "list-name";
 const SCRIPT_TEXT_ID: &str = "script-text";
 /// How often a running import is asked about.
@@ -105,6 +108,29 @@ pub fn report_line(l: Lang, line: &ReportLine) -> String {
         (_, true) => format!("{}{who}", line.reason).trim_start().to_owned(),
         (Lang::En, false) => format!("Row {}{who}: {}", line.row, line.reason),
         (Lang::Es, false) => format!("Fila {}{who}: {}", line.row, line.reason),
+    }
+}
+
+/// What a geocoding file did.
+pub fn geocode_line(l: Lang, g: &GeocodeResult) -> String {
+    let not_used = g.unmatched + g.bad_rows;
+    match l {
+        Lang::En => format!(
+            "{} households located ({} already were). {not_used} of {} rows not used.",
+            g.located, g.unchanged, g.rows
+        ),
+        Lang::Es => format!(
+            "{} hogares ubicados ({} ya lo estaban). {not_used} de {} filas sin usar.",
+            g.located, g.unchanged, g.rows
+        ),
+    }
+}
+
+/// "Row 4: not used: …" (the reason is the server's).
+pub fn geocode_report_line(l: Lang, row: u64, reason: &str) -> String {
+    match l {
+        Lang::En => format!("Row {row}: {reason}"),
+        Lang::Es => format!("Fila {row}: {reason}"),
     }
 }
 
@@ -272,6 +298,7 @@ pub fn LeadData() -> Element {
     rsx! {
         div { class: "lead-data",
             ImportCard {}
+            GeocodeCard {}
             CutCard {}
             CallListCard {}
             ScriptCard {}
@@ -465,6 +492,98 @@ fn ImportCard() -> Element {
                         }
                     }
                 },
+            }
+        }
+    }
+}
+
+#[component]
+fn GeocodeCard() -> Element {
+    let ctx = use_lead();
+    let services = use_services();
+    let l = use_lang()();
+    let mut picked = use_signal(|| None::<(String, Vec<u8>)>);
+    let mut pasted = use_signal(String::new);
+    let mut result = use_signal(|| None::<GeocodeResult>);
+    let mut error = use_signal(|| None::<String>);
+    let busy = use_signal(|| false);
+    let on_file = move |e: FormEvent| {
+        let files = e.files();
+        spawn(async move {
+            let Some(file) = files.first() else { return };
+            match file.read_bytes().await {
+                Ok(bytes) => {
+                    error.set(None);
+                    picked.set(Some((file.name(), bytes.to_vec())));
+                }
+                Err(_) => error.set(Some(l.t(Msg::DataFileUnreadable).to_owned())),
+            }
+        });
+    };
+    let apply = move |_| {
+        let bytes = match picked.peek().clone() {
+            Some((_, bytes)) => bytes,
+            None => pasted.peek().clone().into_bytes(),
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            error.set(Some(l.t(Msg::DataNoFile).to_owned()));
+            return;
+        }
+        result.set(None);
+        let again = services.clone();
+        card_action(
+            &services,
+            l,
+            busy,
+            error,
+            move |engine| async move { engine.geocode(&bytes).await },
+            move |answer| match answer {
+                Ok(done) => {
+                    result.set(Some(done));
+                    picked.set(None);
+                    pasted.set(String::new());
+                    refresh(ctx, &again);
+                }
+                Err(e) => error.set(Some(failure(l, &e))),
+            },
+        );
+    };
+    rsx! {
+        section { class: "card", id: "geo-card", "aria-labelledby": "geo-title",
+            h3 { id: "geo-title", {l.t(Msg::DataGeoTitle)} }
+            p { class: "muted", {l.t(Msg::DataGeoHelp)} }
+            label { r#for: "geo-file", {l.t(Msg::DataPickFile)} }
+            input { id: "geo-file", r#type: "file", accept: ".csv,.tsv,.txt,text/csv,text/plain",
+                onchange: on_file }
+            if let Some((name, bytes)) = picked() {
+                p { class: "detail", "{name} · {bytes.len() / 1024 + 1} KB" }
+            } else {
+                label { r#for: "geo-text", {l.t(Msg::DataPasteRows)} }
+                textarea { id: GEO_TEXT_ID, rows: "4", value: "{pasted}",
+                    oninput: move |e| pasted.set(e.value()) }
+            }
+            BigButton { id: "geo-start", label: l.t(Msg::DataGeoStart).to_owned(),
+                disabled: busy(), onclick: apply }
+            if let Some(e) = error() {
+                p { class: "notice error", role: "alert", "{e}" }
+            }
+            if let Some(done) = result() {
+                div { class: "notice", role: "status", id: "geo-result",
+                    p { class: "saved", {geocode_line(l, &done)} }
+                    if !done.report.is_empty() {
+                        p { class: "field-label",
+                            {l.t(Msg::DataReportTitle)}
+                            if done.report_lines as usize > done.report.len() {
+                                " ({done.report.len()} / {done.report_lines})"
+                            }
+                        }
+                        ul { class: "import-report", id: "geo-report",
+                            for (i, line) in done.report.iter().enumerate() {
+                                li { key: "{i}", {geocode_report_line(l, line.row, &line.reason)} }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
