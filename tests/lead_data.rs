@@ -5,8 +5,11 @@
 //! list made with a script; a script saved, saved again unchanged, and refused with its
 //! line; and a volunteer's device refused every one of these.
 
-use groundgame::sync::lead_data::{CutBy, JobStatus, VoterFormat, VoterUpload};
+use groundgame::sync::lead_data::{CutBy, ExportFormat, JobStatus, VoterFormat, VoterUpload};
 use groundgame::sync::{HttpTransport, SyncError};
+use groundgame::ui::views::lead::data::csv_rows;
+use groundgame_core::event::Channel;
+use groundgame_core::EventBody;
 
 use crate::support::fixture::small_campaign;
 use crate::support::{temp_dir, TestDevice, TestServer};
@@ -132,6 +135,56 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
     let again = lead.engine.cut_turfs(CutBy::Street, 60).await.expect("cut");
     assert!(again.turfs.is_empty(), "every household is in a turf now");
 
+    // The lead's own device (its scope is the whole campaign) talks with Ana Peña at her
+    // door; the results export has that one attempt, with her voter id.
+    lead.engine.sync_until_drained(5).await.expect("download");
+    let turf = cut.turfs[0].id;
+    let door = lead
+        .store
+        .households(turf)
+        .expect("households")
+        .into_iter()
+        .find(|h| h.number == "12")
+        .expect("12 Oak Ave")
+        .id;
+    let ana_pena = lead
+        .store
+        .people(door)
+        .expect("people")
+        .into_iter()
+        .find(|p| p.source_id == "V1")
+        .expect("V1")
+        .id;
+    lead.store
+        .record(
+            door,
+            Some(ana_pena),
+            EventBody::Contact {
+                channel: Channel::Door,
+                result: "talked".into(),
+                call_back_at: None,
+            },
+        )
+        .expect("knock");
+    lead.engine.sync_until_drained(5).await.expect("push");
+    let csv = lead
+        .engine
+        .export_results(ExportFormat::Full)
+        .await
+        .expect("export");
+    assert_eq!(csv_rows(&csv), 1);
+    let text = String::from_utf8(csv).expect("utf-8");
+    assert!(
+        text.lines().nth(1).is_some_and(|row| row.contains("V1")),
+        "{text}"
+    );
+    let van = lead
+        .engine
+        .export_results(ExportFormat::Van)
+        .await
+        .expect("export");
+    assert_eq!(csv_rows(&van), 1);
+
     let saved = lead.engine.save_script(SCRIPT).await.expect("script");
     assert_eq!((saved.version, saved.created), (1, true));
     let same = lead.engine.save_script(SCRIPT).await.expect("script");
@@ -179,6 +232,12 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
             .expect_err("cut")
     ));
     assert!(refused(ana.engine.geocode(geo).await.expect_err("geocode")));
+    assert!(refused(
+        ana.engine
+            .export_results(ExportFormat::Full)
+            .await
+            .expect_err("export")
+    ));
     assert!(refused(
         ana.engine.save_script(SCRIPT).await.expect_err("script")
     ));

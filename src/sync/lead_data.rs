@@ -19,6 +19,8 @@ pub const IMPORTS_PATH: &str = "/api/v1/imports";
 pub const TURFS_CUT_PATH: &str = "/api/v1/turfs/cut";
 /// `POST` a geocoding CSV: households' map locations.
 pub const GEOCODE_PATH: &str = "/api/v1/geocode";
+/// `GET ?format=full|van`: the results CSV.
+pub const EXPORT_PATH: &str = "/api/v1/export";
 /// `GET` lists the scripts, `POST` saves a script file.
 pub const SCRIPTS_PATH: &str = "/api/v1/scripts";
 
@@ -119,6 +121,22 @@ pub struct ReportLine {
     pub reason: String,
 }
 
+/// Which results CSV: every column, or the VAN-style upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Full,
+    Van,
+}
+
+impl ExportFormat {
+    pub fn key(self) -> &'static str {
+        match self {
+            ExportFormat::Full => "full",
+            ExportFormat::Van => "van",
+        }
+    }
+}
+
 /// How to cut turfs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -134,6 +152,7 @@ pub enum CutBy {
 /// A turf a cut made.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct CutTurf {
+    pub id: groundgame_core::TurfId,
     pub name: String,
     pub doors: u32,
 }
@@ -296,6 +315,13 @@ impl<T: Transport> Engine<T> {
             .call(Method::Post, GEOCODE_PATH, Some(gzip(csv)), Some(&token))
             .await?;
         parse(&raw, "geocoding answer")
+    }
+
+    /// The campaign's results CSV (one row per contact attempt, quarantined records left
+    /// out), whole: a response the server broke off is an error, never a shorter file.
+    pub async fn export_results(&self, format: ExportFormat) -> Result<Vec<u8>, SyncError> {
+        self.get(&format!("{EXPORT_PATH}?format={}", format.key()))
+            .await
     }
 
     /// Cut the households no turf holds into turfs of at most (about, for an area cut)

@@ -484,6 +484,18 @@ messages! {
         "Un archivo de geocodificación (CSV: una dirección, o address_key, con lat y lon) ubica los hogares en el mapa, para cortar por zona y para el mapa de turfs. Los teléfonos reciben las ubicaciones nuevas al sincronizar."
     ),
     DataGeoStart => ("Add the coordinates", "Agregar las coordenadas"),
+    DataExportTitle => ("Export the results", "Exportar los resultados"),
+    DataExportHelp => (
+        "One row per contact attempt with the voter's id, the result, survey answers, pledge, asks and time, to load back into your voter database. Quarantined volunteers' records are left out.",
+        "Una fila por intento de contacto con el número del votante, el resultado, las respuestas, el compromiso, las peticiones y la hora, para cargar de nuevo en su base de datos de votantes. Se omiten los registros de voluntarios en cuarentena."
+    ),
+    DataExportFull => ("Every column", "Todas las columnas"),
+    DataExportVan => ("VAN upload", "Carga a VAN"),
+    DataExportStart => ("Export the results", "Exportar los resultados"),
+    DataExportNoFolder => (
+        "This device keeps no files, so the export cannot be saved here. Export from a laptop.",
+        "Este dispositivo no guarda archivos, así que la exportación no se puede guardar aquí. Exporte desde una computadora."
+    ),
     DataCutTitle => ("Cut turfs", "Cortar turfs"),
     DataCutHelp => (
         "Households not in a turf yet are cut into turfs, in walking order. Turfs already made stay as they are.",

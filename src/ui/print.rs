@@ -98,7 +98,7 @@ pub fn civil_date(ms: u64) -> (i64, u32, u32) {
 }
 
 /// "2027-03-14": the same in both languages, and never misread.
-fn iso_date(ms: u64) -> String {
+pub fn iso_date(ms: u64) -> String {
     let (y, m, d) = civil_date(ms);
     format!("{y:04}-{m:02}-{d:02}")
 }
@@ -361,37 +361,43 @@ fn person_html(
     out.push_str("</div>\n</div>\n");
 }
 
-/// Why the paper walk list could not be saved as a file.
+/// Why a file (the paper walk list, a results export) could not be saved.
 #[derive(Debug, thiserror::Error)]
-#[error("could not write the walk list file in {dir} ({source}); check that the disk is not full, then try again")]
+#[error(
+    "could not write {name} in {dir} ({source}); check that the disk is not full, then try again"
+)]
 pub struct SaveError {
     dir: PathBuf,
+    name: String,
     source: std::io::Error,
 }
 
+/// Save `bytes` as `dir/name`, written to a temporary name and renamed, so a half-written
+/// file never replaces a good one.
+pub fn save_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, SaveError> {
+    let fail = |source| SaveError {
+        dir: dir.to_path_buf(),
+        name: name.to_owned(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let path = dir.join(name);
+    let partial = dir.join(format!("{name}.partial"));
+    std::fs::write(&partial, bytes).map_err(fail)?;
+    std::fs::rename(&partial, &path).map_err(fail)?;
+    Ok(path)
+}
+
 /// Save `document` as `walk-list-<turf>-<date>.html` in `dir` (the fallback when this
-/// device cannot print: open the file on a computer). Written to a temporary name and
-/// renamed, so a half-written file never replaces a good one.
+/// device cannot print: open the file on a computer).
 pub fn save_document(
     dir: &Path,
     turf: TurfId,
     printed_ms: u64,
     document: &str,
 ) -> Result<PathBuf, SaveError> {
-    let fail = |source| SaveError {
-        dir: dir.to_path_buf(),
-        source,
-    };
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let path = dir.join(format!(
-        "walk-list-{}-{}.html",
-        turf.0,
-        iso_date(printed_ms)
-    ));
-    let partial = path.with_extension("html.partial");
-    std::fs::write(&partial, document).map_err(fail)?;
-    std::fs::rename(&partial, &path).map_err(fail)?;
-    Ok(path)
+    let name = format!("walk-list-{}-{}.html", turf.0, iso_date(printed_ms));
+    save_file(dir, &name, document.as_bytes())
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@
 //  3. A broken script is refused with its line; a changed script is saved as a new version
 //     and listed.
 //  4. A call list is made with that script; the server lists it with its members.
-//  5. With GROUNDGAME_SCREENSHOTS=DIR: the screen after all of it.
+//  5. The results are exported (VAN upload) into the device's exports folder.
+//  6. With GROUNDGAME_SCREENSHOTS=DIR: the screen after all of it.
 //
 // Run: tests/e2e/run.sh data
 
@@ -46,7 +47,7 @@ async function waitText(page, selector, pattern, what) {
   }
 }
 
-run('data (import, cut, script, call list)', 150_000, async () => {
+run('data (import, geocode, cut, script, call list, export)', 150_000, async () => {
   const db = join(tmp, 'server.sqlite');
   const demo = seedDemo(db, 60, 1);
   const server = await start(serverBin, ['serve', '--data', db, '--addr', '127.0.0.1:0']);
@@ -135,6 +136,15 @@ run('data (import, cut, script, call list)', 150_000, async () => {
   const list = lists.find((c) => c.name === 'Quarry Road evening');
   check(list && list.members === 2, `the server's call lists: ${JSON.stringify(lists)}`);
   log('a call list made in the UI: 2 people to call');
+
+  // ---- 5. The results, exported to the device's exports folder. ----
+  await l.click('#export-van');
+  await l.click('#export-start');
+  await waitText(l, '#export-saved', /Saved \d+ results to .*groundgame-results-van-\d{4}-\d\d-\d\d\.csv\./, 'the export');
+  const savedTo = (await l.locator('#export-saved').innerText()).match(/to (.*\.csv)\.$/)[1];
+  const exported = readFileSync(savedTo, 'utf8');
+  check(exported.split('\n')[0].length > 0, `the export file ${savedTo} has no header`);
+  log(`results exported to ${savedTo}`);
 
   await screenshot(l, 'lead-data', { fullPage: true });
   await l.click('.lang-switch');

@@ -474,6 +474,7 @@ fn the_campaign_data_screen_checks_its_forms_and_needs_a_connection() {
         Msg::DataCutTitle,
         Msg::DataListTitle,
         Msg::DataScriptTitle,
+        Msg::DataExportTitle,
         Msg::DataWholeFile,
     ] {
         assert!(html.contains(Lang::En.t(msg)), "{msg:?}: {html}");
@@ -536,10 +537,11 @@ fn the_campaign_data_screen_checks_its_forms_and_needs_a_connection() {
 
 #[test]
 fn campaign_data_sentences_read_in_both_languages() {
+    use crate::sync::lead_data::ExportFormat;
     use crate::sync::lead_data::{CutResult, CutTurf, ImportCounts, NewCallList, ReportLine};
     use crate::ui::views::lead::data::{
-        cut_line, geocode_line, list_line, parse_doors, parse_precincts, problem_lines,
-        report_line, summary_line,
+        csv_rows, cut_line, export_line, export_name, geocode_line, list_line, parse_doors,
+        parse_precincts, problem_lines, report_line, summary_line,
     };
     assert_eq!(
         problem_lines("the script has 2 problems:\nline 3: no key\nline 9: unknown branch\n"),
@@ -576,10 +578,12 @@ fn campaign_data_sentences_read_in_both_languages() {
     let cut = CutResult {
         turfs: vec![
             CutTurf {
+                id: TurfId(7),
                 name: "Oak Ave".into(),
                 doors: 40,
             },
             CutTurf {
+                id: TurfId(8),
                 name: "Elm St".into(),
                 doors: 20,
             },
@@ -596,6 +600,20 @@ fn campaign_data_sentences_read_in_both_languages() {
     };
     assert!(list_line(Lang::En, &list).contains("120 people to call"));
     assert!(list_line(Lang::Es, &list).contains("120 personas para llamar"));
+    assert_eq!(
+        csv_rows(b"id,note\n1,\"two\nlines\"\n2,x\n"),
+        2,
+        "a quoted line break is one row"
+    );
+    assert_eq!(csv_rows(b"id,note\n"), 0);
+    assert_eq!(
+        export_name(ExportFormat::Van, 1_800_000_000_000),
+        "groundgame-results-van-2027-01-15.csv"
+    );
+    assert_eq!(
+        export_line(Lang::Es, 3, "/d/x.csv"),
+        "Se guardaron 3 resultados en /d/x.csv."
+    );
     let geo = crate::sync::lead_data::GeocodeResult {
         rows: 10,
         located: 6,

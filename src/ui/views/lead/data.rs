@@ -11,6 +11,8 @@
 //! - **Make a call list**: a name, optional precincts, the script callers read.
 //! - **Scripts**: the campaign's scripts and their versions; save a script file (picked or
 //!   pasted) as a new version, or see each problem with its line.
+//! - **Export the results**: the results CSV (every column, or the VAN-style upload) saved
+//!   whole in this device's `exports` folder, with how many rows it has.
 //!
 //! Each action needs the server; offline, the card says so and nothing is lost (the form
 //! keeps what was typed). After an import, a cut or a new list the figures are refreshed.
@@ -23,8 +25,8 @@ use dioxus::prelude::*;
 
 use super::{on_runtime, refresh, use_lead, Problem};
 use crate::sync::lead_data::{
-    CutBy, CutResult, GeocodeResult, ImportCounts, ImportJob, JobStatus, NewCallList, ReportLine,
-    SavedScript, ScriptItem, VoterFormat, VoterUpload,
+    CutBy, CutResult, ExportFormat, GeocodeResult, ImportCounts, ImportJob, JobStatus, NewCallList,
+    ReportLine, SavedScript, ScriptItem, VoterFormat, VoterUpload,
 };
 use crate::sync::SyncError;
 use crate::ui::components::{BigButton, ChoiceButton, ProgressBar};
@@ -132,6 +134,37 @@ pub fn geocode_report_line(l: Lang, row: u64, reason: &str) -> String {
         Lang::En => format!("Row {row}: {reason}"),
         Lang::Es => format!("Fila {row}: {reason}"),
     }
+}
+
+/// "Saved 1,234 results to /…/groundgame-results-2027-01-15.csv."
+pub fn export_line(l: Lang, rows: u64, path: &str) -> String {
+    match l {
+        Lang::En => format!("Saved {rows} results to {path}."),
+        Lang::Es => format!("Se guardaron {rows} resultados en {path}."),
+    }
+}
+
+/// The data rows of a CSV (its header not counted; quoted line breaks are one row).
+pub fn csv_rows(bytes: &[u8]) -> u64 {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes)
+        .byte_records()
+        .filter(Result::is_ok)
+        .count() as u64
+}
+
+/// The export's file name: `groundgame-results[-van]-<date>.csv`.
+pub fn export_name(format: ExportFormat, now_ms: u64) -> String {
+    let kind = match format {
+        ExportFormat::Full => "results",
+        ExportFormat::Van => "results-van",
+    };
+    format!(
+        "groundgame-{kind}-{}.csv",
+        crate::ui::print::iso_date(now_ms)
+    )
 }
 
 /// What a cut made.
@@ -266,12 +299,12 @@ fn card_action<T, W, Fut>(
 fn choice_group<T: Copy + PartialEq + 'static>(
     l: Lang,
     label: Msg,
-    options: [(T, Msg, &'static str); 3],
+    options: &[(T, Msg, &'static str)],
     mut chosen: Signal<T>,
 ) -> Element {
     rsx! {
         div { class: "choices", role: "group", "aria-label": l.t(label),
-            for (value, msg, id) in options {
+            for &(value, msg, id) in options {
                 ChoiceButton {
                     key: "{id}",
                     label: l.t(msg).to_owned(),
@@ -302,6 +335,7 @@ pub fn LeadData() -> Element {
             CutCard {}
             CallListCard {}
             ScriptCard {}
+            ExportCard {}
         }
     }
 }
@@ -422,7 +456,7 @@ fn ImportCard() -> Element {
             h3 { id: "import-title", {l.t(Msg::DataImportTitle)} }
             p { class: "muted", {l.t(Msg::DataImportHelp)} }
             p { class: "field-label", {l.t(Msg::DataFormat)} }
-            {choice_group(l, Msg::DataFormat, [
+            {choice_group(l, Msg::DataFormat, &[
                 (VoterFormat::Ncvoter, Msg::DataFormatNcvoter, "format-ncvoter"),
                 (VoterFormat::Van, Msg::DataFormatVan, "format-van"),
                 (VoterFormat::Mapped, Msg::DataFormatMapped, "format-mapped"),
@@ -625,7 +659,7 @@ fn CutCard() -> Element {
         section { class: "card", id: "cut-card", "aria-labelledby": "cut-title",
             h3 { id: "cut-title", {l.t(Msg::DataCutTitle)} }
             p { class: "muted", {l.t(Msg::DataCutHelp)} }
-            {choice_group(l, Msg::DataCutTitle, [
+            {choice_group(l, Msg::DataCutTitle, &[
                 (CutBy::Precinct, Msg::DataCutPrecinct, "cut-precinct"),
                 (CutBy::Street, Msg::DataCutStreet, "cut-street"),
                 (CutBy::Area, Msg::DataCutArea, "cut-area"),
@@ -830,6 +864,67 @@ fn ScriptCard() -> Element {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+#[component]
+fn ExportCard() -> Element {
+    let services = use_services();
+    let l = use_lang()();
+    let format = use_signal(|| ExportFormat::Full);
+    let mut saved = use_signal(|| None::<String>);
+    let mut error = use_signal(|| None::<String>);
+    let busy = use_signal(|| false);
+    let export = move |_| {
+        let chosen = *format.peek();
+        let store = services.store.clone();
+        saved.set(None);
+        card_action(
+            &services,
+            l,
+            busy,
+            error,
+            move |engine| async move { engine.export_results(chosen).await },
+            move |answer| match answer {
+                Ok(bytes) => {
+                    let name = export_name(chosen, store.now_ms());
+                    let Some(folder) = store.folder() else {
+                        error.set(Some(l.t(Msg::DataExportNoFolder).to_owned()));
+                        return;
+                    };
+                    match crate::ui::print::save_file(&folder.join("exports"), &name, &bytes) {
+                        Ok(path) => saved.set(Some(export_line(
+                            l,
+                            csv_rows(&bytes),
+                            &path.display().to_string(),
+                        ))),
+                        Err(e) => {
+                            tracing::warn!("results export: {e}");
+                            error.set(Some(e.to_string()));
+                        }
+                    }
+                }
+                Err(e) => error.set(Some(failure(l, &e))),
+            },
+        );
+    };
+    rsx! {
+        section { class: "card", id: "export-card", "aria-labelledby": "export-title",
+            h3 { id: "export-title", {l.t(Msg::DataExportTitle)} }
+            p { class: "muted", {l.t(Msg::DataExportHelp)} }
+            {choice_group(l, Msg::DataExportTitle, &[
+                (ExportFormat::Full, Msg::DataExportFull, "export-full"),
+                (ExportFormat::Van, Msg::DataExportVan, "export-van"),
+            ], format)}
+            BigButton { id: "export-start", label: l.t(Msg::DataExportStart).to_owned(),
+                disabled: busy(), onclick: export }
+            if let Some(e) = error() {
+                p { class: "notice error", role: "alert", "{e}" }
+            }
+            if let Some(line) = saved() {
+                p { class: "notice saved", role: "status", id: "export-saved", "{line}" }
             }
         }
     }
