@@ -206,8 +206,17 @@ impl HttpTransport {
         request
             .header(CONTENT_TYPE, "application/json")
             .header(CONTENT_ENCODING, "gzip")
+            .timeout(request_timeout(body.len()))
             .body(body)
     }
+}
+
+/// How long a request with a `body_len`-byte body may take: the usual 30 s, plus a second
+/// per 64 KiB beyond the first MiB (a lead's voter file on a slow uplink is not cut off
+/// half-sent; a sync batch, far smaller, keeps the 30 s).
+pub fn request_timeout(body_len: usize) -> Duration {
+    let extra = body_len.saturating_sub(1 << 20) / (64 << 10);
+    Duration::from_secs(30 + extra as u64)
 }
 
 /// A network failure in words (reqwest's message names the URL, never the token).
@@ -255,6 +264,14 @@ impl Transport for HttpTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_uploads_get_time_for_a_slow_uplink() {
+        assert_eq!(request_timeout(0), Duration::from_secs(30));
+        assert_eq!(request_timeout(1 << 20), Duration::from_secs(30));
+        // 50 MiB of gzip at 64 KiB/s: 13 minutes more.
+        assert_eq!(request_timeout(50 << 20), Duration::from_secs(30 + 784));
+    }
 
     #[test]
     fn gzip_round_trips_and_limits_inflation() {
