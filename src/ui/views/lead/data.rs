@@ -317,6 +317,26 @@ fn choice_group<T: Copy + PartialEq + 'static>(
     }
 }
 
+/// Read the file picked in `e` into `picked` (its name and bytes), or say it could not be.
+fn read_picked(
+    e: FormEvent,
+    l: Lang,
+    mut picked: Signal<Option<(String, Vec<u8>)>>,
+    mut error: Signal<Option<String>>,
+) {
+    let files = e.files();
+    spawn(async move {
+        let Some(file) = files.first() else { return };
+        match file.read_bytes().await {
+            Ok(bytes) => {
+                error.set(None);
+                picked.set(Some((file.name(), bytes.to_vec())));
+            }
+            Err(_) => error.set(Some(l.t(Msg::DataFileUnreadable).to_owned())),
+        }
+    });
+}
+
 /// The import card's state.
 #[derive(Debug, Clone, PartialEq)]
 enum Importing {
@@ -353,19 +373,7 @@ fn ImportCard() -> Element {
     let mut state = use_signal(|| Importing::Idle);
     let mut error = use_signal(|| None::<String>);
 
-    let on_file = move |e: FormEvent| {
-        let files = e.files();
-        spawn(async move {
-            let Some(file) = files.first() else { return };
-            match file.read_bytes().await {
-                Ok(bytes) => {
-                    error.set(None);
-                    picked.set(Some((file.name(), bytes.to_vec())));
-                }
-                Err(_) => error.set(Some(l.t(Msg::DataFileUnreadable).to_owned())),
-            }
-        });
-    };
+    let on_file = move |e: FormEvent| read_picked(e, l, picked, error);
     let start = move |_| {
         if matches!(*state.peek(), Importing::Uploading | Importing::Running(_)) {
             return;
@@ -541,19 +549,7 @@ fn GeocodeCard() -> Element {
     let mut result = use_signal(|| None::<GeocodeResult>);
     let mut error = use_signal(|| None::<String>);
     let busy = use_signal(|| false);
-    let on_file = move |e: FormEvent| {
-        let files = e.files();
-        spawn(async move {
-            let Some(file) = files.first() else { return };
-            match file.read_bytes().await {
-                Ok(bytes) => {
-                    error.set(None);
-                    picked.set(Some((file.name(), bytes.to_vec())));
-                }
-                Err(_) => error.set(Some(l.t(Msg::DataFileUnreadable).to_owned())),
-            }
-        });
-    };
+    let on_file = move |e: FormEvent| read_picked(e, l, picked, error);
     let apply = move |_| {
         let bytes = match picked.peek().clone() {
             Some((_, bytes)) => bytes,
