@@ -95,56 +95,33 @@ pub fn dashboard_charts(l: Lang, s: &LeadSnapshot) -> Vec<(&'static str, String)
             tick: i % step == 0 || i + 1 == p.by_day.len(),
         })
         .collect();
-    let mut out = vec![(
-        "support",
-        charts::bar_chart(
-            "chart-support",
-            l.t(Msg::LeadSupportTitle),
-            l.t(Msg::LeadSupportTitle),
-            &support,
-        ),
-    )];
-    out.push((
-        "turfs",
-        charts::bar_chart(
-            "chart-turfs",
-            l.t(Msg::LeadByTurf),
-            l.t(Msg::LeadByTurf),
-            &turfs,
-        ),
-    ));
+    // Each chart's id is `chart-<key>`; its heading is also its accessible description.
+    let bars = |key: &'static str, title: Msg, data: &[Bar]| {
+        let title = l.t(title);
+        (
+            key,
+            charts::bar_chart(&format!("chart-{key}"), title, title, data),
+        )
+    };
+    let lines = |key: &'static str, title: Msg, data: &[Point]| {
+        let title = l.t(title);
+        (
+            key,
+            charts::line_chart(&format!("chart-{key}"), title, title, data),
+        )
+    };
+    let mut out = vec![
+        bars("support", Msg::LeadSupportTitle, &support),
+        bars("turfs", Msg::LeadByTurf, &turfs),
+    ];
     if !volunteers.is_empty() {
-        out.push((
-            "volunteers",
-            charts::bar_chart(
-                "chart-volunteers",
-                l.t(Msg::LeadByVolunteer),
-                l.t(Msg::LeadByVolunteer),
-                &volunteers,
-            ),
-        ));
+        out.push(bars("volunteers", Msg::LeadByVolunteer, &volunteers));
     }
     if hours.iter().any(|h| h.value > 0) {
-        out.push((
-            "hours",
-            charts::line_chart(
-                "chart-hours",
-                l.t(Msg::LeadByHour),
-                l.t(Msg::LeadByHour),
-                &hours,
-            ),
-        ));
+        out.push(lines("hours", Msg::LeadByHour, &hours));
     }
     if !days.is_empty() {
-        out.push((
-            "days",
-            charts::line_chart(
-                "chart-days",
-                l.t(Msg::LeadByDay),
-                l.t(Msg::LeadByDay),
-                &days,
-            ),
-        ));
+        out.push(lines("days", Msg::LeadByDay, &days));
     }
     out
 }
