@@ -19,8 +19,7 @@
 
 import { join } from 'node:path';
 import {
-  api, check, launchBrowser, liveviewBin, log, openPage, pullAllEvents, register, run,
-  screenshot, seedDemo, serverBin, start, stop, tmp,
+  api, check, joinApp, launchBrowser, liveviewBin, log, openPage, pullAllEvents, register, run, screenshot, seedDemo, serverBin, start, stop, tmp,
 } from './lib.mjs';
 
 /** "Save and next contact" must bring up the next contact within this (no network wait). */
@@ -115,13 +114,8 @@ run('calls (a phone-bank session with the server down part of the time)', 150_00
 
   // ---- 1. Join; the lead makes Ana a caller; her list and contacts arrive. ----
   const a = await openPage(browser, ana.url);
-  await a.locator('#join-server').waitFor();
   const anaName = 'Ana Caller';
-  await a.fill('#join-server', serverUrl);
-  await a.fill('#join-invite', demo.volunteerInvite);
-  await a.fill('#join-name', anaName);
-  await a.click('#join-submit');
-  await a.locator('#home-title').waitFor();
+  await joinApp(a, serverUrl, demo.volunteerInvite, anaName);
 
   const volunteers = await api(serverUrl, 'GET', '/api/v1/volunteers', { token: lead.token });
   const anaId = volunteers.volunteers.find((v) => v.name === anaName)?.id;

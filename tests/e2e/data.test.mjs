@@ -20,8 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  api, check, launchBrowser, liveviewBin, log, openPage, register, run, screenshot, seedDemo,
-  serverBin, start, tmp,
+  api, check, joinApp, launchBrowser, liveviewBin, log, openPage, register, run, screenshot, seedDemo, serverBin, start, tmp,
 } from './lib.mjs';
 
 const SCRIPT = readFileSync(
@@ -59,11 +58,7 @@ run('data (import, geocode, cut, script, call list, export)', 150_000, async () 
 
   // ---- 1. Join, open Campaign data, import a pasted VAN export. ----
   const l = await openPage(browser, app.url);
-  await l.locator('#join-server').waitFor();
-  await l.fill('#join-server', serverUrl);
-  await l.fill('#join-invite', demo.leadInvite);
-  await l.fill('#join-name', 'Lee Field');
-  await l.click('#join-submit');
+  await joinApp(l, serverUrl, demo.leadInvite, 'Lee Field');
   await l.locator('#lead-entry').waitFor();
   await l.click('#lead-entry');
   await l.locator('.lead-tabs a[href="/lead/data"]').click();

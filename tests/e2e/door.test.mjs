@@ -9,7 +9,9 @@
 // field.test.mjs covers offline work, a second device and the screenshots.
 
 import { join } from 'node:path';
-import { launchBrowser, liveviewBin, openPage, run, seedDemo, serverBin, start, tmp } from './lib.mjs';
+import {
+  joinApp, launchBrowser, liveviewBin, openPage, run, seedDemo, serverBin, start, tmp,
+} from './lib.mjs';
 
 run('door (a conversation at the door)', 60_000, async () => {
   const db = join(tmp, 'server.sqlite');
@@ -19,11 +21,7 @@ run('door (a conversation at the door)', 60_000, async () => {
 
   const browser = await launchBrowser();
   const page = await openPage(browser, app);
-  await page.locator('#join-server').waitFor();
-  await page.fill('#join-server', server);
-  await page.fill('#join-invite', invite);
-  await page.fill('#join-name', 'E2E Volunteer');
-  await page.click('#join-submit');
+  await joinApp(page, server, invite, 'E2E Volunteer');
 
   // Home: the turfs arrive with the first sync.
   await page.getByRole('heading', { name: 'My turfs' }).waitFor();

@@ -19,8 +19,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
-  api, check, launchBrowser, liveviewBin, log, openPage, pullAllEvents, register, run,
-  screenshot, seedDemo, serverBin, shotsDir, start, stop, tmp,
+  api, check, joinApp, launchBrowser, liveviewBin, log, openPage, pullAllEvents, register, run, screenshot, seedDemo, serverBin, shotsDir, start, stop, tmp,
 } from './lib.mjs';
 
 /** A save must bring up the next door within this (it never waits on the network). */
@@ -299,11 +298,7 @@ run('field (offline, two devices, screenshots)', 150_000, async () => {
   // ---- 4. A teammate's knock reaches Ana's walk list. ----
   const b = await openPage(browser, ben.url);
   const benName = 'Ben Okafor';
-  await b.fill('#join-server', serverUrl);
-  await b.fill('#join-invite', demo.volunteerInvite);
-  await b.fill('#join-name', benName);
-  await b.click('#join-submit');
-  await b.locator('#home-title').waitFor();
+  await joinApp(b, serverUrl, demo.volunteerInvite, benName);
   const list = await api(serverUrl, 'GET', '/api/v1/volunteers', { token: lead.token });
   const benId = list.volunteers.find((v) => v.name === benName)?.id;
   check(benId, `the lead's volunteer list has no "${benName}"`);

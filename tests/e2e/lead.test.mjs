@@ -20,18 +20,8 @@
 
 import { join } from 'node:path';
 import {
-  api, check, launchBrowser, liveviewBin, log, openPage, register, run, screenshot, seedDemo,
-  serverBin, start, tmp,
+  api, check, joinApp, launchBrowser, liveviewBin, log, openPage, register, run, screenshot, seedDemo, serverBin, start, tmp,
 } from './lib.mjs';
-
-async function joinApp(page, serverUrl, invite, name) {
-  await page.locator('#join-server').waitFor();
-  await page.fill('#join-server', serverUrl);
-  await page.fill('#join-invite', invite);
-  await page.fill('#join-name', name);
-  await page.click('#join-submit');
-  await page.locator('#home-title').waitFor();
-}
 
 async function syncNow(page) {
   await page.locator('.sync-bar button', { hasText: /Sync now|Sincronizar/ }).click();

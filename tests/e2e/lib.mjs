@@ -227,6 +227,16 @@ export async function openPage(context, url) {
   return page;
 }
 
+/** Join the app in `page` with a code (an invite, or another device's code) and wait for Home. */
+export async function joinApp(page, serverUrl, code, name) {
+  await page.locator('#join-server').waitFor();
+  await page.fill('#join-server', serverUrl);
+  await page.fill('#join-invite', code);
+  await page.fill('#join-name', name);
+  await page.click('#join-submit');
+  await page.locator('#home-title').waitFor();
+}
+
 /** Save a screenshot when GROUNDGAME_SCREENSHOTS is set. */
 export async function screenshot(page, name, { fullPage = false } = {}) {
   if (!shotsDir) return;

@@ -9,7 +9,7 @@
 
 import { join } from 'node:path';
 import {
-  api, check, launchBrowser, liveviewBin, log, openPage, register, run, screenshot, seedDemo, serverBin, start, tmp,
+  api, check, joinApp, launchBrowser, liveviewBin, log, openPage, register, run, screenshot, seedDemo, serverBin, start, tmp,
 } from './lib.mjs';
 
 const VCARD = [
@@ -40,11 +40,7 @@ run('network (import a vCard, record an ask, the lead sees totals)', 90_000, asy
 
   const browser = await launchBrowser();
   const page = await openPage(browser, app);
-  await page.locator('#join-server').waitFor();
-  await page.fill('#join-server', server);
-  await page.fill('#join-invite', seeded.volunteerInvite);
-  await page.fill('#join-name', 'E2E Fellow');
-  await page.click('#join-submit');
+  await joinApp(page, server, seeded.volunteerInvite, 'E2E Fellow');
 
   await page.locator('#network-entry').click();
   await page.getByRole('heading', { name: 'My network' }).waitFor();
@@ -112,11 +108,7 @@ run('network (import a vCard, record an ask, the lead sees totals)', 90_000, asy
   await screenshot(page, 'link-device', { fullPage: true });
   const { url: laptopApp } = await start(liveviewBin, ['--addr', '127.0.0.1:0', '--data', join(tmp, 'laptop')]);
   const laptop = await openPage(browser, laptopApp);
-  await laptop.locator('#join-server').waitFor();
-  await laptop.fill('#join-server', server);
-  await laptop.fill('#join-invite', code.toLowerCase());
-  await laptop.fill('#join-name', 'E2E Fellow');
-  await laptop.click('#join-submit');
+  await joinApp(laptop, server, code.toLowerCase(), 'E2E Fellow');
   await laptop.locator('#network-entry').click();
   await laptop.locator('a.net-contact', { hasText: 'Rosa Quintanilla' }).waitFor({ timeout: 15_000 });
   await laptop.locator('a.net-contact', { hasText: 'Tomasz Wierzbicki' }).waitFor();
