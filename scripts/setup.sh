@@ -2,7 +2,8 @@
 # Installs everything Groundgame needs to build, run and test on a Debian 12 machine, from
 # nothing: a C toolchain and pkg-config (bundled SQLite, ring), WebKitGTK and xdo for the
 # desktop window, Xvfb/xdotool/ImageMagick for the window test, Chromium and Node.js for
-# the browser test, and a Rust toolchain. Safe to run again: it installs only what is missing.
+# the browser test, PostgreSQL (a private cluster for the tests: scripts/pg-cluster.sh), and
+# a Rust toolchain. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 SUDO=""
@@ -11,7 +12,8 @@ SUDO=""
 packages=(build-essential pkg-config curl ca-certificates git
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   xvfb xdotool imagemagick x11-utils
-  chromium nodejs npm fonts-dejavu-core)
+  chromium nodejs npm fonts-dejavu-core
+  postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Tests everything: formatting, lints, the browser end-to-end test (Chromium driving the
 # liveview app against the real server), the desktop window under Xvfb, then every unit and
-# integration test (a real server process over HTTP, real SQLite files, the 1,000-seed fault
-# simulation, SIGKILL of the server mid-push). Installs what it needs first.
+# integration test (a real server process over HTTP, real SQLite files and a real PostgreSQL,
+# the 1,000-seed fault simulation, SIGKILL of the server mid-push). Installs what it needs
+# first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,6 +11,10 @@ bash scripts/setup.sh
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 
 export CARGO_TERM_COLOR=never
+# A private PostgreSQL cluster on a free loopback port: the store suites and the replica
+# tests run against it as well as against SQLite (each test makes its own database).
+GROUNDGAME_TEST_POSTGRES=$(bash scripts/pg-cluster.sh)
+export GROUNDGAME_TEST_POSTGRES
 # Every cargo command below resolves the same features (the liveview bin's, and the tests'
 # dev-dependencies), so each crate is compiled once for the build and once for clippy, not
 # once per command: on a 2-core machine that is most of this script's time.

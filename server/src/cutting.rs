@@ -5,7 +5,7 @@
 use groundgame_core::{CampaignId, HouseholdId, TurfId};
 
 use crate::turf_cut::{self, CutError, CutHousehold, CutMode};
-use crate::{SqliteStore, StoreError};
+use crate::{Store, StoreError};
 
 /// What a cut made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub enum CuttingError {
 
 /// Cut every household of the campaign that is in no turf yet, and create the turfs.
 pub fn cut_unplaced(
-    store: &SqliteStore,
+    store: &dyn Store,
     campaign: CampaignId,
     mode: CutMode,
 ) -> Result<CutOutcome, CuttingError> {

@@ -11,10 +11,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 use crate::clock::{self, DAY_MS};
-use crate::store::sequence::Sequence;
-use crate::store::{
-    campaigns, households, invites, turfs, CallListFilter, NewHousehold, NewPerson,
-};
+use crate::store::sqlite::sequence::Sequence;
+use crate::store::sqlite::{campaigns, households, invites, turfs};
+use crate::store::{CallListFilter, NewHousehold, NewPerson};
 use crate::{SqliteStore, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

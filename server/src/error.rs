@@ -42,6 +42,9 @@ pub enum ApiError {
     TooLarge(String),
     #[error("too many wrong codes from this network; wait {0} minutes, then try again")]
     TooManyAttempts(u64),
+    /// The operation exists, but not on this server's kind of database yet.
+    #[error("{0}")]
+    NotAvailable(String),
     /// A fault on the server. The text is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -67,6 +70,7 @@ impl ApiError {
             InviteUsedUp => (StatusCode::FORBIDDEN, codes::INVITE_USED_UP),
             TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, codes::TOO_LARGE),
             TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS),
+            NotAvailable(_) => (StatusCode::NOT_IMPLEMENTED, codes::NOT_AVAILABLE),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }
@@ -143,9 +147,12 @@ impl From<StoreError> for ApiError {
             StoreError::InviteUsedUp => ApiError::InviteUsedUp,
             StoreError::NotFound(what) => ApiError::NotFound(format!("no such {what}")),
             StoreError::Invalid(message) => ApiError::InvalidValue(message),
-            fault @ (StoreError::Sqlite(_) | StoreError::Corrupt(_) | StoreError::Migration(_)) => {
-                ApiError::Internal(fault.to_string())
-            }
+            e @ StoreError::NotOnThisBackend(_) => ApiError::NotAvailable(e.to_string()),
+            fault @ (StoreError::Sqlite(_)
+            | StoreError::Postgres(_)
+            | StoreError::Pool(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Migration(_)) => ApiError::Internal(fault.to_string()),
         }
     }
 }

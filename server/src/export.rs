@@ -29,7 +29,7 @@ use std::io::Write;
 use groundgame_core::event::{AskAnswer, AskKind, Channel, VotePlan};
 use groundgame_core::{CampaignConfig, CampaignId, EventBody, ResultLevel};
 
-use crate::store::{ExportedEvent, SqliteStore, StoreError};
+use crate::store::{ExportedEvent, Store, StoreError};
 
 /// Which shape of CSV to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,7 +314,7 @@ fn van_rows(e: &ExportedEvent, config: &CampaignConfig) -> Vec<(String, String, 
 
 /// Write the campaign's results to `out` as CSV in `format`, row by row as they are read.
 pub fn write_csv<W: Write>(
-    store: &SqliteStore,
+    store: &dyn Store,
     campaign: CampaignId,
     format: ExportFormat,
     out: W,
@@ -329,7 +329,10 @@ pub fn write_csv<W: Write>(
         ExportFormat::Full => csv.write_record(FULL_HEADER)?,
         ExportFormat::Van => csv.write_record(VAN_HEADER)?,
     }
-    summary.events = store.export_events(campaign, format == ExportFormat::Van, |e| {
+    // The store stops at the first error a row returns; a CSV error is kept here and
+    // answered as what it is.
+    let mut failed: Option<csv::Error> = None;
+    let mut write_row = |e: &ExportedEvent| -> Result<(), csv::Error> {
         match format {
             ExportFormat::Full => {
                 for cell in &full_row(e) {
@@ -351,8 +354,18 @@ pub fn write_csv<W: Write>(
                 }
             }
         }
-        Ok::<(), ExportError>(())
-    })?;
+        Ok(())
+    };
+    let read = store.export_events(campaign, format == ExportFormat::Van, &mut |e| {
+        write_row(e).map_err(|err| {
+            failed = Some(err);
+            StoreError::Invalid("the export stopped".into())
+        })
+    });
+    if let Some(err) = failed {
+        return Err(err.into());
+    }
+    summary.events = read?;
     csv.flush().map_err(csv::Error::from)?;
     Ok(summary)
 }
@@ -367,8 +380,8 @@ mod tests {
 
     use super::*;
     use crate::auth::AuthDevice;
-    use crate::store::people;
-    use crate::{NewHousehold, NewPerson};
+    use crate::store::sqlite::people;
+    use crate::{NewHousehold, NewPerson, SqliteStore};
 
     /// 2027-01-15T08:00:00Z.
     const NOW: u64 = 1_800_000_000_000;
@@ -467,8 +480,7 @@ mod tests {
                 events: events.to_vec(),
                 pending: 0,
             };
-            let res =
-                crate::sync::push::run(&self.store, &self.who, &req, None, NOW).expect("push");
+            let res = Store::push(&self.store, &self.who, &req, None, NOW).expect("push");
             for (e, outcome) in events.iter().zip(&res.results) {
                 assert_eq!(*outcome, PushOutcome::Accepted, "{:?}", e.body);
             }

@@ -5,7 +5,7 @@
 //! socket); [`serve`] runs it on a listener. Requests flow: layers (trace, gzip both ways,
 //! body limit, JSON errors) → `routes` (HTTP only) → `sync` (the rules) → `store` (all
 //! the SQL). Store calls block, so they run on blocking threads, admitted through two gates
-//! sized to the store's one writer and few readers.
+//! sized to what the store can serve at once (`Store::concurrency`).
 
 pub mod auth;
 pub mod clock;
@@ -43,13 +43,13 @@ pub use routes::lead::{
 };
 pub use routes::openapi::{openapi, ApiDoc};
 pub use routes::push::APP_VERSION_HEADER;
-pub use store::{NewHousehold, NewPerson, SqliteStore, StoreError};
+pub use store::{NewHousehold, NewPerson, PgStore, SqliteStore, Store, StoreError};
 
 /// What every handler shares: the store, the wall clock, and the gates that keep blocking
 /// work to what the store can serve at once.
 #[derive(Clone)]
 pub struct AppState {
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     clock: WallClock,
     write_gate: Arc<Semaphore>,
     read_gate: Arc<Semaphore>,
@@ -61,17 +61,18 @@ pub struct AppState {
 
 impl AppState {
     /// A server on the machine's clock.
-    pub fn new(store: Arc<SqliteStore>) -> Self {
+    pub fn new(store: Arc<dyn Store>) -> Self {
         Self::with_clock(store, clock::system())
     }
 
     /// A server whose wall clock (ms since the epoch) is `clock`: tests skew it at will.
-    pub fn with_clock(store: Arc<SqliteStore>, clock: Arc<dyn Fn() -> u64 + Send + Sync>) -> Self {
+    pub fn with_clock(store: Arc<dyn Store>, clock: Arc<dyn Fn() -> u64 + Send + Sync>) -> Self {
+        let (writers, readers) = store.concurrency();
         AppState {
             store,
             clock,
-            write_gate: Arc::new(Semaphore::new(1)),
-            read_gate: Arc::new(Semaphore::new(store::READERS)),
+            write_gate: Arc::new(Semaphore::new(writers)),
+            read_gate: Arc::new(Semaphore::new(readers)),
             imports: Arc::default(),
             register_limit: Arc::default(),
         }
@@ -81,7 +82,7 @@ impl AppState {
         &self.register_limit
     }
 
-    pub fn store(&self) -> &Arc<SqliteStore> {
+    pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
 
@@ -94,7 +95,7 @@ impl AppState {
     pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&SqliteStore) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
     {
         Self::blocking(&self.write_gate, self.store.clone(), f).await
     }
@@ -103,21 +104,21 @@ impl AppState {
     pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&SqliteStore) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
     {
         Self::blocking(&self.read_gate, self.store.clone(), f).await
     }
 
-    async fn blocking<T, F>(gate: &Semaphore, store: Arc<SqliteStore>, f: F) -> Result<T, ApiError>
+    async fn blocking<T, F>(gate: &Semaphore, store: Arc<dyn Store>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&SqliteStore) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
     {
         let _permit = gate
             .acquire()
             .await
             .map_err(|_| ApiError::Internal("store gate closed".into()))?;
-        Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
+        Ok(tokio::task::spawn_blocking(move || f(store.as_ref())).await??)
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -16,9 +16,9 @@ use groundgame_server::demo::{self, DemoOptions};
 use groundgame_server::export::{self, ExportFormat};
 use groundgame_server::import::{run, Format, Mapping};
 use groundgame_server::script_file;
-use groundgame_server::store::CallListFilter;
+use groundgame_server::store::{CallListFilter, Location};
 use groundgame_server::turf_cut::CutMode;
-use groundgame_server::{clock, AppState, SqliteStore};
+use groundgame_server::{clock, AppState, SqliteStore, Store};
 
 #[derive(Parser)]
 #[command(
@@ -31,6 +31,31 @@ struct Cli {
     command: Command,
 }
 
+/// Where the data is: `--database FILE` (the embedded SQLite database, created if missing)
+/// or `--database postgres://user@host:port/db`; `--data` is the same option's older name.
+#[derive(clap::Args, Clone)]
+struct Database {
+    #[arg(
+        long = "database",
+        visible_alias = "data",
+        env = "GROUNDGAME_DATABASE_URL",
+        value_name = "FILE_OR_URL"
+    )]
+    database: String,
+}
+
+impl Database {
+    fn location(&self) -> Location {
+        Location::parse(&self.database)
+    }
+}
+
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.location().fmt(f)
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum InviteRole {
     Volunteer,
@@ -41,9 +66,8 @@ enum InviteRole {
 enum Command {
     /// Serve the API; prints `listening on http://ADDR` once ready.
     Serve {
-        /// The SQLite database file (created if missing).
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         /// Address to listen on; port 0 picks a free port.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
@@ -54,8 +78,8 @@ enum Command {
     },
     /// Seed a demo campaign in a fictional town and print its invite codes.
     Demo {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         #[arg(long, default_value_t = 20_000)]
@@ -65,8 +89,8 @@ enum Command {
     },
     /// Make an invite code for a campaign.
     Invite {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         campaign: i64,
         #[arg(long, value_enum)]
@@ -80,8 +104,8 @@ enum Command {
     },
     /// Set who walks a turf (replaces its current assignees; empty list unassigns all).
     Assign {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         turf: i64,
         /// Volunteer ids, comma-separated: `--volunteers 1,2`.
@@ -90,8 +114,8 @@ enum Command {
     },
     /// Replace a call list's callers (past assignments are kept as history).
     AssignCalls {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         list: i64,
         /// Volunteer ids, comma-separated: `--volunteers 1,2`.
@@ -100,15 +124,15 @@ enum Command {
     },
     /// Revoke a device: its token stops working and it wipes its voter data.
     Revoke {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         device: i64,
     },
     /// Cut the campaign's households that are in no turf yet into new turfs.
     Cut {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         campaign: i64,
         /// precinct: one turf per precinct (split by street above --doors); street: whole
@@ -121,8 +145,8 @@ enum Command {
     },
     /// Make a phone-bank call list of voters with a valid phone, minus do-not-call.
     CallList {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         campaign: i64,
         #[arg(long)]
@@ -136,8 +160,8 @@ enum Command {
     },
     /// Put a number on the campaign's do-not-call list (international form, +19195550123).
     DoNotCall {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         campaign: i64,
         #[arg(long)]
@@ -146,8 +170,8 @@ enum Command {
     /// Check a script file (TOML, English and Spanish) and store it as the next version of
     /// its key; phones keep the version they have until they sync.
     Script {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         campaign: i64,
         /// The script file, like server/examples/scripts/canvass.toml.
@@ -160,8 +184,8 @@ enum Command {
     /// Export the campaign's results as CSV (one row per contact attempt, or the VAN-style
     /// upload).
     Export {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         campaign: i64,
         /// The CSV file to write (replaced if it exists).
@@ -175,16 +199,16 @@ enum Command {
     /// List the campaigns, or make one: `--name NAME` prints the id of the campaign with
     /// that name, creating it only if none has it.
     Campaign {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         name: Option<String>,
     },
     /// Import a voter file into a campaign (all of it or, on any error, none of it); prints
     /// the summary and writes a report (row, voter id, reason) next to the file.
     Import {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         campaign: i64,
         #[arg(long, value_enum)]
@@ -204,8 +228,8 @@ enum Command {
     },
     /// Set household locations from a CSV of addresses (or address keys) with lat and lon.
     Geocode {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        data: Database,
         #[arg(long)]
         campaign: i64,
         #[arg(long)]
@@ -241,13 +265,26 @@ enum ExportShape {
     Van,
 }
 
-fn open(data: &Path) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open(data)
-        .with_context(|| format!("could not open the database {}", data.display()))
+fn open(data: &Database) -> anyhow::Result<Arc<dyn Store>> {
+    data.location()
+        .open()
+        .with_context(|| format!("could not open the database {data}"))
+}
+
+/// The embedded database, for the commands only it offers yet.
+fn open_sqlite(data: &Database, command: &str) -> anyhow::Result<SqliteStore> {
+    match data.location() {
+        Location::Sqlite(path) => SqliteStore::open(&path)
+            .with_context(|| format!("could not open the database {}", path.display())),
+        Location::Postgres(_) => anyhow::bail!(
+            "`{command}` works on the embedded database only for now; run it with --database \
+             FILE, then move the campaign with `groundgame-server migrate`"
+        ),
+    }
 }
 
 /// List campaigns, or print the id of the one named `name` (made if missing).
-fn campaign(data: &Path, name: Option<&str>) -> anyhow::Result<()> {
+fn campaign(data: &Database, name: Option<&str>) -> anyhow::Result<()> {
     let store = open(data)?;
     let all = store.campaigns()?;
     let Some(name) = name else {
@@ -279,8 +316,8 @@ fn init_logging() {
         .init();
 }
 
-async fn serve(data: PathBuf, addr: SocketAddr) -> anyhow::Result<()> {
-    let store = Arc::new(open(&data)?);
+async fn serve(data: Database, addr: SocketAddr) -> anyhow::Result<()> {
+    let store = open(&data)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("could not listen on {addr}; is another server using it?"))?;
@@ -289,7 +326,7 @@ async fn serve(data: PathBuf, addr: SocketAddr) -> anyhow::Result<()> {
     writeln!(out, "listening on http://{bound}")?;
     out.flush()?;
     drop(out);
-    tracing::info!(addr = %bound, "serving");
+    tracing::info!(addr = %bound, backend = store.backend(), "serving");
     // Build the lead's progress figures in the background: requests are served meanwhile,
     // and the first progress request after a restart does not pay for a full read.
     let warm = store.clone();
@@ -334,7 +371,7 @@ async fn main() -> anyhow::Result<()> {
             voters,
             turfs,
         } => {
-            let store = open(&data)?;
+            let store = open_sqlite(&data, "demo")?;
             let started = std::time::Instant::now();
             let made = demo::seed(
                 &store,
@@ -388,7 +425,7 @@ async fn main() -> anyhow::Result<()> {
             let store = open(&data)?;
             let ids: Vec<VolunteerId> = volunteers.into_iter().map(VolunteerId).collect();
             store
-                .set_assignees(TurfId(turf), &ids)
+                .set_assignees_at(TurfId(turf), &ids, clock::system_ms())
                 .context("could not assign the turf")?;
             let now: Vec<String> = store
                 .assignees(TurfId(turf))?
@@ -429,7 +466,7 @@ async fn main() -> anyhow::Result<()> {
                 CutBy::Street => CutMode::Street { doors },
                 CutBy::Area => CutMode::Area { doors },
             };
-            let outcome = cutting::cut_unplaced(&store, CampaignId(campaign), mode)
+            let outcome = cutting::cut_unplaced(store.as_ref(), CampaignId(campaign), mode)
                 .context("could not cut turfs")?;
             for (id, name, size) in &outcome.turfs {
                 println!("turf {id}: {name} ({size} doors)");
@@ -519,7 +556,7 @@ async fn main() -> anyhow::Result<()> {
                 ExportShape::Van => ExportFormat::Van,
             };
             let summary = export::write_csv(
-                &store,
+                store.as_ref(),
                 CampaignId(campaign),
                 format,
                 std::io::BufWriter::new(file),
@@ -579,12 +616,12 @@ async fn main() -> anyhow::Result<()> {
                 full_file: !partial,
                 show_progress: true,
             };
-            let done = run::import_file(&store, &request).with_context(|| {
+            let done = run::import_file(store.as_ref(), &request).with_context(|| {
                 format!(
                     "could not import {} into campaign {campaign} (nothing was changed); \
-                     list campaigns with `groundgame-server campaign --data {}`",
+                     list campaigns with `groundgame-server campaign --database {}`",
                     file.display(),
-                    data.display()
+                    data
                 )
             })?;
             tracing::info!(
@@ -606,13 +643,14 @@ async fn main() -> anyhow::Result<()> {
             report,
         } => {
             let store = open(&data)?;
-            let (summary, report) = run::geocode_file(&store, CampaignId(campaign), &file, report)
-                .with_context(|| {
-                    format!(
-                        "could not geocode from {} (nothing was changed)",
-                        file.display()
-                    )
-                })?;
+            let (summary, report) =
+                run::geocode_file(store.as_ref(), CampaignId(campaign), &file, report)
+                    .with_context(|| {
+                        format!(
+                            "could not geocode from {} (nothing was changed)",
+                            file.display()
+                        )
+                    })?;
             print!("{summary}");
             println!("report: {}", report.display());
         }

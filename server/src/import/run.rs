@@ -16,7 +16,7 @@ use super::{
     read_in_background, year_of, Format, GeoReader, GeocodeSummary, ImportError, ImportSummary,
     Progress, ReadOptions, VoterImport, VoterReader,
 };
-use crate::{clock, SqliteStore};
+use crate::{clock, Store};
 
 /// One import asked for by a lead.
 #[derive(Debug, Clone)]
@@ -170,14 +170,14 @@ impl Drop for Ticker {
 
 /// Import one voter file into the campaign, in one transaction: on any error nothing of it
 /// is stored and no report is left behind.
-pub fn import_file(store: &SqliteStore, req: &ImportRequest) -> Result<ImportDone, ImportError> {
+pub fn import_file(store: &dyn Store, req: &ImportRequest) -> Result<ImportDone, ImportError> {
     import_file_with_progress(store, req, Arc::new(Progress::default()))
 }
 
 /// [`import_file`], counting bytes and rows read into `progress` as it goes (the API's
 /// progress endpoint reads it while the import runs).
 pub fn import_file_with_progress(
-    store: &SqliteStore,
+    store: &dyn Store,
     req: &ImportRequest,
     progress: Arc<Progress>,
 ) -> Result<ImportDone, ImportError> {
@@ -208,9 +208,9 @@ pub fn import_file_with_progress(
         format: req.format.name(),
         full_file: req.full_file,
     };
-    let rows = read_in_background(reader)?;
+    let mut rows = read_in_background(reader)?;
     let ticker = req.show_progress.then(|| Ticker::start(progress, size));
-    let result = store.import_voters(&import, rows, &mut |line| {
+    let result = store.import_voters(&import, &mut rows, &mut |line| {
         let row = if line.row == 0 {
             String::new()
         } else {
@@ -243,15 +243,15 @@ pub fn import_file_with_progress(
 
 /// Set household locations from a geocoding CSV; the report lists the rows not used.
 pub fn geocode_file(
-    store: &SqliteStore,
+    store: &dyn Store,
     campaign: CampaignId,
     file: &Path,
     report: Option<PathBuf>,
 ) -> Result<(GeocodeSummary, PathBuf), ImportError> {
-    let reader = GeoReader::new(File::open(file)?)?;
+    let mut reader = GeoReader::new(File::open(file)?)?;
     let path = report.unwrap_or_else(|| default_report_path(file, "geocode"));
     let mut report = Report::create(path, &["row", "reason"])?;
-    let result = store.set_locations(campaign, reader, &mut |row, issue| {
+    let result = store.set_locations(campaign, &mut reader, &mut |row, issue| {
         report.line(&[&row.to_string(), issue.reason()])
     });
     match result {

@@ -9,7 +9,7 @@ use std::io::{Cursor, Read};
 use groundgame_core::{CampaignId, TurfId};
 
 use super::*;
-use crate::store::sequence::Sequence;
+use crate::store::sqlite::sequence::Sequence;
 use crate::SqliteStore;
 
 /// Text as Latin-1 bytes (every test character is below U+0100).

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::store::claims::{claim_lease_ms, MAX_CLAIM};
+use crate::store::sqlite::claims::{claim_lease_ms, MAX_CLAIM};
 use crate::store::ClaimedContact;
 use crate::AppState;
 

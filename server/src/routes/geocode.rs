@@ -102,13 +102,13 @@ pub(crate) async fn geocode(
     let campaign = device.campaign;
     let (summary, report, report_lines) = state
         .write(move |store| {
-            let reader = match GeoReader::new(std::io::Cursor::new(bytes)) {
+            let mut reader = match GeoReader::new(std::io::Cursor::new(bytes)) {
                 Ok(r) => r,
                 Err(e) => return Ok(Err(e)),
             };
             let mut report = Vec::new();
             let mut lines = 0u64;
-            let result = store.set_locations(campaign, reader, &mut |row, issue| {
+            let result = store.set_locations(campaign, &mut reader, &mut |row, issue| {
                 lines += 1;
                 if report.len() < MAX_REPORT_LINES {
                     report.push(GeocodeLine {

@@ -15,7 +15,7 @@ use groundgame_core::protocol::{ErrorBody, PROTOCOL_VERSION};
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::store::network::NetworkOwner;
+use crate::store::sqlite::network::NetworkOwner;
 use crate::sync::push::Tally;
 use crate::AppState;
 

@@ -29,7 +29,7 @@ use super::lead::{
     VolunteerList, VolunteerListItem,
 };
 use super::progress::QuarantineResponse;
-use crate::store::progress::{
+use crate::store::sqlite::progress::{
     DayProgress, Figures, HourProgress, Progress, QualityFlag, Support, Totals, TurfProgress,
     VolunteerProgress,
 };

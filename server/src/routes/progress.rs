@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::store::progress::Progress;
+use crate::store::sqlite::progress::Progress;
 use crate::AppState;
 
 /// The query of `GET /api/v1/progress`.

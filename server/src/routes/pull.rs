@@ -12,7 +12,6 @@ use groundgame_core::protocol::{
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::sync::pull::run;
 use crate::AppState;
 
 /// A pull records that the device synced at most this often (pulls are otherwise read-only).
@@ -41,7 +40,7 @@ pub(crate) async fn pull(
     let started = Instant::now();
     let now = state.now_ms();
     let response = state
-        .read(move |store| run(store, &device, &req, now))
+        .read(move |store| store.pull(&device, &req, now))
         .await?;
     if now.saturating_sub(device.last_seen_at) >= SEEN_EVERY_MS {
         let state = state.clone();

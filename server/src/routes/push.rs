@@ -13,7 +13,7 @@ use groundgame_core::protocol::{
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::sync::push::{run, Tally};
+use crate::sync::push::Tally;
 use crate::AppState;
 
 /// Optional request header carrying the app's version, recorded for the lead's device view.
@@ -57,7 +57,7 @@ pub(crate) async fn push(
     let version = app_version(&headers);
     let count = req.events.len();
     let response = state
-        .write(move |store| run(store, &device, &req, version.as_deref(), now))
+        .write(move |store| store.push(&device, &req, version.as_deref(), now))
         .await?;
     let tally = Tally::of(&response.results);
     tracing::info!(

@@ -1,57 +1,47 @@
-//! The server's storage: one SQLite file in WAL mode. All SQL of the server lives under this
-//! module, as literals beside the function that runs them, with numbered parameters.
+//! The server's store boundary: [`Store`], the use-case operations routes, the command line
+//! and background jobs call (apply a push for a caller, answer a pull, register a device,
+//! claim contacts, import a voter file, the lead's figures, ...), with no SQL, connection
+//! or transaction type in any signature. Two backends implement it, one module each:
 //!
-//! Concurrency: exactly one writer connection (behind a mutex), so write transactions are
-//! serialised here and SQLite never answers "database is locked" to a request; a few reader
-//! connections so pulls and token look-ups read a consistent snapshot without waiting for
-//! pushes. Multi-table writes are free functions taking a `&Transaction`; the public method
-//! that opens the transaction commits it.
+//! - [`sqlite`]: the embedded default, one SQLite file owned by one process.
+//! - [`postgres`]: one PostgreSQL database shared by any number of stateless server
+//!   replicas.
+//!
+//! The rules that decide what a push may do and what a pull answers are plain code in
+//! `crate::sync`, run by both backends over the look-ups they need (`sync::push::PushTx`,
+//! `sync::pull::PullTx`). Every operation blocks: async callers run it on a blocking thread
+//! (see `AppState::read` / `AppState::write`).
 
-pub(crate) mod call_lists;
-pub(crate) mod campaigns;
-pub(crate) mod changes;
-pub(crate) mod claims;
-pub(crate) mod device_links;
-pub(crate) mod devices;
-pub(crate) mod events;
-pub(crate) mod export;
-pub(crate) mod households;
-pub(crate) mod invites;
-pub(crate) mod lead_views;
-mod migrations;
-pub(crate) mod network;
-pub(crate) mod people;
-pub(crate) mod placement;
-mod pool;
-pub(crate) mod progress;
-pub(crate) mod quarantine;
-pub(crate) mod scripts;
-pub(crate) mod sequence;
-pub(crate) mod tombstones;
-pub(crate) mod turfs;
-pub(crate) mod voters;
+mod codes;
+pub mod postgres;
+pub mod sqlite;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
-
-use groundgame_core::{
-    CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, HlcClock, HouseholdId, Role, TurfId,
-    VolunteerId,
+use groundgame_core::network::{NetworkPullResponse, NetworkRecord, NetworkSummary};
+use groundgame_core::protocol::{
+    PullRequest, PullResponse, PushOutcome, PushRequest, PushResponse,
 };
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use groundgame_core::script::VersionedScript;
+use groundgame_core::{
+    CallListId, CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, HouseholdId, PersonId,
+    Role, Script, TurfId, VolunteerId,
+};
 
-use crate::clock;
-pub use call_lists::{CallListFilter, CallListMember, CallListReport};
-pub use claims::{set_claim_lease_ms, CallListSummary, CallProgress, ClaimedContact};
-pub use devices::{DeviceAuth, DeviceSummary, Registration, VolunteerSummary};
-pub use export::ExportedEvent;
-pub use households::{NewHousehold, NewPerson};
-pub use placement::UnplacedHousehold;
-pub use scripts::{SavedScript, ScriptSummary};
-pub use turfs::TurfSummary;
+use crate::auth::AuthDevice;
+use crate::import::{
+    GeoIssue, GeoRow, GeocodeSummary, ImportError, ImportSummary, ReportLine, Row, VoterImport,
+};
 
-/// How many read-only connections serve pulls and token look-ups.
-pub const READERS: usize = 4;
+pub use postgres::PgStore;
+pub use sqlite::invites::InviteSummary;
+pub use sqlite::lead_views::{CallListSummary as LeadCallListSummary, OldAssignment};
+pub use sqlite::network::NetworkOwner;
+pub use sqlite::progress::Progress;
+pub use sqlite::{
+    set_claim_lease_ms, CallListFilter, CallListMember, CallListReport, CallListSummary,
+    CallProgress, ClaimedContact, DeviceAuth, DeviceSummary, ExportedEvent, NewHousehold,
+    NewPerson, Registration, SavedScript, ScriptSummary, SqliteStore, TurfSummary,
+    UnplacedHousehold, VolunteerSummary, READERS,
+};
 
 /// Why a store operation failed. The invite and lookup variants are answers a caller acts
 /// on; the rest are faults (logged by the server, never shown to a client).
@@ -68,234 +58,125 @@ pub enum StoreError {
     /// A value the store cannot accept, said in words a lead can act on.
     #[error("{0}")]
     Invalid(String),
+    /// An operation this backend does not offer yet (see ARCHITECTURE.md for which).
+    #[error(
+        "{0} is not available on a PostgreSQL server yet; run this campaign on the embedded \
+         database, or move it there with `groundgame-server migrate`"
+    )]
+    NotOnThisBackend(&'static str),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    /// The PostgreSQL connection pool could not hand out a connection in time.
+    #[error("database connection: {0}")]
+    Pool(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
     #[error("database schema: {0}")]
     Migration(String),
 }
 
-/// The SQLite store. Cheap to share behind an `Arc`; every method blocks, so async callers
-/// run it on a blocking thread.
-pub struct SqliteStore {
-    path: PathBuf,
-    writer: Mutex<Connection>,
-    readers: pool::Pool,
-    /// The server's hybrid logical clock, persisted in `sync_state` on every push.
-    hlc: Mutex<HlcClock>,
-    /// Running progress totals per campaign (see `progress`).
-    progress_cache: progress::Cache,
+/// Where the server keeps its data, as the command line names it: a file path, or a
+/// `postgres://` (or `postgresql://`) URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
 }
 
-impl std::fmt::Debug for SqliteStore {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore")
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
-}
-
-fn configure(conn: &Connection, writer: bool) -> Result<(), StoreError> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.set_prepared_statement_cache_capacity(64);
-    conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32000;")?;
-    if !writer {
-        return Ok(());
-    }
-    // WAL with synchronous=NORMAL: a commit survives the server process being killed
-    // (kill -9), and the database is never corrupted; only an OS crash or power loss can
-    // lose the last few commits. That trade buys the push throughput target; devices keep
-    // their outbox until a push is acknowledged, so such a loss is re-pushed on next sync.
-    conn.execute_batch(
-        "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = NORMAL;
-         PRAGMA foreign_keys = ON;",
-    )?;
-    Ok(())
-}
-
-impl SqliteStore {
-    /// Open (or create) the database file, switch it to WAL and bring its schema up to date.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let mut writer = Connection::open(path)?;
-        configure(&writer, true)?;
-        migrations::apply(&mut writer)?;
-        let last_hlc = sequence::load_hlc(&writer)?;
-        let mut readers = Vec::with_capacity(READERS);
-        for _ in 0..READERS {
-            let conn = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            configure(&conn, false)?;
-            readers.push(conn);
+impl Location {
+    pub fn parse(value: &str) -> Location {
+        if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+            Location::Postgres(value.to_string())
+        } else {
+            Location::Sqlite(std::path::PathBuf::from(value))
         }
-        Ok(SqliteStore {
-            path: path.to_path_buf(),
-            writer: Mutex::new(writer),
-            readers: pool::Pool::new(readers),
-            hlc: Mutex::new(HlcClock::resume(last_hlc)),
-            progress_cache: progress::Cache::default(),
+    }
+
+    /// Open the store there (creating and migrating it as needed).
+    pub fn open(&self) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+        Ok(match self {
+            Location::Sqlite(path) => std::sync::Arc::new(SqliteStore::open(path)?),
+            Location::Postgres(url) => std::sync::Arc::new(PgStore::connect(url)?),
         })
     }
+}
 
-    /// The database file this store was opened on.
-    pub fn path(&self) -> &Path {
-        &self.path
+impl std::fmt::Display for Location {
+    /// For logs: a PostgreSQL URL without its password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Sqlite(path) => write!(f, "{}", path.display()),
+            Location::Postgres(url) => f.write_str(&postgres::redact(url)),
+        }
     }
+}
 
-    fn lock_writer(&self) -> MutexGuard<'_, Connection> {
-        // A panic inside a write drops its transaction (rolled back), so the connection is
-        // sound even when the mutex is poisoned.
-        self.writer.lock().unwrap_or_else(|e| e.into_inner())
-    }
+/// Everything the server asks of its storage. Implemented by [`SqliteStore`] and
+/// [`PgStore`]; the same store suites run against both.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Which backend this is, for logs and the health check.
+    fn backend(&self) -> &'static str;
 
-    /// Run `f` in one write transaction (taken immediately, so it never has to upgrade)
-    /// and commit it when `f` succeeds.
-    pub(crate) fn write<T>(
-        &self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut conn = self.lock_writer();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
-    }
+    /// How many blocking calls may usefully run at once: writers, readers.
+    fn concurrency(&self) -> (usize, usize);
 
-    /// Run `f` in one read transaction on a reader connection: everything it reads comes
-    /// from the same snapshot.
-    pub(crate) fn read<T>(
-        &self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut conn = self.readers.get();
-        let tx = conn.transaction()?;
-        let out = f(&tx)?;
-        tx.finish()?;
-        Ok(out)
-    }
+    // --- the clock -------------------------------------------------------------------
 
     /// A fresh server timestamp, after everything the server has issued or accepted.
-    pub fn server_time(&self, wall_ms: u64) -> Hlc {
-        self.hlc
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .now(wall_ms)
-    }
+    fn server_time(&self, wall_ms: u64) -> Hlc;
 
-    /// A copy of the server clock, for a push to advance on its own and merge back.
-    pub(crate) fn clock_snapshot(&self) -> HlcClock {
-        *self.hlc.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(crate) fn clock_merge(&self, seen: Hlc) {
-        self.hlc
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .observe(seen);
-    }
+    // --- campaigns, invites, turfs and doors -----------------------------------------
 
     /// A new campaign with the default result codes and survey question.
-    pub fn create_campaign(&self, name: &str) -> Result<CampaignId, StoreError> {
-        self.write(|tx| campaigns::create(tx, name, clock::system_ms()))
-    }
-
+    fn create_campaign(&self, name: &str) -> Result<CampaignId, StoreError>;
+    /// Every campaign's id and name, oldest first.
+    fn campaigns(&self) -> Result<Vec<(CampaignId, String)>, StoreError>;
     /// The campaign's result codes and questions, as devices receive them.
-    pub fn campaign_config(&self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
-        self.read(|tx| campaigns::config_with_scripts(tx, campaign))
-    }
-
-    /// A new invite code like `KX4P-7MQ2` for `uses` registrations until `expires_at_ms`.
-    /// Only its hash is stored: show the returned code to the lead, never log it.
-    pub fn create_invite(
+    fn campaign_config(&self, campaign: CampaignId) -> Result<CampaignConfig, StoreError>;
+    /// A new invite code like `KX4P-7MQ2`; only its hash is stored. Never log the code.
+    fn create_invite(
         &self,
         campaign: CampaignId,
         role: Role,
         uses: u32,
         expires_at_ms: u64,
-    ) -> Result<String, StoreError> {
-        self.write(|tx| {
-            invites::create(tx, campaign, role, uses, expires_at_ms, clock::system_ms())
-        })
-    }
-
-    pub fn create_turf(&self, campaign: CampaignId, name: &str) -> Result<TurfId, StoreError> {
-        self.write(|tx| turfs::create(tx, campaign, name, clock::system_ms()))
-    }
-
-    /// Add households with their people to a turf in one transaction, and recompute the
-    /// turf's walking order (households whose position changed are sent to devices again).
-    pub fn add_households(
+    ) -> Result<String, StoreError>;
+    fn create_turf(&self, campaign: CampaignId, name: &str) -> Result<TurfId, StoreError>;
+    /// Add households with their people to a turf in one transaction, in walking order.
+    fn add_households(
         &self,
         turf: TurfId,
         households: Vec<(NewHousehold, Vec<NewPerson>)>,
-    ) -> Result<Vec<HouseholdId>, StoreError> {
-        self.write(|tx| {
-            let mut seq = sequence::Sequence::begin(tx)?;
-            let ids = households::add(tx, &mut seq, turf, &households, &mut |_| {
-                groundgame_core::PersonId::new_v7()
-            })?;
-            seq.finish(tx)?;
-            Ok(ids)
-        })
-    }
-
-    /// Take a household (and its people) out of its turf: devices delete them on their next
-    /// pull. Events recorded there are kept for the campaign's records.
-    pub fn remove_household(&self, household: HouseholdId) -> Result<(), StoreError> {
-        self.write(|tx| {
-            let mut seq = sequence::Sequence::begin(tx)?;
-            households::remove(tx, &mut seq, household)?;
-            seq.finish(tx)
-        })
-    }
-
-    /// Replace the turf's active assignees; past assignments are kept as history.
-    pub fn set_assignees(
-        &self,
-        turf: TurfId,
-        volunteers: &[VolunteerId],
-    ) -> Result<(), StoreError> {
-        self.set_assignees_at(turf, volunteers, clock::system_ms())
-    }
-
-    pub(crate) fn set_assignees_at(
+    ) -> Result<Vec<HouseholdId>, StoreError>;
+    /// Take a household (and its people) out of its turf; its events are kept.
+    fn remove_household(&self, household: HouseholdId) -> Result<(), StoreError>;
+    /// Replace the turf's active assignees at `now_ms`; past assignments are history.
+    fn set_assignees_at(
         &self,
         turf: TurfId,
         volunteers: &[VolunteerId],
         now_ms: u64,
-    ) -> Result<(), StoreError> {
-        self.write(|tx| turfs::set_assignees(tx, turf, volunteers, now_ms))
-    }
+    ) -> Result<(), StoreError>;
+    fn turf_campaign(&self, turf: TurfId) -> Result<Option<CampaignId>, StoreError>;
+    fn assignees(&self, turf: TurfId) -> Result<Vec<VolunteerId>, StoreError>;
+    fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfSummary>, StoreError>;
+    fn unplaced_households(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<UnplacedHousehold>, StoreError>;
+    /// Create one turf per plan entry and place its households, in one transaction.
+    fn place_households(
+        &self,
+        campaign: CampaignId,
+        plan: &[(String, Vec<HouseholdId>)],
+    ) -> Result<Vec<TurfId>, StoreError>;
 
-    /// Revoke a device: its token stops working and it is told to wipe its voter data.
-    pub fn revoke_device(&self, device: DeviceId) -> Result<(), StoreError> {
-        self.write(|tx| devices::revoke(tx, device, clock::system_ms()))
-    }
+    // --- devices ---------------------------------------------------------------------
 
-    /// Every event of the campaign as stored (with the server's `at`), in sequence order.
-    pub fn campaign_events(&self, campaign: CampaignId) -> Result<Vec<Event>, StoreError> {
-        self.read(|tx| events::of_campaign(tx, campaign))
-    }
-
-    /// Ids of the campaign's events recorded after the recorder's assignment to the turf had
-    /// ended (accepted, flagged for the lead to review), in sequence order.
-    pub fn stale_events(&self, campaign: CampaignId) -> Result<Vec<EventId>, StoreError> {
-        self.read(|tx| events::stale_ids(tx, campaign))
-    }
-
-    pub fn event_count(&self, campaign: CampaignId) -> Result<u64, StoreError> {
-        self.read(|tx| events::count(tx, campaign))
-    }
-
-    /// Register a device with an invite code: creates the volunteer (with the invite's
-    /// role) and the device, and uses up one use of the invite, atomically. A device-link
-    /// code made by one of a volunteer's devices ([`SqliteStore::create_device_link`]) in
-    /// its place adds the device to that volunteer instead (`volunteer_name` is then not
-    /// used: the volunteer keeps their name).
-    pub fn register_device(
+    /// Register a device with an invite code or a device-link code, atomically.
+    fn register_device(
         &self,
         invite_code: &str,
         volunteer_name: &str,
@@ -303,126 +184,187 @@ impl SqliteStore {
         app_version: &str,
         token_hash: &[u8; 32],
         now_ms: u64,
-    ) -> Result<Registration, StoreError> {
-        self.write(|tx| {
-            let (campaign, role) = match invites::redeem(tx, invite_code, now_ms) {
-                Err(StoreError::InviteUnknown) => {
-                    let (volunteer, campaign, role) =
-                        device_links::redeem(tx, invite_code, now_ms)?
-                            .ok_or(StoreError::InviteUnknown)?;
-                    let device =
-                        devices::add(tx, volunteer, device_name, app_version, token_hash, now_ms)?;
-                    device_links::record_use(tx, invite_code, device)?;
-                    return Ok(Registration {
-                        device,
-                        volunteer,
-                        campaign,
-                        role,
-                    });
-                }
-                other => other?,
-            };
-            let registration = devices::register(
-                tx,
-                campaign,
-                role,
-                volunteer_name,
-                device_name,
-                app_version,
-                token_hash,
-                now_ms,
-            )?;
-            invites::record_join(tx, invite_code, &registration, now_ms)?;
-            Ok(registration)
-        })
-    }
-
-    /// A code another device can join with as the same volunteer as `device` (valid
-    /// [`device_links::LINK_TTL_MS`], one use). Returns the code and when it expires.
-    pub fn create_device_link(
+    ) -> Result<Registration, StoreError>;
+    /// A one-use code another device joins with as the same volunteer: (code, expires).
+    fn create_device_link(
         &self,
         device: DeviceId,
         now_ms: u64,
-    ) -> Result<(String, u64), StoreError> {
-        self.write(|tx| device_links::create(tx, device, now_ms))
-    }
-
+    ) -> Result<(String, u64), StoreError>;
     /// The device a token hash belongs to, revoked or not.
-    pub fn device_by_token(&self, token_hash: &[u8; 32]) -> Result<Option<DeviceAuth>, StoreError> {
-        self.read(|tx| devices::by_token(tx, token_hash))
-    }
-
-    /// Note that a device synced (pulls only write this now and then).
-    pub fn touch_device(&self, device: DeviceId, now_ms: u64) -> Result<(), StoreError> {
-        self.write(|tx| devices::touch(tx, device, now_ms))
-    }
-
-    /// The campaign a device belongs to (through its volunteer).
-    pub fn device_campaign(&self, device: DeviceId) -> Result<Option<CampaignId>, StoreError> {
-        self.read(|tx| devices::campaign_of(tx, device))
-    }
-
-    pub fn turf_campaign(&self, turf: TurfId) -> Result<Option<CampaignId>, StoreError> {
-        self.read(|tx| turfs::campaign_of(tx, turf))
-    }
-
-    /// The turf's active assignees.
-    pub fn assignees(&self, turf: TurfId) -> Result<Vec<VolunteerId>, StoreError> {
-        self.read(|tx| turfs::assignees(tx, turf))
-    }
-
-    pub fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfSummary>, StoreError> {
-        self.read(|tx| turfs::summaries(tx, campaign))
-    }
-
-    pub fn volunteer_summaries(
+    fn device_by_token(&self, token_hash: &[u8; 32]) -> Result<Option<DeviceAuth>, StoreError>;
+    /// Note that a device synced.
+    fn touch_device(&self, device: DeviceId, now_ms: u64) -> Result<(), StoreError>;
+    /// Revoke a device: its token stops working and it is told to wipe its voter data.
+    fn revoke_device(&self, device: DeviceId) -> Result<(), StoreError>;
+    fn device_campaign(&self, device: DeviceId) -> Result<Option<CampaignId>, StoreError>;
+    fn volunteer_campaign(&self, volunteer: VolunteerId) -> Result<Option<CampaignId>, StoreError>;
+    fn volunteer_summaries(
         &self,
         campaign: CampaignId,
-    ) -> Result<Vec<VolunteerSummary>, StoreError> {
-        self.read(|tx| devices::volunteer_summaries(tx, campaign))
-    }
+    ) -> Result<Vec<VolunteerSummary>, StoreError>;
 
-    /// Record the start of a voter-file import (its own transaction: an import that fails
-    /// later leaves this row with no summary). Returns the import's id.
-    pub fn begin_import(
+    // --- the spine: push and pull ----------------------------------------------------
+
+    /// Apply a push in one transaction and answer it, one outcome per event.
+    fn push(
+        &self,
+        who: &AuthDevice,
+        req: &PushRequest,
+        app_version: Option<&str>,
+        wall_ms: u64,
+    ) -> Result<PushResponse, StoreError>;
+    /// Answer a pull from one consistent snapshot.
+    fn pull(
+        &self,
+        who: &AuthDevice,
+        req: &PullRequest,
+        wall_ms: u64,
+    ) -> Result<PullResponse, StoreError>;
+    /// Every event of the campaign as stored, in feed order.
+    fn campaign_events(&self, campaign: CampaignId) -> Result<Vec<Event>, StoreError>;
+    fn event_count(&self, campaign: CampaignId) -> Result<u64, StoreError>;
+    /// Events recorded after the recorder's assignment had ended, in feed order.
+    fn stale_events(&self, campaign: CampaignId) -> Result<Vec<EventId>, StoreError>;
+
+    // --- campaign data in and out ----------------------------------------------------
+
+    /// Record the start of a voter-file import (its own transaction). Returns its id.
+    fn begin_import(
         &self,
         campaign: CampaignId,
         format: &str,
         file_name: &str,
-    ) -> Result<i64, StoreError> {
-        self.write(|tx| voters::begin(tx, campaign, format, file_name, clock::system_ms()))
-    }
-
-    /// Apply a voter file's rows in one transaction (see `store::voters`): all of it is
-    /// stored, or, on any error, none of it. Report lines go to `report` as they are found.
-    pub fn import_voters(
+    ) -> Result<i64, StoreError>;
+    /// Apply a voter file's rows in one transaction: all of it, or none of it.
+    fn import_voters(
         &self,
-        import: &crate::import::VoterImport,
-        rows: impl Iterator<Item = Result<crate::import::Row, crate::import::ImportError>>,
-        report: &mut dyn FnMut(&crate::import::ReportLine) -> std::io::Result<()>,
-    ) -> Result<crate::import::ImportSummary, crate::import::ImportError> {
-        let mut conn = self.lock_writer();
-        voters::import(&mut conn, import, rows, report, clock::system_ms())
-    }
-
+        import: &VoterImport,
+        rows: &mut dyn Iterator<Item = Result<Row, ImportError>>,
+        report: &mut dyn FnMut(&ReportLine) -> std::io::Result<()>,
+    ) -> Result<ImportSummary, ImportError>;
     /// Set households' locations from a geocoding file's rows, in one transaction.
-    pub fn set_locations(
+    fn set_locations(
         &self,
         campaign: CampaignId,
-        rows: impl Iterator<Item = Result<crate::import::GeoRow, crate::import::ImportError>>,
-        report: &mut dyn FnMut(u64, &crate::import::GeoIssue) -> std::io::Result<()>,
-    ) -> Result<crate::import::GeocodeSummary, crate::import::ImportError> {
-        let mut conn = self.lock_writer();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let summary = voters::set_locations(&tx, campaign, rows, report)?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(summary)
-    }
+        rows: &mut dyn Iterator<Item = Result<GeoRow, ImportError>>,
+        report: &mut dyn FnMut(u64, &GeoIssue) -> std::io::Result<()>,
+    ) -> Result<GeocodeSummary, ImportError>;
+    /// Stream every event of the campaign, in feed order, from one snapshot, to `row`;
+    /// the first error `row` returns stops the export. Returns how many were read.
+    fn export_events(
+        &self,
+        campaign: CampaignId,
+        with_household_voters: bool,
+        row: &mut dyn FnMut(&ExportedEvent) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError>;
+    fn save_script(&self, campaign: CampaignId, script: &Script)
+        -> Result<SavedScript, StoreError>;
+    fn latest_script(
+        &self,
+        campaign: CampaignId,
+        key: &str,
+    ) -> Result<Option<VersionedScript>, StoreError>;
+    fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptSummary>, StoreError>;
 
-    /// Every campaign's id and name, oldest first.
-    pub fn campaigns(&self) -> Result<Vec<(CampaignId, String)>, StoreError> {
-        self.read(voters::campaigns)
-    }
+    // --- phone banking ---------------------------------------------------------------
+
+    fn create_call_list(
+        &self,
+        campaign: CampaignId,
+        name: &str,
+        filter: &CallListFilter,
+    ) -> Result<CallListReport, StoreError>;
+    fn call_list_members(&self, list: CallListId) -> Result<Vec<CallListMember>, StoreError>;
+    /// Never hand this number out again in the campaign.
+    fn add_do_not_call(&self, campaign: CampaignId, phone: &str) -> Result<(), StoreError>;
+    fn set_call_list_callers(
+        &self,
+        list: CallListId,
+        volunteers: &[VolunteerId],
+        now_ms: u64,
+    ) -> Result<Vec<VolunteerId>, StoreError>;
+    fn call_list_campaign(&self, list: CallListId) -> Result<Option<CampaignId>, StoreError>;
+    fn is_call_list_caller(
+        &self,
+        list: CallListId,
+        volunteer: VolunteerId,
+    ) -> Result<bool, StoreError>;
+    fn call_list_script(&self, list: CallListId) -> Result<Option<String>, StoreError>;
+    fn claim_calls(
+        &self,
+        list: CallListId,
+        campaign: CampaignId,
+        device: DeviceId,
+        count: u32,
+        now_ms: u64,
+    ) -> Result<Vec<ClaimedContact>, StoreError>;
+    fn release_calls(
+        &self,
+        list: CallListId,
+        device: DeviceId,
+        people: &[PersonId],
+    ) -> Result<u32, StoreError>;
+    fn call_progress(
+        &self,
+        list: CallListId,
+        campaign: CampaignId,
+        now_ms: u64,
+    ) -> Result<CallProgress, StoreError>;
+    fn call_lists_for(
+        &self,
+        campaign: CampaignId,
+        volunteer: Option<VolunteerId>,
+        now_ms: u64,
+    ) -> Result<Vec<CallListSummary>, StoreError>;
+
+    // --- the lead's figures and lists ------------------------------------------------
+
+    fn progress(
+        &self,
+        campaign: CampaignId,
+        tz_offset_minutes: i32,
+    ) -> Result<Progress, StoreError>;
+    /// Compute every campaign's figures once (after a start); returns how many.
+    fn warm_progress(&self) -> usize;
+    fn quarantine_volunteer(
+        &self,
+        volunteer: VolunteerId,
+        by: DeviceId,
+        now_ms: u64,
+    ) -> Result<u64, StoreError>;
+    fn release_volunteer(
+        &self,
+        volunteer: VolunteerId,
+        by: DeviceId,
+        now_ms: u64,
+    ) -> Result<u64, StoreError>;
+    fn quarantined_event_count(&self, campaign: CampaignId) -> Result<u64, StoreError>;
+    fn invite_summaries(&self, campaign: CampaignId) -> Result<Vec<InviteSummary>, StoreError>;
+    fn call_list_summaries(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<LeadCallListSummary>, StoreError>;
+    fn old_assignments(&self, campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError>;
+
+    // --- my network ------------------------------------------------------------------
+
+    fn network_push(
+        &self,
+        who: NetworkOwner,
+        records: &[NetworkRecord],
+        wall_ms: u64,
+    ) -> Result<Vec<PushOutcome>, StoreError>;
+    fn network_pull(
+        &self,
+        volunteer: VolunteerId,
+        cursor: u64,
+        limit: u32,
+        server_time: Hlc,
+    ) -> Result<NetworkPullResponse, StoreError>;
+    fn network_summary(
+        &self,
+        campaign: CampaignId,
+        today: &str,
+    ) -> Result<NetworkSummary, StoreError>;
 }

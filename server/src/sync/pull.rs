@@ -7,22 +7,57 @@ use std::collections::HashMap;
 use groundgame_core::protocol::{
     PullRequest, PullResponse, ScopePage, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT,
 };
-use groundgame_core::{Hlc, Turf, TurfId};
-use rusqlite::Transaction;
+use groundgame_core::{
+    CampaignConfig, CampaignId, Event, Hlc, Household, HouseholdId, Person, PersonId, Turf, TurfId,
+    VolunteerId,
+};
 
 use crate::auth::AuthDevice;
-use crate::store::{
-    campaigns, changes, claims, events, households, people, tombstones, turfs, SqliteStore,
-    StoreError,
-};
+use crate::store::StoreError;
+
+/// The look-ups a pull needs, all inside one read snapshot of a backend. Feed numbers are
+/// per turf's campaign: a row's `seq` is above every row of the campaign that committed
+/// before it.
+pub(crate) trait PullTx {
+    /// Every turf of the campaign.
+    fn campaign_turfs(&mut self, campaign: CampaignId) -> Result<Vec<Turf>, StoreError>;
+    /// The turfs assigned to the volunteer now.
+    fn assigned_turfs(&mut self, volunteer: VolunteerId) -> Result<Vec<Turf>, StoreError>;
+    fn household_count(&mut self, turf: TurfId) -> Result<u32, StoreError>;
+    /// The first `limit` feed numbers of the turf above `after`, ascending.
+    fn next_seqs(&mut self, turf: TurfId, after: i64, limit: u32) -> Result<Vec<i64>, StoreError>;
+    fn households(
+        &mut self,
+        turf: TurfId,
+        after: i64,
+        upto: i64,
+    ) -> Result<Vec<Household>, StoreError>;
+    fn people(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Person>, StoreError>;
+    fn events(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Event>, StoreError>;
+    /// Households and people that left the turf in `after < seq <= upto`.
+    fn removed(
+        &mut self,
+        turf: TurfId,
+        after: i64,
+        upto: i64,
+    ) -> Result<(Vec<HouseholdId>, Vec<PersonId>), StoreError>;
+    /// The campaign's config with the latest version of each script.
+    fn config_with_scripts(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError>;
+    /// The do-not-call numbers this volunteer's device must hold.
+    fn do_not_call_for(
+        &mut self,
+        campaign: CampaignId,
+        volunteer: VolunteerId,
+    ) -> Result<Vec<String>, StoreError>;
+}
 
 /// The turfs a device may see now: its volunteer's current assignments, or, for leads and
 /// admins, every turf of the campaign.
-fn scope(tx: &Transaction<'_>, who: &AuthDevice) -> Result<Vec<Turf>, StoreError> {
+fn scope(tx: &mut dyn PullTx, who: &AuthDevice) -> Result<Vec<Turf>, StoreError> {
     if who.role.sees_whole_campaign() {
-        turfs::of_campaign(tx, who.campaign)
+        tx.campaign_turfs(who.campaign)
     } else {
-        let mut mine = turfs::assigned_to(tx, who.volunteer)?;
+        let mut mine = tx.assigned_turfs(who.volunteer)?;
         mine.retain(|t| t.campaign == who.campaign);
         Ok(mine)
     }
@@ -30,13 +65,13 @@ fn scope(tx: &Transaction<'_>, who: &AuthDevice) -> Result<Vec<Turf>, StoreError
 
 /// One turf's page: rows with `cursor < seq <= end`, `end` chosen so at most `budget` rows.
 fn turf_page(
-    tx: &Transaction<'_>,
+    tx: &mut dyn PullTx,
     turf: Turf,
     cursor: u64,
     budget: u32,
 ) -> Result<ScopePage, StoreError> {
     let after = cursor as i64;
-    let household_total = households::count(tx, turf.id)?;
+    let household_total = tx.household_count(turf.id)?;
     let empty = |complete| ScopePage {
         turf: turf.clone(),
         cursor,
@@ -52,17 +87,17 @@ fn turf_page(
         return Ok(empty(false));
     }
     // One more than the budget tells whether the page is the last one.
-    let seqs = changes::next_seqs(tx, turf.id, after, budget + 1)?;
+    let seqs = tx.next_seqs(turf.id, after, budget + 1)?;
     let complete = seqs.len() <= budget as usize;
     let in_page = seqs.len().min(budget as usize);
     let Some(&end) = seqs[..in_page].last() else {
         return Ok(empty(true));
     };
-    let (removed_households, removed_people) = tombstones::page(tx, turf.id, after, end)?;
+    let (removed_households, removed_people) = tx.removed(turf.id, after, end)?;
     Ok(ScopePage {
-        households: households::page(tx, turf.id, after, end)?,
-        people: people::page(tx, turf.id, after, end)?,
-        events: events::page(tx, turf.id, after, end)?,
+        households: tx.households(turf.id, after, end)?,
+        people: tx.people(turf.id, after, end)?,
+        events: tx.events(turf.id, after, end)?,
         removed_households,
         removed_people,
         cursor: end as u64,
@@ -79,9 +114,10 @@ fn rows(page: &ScopePage) -> u32 {
         + page.removed_people.len()) as u32
 }
 
-/// Build the pull answer inside one read transaction (`server_time` is set by [`run`]).
-fn answer(
-    tx: &Transaction<'_>,
+/// Build the pull answer inside one read transaction (`server_time` is set by the caller,
+/// after the snapshot).
+pub(crate) fn answer(
+    tx: &mut dyn PullTx,
     who: &AuthDevice,
     req: &PullRequest,
 ) -> Result<PullResponse, StoreError> {
@@ -117,8 +153,8 @@ fn answer(
         }
         pages.push(page);
     }
-    let mut campaign = campaigns::config_with_scripts(tx, who.campaign)?;
-    campaign.do_not_call = claims::do_not_call_for(tx, who.campaign, who.volunteer)?;
+    let mut campaign = tx.config_with_scripts(who.campaign)?;
+    campaign.do_not_call = tx.do_not_call_for(who.campaign, who.volunteer)?;
     Ok(PullResponse {
         server_time: Hlc::ZERO,
         campaign,
@@ -126,16 +162,4 @@ fn answer(
         removed,
         has_more,
     })
-}
-
-/// Answer a pull from one consistent snapshot.
-pub(crate) fn run(
-    store: &SqliteStore,
-    who: &AuthDevice,
-    req: &PullRequest,
-    wall_ms: u64,
-) -> Result<PullResponse, StoreError> {
-    let mut response = store.read(|tx| answer(tx, who, req))?;
-    response.server_time = store.server_time(wall_ms);
-    Ok(response)
 }

@@ -20,20 +20,143 @@ use std::collections::HashMap;
 
 use groundgame_core::event::{Channel, DO_NOT_CALL_RESULT};
 use groundgame_core::hlc::{check_time, TimeCheck};
-use groundgame_core::protocol::{codes, PushOutcome, PushRequest, PushResponse};
+use groundgame_core::protocol::{codes, PushOutcome, PushResponse};
 use groundgame_core::{
     CampaignConfig, CampaignId, Event, EventBody, HlcClock, HouseholdId, PersonId, ResultEffect,
     TurfId,
 };
-use rusqlite::Transaction;
+use groundgame_core::{DeviceId, EventId, Hlc, VolunteerId};
 
 use crate::auth::AuthDevice;
-use crate::store::claims::{self, PhoneOutcome};
-use crate::store::events::{self, NewEvent, StoredEvent};
-use crate::store::sequence::{self, Sequence};
-use crate::store::{
-    campaigns, devices, households, people, turfs, NewPerson, SqliteStore, StoreError,
-};
+use crate::store::{NewPerson, StoreError};
+
+/// What a phone result does to a contact's place in the calling rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PhoneOutcome {
+    /// Never handed out again (talked, refused, wrong number, deceased, do not call...).
+    Retire,
+    /// Back in a later round (busy, no answer, left message).
+    LaterRound,
+    /// Back when the call-back is due: at the time the caller chose (ms since the epoch),
+    /// else a backend-wide delay after the call.
+    CallBack(Option<u64>),
+}
+
+/// One event to store, with what the server decided about it.
+pub(crate) struct NewEvent<'a> {
+    pub seq: i64,
+    pub id: EventId,
+    pub campaign: CampaignId,
+    /// None for a phone record about a household not in any turf yet (never pulled).
+    pub turf: Option<TurfId>,
+    pub household: HouseholdId,
+    pub person: Option<PersonId>,
+    pub device: DeviceId,
+    pub volunteer: VolunteerId,
+    /// The server's timestamp (the device's, unless it was clamped).
+    pub at: Hlc,
+    /// The device's timestamp as sent.
+    pub device_at: Hlc,
+    pub kind: &'static str,
+    /// `EventBody` as compact JSON.
+    pub body: &'a str,
+    pub stale_assignment: bool,
+    pub received_at: u64,
+}
+
+/// What identifies an event's content, to tell a replay from a reused id.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct StoredEvent {
+    pub household: HouseholdId,
+    pub person: Option<PersonId>,
+    pub device_at: Hlc,
+    pub body: String,
+}
+
+/// The look-ups and writes a push needs, inside one write transaction of a backend. The
+/// rules below decide; an implementation only reads and writes rows.
+pub(crate) trait PushTx {
+    fn campaign_config(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError>;
+    /// Every turf ever assigned to the volunteer, and whether it still is.
+    fn ever_assigned(
+        &mut self,
+        volunteer: VolunteerId,
+    ) -> Result<HashMap<TurfId, bool>, StoreError>;
+    /// The turf and campaign of a household placed in a turf.
+    fn household_turf(
+        &mut self,
+        household: HouseholdId,
+    ) -> Result<Option<(TurfId, CampaignId)>, StoreError>;
+    /// The household's turf (if placed) and campaign, placed or not.
+    fn household_home(
+        &mut self,
+        household: HouseholdId,
+    ) -> Result<Option<(Option<TurfId>, CampaignId)>, StoreError>;
+    fn household_of(&mut self, person: PersonId) -> Result<Option<HouseholdId>, StoreError>;
+    /// Whether the person is on a call list ever assigned to the volunteer: `Some(true)`
+    /// while still assigned, `Some(false)` once it ended, `None` never.
+    fn call_scope(
+        &mut self,
+        person: PersonId,
+        volunteer: VolunteerId,
+    ) -> Result<Option<bool>, StoreError>;
+    fn stored_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError>;
+    /// The campaign's last feed number, held for this transaction: every number handed out
+    /// until [`PushTx::end_feed`] follows it, and no other writer may take one meanwhile.
+    /// With it, the latest time any server (replica) accepted in the campaign.
+    fn begin_feed(&mut self, campaign: CampaignId) -> Result<(i64, Hlc), StoreError>;
+    fn end_feed(&mut self, campaign: CampaignId, last: i64) -> Result<(), StoreError>;
+    /// Store the event unless its id is already stored; true when it was stored now.
+    fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, StoreError>;
+    #[allow(clippy::too_many_arguments)]
+    fn insert_person(
+        &mut self,
+        seq: i64,
+        id: PersonId,
+        campaign: CampaignId,
+        household: HouseholdId,
+        turf: TurfId,
+        person: &NewPerson,
+    ) -> Result<(), StoreError>;
+    fn record_phone_result(
+        &mut self,
+        person: PersonId,
+        outcome: PhoneOutcome,
+        at_ms: u64,
+        caller: VolunteerId,
+    ) -> Result<(), StoreError>;
+    /// Put the person's numbers on the campaign's do-not-call list.
+    fn do_not_call_person(
+        &mut self,
+        campaign: CampaignId,
+        person: PersonId,
+        now_ms: u64,
+    ) -> Result<(), StoreError>;
+    /// Keep the server clock's high-water mark (after everything it accepted).
+    fn save_clock(&mut self, campaign: CampaignId, last: Hlc) -> Result<(), StoreError>;
+    fn record_push(
+        &mut self,
+        device: DeviceId,
+        now_ms: u64,
+        pending: u32,
+        app_version: Option<&str>,
+    ) -> Result<(), StoreError>;
+}
+
+/// Numbers handed out in a push, in memory until the transaction ends.
+struct Feed {
+    last: i64,
+}
+
+impl Feed {
+    fn peek(&self) -> i64 {
+        self.last + 1
+    }
+    fn take(&mut self) -> i64 {
+        self.last += 1;
+        self.last
+    }
+}
 
 /// Counts of one push's outcomes, for the log.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -135,26 +258,26 @@ fn phone_effect(config: &CampaignConfig, body: &EventBody) -> Option<(PhoneOutco
 impl Batch<'_> {
     fn home(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &mut dyn PushTx,
         household: HouseholdId,
     ) -> Result<Option<(TurfId, CampaignId)>, StoreError> {
         if let Some(found) = self.homes.get(&household) {
             return Ok(*found);
         }
-        let found = households::lookup(tx, household)?;
+        let found = tx.household_turf(household)?;
         self.homes.insert(household, found);
         Ok(found)
     }
 
     fn resident(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &mut dyn PushTx,
         person: PersonId,
     ) -> Result<Option<HouseholdId>, StoreError> {
         if let Some(found) = self.residents.get(&person) {
             return Ok(*found);
         }
-        let found = people::household_of(tx, person)?;
+        let found = tx.household_of(person)?;
         self.residents.insert(person, found);
         Ok(found)
     }
@@ -163,13 +286,13 @@ impl Batch<'_> {
     /// it is a call record about a person on a list ever assigned to this volunteer.
     fn by_call_list(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &mut dyn PushTx,
         e: &Event,
     ) -> Result<Option<(Option<TurfId>, bool)>, StoreError> {
         let Some(person) = e.person.filter(|_| is_call_record(&e.body)) else {
             return Ok(None);
         };
-        let Some((turf, campaign)) = claims::household_home(tx, e.household)? else {
+        let Some((turf, campaign)) = tx.household_home(e.household)? else {
             return Ok(None);
         };
         if campaign != self.who.campaign {
@@ -181,7 +304,7 @@ impl Batch<'_> {
         let current = match self.on_my_lists.get(&person) {
             Some(found) => *found,
             None => {
-                let found = claims::call_scope(tx, person, self.who.volunteer)?;
+                let found = tx.call_scope(person, self.who.volunteer)?;
                 self.on_my_lists.insert(person, found);
                 found
             }
@@ -192,7 +315,7 @@ impl Batch<'_> {
     /// Every check but the replay one; `Err` is the rejection to answer.
     fn check(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &mut dyn PushTx,
         e: &Event,
         wall_ms: u64,
     ) -> Result<Result<Passed, PushOutcome>, StoreError> {
@@ -294,7 +417,7 @@ fn replay(stored: &StoredEvent, e: &Event, body: &str) -> PushOutcome {
 /// Apply a push in the caller's transaction. `clock` is the server clock to advance (the
 /// caller merges it back once the transaction commits).
 pub(crate) fn apply(
-    tx: &Transaction<'_>,
+    tx: &mut dyn PushTx,
     who: &AuthDevice,
     pushed: &[Event],
     pending: u32,
@@ -305,17 +428,21 @@ pub(crate) fn apply(
     let scope = if who.role.sees_whole_campaign() {
         Scope::Campaign
     } else {
-        Scope::Turfs(turfs::ever_assigned(tx, who.volunteer)?)
+        Scope::Turfs(tx.ever_assigned(who.volunteer)?)
     };
     let mut batch = Batch {
         who,
-        config: campaigns::config(tx, who.campaign)?,
+        config: tx.campaign_config(who.campaign)?,
         scope,
         homes: HashMap::new(),
         residents: HashMap::new(),
         on_my_lists: HashMap::new(),
     };
-    let mut seq = Sequence::begin(tx)?;
+    let (last, seen) = tx.begin_feed(who.campaign)?;
+    // Another replica may have accepted later times in this campaign: stay after them.
+    clock.observe(seen);
+    let mut seq = Feed { last };
+    let start = seq.last;
     let mut outcomes = Vec::with_capacity(pushed.len());
     for e in pushed {
         let body = serde_json::to_string(&e.body)
@@ -323,7 +450,7 @@ pub(crate) fn apply(
         let passed = match batch.check(tx, e, wall_ms)? {
             Ok(passed) => passed,
             Err(rejection) => {
-                outcomes.push(match events::stored(tx, e.id)? {
+                outcomes.push(match tx.stored_event(e.id)? {
                     Some(stored) => replay(&stored, e, &body),
                     None => rejection,
                 });
@@ -336,27 +463,24 @@ pub(crate) fn apply(
         };
         // A person added at the door enters the feed just before the event adding them.
         let event_seq = seq.peek() + i64::from(passed.new_person.is_some());
-        let stored_now = events::insert(
-            tx,
-            &NewEvent {
-                seq: event_seq,
-                id: e.id,
-                campaign: who.campaign,
-                turf: passed.turf,
-                household: e.household,
-                person: e.person,
-                device: who.device,
-                volunteer: who.volunteer,
-                at,
-                device_at: e.at,
-                kind: e.body.kind(),
-                body: &body,
-                stale_assignment: passed.stale_assignment,
-                received_at: wall_ms,
-            },
-        )?;
+        let stored_now = tx.insert_event(&NewEvent {
+            seq: event_seq,
+            id: e.id,
+            campaign: who.campaign,
+            turf: passed.turf,
+            household: e.household,
+            person: e.person,
+            device: who.device,
+            volunteer: who.volunteer,
+            at,
+            device_at: e.at,
+            kind: e.body.kind(),
+            body: &body,
+            stale_assignment: passed.stale_assignment,
+            received_at: wall_ms,
+        })?;
         if !stored_now {
-            let stored = events::stored(tx, e.id)?.ok_or_else(|| {
+            let stored = tx.stored_event(e.id)?.ok_or_else(|| {
                 StoreError::Corrupt("an event id conflicted but is not stored".into())
             })?;
             outcomes.push(replay(&stored, e, &body));
@@ -367,57 +491,32 @@ pub(crate) fn apply(
             let turf = passed
                 .turf
                 .ok_or_else(|| StoreError::Corrupt("a person was added outside any turf".into()))?;
-            people::insert(
-                tx,
-                seq.take(),
-                *person,
-                who.campaign,
-                e.household,
-                turf,
-                new,
-            )?;
+            tx.insert_person(seq.take(), *person, who.campaign, e.household, turf, new)?;
             batch.residents.insert(*person, Some(e.household));
         }
         if let (Some(person), Some((outcome, do_not_call))) =
             (e.person, phone_effect(&batch.config, &e.body))
         {
-            claims::record_phone_result(tx, person, outcome, at.ms(), who.volunteer)?;
+            tx.record_phone_result(person, outcome, at.ms(), who.volunteer)?;
             if do_not_call {
-                claims::do_not_call_person(tx, who.campaign, person, wall_ms)?;
+                tx.do_not_call_person(who.campaign, person, wall_ms)?;
             }
         }
         seq.take();
         outcomes.push(PushOutcome::Accepted);
     }
-    seq.finish(tx)?;
-    sequence::save_hlc(tx, clock.last())?;
-    devices::record_push(tx, who.device, wall_ms, pending, app_version)?;
+    if seq.last != start {
+        tx.end_feed(who.campaign, seq.last)?;
+    }
+    tx.save_clock(who.campaign, clock.last())?;
+    tx.record_push(who.device, wall_ms, pending, app_version)?;
     Ok(outcomes)
 }
 
-/// Apply a push in its own write transaction and answer it.
-pub(crate) fn run(
-    store: &SqliteStore,
-    who: &AuthDevice,
-    req: &PushRequest,
-    app_version: Option<&str>,
-    wall_ms: u64,
-) -> Result<PushResponse, StoreError> {
-    let mut clock = store.clock_snapshot();
-    let results = store.write(|tx| {
-        apply(
-            tx,
-            who,
-            &req.events,
-            req.pending,
-            app_version,
-            wall_ms,
-            &mut clock,
-        )
-    })?;
-    store.clock_merge(clock.last());
-    Ok(PushResponse {
+/// The answer to a push whose outcomes are `results`, stamped by the server clock.
+pub(crate) fn response(results: Vec<PushOutcome>, server_time: Hlc) -> PushResponse {
+    PushResponse {
         results,
-        server_time: store.server_time(wall_ms),
-    })
+        server_time,
+    }
 }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::harness::{event_at, Device, Harness};
 use crate::routes::calls::{CallContact, CallProgressResponse, ClaimResponse};
-use crate::store::claims::{
+use crate::store::sqlite::claims::{
     CALL_BACK_DELAY_MS, CALL_BACK_HOLD_MS, CLAIM_LEASE_MS, LATER_ROUND_DELAY_MS,
 };
 use crate::store::CallListFilter;

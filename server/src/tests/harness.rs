@@ -19,7 +19,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::store::people;
+use crate::store::sqlite::people;
 use crate::{app, AppState, NewHousehold, NewPerson, SqliteStore};
 
 /// 2027-01-15T08:00:00Z: the server's "now" unless a test moves it.
@@ -321,7 +321,7 @@ impl Harness {
     pub fn households_of(&self, turf: TurfId) -> Vec<HouseholdId> {
         let mut hs = self
             .store
-            .read(|tx| crate::store::households::page(tx, turf, 0, i64::MAX))
+            .read(|tx| crate::store::sqlite::households::page(tx, turf, 0, i64::MAX))
             .expect("households");
         hs.sort_by_key(|h| h.walk_order);
         hs.into_iter().map(|h| h.id).collect()
@@ -331,7 +331,7 @@ impl Harness {
     pub fn person_at(&self, household: HouseholdId) -> PersonId {
         let turf = self
             .store
-            .read(|tx| crate::store::households::lookup(tx, household))
+            .read(|tx| crate::store::sqlite::households::lookup(tx, household))
             .expect("lookup")
             .expect("household exists")
             .0;

@@ -13,7 +13,7 @@ use serde_json::json;
 use super::harness::{event_at, knock, Harness, NOW};
 use crate::routes::campaign_data::InviteResponse;
 use crate::routes::lead_views::{CallListList, InviteList, OldAssignmentList};
-use crate::store::progress::Progress;
+use crate::store::sqlite::progress::Progress;
 
 const MIN: u64 = 60_000;
 

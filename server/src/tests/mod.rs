@@ -10,6 +10,7 @@
 //! idempotent pushes, own-records-only pulls, aggregates-only summary over a real socket).
 
 mod authz;
+mod backends;
 mod bad_input;
 mod call_lists;
 mod calls;

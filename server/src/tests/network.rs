@@ -311,7 +311,7 @@ async fn contacts_are_private_to_their_owner_and_leads_see_only_totals() {
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let clock = h.clock.clone();
     let state = AppState::with_clock(
-        Arc::clone(&h.store),
+        h.store.clone(),
         Arc::new(move || clock.load(std::sync::atomic::Ordering::SeqCst)),
     );
     let server = tokio::spawn(crate::serve(listener, state));

@@ -120,7 +120,8 @@ async fn cutting_by_street_puts_every_waiting_household_in_exactly_one_turf() {
             made.push(unplaced(&h, street, &n.to_string(), &[(&source, false)]));
         }
     }
-    let outcome = cut_unplaced(&h.store, h.campaign, CutMode::Street { doors: 5 }).expect("cut");
+    let outcome =
+        cut_unplaced(h.store.as_ref(), h.campaign, CutMode::Street { doors: 5 }).expect("cut");
     assert!(outcome.without_coordinates.is_empty());
     let mut placed: Vec<HouseholdId> = Vec::new();
     for (turf, _name, size) in &outcome.turfs {
@@ -138,7 +139,8 @@ async fn cutting_by_street_puts_every_waiting_household_in_exactly_one_turf() {
         .expect("unplaced")
         .is_empty());
 
-    let again = cut_unplaced(&h.store, h.campaign, CutMode::Street { doors: 5 }).expect("cut");
+    let again =
+        cut_unplaced(h.store.as_ref(), h.campaign, CutMode::Street { doors: 5 }).expect("cut");
     assert!(again.turfs.is_empty(), "nothing left to cut");
 }
 
@@ -149,7 +151,8 @@ async fn an_area_cut_leaves_households_without_coordinates_waiting() {
 
     let h = Harness::new();
     let lost = unplaced(&h, "Oak St", "1", &[("V", false)]);
-    let outcome = cut_unplaced(&h.store, h.campaign, CutMode::Area { doors: 5 }).expect("cut");
+    let outcome =
+        cut_unplaced(h.store.as_ref(), h.campaign, CutMode::Area { doors: 5 }).expect("cut");
     assert!(outcome.turfs.is_empty());
     assert_eq!(outcome.without_coordinates, vec![lost]);
     let waiting: Vec<HouseholdId> = h

@@ -15,7 +15,7 @@ use groundgame_core::{Event, EventBody, EventId, HouseholdId, PersonId, TurfId, 
 use super::harness::{event_at, knock, Device, Harness, DAY, NOW};
 use crate::export::{write_csv, ExportFormat};
 use crate::routes::progress::QuarantineResponse;
-use crate::store::progress::{
+use crate::store::sqlite::progress::{
     DayProgress, Figures, HourProgress, Progress, QualityFlag, Support, Totals, TurfProgress,
     VolunteerProgress,
 };
@@ -525,8 +525,13 @@ async fn quarantine_leaves_a_volunteer_out_of_figures_and_exports_until_released
     let before = f.h.count();
     let export = |f: &Field| {
         let mut out = Vec::new();
-        let summary =
-            write_csv(&f.h.store, f.h.campaign, ExportFormat::Full, &mut out).expect("export");
+        let summary = write_csv(
+            f.h.store.as_ref(),
+            f.h.campaign,
+            ExportFormat::Full,
+            &mut out,
+        )
+        .expect("export");
         (summary, String::from_utf8(out).expect("utf-8"))
     };
     let (all, _) = export(&f);

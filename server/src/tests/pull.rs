@@ -240,7 +240,7 @@ async fn devices_receive_the_latest_version_of_each_script_with_the_config() {
     // The stored config itself does not carry the scripts.
     let stored = h
         .store
-        .read(|tx| crate::store::campaigns::config(tx, h.campaign))
+        .read(|tx| crate::store::sqlite::campaigns::config(tx, h.campaign))
         .expect("config");
     assert!(stored.scripts.is_empty());
 }

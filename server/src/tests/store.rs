@@ -4,7 +4,7 @@ use groundgame_core::TurfId;
 
 use super::harness::Harness;
 use crate::demo::{self, DemoOptions};
-use crate::store::{households, people};
+use crate::store::sqlite::{households, people};
 use crate::{NewHousehold, SqliteStore};
 
 fn door(street: &str, number: &str, unit: &str) -> (NewHousehold, Vec<crate::NewPerson>) {

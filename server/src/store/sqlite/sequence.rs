@@ -6,7 +6,7 @@
 use groundgame_core::Hlc;
 use rusqlite::{Connection, Transaction};
 
-use super::StoreError;
+use crate::store::StoreError;
 
 pub(crate) struct Sequence {
     last: i64,
@@ -19,12 +19,6 @@ impl Sequence {
             .prepare_cached("SELECT last_seq FROM sync_state WHERE id = 1")?
             .query_row([], |r| r.get(0))?;
         Ok(Sequence { last, start: last })
-    }
-
-    /// The number the next row will take, without taking it (for an insert that may turn
-    /// out to be a duplicate: call [`Sequence::take`] only when it was stored).
-    pub(crate) fn peek(&self) -> i64 {
-        self.last + 1
     }
 
     /// Take the next number.
@@ -41,6 +35,18 @@ impl Sequence {
         }
         Ok(())
     }
+}
+
+/// The last number handed out (for a caller that hands out its own, like a push).
+pub(crate) fn last(tx: &Transaction<'_>) -> Result<i64, StoreError> {
+    Ok(Sequence::begin(tx)?.last)
+}
+
+/// Set the last number handed out; call before the transaction commits.
+pub(crate) fn set_last(tx: &Transaction<'_>, last: i64) -> Result<(), StoreError> {
+    tx.prepare_cached("UPDATE sync_state SET last_seq = ?1 WHERE id = 1")?
+        .execute([last])?;
+    Ok(())
 }
 
 pub(crate) fn load_hlc(conn: &Connection) -> Result<Hlc, StoreError> {

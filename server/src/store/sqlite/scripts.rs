@@ -230,7 +230,7 @@ impl SqliteStore {
 mod tests {
     use super::*;
 
-    const EXAMPLE: &str = include_str!("../../examples/scripts/canvass.toml");
+    const EXAMPLE: &str = include_str!("../../../examples/scripts/canvass.toml");
 
     fn store() -> (tempfile::TempDir, SqliteStore, CampaignId) {
         let dir = tempfile::tempdir().expect("temp dir");

@@ -2,35 +2,11 @@
 //! characters. Only a hash of the normalised code is stored, and codes are never logged.
 
 use groundgame_core::{CampaignId, DeviceId, Role, VolunteerId};
-use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, Transaction};
-use sha2::{Digest, Sha256};
 
 use super::{campaigns, Registration, StoreError};
 
-/// No 0/O, 1/I/L or U/V pairs to confuse on a phone keyboard or a handwritten note.
-const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTWXYZ";
-const CODE_CHARS: usize = 8;
-
-/// Uppercase, without spaces or dashes: what a volunteer meant to type.
-fn normalise(code: &str) -> String {
-    code.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
-
-pub(crate) fn hash(code: &str) -> [u8; 32] {
-    Sha256::digest(normalise(code).as_bytes()).into()
-}
-
-pub(crate) fn generate() -> String {
-    let mut rng = rand::rngs::OsRng;
-    let chars: String = (0..CODE_CHARS)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-        .collect();
-    format!("{}-{}", &chars[..4], &chars[4..])
-}
+pub(crate) use crate::store::codes::{generate, hash};
 
 /// Whether an invite with this code hash exists (used up or expired ones included).
 pub(crate) fn exists(tx: &Transaction<'_>, code_hash: &[u8; 32]) -> Result<bool, StoreError> {
@@ -214,18 +190,4 @@ pub(crate) fn of_campaign(
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_typable_and_normalised() {
-        let code = generate();
-        assert_eq!(code.len(), 9);
-        assert_eq!(&code[4..5], "-");
-        assert!(code.replace('-', "").bytes().all(|b| ALPHABET.contains(&b)));
-        assert_eq!(hash(&code), hash(&code.to_lowercase().replace('-', " ")));
-    }
 }

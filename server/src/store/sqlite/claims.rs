@@ -52,17 +52,7 @@ const ROUND_CALL_BACK: i64 = 0;
 const ROUND_FRESH: i64 = 1;
 const ROUND_LATER: i64 = 2;
 
-/// What a phone result does to a contact's place in the rounds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PhoneOutcome {
-    /// Never handed out again (talked, refused, wrong number, deceased, do not call...).
-    Retire,
-    /// Back in a later round (busy, no answer, left message).
-    LaterRound,
-    /// Back when the call-back is due: at the time the caller chose (ms since the epoch),
-    /// else [`CALL_BACK_DELAY_MS`] after the call.
-    CallBack(Option<u64>),
-}
+pub(crate) use crate::sync::push::PhoneOutcome;
 
 /// One contact handed to a caller.
 #[derive(Debug, Clone, PartialEq, Eq)]

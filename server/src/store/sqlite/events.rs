@@ -2,44 +2,12 @@
 //! the event id is a UNIQUE 16-byte BLOB, so a replayed insert is a no-op that the push
 //! recognises without a query of its own.
 
-use groundgame_core::{
-    CampaignId, DeviceId, Event, EventBody, EventId, Hlc, HouseholdId, PersonId, TurfId,
-    VolunteerId,
-};
+use groundgame_core::{CampaignId, Event, EventBody, EventId, Hlc, HouseholdId, PersonId, TurfId};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
-use super::{people, StoreError};
-
-/// One event to store, with what the server decided about it.
-pub(crate) struct NewEvent<'a> {
-    pub seq: i64,
-    pub id: EventId,
-    pub campaign: CampaignId,
-    /// None for a phone record about a household not in any turf yet (never pulled).
-    pub turf: Option<TurfId>,
-    pub household: HouseholdId,
-    pub person: Option<PersonId>,
-    pub device: DeviceId,
-    pub volunteer: VolunteerId,
-    /// The server's timestamp (the device's, unless it was clamped).
-    pub at: Hlc,
-    /// The device's timestamp as sent.
-    pub device_at: Hlc,
-    pub kind: &'static str,
-    /// `EventBody` as compact JSON.
-    pub body: &'a str,
-    pub stale_assignment: bool,
-    pub received_at: u64,
-}
-
-/// What identifies an event's content, to tell a replay from a reused id.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct StoredEvent {
-    pub household: HouseholdId,
-    pub person: Option<PersonId>,
-    pub device_at: Hlc,
-    pub body: String,
-}
+use super::people;
+use crate::store::StoreError;
+use crate::sync::push::{NewEvent, StoredEvent};
 
 /// Store the event unless its id is already stored; true when it was stored now.
 pub(crate) fn insert(tx: &Transaction<'_>, e: &NewEvent<'_>) -> Result<bool, StoreError> {

@@ -1,0 +1,661 @@
+//! The PostgreSQL backend: one database shared by any number of stateless server replicas.
+//! A replica keeps nothing another replica needs: every row, counter and clock mark is in
+//! the database, so any request may go to any replica and a replica killed mid-push loses
+//! nothing (its transaction rolls back; the device retries).
+//!
+//! The client is the `postgres` crate (the synchronous face of `tokio-postgres`) with an
+//! `r2d2` pool: the store boundary is blocking by design (the push and pull rules are plain
+//! code shared with SQLite, run on blocking threads), so an async client would only be
+//! wrapped back into blocking calls.
+//!
+//! **The feed never skips a commit.** Every transaction that hands out feed numbers
+//! (`seq`) in a campaign first locks that campaign's `campaign_feeds` row (`FOR UPDATE`)
+//! and writes the counter back before it commits. A second writer to the same campaign
+//! waits on the lock until the first commits or rolls back, then reads the committed
+//! counter. So numbers are handed out in commit order per campaign, and a reader's snapshot
+//! always holds a prefix of the campaign's feed: a cursor handed to a device can never have
+//! a row committed behind it later. (A plain sequence column would let a reader see seq 11
+//! committed while seq 10's transaction is still open, and skip 10 forever.)
+//!
+//! Operations beyond the sync spine answer [`StoreError::NotOnThisBackend`] for now; see
+//! ARCHITECTURE.md for which.
+
+mod migrations;
+pub(crate) mod rows;
+mod spine;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use groundgame_core::network::{NetworkPullResponse, NetworkRecord, NetworkSummary};
+use groundgame_core::protocol::{
+    PullRequest, PullResponse, PushOutcome, PushRequest, PushResponse,
+};
+use groundgame_core::script::VersionedScript;
+use groundgame_core::{
+    CallListId, CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, HlcClock, HouseholdId,
+    PersonId, Role, Script, TurfId, VolunteerId,
+};
+use postgres::NoTls;
+use r2d2_postgres::PostgresConnectionManager;
+
+use crate::auth::AuthDevice;
+use crate::clock;
+use crate::import::{
+    GeoIssue, GeoRow, GeocodeSummary, ImportError, ImportSummary, ReportLine, Row, VoterImport,
+};
+use crate::store::{
+    CallListFilter, CallListMember, CallListReport, CallListSummary, CallProgress, ClaimedContact,
+    DeviceAuth, ExportedEvent, InviteSummary, LeadCallListSummary, NetworkOwner, NewHousehold,
+    NewPerson, OldAssignment, Progress, Registration, SavedScript, ScriptSummary, Store,
+    StoreError, TurfSummary, UnplacedHousehold, VolunteerSummary,
+};
+use rows::Feed;
+
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+pub(crate) type Conn = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
+
+/// Connections per replica: enough for its blocking threads, few enough that several
+/// replicas stay well under PostgreSQL's `max_connections`.
+const POOL_SIZE: u32 = 16;
+
+/// A URL with its password (if any) replaced, for logs and error messages.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+/// The PostgreSQL store. Cheap to share behind an `Arc`; every method blocks.
+pub struct PgStore {
+    pool: Pool,
+    url: String,
+    /// This replica's view of the server clock; pushes merge the campaign's mark into it.
+    hlc: Mutex<HlcClock>,
+    /// Tests only: runs inside the next push's transaction, just before it commits (to
+    /// hold a slow transaction open).
+    #[cfg(test)]
+    pub(crate) before_commit: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    /// Tests only: hand out feed numbers from a plain sequence with no lock, the bug the
+    /// feed lock exists to prevent, so a test can show it would catch it.
+    #[cfg(test)]
+    pub(crate) naive_feed: std::sync::atomic::AtomicBool,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PgStore {
+    /// Connect to `url`, bring the schema up to date (once, whichever replica starts first)
+    /// and resume the server clock from the database.
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        let config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+            StoreError::Pool(format!(
+                "{} is not a PostgreSQL URL ({e}); write it as postgres://user@host:port/db",
+                redact(url)
+            ))
+        })?;
+        let manager = PostgresConnectionManager::new(config, NoTls);
+        let pool = r2d2::Pool::builder()
+            .max_size(POOL_SIZE)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| {
+                StoreError::Pool(format!(
+                    "could not connect to {}: {e}; check that PostgreSQL runs there",
+                    redact(url)
+                ))
+            })?;
+        let store = PgStore {
+            pool,
+            url: redact(url),
+            hlc: Mutex::new(HlcClock::resume(Hlc::ZERO)),
+            #[cfg(test)]
+            before_commit: Mutex::new(None),
+            #[cfg(test)]
+            naive_feed: std::sync::atomic::AtomicBool::new(false),
+        };
+        let mut conn = store.conn()?;
+        migrations::apply(&mut conn)?;
+        let last: i64 = conn
+            .query_one("SELECT COALESCE(MAX(last_hlc), 0) FROM campaign_feeds", &[])?
+            .get(0);
+        *store.clock() = HlcClock::resume(Hlc(last as u64));
+        Ok(store)
+    }
+
+    pub(crate) fn conn(&self) -> Result<Conn, StoreError> {
+        self.pool.get().map_err(|e| {
+            StoreError::Pool(format!(
+                "no connection to {} ({e}); check that PostgreSQL runs",
+                self.url
+            ))
+        })
+    }
+
+    fn clock(&self) -> std::sync::MutexGuard<'_, HlcClock> {
+        self.hlc.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Run `f` in one read-committed write transaction and commit it when `f` succeeds.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction()?;
+        let out = f(&mut tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Run `f` in one read-only snapshot (repeatable read): everything it reads is from the
+    /// same moment.
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn()?;
+        let mut tx = conn
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let out = f(&mut tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Hand out feed numbers in `campaign` inside `f`'s transaction (see the module doc).
+    fn write_feed<T>(
+        &self,
+        campaign: CampaignId,
+        f: impl FnOnce(&mut postgres::Transaction<'_>, &mut Feed) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.write(|tx| {
+            let mut feed = Feed::begin(tx, campaign)?;
+            let out = f(tx, &mut feed)?;
+            feed.finish(tx)?;
+            Ok(out)
+        })
+    }
+}
+
+fn not_yet<T>(what: &'static str) -> Result<T, StoreError> {
+    Err(StoreError::NotOnThisBackend(what))
+}
+
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn concurrency(&self) -> (usize, usize) {
+        // Writers to different campaigns run in parallel; the feed lock orders the rest.
+        (POOL_SIZE as usize / 2, POOL_SIZE as usize / 2)
+    }
+
+    fn server_time(&self, wall_ms: u64) -> Hlc {
+        self.clock().now(wall_ms)
+    }
+
+    fn create_campaign(&self, name: &str) -> Result<CampaignId, StoreError> {
+        self.write(|tx| rows::create_campaign(tx, name, clock::system_ms()))
+    }
+
+    fn campaigns(&self) -> Result<Vec<(CampaignId, String)>, StoreError> {
+        self.read(|tx| rows::campaigns(tx))
+    }
+
+    fn campaign_config(&self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
+        self.read(|tx| rows::config_with_scripts(tx, campaign))
+    }
+
+    fn create_invite(
+        &self,
+        campaign: CampaignId,
+        role: Role,
+        uses: u32,
+        expires_at_ms: u64,
+    ) -> Result<String, StoreError> {
+        self.write(|tx| {
+            rows::create_invite(tx, campaign, role, uses, expires_at_ms, clock::system_ms())
+        })
+    }
+
+    fn create_turf(&self, campaign: CampaignId, name: &str) -> Result<TurfId, StoreError> {
+        self.write(|tx| rows::create_turf(tx, campaign, name, clock::system_ms()))
+    }
+
+    fn add_households(
+        &self,
+        turf: TurfId,
+        households: Vec<(NewHousehold, Vec<NewPerson>)>,
+    ) -> Result<Vec<HouseholdId>, StoreError> {
+        let campaign = self
+            .turf_campaign(turf)?
+            .ok_or(StoreError::NotFound("turf"))?;
+        self.write_feed(campaign, |tx, feed| {
+            rows::add_households(tx, feed, turf, &households)
+        })
+    }
+
+    fn remove_household(&self, household: HouseholdId) -> Result<(), StoreError> {
+        let (turf, campaign) = self
+            .read(|tx| rows::household_turf(tx, household))?
+            .ok_or(StoreError::NotFound("household"))?;
+        self.write_feed(campaign, |tx, feed| {
+            rows::remove_household(tx, feed, household, turf)
+        })
+    }
+
+    fn set_assignees_at(
+        &self,
+        turf: TurfId,
+        volunteers: &[VolunteerId],
+        now_ms: u64,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| rows::set_assignees(tx, turf, volunteers, now_ms))
+    }
+
+    fn turf_campaign(&self, turf: TurfId) -> Result<Option<CampaignId>, StoreError> {
+        self.read(|tx| rows::turf_campaign(tx, turf))
+    }
+
+    fn assignees(&self, turf: TurfId) -> Result<Vec<VolunteerId>, StoreError> {
+        self.read(|tx| rows::assignees(tx, turf))
+    }
+
+    fn turf_summaries(&self, _campaign: CampaignId) -> Result<Vec<TurfSummary>, StoreError> {
+        not_yet("the lead's turf list")
+    }
+
+    fn unplaced_households(
+        &self,
+        _campaign: CampaignId,
+    ) -> Result<Vec<UnplacedHousehold>, StoreError> {
+        not_yet("cutting turfs")
+    }
+
+    fn place_households(
+        &self,
+        _campaign: CampaignId,
+        _plan: &[(String, Vec<HouseholdId>)],
+    ) -> Result<Vec<TurfId>, StoreError> {
+        not_yet("cutting turfs")
+    }
+
+    fn register_device(
+        &self,
+        invite_code: &str,
+        volunteer_name: &str,
+        device_name: &str,
+        app_version: &str,
+        token_hash: &[u8; 32],
+        now_ms: u64,
+    ) -> Result<Registration, StoreError> {
+        self.write(|tx| {
+            let (campaign, role) = match rows::redeem_invite(tx, invite_code, now_ms) {
+                Err(StoreError::InviteUnknown) => {
+                    let (volunteer, campaign, role) =
+                        rows::redeem_device_link(tx, invite_code, now_ms)?
+                            .ok_or(StoreError::InviteUnknown)?;
+                    let device = rows::add_device(
+                        tx,
+                        volunteer,
+                        device_name,
+                        app_version,
+                        token_hash,
+                        now_ms,
+                    )?;
+                    rows::record_link_use(tx, invite_code, device)?;
+                    return Ok(Registration {
+                        device,
+                        volunteer,
+                        campaign,
+                        role,
+                    });
+                }
+                other => other?,
+            };
+            let volunteer = rows::add_volunteer(tx, campaign, role, volunteer_name, now_ms)?;
+            let device =
+                rows::add_device(tx, volunteer, device_name, app_version, token_hash, now_ms)?;
+            let registration = Registration {
+                device,
+                volunteer,
+                campaign,
+                role,
+            };
+            rows::record_join(tx, invite_code, &registration, now_ms)?;
+            Ok(registration)
+        })
+    }
+
+    fn create_device_link(
+        &self,
+        device: DeviceId,
+        now_ms: u64,
+    ) -> Result<(String, u64), StoreError> {
+        self.write(|tx| {
+            rows::create_device_link(
+                tx,
+                device,
+                crate::store::sqlite::device_links::LINK_TTL_MS,
+                now_ms,
+            )
+        })
+    }
+
+    fn device_by_token(&self, token_hash: &[u8; 32]) -> Result<Option<DeviceAuth>, StoreError> {
+        let mut conn = self.conn()?;
+        rows::device_by_token(&mut *conn, token_hash)
+    }
+
+    fn touch_device(&self, device: DeviceId, now_ms: u64) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        rows::touch_device(&mut *conn, device, now_ms)
+    }
+
+    fn revoke_device(&self, device: DeviceId) -> Result<(), StoreError> {
+        self.write(|tx| rows::revoke_device(tx, device, clock::system_ms()))
+    }
+
+    fn device_campaign(&self, device: DeviceId) -> Result<Option<CampaignId>, StoreError> {
+        self.read(|tx| rows::device_campaign(tx, device))
+    }
+
+    fn volunteer_campaign(&self, volunteer: VolunteerId) -> Result<Option<CampaignId>, StoreError> {
+        self.read(|tx| rows::volunteer_campaign(tx, volunteer))
+    }
+
+    fn volunteer_summaries(
+        &self,
+        _campaign: CampaignId,
+    ) -> Result<Vec<VolunteerSummary>, StoreError> {
+        not_yet("the lead's volunteer list")
+    }
+
+    fn push(
+        &self,
+        who: &AuthDevice,
+        req: &PushRequest,
+        app_version: Option<&str>,
+        wall_ms: u64,
+    ) -> Result<PushResponse, StoreError> {
+        let mut clock = *self.clock();
+        #[cfg(test)]
+        let naive = self.naive_feed.load(std::sync::atomic::Ordering::SeqCst);
+        #[cfg(not(test))]
+        let naive = false;
+        let results = self.write(|tx| {
+            let results = spine::push(tx, who, req, app_version, wall_ms, &mut clock, naive)?;
+            #[cfg(test)]
+            if let Some(hold) = self
+                .before_commit
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+            {
+                hold();
+            }
+            Ok(results)
+        })?;
+        self.clock().observe(clock.last());
+        Ok(crate::sync::push::response(
+            results,
+            self.server_time(wall_ms),
+        ))
+    }
+
+    fn pull(
+        &self,
+        who: &AuthDevice,
+        req: &PullRequest,
+        wall_ms: u64,
+    ) -> Result<PullResponse, StoreError> {
+        let (mut response, seen) = self.read(|tx| spine::pull(tx, who, req))?;
+        self.clock().observe(seen);
+        response.server_time = self.server_time(wall_ms);
+        Ok(response)
+    }
+
+    fn campaign_events(&self, campaign: CampaignId) -> Result<Vec<Event>, StoreError> {
+        self.read(|tx| rows::campaign_events(tx, campaign))
+    }
+
+    fn event_count(&self, campaign: CampaignId) -> Result<u64, StoreError> {
+        self.read(|tx| rows::event_count(tx, campaign))
+    }
+
+    fn stale_events(&self, campaign: CampaignId) -> Result<Vec<EventId>, StoreError> {
+        self.read(|tx| rows::stale_events(tx, campaign))
+    }
+
+    fn begin_import(
+        &self,
+        _campaign: CampaignId,
+        _format: &str,
+        _file_name: &str,
+    ) -> Result<i64, StoreError> {
+        not_yet("importing a voter file")
+    }
+
+    fn import_voters(
+        &self,
+        _import: &VoterImport,
+        _rows: &mut dyn Iterator<Item = Result<Row, ImportError>>,
+        _report: &mut dyn FnMut(&ReportLine) -> std::io::Result<()>,
+    ) -> Result<ImportSummary, ImportError> {
+        Ok(not_yet("importing a voter file")?)
+    }
+
+    fn set_locations(
+        &self,
+        _campaign: CampaignId,
+        _rows: &mut dyn Iterator<Item = Result<GeoRow, ImportError>>,
+        _report: &mut dyn FnMut(u64, &GeoIssue) -> std::io::Result<()>,
+    ) -> Result<GeocodeSummary, ImportError> {
+        Ok(not_yet("geocoding")?)
+    }
+
+    fn export_events(
+        &self,
+        _campaign: CampaignId,
+        _with_household_voters: bool,
+        _row: &mut dyn FnMut(&ExportedEvent) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        not_yet("exporting results")
+    }
+
+    fn save_script(
+        &self,
+        _campaign: CampaignId,
+        _script: &Script,
+    ) -> Result<SavedScript, StoreError> {
+        not_yet("saving scripts")
+    }
+
+    fn latest_script(
+        &self,
+        campaign: CampaignId,
+        key: &str,
+    ) -> Result<Option<VersionedScript>, StoreError> {
+        let config = self.campaign_config(campaign)?;
+        Ok(config.scripts.into_iter().find(|s| s.script.key == key))
+    }
+
+    fn scripts(&self, _campaign: CampaignId) -> Result<Vec<ScriptSummary>, StoreError> {
+        not_yet("the list of scripts")
+    }
+
+    fn create_call_list(
+        &self,
+        _campaign: CampaignId,
+        _name: &str,
+        _filter: &CallListFilter,
+    ) -> Result<CallListReport, StoreError> {
+        not_yet("making call lists")
+    }
+
+    fn call_list_members(&self, _list: CallListId) -> Result<Vec<CallListMember>, StoreError> {
+        not_yet("call lists")
+    }
+
+    fn add_do_not_call(&self, campaign: CampaignId, phone: &str) -> Result<(), StoreError> {
+        self.write(|tx| rows::add_do_not_call(tx, campaign, phone, clock::system_ms()))
+    }
+
+    fn set_call_list_callers(
+        &self,
+        _list: CallListId,
+        _volunteers: &[VolunteerId],
+        _now_ms: u64,
+    ) -> Result<Vec<VolunteerId>, StoreError> {
+        not_yet("call lists")
+    }
+
+    fn call_list_campaign(&self, _list: CallListId) -> Result<Option<CampaignId>, StoreError> {
+        not_yet("call lists")
+    }
+
+    fn is_call_list_caller(
+        &self,
+        _list: CallListId,
+        _volunteer: VolunteerId,
+    ) -> Result<bool, StoreError> {
+        not_yet("call lists")
+    }
+
+    fn call_list_script(&self, _list: CallListId) -> Result<Option<String>, StoreError> {
+        not_yet("call lists")
+    }
+
+    fn claim_calls(
+        &self,
+        _list: CallListId,
+        _campaign: CampaignId,
+        _device: DeviceId,
+        _count: u32,
+        _now_ms: u64,
+    ) -> Result<Vec<ClaimedContact>, StoreError> {
+        not_yet("phone banking")
+    }
+
+    fn release_calls(
+        &self,
+        _list: CallListId,
+        _device: DeviceId,
+        _people: &[PersonId],
+    ) -> Result<u32, StoreError> {
+        not_yet("phone banking")
+    }
+
+    fn call_progress(
+        &self,
+        _list: CallListId,
+        _campaign: CampaignId,
+        _now_ms: u64,
+    ) -> Result<CallProgress, StoreError> {
+        not_yet("phone banking")
+    }
+
+    fn call_lists_for(
+        &self,
+        _campaign: CampaignId,
+        _volunteer: Option<VolunteerId>,
+        _now_ms: u64,
+    ) -> Result<Vec<CallListSummary>, StoreError> {
+        // No call list can be made on this backend yet, so nobody has one to call.
+        Ok(Vec::new())
+    }
+
+    fn progress(
+        &self,
+        _campaign: CampaignId,
+        _tz_offset_minutes: i32,
+    ) -> Result<Progress, StoreError> {
+        not_yet("the lead's figures")
+    }
+
+    fn warm_progress(&self) -> usize {
+        0
+    }
+
+    fn quarantine_volunteer(
+        &self,
+        _volunteer: VolunteerId,
+        _by: DeviceId,
+        _now_ms: u64,
+    ) -> Result<u64, StoreError> {
+        not_yet("quarantine")
+    }
+
+    fn release_volunteer(
+        &self,
+        _volunteer: VolunteerId,
+        _by: DeviceId,
+        _now_ms: u64,
+    ) -> Result<u64, StoreError> {
+        not_yet("quarantine")
+    }
+
+    fn quarantined_event_count(&self, _campaign: CampaignId) -> Result<u64, StoreError> {
+        not_yet("quarantine")
+    }
+
+    fn invite_summaries(&self, _campaign: CampaignId) -> Result<Vec<InviteSummary>, StoreError> {
+        not_yet("the lead's invite list")
+    }
+
+    fn call_list_summaries(
+        &self,
+        _campaign: CampaignId,
+    ) -> Result<Vec<LeadCallListSummary>, StoreError> {
+        not_yet("the lead's call lists")
+    }
+
+    fn old_assignments(&self, _campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError> {
+        not_yet("records under ended assignments")
+    }
+
+    fn network_push(
+        &self,
+        _who: NetworkOwner,
+        _records: &[NetworkRecord],
+        _wall_ms: u64,
+    ) -> Result<Vec<PushOutcome>, StoreError> {
+        not_yet("my network")
+    }
+
+    fn network_pull(
+        &self,
+        _volunteer: VolunteerId,
+        _cursor: u64,
+        _limit: u32,
+        _server_time: Hlc,
+    ) -> Result<NetworkPullResponse, StoreError> {
+        not_yet("my network")
+    }
+
+    fn network_summary(
+        &self,
+        _campaign: CampaignId,
+        _today: &str,
+    ) -> Result<NetworkSummary, StoreError> {
+        not_yet("my network")
+    }
+}

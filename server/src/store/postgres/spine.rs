@@ -1,0 +1,223 @@
+//! The sync spine on PostgreSQL: the shared push and pull rules (`crate::sync`) over this
+//! backend's rows. A push locks its campaign's feed row first (see the module doc of
+//! `store::postgres`), so its feed numbers follow every commit before it.
+
+use std::collections::HashMap;
+
+use groundgame_core::protocol::{PullRequest, PullResponse, PushOutcome, PushRequest};
+use groundgame_core::{
+    CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, HlcClock, Household, HouseholdId,
+    Person, PersonId, Turf, TurfId, VolunteerId,
+};
+
+use super::rows;
+use crate::auth::AuthDevice;
+use crate::store::sqlite::claims::{CALL_BACK_DELAY_MS, LATER_ROUND_DELAY_MS};
+use crate::store::{NewPerson, StoreError};
+use crate::sync::pull::{self, PullTx};
+use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent};
+
+/// One transaction seen through the rules' look-up traits. `naive` (tests only) hands out
+/// feed numbers from a plain sequence without the feed lock.
+struct Rows<'a, 'c>(&'a mut postgres::Transaction<'c>, bool);
+
+impl PushTx for Rows<'_, '_> {
+    fn campaign_config(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
+        rows::config(self.0, campaign)
+    }
+    fn ever_assigned(
+        &mut self,
+        volunteer: VolunteerId,
+    ) -> Result<HashMap<TurfId, bool>, StoreError> {
+        rows::ever_assigned(self.0, volunteer)
+    }
+    fn household_turf(
+        &mut self,
+        household: HouseholdId,
+    ) -> Result<Option<(TurfId, CampaignId)>, StoreError> {
+        rows::household_turf(self.0, household)
+    }
+    fn household_home(
+        &mut self,
+        household: HouseholdId,
+    ) -> Result<Option<(Option<TurfId>, CampaignId)>, StoreError> {
+        rows::household_home(self.0, household)
+    }
+    fn household_of(&mut self, person: PersonId) -> Result<Option<HouseholdId>, StoreError> {
+        rows::household_of(self.0, person)
+    }
+    fn call_scope(
+        &mut self,
+        person: PersonId,
+        volunteer: VolunteerId,
+    ) -> Result<Option<bool>, StoreError> {
+        rows::call_scope(self.0, person, volunteer)
+    }
+    fn stored_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
+        rows::stored_event(self.0, id)
+    }
+    fn begin_feed(&mut self, campaign: CampaignId) -> Result<(i64, Hlc), StoreError> {
+        if self.1 {
+            // A block of numbers from a sequence (made by the test with a large increment).
+            let first: i64 = self
+                .0
+                .query_one("SELECT nextval('naive_feed')", &[])?
+                .get(0);
+            return Ok((first - 1, Hlc::ZERO));
+        }
+        let row = self.0.query_opt(
+            "SELECT last_seq, last_hlc FROM campaign_feeds WHERE campaign_id = $1 FOR UPDATE",
+            &[&campaign.0],
+        )?;
+        let row = row.ok_or(StoreError::NotFound("campaign"))?;
+        Ok((row.get(0), Hlc(row.get::<_, i64>(1) as u64)))
+    }
+    fn end_feed(&mut self, campaign: CampaignId, last: i64) -> Result<(), StoreError> {
+        if self.1 {
+            return Ok(());
+        }
+        rows::set_feed(self.0, campaign, last)
+    }
+    fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, StoreError> {
+        rows::insert_event(self.0, e)
+    }
+    fn insert_person(
+        &mut self,
+        seq: i64,
+        id: PersonId,
+        campaign: CampaignId,
+        household: HouseholdId,
+        turf: TurfId,
+        person: &NewPerson,
+    ) -> Result<(), StoreError> {
+        rows::insert_person(self.0, seq, id, campaign, household, turf, person)
+    }
+    fn record_phone_result(
+        &mut self,
+        person: PersonId,
+        outcome: PhoneOutcome,
+        at_ms: u64,
+        caller: VolunteerId,
+    ) -> Result<(), StoreError> {
+        rows::record_phone_result(
+            self.0,
+            person,
+            outcome,
+            at_ms,
+            caller,
+            (CALL_BACK_DELAY_MS, LATER_ROUND_DELAY_MS),
+        )
+    }
+    fn do_not_call_person(
+        &mut self,
+        campaign: CampaignId,
+        person: PersonId,
+        now_ms: u64,
+    ) -> Result<(), StoreError> {
+        rows::do_not_call_person(self.0, campaign, person, now_ms)
+    }
+    fn save_clock(&mut self, campaign: CampaignId, last: Hlc) -> Result<(), StoreError> {
+        if self.1 {
+            return Ok(());
+        }
+        // The feed row is locked by this transaction already.
+        self.0.execute(
+            "UPDATE campaign_feeds SET last_hlc = GREATEST(last_hlc, $2) WHERE campaign_id = $1",
+            &[&campaign.0, &(last.0 as i64)],
+        )?;
+        Ok(())
+    }
+    fn record_push(
+        &mut self,
+        device: DeviceId,
+        now_ms: u64,
+        pending: u32,
+        app_version: Option<&str>,
+    ) -> Result<(), StoreError> {
+        rows::record_push(self.0, device, now_ms, pending, app_version)
+    }
+}
+
+impl PullTx for Rows<'_, '_> {
+    fn campaign_turfs(&mut self, campaign: CampaignId) -> Result<Vec<Turf>, StoreError> {
+        rows::campaign_turfs(self.0, campaign)
+    }
+    fn assigned_turfs(&mut self, volunteer: VolunteerId) -> Result<Vec<Turf>, StoreError> {
+        rows::assigned_turfs(self.0, volunteer)
+    }
+    fn household_count(&mut self, turf: TurfId) -> Result<u32, StoreError> {
+        rows::household_count(self.0, turf)
+    }
+    fn next_seqs(&mut self, turf: TurfId, after: i64, limit: u32) -> Result<Vec<i64>, StoreError> {
+        rows::next_seqs(self.0, turf, after, limit)
+    }
+    fn households(
+        &mut self,
+        turf: TurfId,
+        after: i64,
+        upto: i64,
+    ) -> Result<Vec<Household>, StoreError> {
+        rows::households_page(self.0, turf, after, upto)
+    }
+    fn people(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Person>, StoreError> {
+        rows::people_page(self.0, turf, after, upto)
+    }
+    fn events(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Event>, StoreError> {
+        rows::events_page(self.0, turf, after, upto)
+    }
+    fn removed(
+        &mut self,
+        turf: TurfId,
+        after: i64,
+        upto: i64,
+    ) -> Result<(Vec<HouseholdId>, Vec<PersonId>), StoreError> {
+        rows::removed_page(self.0, turf, after, upto)
+    }
+    fn config_with_scripts(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
+        rows::config_with_scripts(self.0, campaign)
+    }
+    fn do_not_call_for(
+        &mut self,
+        campaign: CampaignId,
+        volunteer: VolunteerId,
+    ) -> Result<Vec<String>, StoreError> {
+        rows::do_not_call_for(self.0, campaign, volunteer)
+    }
+}
+
+/// Apply a push in the caller's transaction.
+pub(super) fn push(
+    tx: &mut postgres::Transaction<'_>,
+    who: &AuthDevice,
+    req: &PushRequest,
+    app_version: Option<&str>,
+    wall_ms: u64,
+    clock: &mut HlcClock,
+    naive: bool,
+) -> Result<Vec<PushOutcome>, StoreError> {
+    push::apply(
+        &mut Rows(tx, naive),
+        who,
+        &req.events,
+        req.pending,
+        app_version,
+        wall_ms,
+        clock,
+    )
+}
+
+/// Answer a pull inside the caller's snapshot, with the campaign's clock mark.
+pub(super) fn pull(
+    tx: &mut postgres::Transaction<'_>,
+    who: &AuthDevice,
+    req: &PullRequest,
+) -> Result<(PullResponse, Hlc), StoreError> {
+    let response = pull::answer(&mut Rows(tx, false), who, req)?;
+    let seen = tx
+        .query_opt(
+            "SELECT last_hlc FROM campaign_feeds WHERE campaign_id = $1",
+            &[&who.campaign.0],
+        )?
+        .map_or(Hlc::ZERO, |r| Hlc(r.get::<_, i64>(0) as u64));
+    Ok((response, seen))
+}

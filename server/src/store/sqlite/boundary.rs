@@ -1,0 +1,413 @@
+//! [`Store`] for the embedded backend: each operation is the `SqliteStore` method of the same
+//! name (they stay inherent so the command line, benches and tests that hold a concrete
+//! `SqliteStore` keep calling them directly); push and pull run the shared rules in
+//! `crate::sync` over this backend's look-ups.
+
+use groundgame_core::network::{NetworkPullResponse, NetworkRecord, NetworkSummary};
+use groundgame_core::protocol::{
+    PullRequest, PullResponse, PushOutcome, PushRequest, PushResponse,
+};
+use groundgame_core::script::VersionedScript;
+use groundgame_core::{
+    CallListId, CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, HouseholdId, PersonId,
+    Role, Script, TurfId, VolunteerId,
+};
+
+use super::SqliteStore;
+use crate::auth::AuthDevice;
+use crate::import::{
+    GeoIssue, GeoRow, GeocodeSummary, ImportError, ImportSummary, ReportLine, Row, VoterImport,
+};
+use crate::store::{
+    CallListFilter, CallListMember, CallListReport, CallListSummary, CallProgress, ClaimedContact,
+    DeviceAuth, ExportedEvent, InviteSummary, LeadCallListSummary, NetworkOwner, NewHousehold,
+    NewPerson, OldAssignment, Progress, Registration, SavedScript, ScriptSummary, Store,
+    StoreError, TurfSummary, UnplacedHousehold, VolunteerSummary,
+};
+
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn concurrency(&self) -> (usize, usize) {
+        // One writer connection; a pool of readers.
+        (1, super::READERS)
+    }
+
+    fn server_time(&self, wall_ms: u64) -> Hlc {
+        SqliteStore::server_time(self, wall_ms)
+    }
+
+    fn create_campaign(&self, name: &str) -> Result<CampaignId, StoreError> {
+        SqliteStore::create_campaign(self, name)
+    }
+
+    fn campaigns(&self) -> Result<Vec<(CampaignId, String)>, StoreError> {
+        SqliteStore::campaigns(self)
+    }
+
+    fn campaign_config(&self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
+        SqliteStore::campaign_config(self, campaign)
+    }
+
+    fn create_invite(
+        &self,
+        campaign: CampaignId,
+        role: Role,
+        uses: u32,
+        expires_at_ms: u64,
+    ) -> Result<String, StoreError> {
+        SqliteStore::create_invite(self, campaign, role, uses, expires_at_ms)
+    }
+
+    fn create_turf(&self, campaign: CampaignId, name: &str) -> Result<TurfId, StoreError> {
+        SqliteStore::create_turf(self, campaign, name)
+    }
+
+    fn add_households(
+        &self,
+        turf: TurfId,
+        households: Vec<(NewHousehold, Vec<NewPerson>)>,
+    ) -> Result<Vec<HouseholdId>, StoreError> {
+        SqliteStore::add_households(self, turf, households)
+    }
+
+    fn remove_household(&self, household: HouseholdId) -> Result<(), StoreError> {
+        SqliteStore::remove_household(self, household)
+    }
+
+    fn set_assignees_at(
+        &self,
+        turf: TurfId,
+        volunteers: &[VolunteerId],
+        now_ms: u64,
+    ) -> Result<(), StoreError> {
+        SqliteStore::set_assignees_at(self, turf, volunteers, now_ms)
+    }
+
+    fn turf_campaign(&self, turf: TurfId) -> Result<Option<CampaignId>, StoreError> {
+        SqliteStore::turf_campaign(self, turf)
+    }
+
+    fn assignees(&self, turf: TurfId) -> Result<Vec<VolunteerId>, StoreError> {
+        SqliteStore::assignees(self, turf)
+    }
+
+    fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfSummary>, StoreError> {
+        SqliteStore::turf_summaries(self, campaign)
+    }
+
+    fn unplaced_households(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<UnplacedHousehold>, StoreError> {
+        SqliteStore::unplaced_households(self, campaign)
+    }
+
+    fn place_households(
+        &self,
+        campaign: CampaignId,
+        plan: &[(String, Vec<HouseholdId>)],
+    ) -> Result<Vec<TurfId>, StoreError> {
+        SqliteStore::place_households(self, campaign, plan)
+    }
+
+    fn register_device(
+        &self,
+        invite_code: &str,
+        volunteer_name: &str,
+        device_name: &str,
+        app_version: &str,
+        token_hash: &[u8; 32],
+        now_ms: u64,
+    ) -> Result<Registration, StoreError> {
+        SqliteStore::register_device(
+            self,
+            invite_code,
+            volunteer_name,
+            device_name,
+            app_version,
+            token_hash,
+            now_ms,
+        )
+    }
+
+    fn create_device_link(
+        &self,
+        device: DeviceId,
+        now_ms: u64,
+    ) -> Result<(String, u64), StoreError> {
+        SqliteStore::create_device_link(self, device, now_ms)
+    }
+
+    fn device_by_token(&self, token_hash: &[u8; 32]) -> Result<Option<DeviceAuth>, StoreError> {
+        SqliteStore::device_by_token(self, token_hash)
+    }
+
+    fn touch_device(&self, device: DeviceId, now_ms: u64) -> Result<(), StoreError> {
+        SqliteStore::touch_device(self, device, now_ms)
+    }
+
+    fn revoke_device(&self, device: DeviceId) -> Result<(), StoreError> {
+        SqliteStore::revoke_device(self, device)
+    }
+
+    fn device_campaign(&self, device: DeviceId) -> Result<Option<CampaignId>, StoreError> {
+        SqliteStore::device_campaign(self, device)
+    }
+
+    fn volunteer_campaign(&self, volunteer: VolunteerId) -> Result<Option<CampaignId>, StoreError> {
+        SqliteStore::volunteer_campaign(self, volunteer)
+    }
+
+    fn volunteer_summaries(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<VolunteerSummary>, StoreError> {
+        SqliteStore::volunteer_summaries(self, campaign)
+    }
+
+    fn push(
+        &self,
+        who: &AuthDevice,
+        req: &PushRequest,
+        app_version: Option<&str>,
+        wall_ms: u64,
+    ) -> Result<PushResponse, StoreError> {
+        super::spine::push(self, who, req, app_version, wall_ms)
+    }
+
+    fn pull(
+        &self,
+        who: &AuthDevice,
+        req: &PullRequest,
+        wall_ms: u64,
+    ) -> Result<PullResponse, StoreError> {
+        super::spine::pull(self, who, req, wall_ms)
+    }
+
+    fn campaign_events(&self, campaign: CampaignId) -> Result<Vec<Event>, StoreError> {
+        SqliteStore::campaign_events(self, campaign)
+    }
+
+    fn event_count(&self, campaign: CampaignId) -> Result<u64, StoreError> {
+        SqliteStore::event_count(self, campaign)
+    }
+
+    fn stale_events(&self, campaign: CampaignId) -> Result<Vec<EventId>, StoreError> {
+        SqliteStore::stale_events(self, campaign)
+    }
+
+    fn begin_import(
+        &self,
+        campaign: CampaignId,
+        format: &str,
+        file_name: &str,
+    ) -> Result<i64, StoreError> {
+        SqliteStore::begin_import(self, campaign, format, file_name)
+    }
+
+    fn import_voters(
+        &self,
+        import: &VoterImport,
+        rows: &mut dyn Iterator<Item = Result<Row, ImportError>>,
+        report: &mut dyn FnMut(&ReportLine) -> std::io::Result<()>,
+    ) -> Result<ImportSummary, ImportError> {
+        SqliteStore::import_voters(self, import, rows, report)
+    }
+
+    fn set_locations(
+        &self,
+        campaign: CampaignId,
+        rows: &mut dyn Iterator<Item = Result<GeoRow, ImportError>>,
+        report: &mut dyn FnMut(u64, &GeoIssue) -> std::io::Result<()>,
+    ) -> Result<GeocodeSummary, ImportError> {
+        SqliteStore::set_locations(self, campaign, rows, report)
+    }
+
+    fn export_events(
+        &self,
+        campaign: CampaignId,
+        with_household_voters: bool,
+        row: &mut dyn FnMut(&ExportedEvent) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        SqliteStore::export_events(self, campaign, with_household_voters, row)
+    }
+
+    fn save_script(
+        &self,
+        campaign: CampaignId,
+        script: &Script,
+    ) -> Result<SavedScript, StoreError> {
+        SqliteStore::save_script(self, campaign, script)
+    }
+
+    fn latest_script(
+        &self,
+        campaign: CampaignId,
+        key: &str,
+    ) -> Result<Option<VersionedScript>, StoreError> {
+        SqliteStore::latest_script(self, campaign, key)
+    }
+
+    fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptSummary>, StoreError> {
+        SqliteStore::scripts(self, campaign)
+    }
+
+    fn create_call_list(
+        &self,
+        campaign: CampaignId,
+        name: &str,
+        filter: &CallListFilter,
+    ) -> Result<CallListReport, StoreError> {
+        SqliteStore::create_call_list(self, campaign, name, filter)
+    }
+
+    fn call_list_members(&self, list: CallListId) -> Result<Vec<CallListMember>, StoreError> {
+        SqliteStore::call_list_members(self, list)
+    }
+
+    fn add_do_not_call(&self, campaign: CampaignId, phone: &str) -> Result<(), StoreError> {
+        SqliteStore::add_do_not_call(self, campaign, phone)
+    }
+
+    fn set_call_list_callers(
+        &self,
+        list: CallListId,
+        volunteers: &[VolunteerId],
+        now_ms: u64,
+    ) -> Result<Vec<VolunteerId>, StoreError> {
+        SqliteStore::set_call_list_callers(self, list, volunteers, now_ms)
+    }
+
+    fn call_list_campaign(&self, list: CallListId) -> Result<Option<CampaignId>, StoreError> {
+        SqliteStore::call_list_campaign(self, list)
+    }
+
+    fn is_call_list_caller(
+        &self,
+        list: CallListId,
+        volunteer: VolunteerId,
+    ) -> Result<bool, StoreError> {
+        SqliteStore::is_call_list_caller(self, list, volunteer)
+    }
+
+    fn call_list_script(&self, list: CallListId) -> Result<Option<String>, StoreError> {
+        SqliteStore::call_list_script(self, list)
+    }
+
+    fn claim_calls(
+        &self,
+        list: CallListId,
+        campaign: CampaignId,
+        device: DeviceId,
+        count: u32,
+        now_ms: u64,
+    ) -> Result<Vec<ClaimedContact>, StoreError> {
+        SqliteStore::claim_calls(self, list, campaign, device, count, now_ms)
+    }
+
+    fn release_calls(
+        &self,
+        list: CallListId,
+        device: DeviceId,
+        people: &[PersonId],
+    ) -> Result<u32, StoreError> {
+        SqliteStore::release_calls(self, list, device, people)
+    }
+
+    fn call_progress(
+        &self,
+        list: CallListId,
+        campaign: CampaignId,
+        now_ms: u64,
+    ) -> Result<CallProgress, StoreError> {
+        SqliteStore::call_progress(self, list, campaign, now_ms)
+    }
+
+    fn call_lists_for(
+        &self,
+        campaign: CampaignId,
+        volunteer: Option<VolunteerId>,
+        now_ms: u64,
+    ) -> Result<Vec<CallListSummary>, StoreError> {
+        SqliteStore::call_lists_for(self, campaign, volunteer, now_ms)
+    }
+
+    fn progress(
+        &self,
+        campaign: CampaignId,
+        tz_offset_minutes: i32,
+    ) -> Result<Progress, StoreError> {
+        SqliteStore::progress(self, campaign, tz_offset_minutes)
+    }
+
+    fn warm_progress(&self) -> usize {
+        SqliteStore::warm_progress(self)
+    }
+
+    fn quarantine_volunteer(
+        &self,
+        volunteer: VolunteerId,
+        by: DeviceId,
+        now_ms: u64,
+    ) -> Result<u64, StoreError> {
+        SqliteStore::quarantine_volunteer(self, volunteer, by, now_ms)
+    }
+
+    fn release_volunteer(
+        &self,
+        volunteer: VolunteerId,
+        by: DeviceId,
+        now_ms: u64,
+    ) -> Result<u64, StoreError> {
+        SqliteStore::release_volunteer(self, volunteer, by, now_ms)
+    }
+
+    fn quarantined_event_count(&self, campaign: CampaignId) -> Result<u64, StoreError> {
+        SqliteStore::quarantined_event_count(self, campaign)
+    }
+
+    fn invite_summaries(&self, campaign: CampaignId) -> Result<Vec<InviteSummary>, StoreError> {
+        SqliteStore::invite_summaries(self, campaign)
+    }
+
+    fn call_list_summaries(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<LeadCallListSummary>, StoreError> {
+        SqliteStore::call_list_summaries(self, campaign)
+    }
+
+    fn old_assignments(&self, campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError> {
+        SqliteStore::old_assignments(self, campaign)
+    }
+
+    fn network_push(
+        &self,
+        who: NetworkOwner,
+        records: &[NetworkRecord],
+        wall_ms: u64,
+    ) -> Result<Vec<PushOutcome>, StoreError> {
+        SqliteStore::network_push(self, who, records, wall_ms)
+    }
+
+    fn network_pull(
+        &self,
+        volunteer: VolunteerId,
+        cursor: u64,
+        limit: u32,
+        server_time: Hlc,
+    ) -> Result<NetworkPullResponse, StoreError> {
+        SqliteStore::network_pull(self, volunteer, cursor, limit, server_time)
+    }
+
+    fn network_summary(
+        &self,
+        campaign: CampaignId,
+        today: &str,
+    ) -> Result<NetworkSummary, StoreError> {
+        SqliteStore::network_summary(self, campaign, today)
+    }
+}

@@ -1,0 +1,195 @@
+//! The sync spine on the embedded backend: the shared push and pull rules (`crate::sync`)
+//! run over this backend's rows. The one writer connection serialises write transactions,
+//! so the server-wide counter in `sync_state` hands out feed numbers in commit order.
+
+use std::collections::HashMap;
+
+use groundgame_core::protocol::{PullRequest, PullResponse, PushRequest, PushResponse};
+use groundgame_core::{
+    CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, Household, HouseholdId, Person,
+    PersonId, Turf, TurfId, VolunteerId,
+};
+use rusqlite::Transaction;
+
+use super::{
+    campaigns, changes, claims, devices, events, households, people, sequence, tombstones, turfs,
+    SqliteStore,
+};
+use crate::auth::AuthDevice;
+use crate::store::{NewPerson, StoreError};
+use crate::sync::pull::{self, PullTx};
+use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent};
+
+/// A write or read transaction seen through the rules' look-up traits.
+struct Rows<'a, 'c>(&'a Transaction<'c>);
+
+impl PushTx for Rows<'_, '_> {
+    fn campaign_config(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
+        campaigns::config(self.0, campaign)
+    }
+    fn ever_assigned(
+        &mut self,
+        volunteer: VolunteerId,
+    ) -> Result<HashMap<TurfId, bool>, StoreError> {
+        turfs::ever_assigned(self.0, volunteer)
+    }
+    fn household_turf(
+        &mut self,
+        household: HouseholdId,
+    ) -> Result<Option<(TurfId, CampaignId)>, StoreError> {
+        households::lookup(self.0, household)
+    }
+    fn household_home(
+        &mut self,
+        household: HouseholdId,
+    ) -> Result<Option<(Option<TurfId>, CampaignId)>, StoreError> {
+        claims::household_home(self.0, household)
+    }
+    fn household_of(&mut self, person: PersonId) -> Result<Option<HouseholdId>, StoreError> {
+        people::household_of(self.0, person)
+    }
+    fn call_scope(
+        &mut self,
+        person: PersonId,
+        volunteer: VolunteerId,
+    ) -> Result<Option<bool>, StoreError> {
+        claims::call_scope(self.0, person, volunteer)
+    }
+    fn stored_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
+        events::stored(self.0, id)
+    }
+    fn begin_feed(&mut self, _campaign: CampaignId) -> Result<(i64, Hlc), StoreError> {
+        // One server-wide counter: it is also increasing within every campaign. One process
+        // owns the file, so its clock already knows every time it accepted.
+        Ok((sequence::last(self.0)?, Hlc::ZERO))
+    }
+    fn end_feed(&mut self, _campaign: CampaignId, last: i64) -> Result<(), StoreError> {
+        sequence::set_last(self.0, last)
+    }
+    fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, StoreError> {
+        events::insert(self.0, e)
+    }
+    fn insert_person(
+        &mut self,
+        seq: i64,
+        id: PersonId,
+        campaign: CampaignId,
+        household: HouseholdId,
+        turf: TurfId,
+        person: &NewPerson,
+    ) -> Result<(), StoreError> {
+        people::insert(self.0, seq, id, campaign, household, turf, person)
+    }
+    fn record_phone_result(
+        &mut self,
+        person: PersonId,
+        outcome: PhoneOutcome,
+        at_ms: u64,
+        caller: VolunteerId,
+    ) -> Result<(), StoreError> {
+        claims::record_phone_result(self.0, person, outcome, at_ms, caller)
+    }
+    fn do_not_call_person(
+        &mut self,
+        campaign: CampaignId,
+        person: PersonId,
+        now_ms: u64,
+    ) -> Result<(), StoreError> {
+        claims::do_not_call_person(self.0, campaign, person, now_ms).map(|_| ())
+    }
+    fn save_clock(&mut self, _campaign: CampaignId, last: Hlc) -> Result<(), StoreError> {
+        sequence::save_hlc(self.0, last)
+    }
+    fn record_push(
+        &mut self,
+        device: DeviceId,
+        now_ms: u64,
+        pending: u32,
+        app_version: Option<&str>,
+    ) -> Result<(), StoreError> {
+        devices::record_push(self.0, device, now_ms, pending, app_version)
+    }
+}
+
+impl PullTx for Rows<'_, '_> {
+    fn campaign_turfs(&mut self, campaign: CampaignId) -> Result<Vec<Turf>, StoreError> {
+        turfs::of_campaign(self.0, campaign)
+    }
+    fn assigned_turfs(&mut self, volunteer: VolunteerId) -> Result<Vec<Turf>, StoreError> {
+        turfs::assigned_to(self.0, volunteer)
+    }
+    fn household_count(&mut self, turf: TurfId) -> Result<u32, StoreError> {
+        households::count(self.0, turf)
+    }
+    fn next_seqs(&mut self, turf: TurfId, after: i64, limit: u32) -> Result<Vec<i64>, StoreError> {
+        changes::next_seqs(self.0, turf, after, limit)
+    }
+    fn households(
+        &mut self,
+        turf: TurfId,
+        after: i64,
+        upto: i64,
+    ) -> Result<Vec<Household>, StoreError> {
+        households::page(self.0, turf, after, upto)
+    }
+    fn people(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Person>, StoreError> {
+        people::page(self.0, turf, after, upto)
+    }
+    fn events(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Event>, StoreError> {
+        events::page(self.0, turf, after, upto)
+    }
+    fn removed(
+        &mut self,
+        turf: TurfId,
+        after: i64,
+        upto: i64,
+    ) -> Result<(Vec<HouseholdId>, Vec<PersonId>), StoreError> {
+        tombstones::page(self.0, turf, after, upto)
+    }
+    fn config_with_scripts(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
+        campaigns::config_with_scripts(self.0, campaign)
+    }
+    fn do_not_call_for(
+        &mut self,
+        campaign: CampaignId,
+        volunteer: VolunteerId,
+    ) -> Result<Vec<String>, StoreError> {
+        claims::do_not_call_for(self.0, campaign, volunteer)
+    }
+}
+
+/// Apply a push in its own write transaction and answer it.
+pub(crate) fn push(
+    store: &SqliteStore,
+    who: &AuthDevice,
+    req: &PushRequest,
+    app_version: Option<&str>,
+    wall_ms: u64,
+) -> Result<PushResponse, StoreError> {
+    let mut clock = store.clock_snapshot();
+    let results = store.write(|tx| {
+        push::apply(
+            &mut Rows(tx),
+            who,
+            &req.events,
+            req.pending,
+            app_version,
+            wall_ms,
+            &mut clock,
+        )
+    })?;
+    store.clock_merge(clock.last());
+    Ok(push::response(results, store.server_time(wall_ms)))
+}
+
+/// Answer a pull from one consistent snapshot.
+pub(crate) fn pull(
+    store: &SqliteStore,
+    who: &AuthDevice,
+    req: &PullRequest,
+    wall_ms: u64,
+) -> Result<PullResponse, StoreError> {
+    let mut response = store.read(|tx| pull::answer(&mut Rows(tx), who, req))?;
+    response.server_time = store.server_time(wall_ms);
+    Ok(response)
+}
