@@ -316,7 +316,7 @@ async fn guessing_invite_codes_is_stopped_after_twenty_wrong_ones() {
     use crate::support::{TestDevice, TestServer};
 
     let server = TestServer::start().await;
-    let fx = small_campaign(&server.store, 1, 2, 1);
+    let fx = small_campaign(server.store.as_ref(), 1, 2, 1);
     let api = Api {
         url: server.url.clone(),
         http: reqwest::Client::new(),

@@ -51,7 +51,7 @@ fn child_records_a_knock_then_waits_to_be_killed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_result_recorded_just_before_the_app_was_killed_is_delivered_later() {
     let server = TestServer::start().await;
-    let fx = small_campaign(&server.store, 1, 3, 1);
+    let fx = small_campaign(server.store.as_ref(), 1, 3, 1);
     let dir = temp_dir();
     let http = || HttpTransport::new(&server.url).expect("http");
     let device =

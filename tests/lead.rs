@@ -14,7 +14,7 @@ use crate::support::{temp_dir, TestDevice, TestServer};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
     let server = TestServer::start().await;
-    let fx = small_campaign(&server.store, 1, 4, 2);
+    let fx = small_campaign(server.store.as_ref(), 1, 4, 2);
     let dir = temp_dir();
     let http = || HttpTransport::new(&server.url).expect("http");
     let ana = TestDevice::join(dir.path(), "ana", &server.url, &fx.volunteer_invite, http()).await;

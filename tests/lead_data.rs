@@ -43,7 +43,7 @@ async fn wait_done<T: groundgame::sync::Transport>(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
     let server = TestServer::start().await;
-    let fx = small_campaign(&server.store, 1, 2, 1);
+    let fx = small_campaign(server.store.as_ref(), 1, 2, 1);
     let dir = temp_dir();
     let http = || HttpTransport::new(&server.url).expect("http");
     let lead = TestDevice::join(dir.path(), "lead", &server.url, &fx.lead_invite, http()).await;

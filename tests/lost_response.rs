@@ -13,7 +13,7 @@ use crate::support::{temp_dir, TestDevice, TestServer};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_push_whose_answer_was_lost_is_retried_without_duplicates() {
     let server = TestServer::start().await;
-    let fx = small_campaign(&server.store, 1, 5, 1);
+    let fx = small_campaign(server.store.as_ref(), 1, 5, 1);
     let dir = temp_dir();
     let transport = FaultTransport::new(
         HttpTransport::new(&server.url).expect("http"),

@@ -16,7 +16,7 @@ use crate::support::{temp_dir, TestDevice, TestServer};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn knocks_under_an_old_assignment_are_kept_and_the_old_device_drops_the_turf() {
     let server = TestServer::start().await;
-    let fx = small_campaign(&server.store, 2, 3, 2);
+    let fx = small_campaign(server.store.as_ref(), 2, 3, 2);
     let dir = temp_dir();
     let http = || HttpTransport::new(&server.url).expect("http");
     let ana_net = FaultTransport::new(http(), rand::rngs::StdRng::seed_from_u64(1), Faults::NONE);

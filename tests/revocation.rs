@@ -11,7 +11,7 @@ use crate::support::{temp_dir, TestDevice, TestServer};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_device_is_refused_and_wipes_its_voter_data() {
     let server = TestServer::start().await;
-    let fx = small_campaign(&server.store, 1, 4, 2);
+    let fx = small_campaign(server.store.as_ref(), 1, 4, 2);
     let dir = temp_dir();
     let http = || HttpTransport::new(&server.url).expect("http");
     let phone =

@@ -163,7 +163,7 @@ async fn run_seed(seed: u64) -> Result<Totals, String> {
     let dir = temp_dir();
     let store =
         Arc::new(SqliteStore::open(&dir.path().join("server.sqlite")).map_err(|e| e.to_string())?);
-    let fx: Fixture = small_campaign(&store, 3, 4, 2);
+    let fx: Fixture = small_campaign(store.as_ref(), 3, 4, 2);
     let turf_of = fx.turf_of();
     let now = Arc::new(AtomicU64::new(1_800_000_000_000 + seed * 7_919));
     let server_clock = {

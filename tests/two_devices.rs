@@ -22,7 +22,7 @@ fn knock(result: &str) -> EventBody {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn both_devices_see_both_knocks_and_agree_on_the_door() {
     let server = TestServer::start().await;
-    let fx = small_campaign(&server.store, 1, 4, 2);
+    let fx = small_campaign(server.store.as_ref(), 1, 4, 2);
     let dir = temp_dir();
     let http = || HttpTransport::new(&server.url).expect("http transport");
     let ana = TestDevice::join(dir.path(), "ana", &server.url, &fx.volunteer_invite, http()).await;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use groundgame_core::{CampaignId, HouseholdId, Role, TurfId};
-use groundgame_server::{NewHousehold, NewPerson, SqliteStore};
+use groundgame_server::{NewHousehold, NewPerson, Store};
 
 pub struct Fixture {
     pub campaign: CampaignId,
@@ -30,7 +30,7 @@ const LAST: [&str; 5] = ["Garcia", "Okafor", "Smith", "Nguyen", "Rossi"];
 
 /// `turfs` turfs of `households` households of `people` people each.
 pub fn small_campaign(
-    store: &SqliteStore,
+    store: &dyn Store,
     turfs: usize,
     households: usize,
     people: usize,

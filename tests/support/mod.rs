@@ -11,7 +11,8 @@ use std::sync::Arc;
 use groundgame::clock::{system_clock, WallClock};
 use groundgame::store::Store;
 use groundgame::sync::{Engine, Transport};
-use groundgame_server::{serve_until, AppState, SqliteStore};
+use groundgame_server::store::postgres::ScratchDb;
+use groundgame_server::{serve_until, AppState, PgStore, SqliteStore};
 
 /// A directory for SQLite files. Under /dev/shm when there is one, so that a thousand
 /// simulated devices do not wait on the VM's disk; they are still real SQLite files.
@@ -31,11 +32,19 @@ pub fn temp_dir() -> tempfile::TempDir {
         .expect("a temporary directory")
 }
 
+/// Which database in-process test servers use: the embedded SQLite file, or PostgreSQL
+/// when `GROUNDGAME_TEST_BACKEND=postgres` (a scratch database per server in the cluster
+/// named by `GROUNDGAME_TEST_POSTGRES`). `scripts/test.sh` runs the spine's tests both ways.
+pub fn postgres_backend() -> bool {
+    std::env::var("GROUNDGAME_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
 /// The real server (router, store, HTTP) in this process, on a real socket.
 pub struct TestServer {
     pub url: String,
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn groundgame_server::Store>,
     _dir: tempfile::TempDir,
+    _db: Option<ScratchDb>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -43,6 +52,13 @@ pub struct TestServer {
 impl TestServer {
     pub async fn start() -> TestServer {
         let dir = temp_dir();
+        if postgres_backend() {
+            let db = ScratchDb::for_tests();
+            let store = Arc::new(PgStore::connect(&db.url).expect("open server store"));
+            let mut server = Self::start_with(dir, store, AppState::new).await;
+            server._db = Some(db);
+            return server;
+        }
         let store = Arc::new(
             SqliteStore::open(&dir.path().join("server.sqlite")).expect("open server store"),
         );
@@ -51,8 +67,8 @@ impl TestServer {
 
     pub async fn start_with(
         dir: tempfile::TempDir,
-        store: Arc<SqliteStore>,
-        state: impl FnOnce(Arc<SqliteStore>) -> AppState,
+        store: Arc<dyn groundgame_server::Store>,
+        state: impl FnOnce(Arc<dyn groundgame_server::Store>) -> AppState,
     ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -66,6 +82,7 @@ impl TestServer {
             url,
             store,
             _dir: dir,
+            _db: None,
             task,
             stop: Some(stop),
         }

@@ -159,6 +159,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         volunteers: &[VolunteerId],
         now_ms: u64,
     ) -> Result<(), StoreError>;
+    /// [`Store::set_assignees_at`] now.
+    fn set_assignees(&self, turf: TurfId, volunteers: &[VolunteerId]) -> Result<(), StoreError> {
+        self.set_assignees_at(turf, volunteers, crate::clock::system_ms())
+    }
     fn turf_campaign(&self, turf: TurfId) -> Result<Option<CampaignId>, StoreError>;
     fn assignees(&self, turf: TurfId) -> Result<Vec<VolunteerId>, StoreError>;
     fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfSummary>, StoreError>;

@@ -22,7 +22,10 @@
 
 mod migrations;
 pub(crate) mod rows;
+mod scratch;
 mod spine;
+
+pub use scratch::ScratchDb;
 
 use std::sync::Mutex;
 use std::time::Duration;
