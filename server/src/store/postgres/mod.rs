@@ -20,10 +20,13 @@
 //! Operations beyond the sync spine answer [`StoreError::NotOnThisBackend`] for now; see
 //! ARCHITECTURE.md for which.
 
+mod calls;
+mod lead;
 mod migrations;
 pub(crate) mod rows;
 mod scratch;
 mod spine;
+mod voters;
 
 pub use scratch::ScratchDb;
 
@@ -197,7 +200,7 @@ impl PgStore {
     }
 }
 
-fn not_yet<T>(what: &'static str) -> Result<T, StoreError> {
+pub(super) fn not_yet<T>(what: &'static str) -> Result<T, StoreError> {
     Err(StoreError::NotOnThisBackend(what))
 }
 
@@ -282,23 +285,23 @@ impl Store for PgStore {
         self.read(|tx| rows::assignees(tx, turf))
     }
 
-    fn turf_summaries(&self, _campaign: CampaignId) -> Result<Vec<TurfSummary>, StoreError> {
-        not_yet("the lead's turf list")
+    fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfSummary>, StoreError> {
+        PgStore::turf_summaries(self, campaign)
     }
 
     fn unplaced_households(
         &self,
-        _campaign: CampaignId,
+        campaign: CampaignId,
     ) -> Result<Vec<UnplacedHousehold>, StoreError> {
-        not_yet("cutting turfs")
+        PgStore::unplaced_households(self, campaign)
     }
 
     fn place_households(
         &self,
-        _campaign: CampaignId,
-        _plan: &[(String, Vec<HouseholdId>)],
+        campaign: CampaignId,
+        plan: &[(String, Vec<HouseholdId>)],
     ) -> Result<Vec<TurfId>, StoreError> {
-        not_yet("cutting turfs")
+        PgStore::place_households(self, campaign, plan)
     }
 
     fn register_device(
@@ -387,9 +390,9 @@ impl Store for PgStore {
 
     fn volunteer_summaries(
         &self,
-        _campaign: CampaignId,
+        campaign: CampaignId,
     ) -> Result<Vec<VolunteerSummary>, StoreError> {
-        not_yet("the lead's volunteer list")
+        PgStore::volunteer_summaries(self, campaign)
     }
 
     fn push(
@@ -450,46 +453,46 @@ impl Store for PgStore {
 
     fn begin_import(
         &self,
-        _campaign: CampaignId,
-        _format: &str,
-        _file_name: &str,
+        campaign: CampaignId,
+        format: &str,
+        file_name: &str,
     ) -> Result<i64, StoreError> {
-        not_yet("importing a voter file")
+        PgStore::begin_import(self, campaign, format, file_name)
     }
 
     fn import_voters(
         &self,
-        _import: &VoterImport,
-        _rows: &mut dyn Iterator<Item = Result<Row, ImportError>>,
-        _report: &mut dyn FnMut(&ReportLine) -> std::io::Result<()>,
+        import: &VoterImport,
+        rows: &mut dyn Iterator<Item = Result<Row, ImportError>>,
+        report: &mut dyn FnMut(&ReportLine) -> std::io::Result<()>,
     ) -> Result<ImportSummary, ImportError> {
-        Ok(not_yet("importing a voter file")?)
+        PgStore::import_voters(self, import, rows, report)
     }
 
     fn set_locations(
         &self,
-        _campaign: CampaignId,
-        _rows: &mut dyn Iterator<Item = Result<GeoRow, ImportError>>,
-        _report: &mut dyn FnMut(u64, &GeoIssue) -> std::io::Result<()>,
+        campaign: CampaignId,
+        rows: &mut dyn Iterator<Item = Result<GeoRow, ImportError>>,
+        report: &mut dyn FnMut(u64, &GeoIssue) -> std::io::Result<()>,
     ) -> Result<GeocodeSummary, ImportError> {
-        Ok(not_yet("geocoding")?)
+        PgStore::set_locations(self, campaign, rows, report)
     }
 
     fn export_events(
         &self,
-        _campaign: CampaignId,
-        _with_household_voters: bool,
-        _row: &mut dyn FnMut(&ExportedEvent) -> Result<(), StoreError>,
+        campaign: CampaignId,
+        with_household_voters: bool,
+        row: &mut dyn FnMut(&ExportedEvent) -> Result<(), StoreError>,
     ) -> Result<u64, StoreError> {
-        not_yet("exporting results")
+        PgStore::export_events(self, campaign, with_household_voters, row)
     }
 
     fn save_script(
         &self,
-        _campaign: CampaignId,
-        _script: &Script,
+        campaign: CampaignId,
+        script: &Script,
     ) -> Result<SavedScript, StoreError> {
-        not_yet("saving scripts")
+        PgStore::save_script(self, campaign, script)
     }
 
     fn latest_script(
@@ -497,25 +500,24 @@ impl Store for PgStore {
         campaign: CampaignId,
         key: &str,
     ) -> Result<Option<VersionedScript>, StoreError> {
-        let config = self.campaign_config(campaign)?;
-        Ok(config.scripts.into_iter().find(|s| s.script.key == key))
+        PgStore::latest_script(self, campaign, key)
     }
 
-    fn scripts(&self, _campaign: CampaignId) -> Result<Vec<ScriptSummary>, StoreError> {
-        not_yet("the list of scripts")
+    fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptSummary>, StoreError> {
+        PgStore::scripts(self, campaign)
     }
 
     fn create_call_list(
         &self,
-        _campaign: CampaignId,
-        _name: &str,
-        _filter: &CallListFilter,
+        campaign: CampaignId,
+        name: &str,
+        filter: &CallListFilter,
     ) -> Result<CallListReport, StoreError> {
-        not_yet("making call lists")
+        PgStore::create_call_list(self, campaign, name, filter)
     }
 
-    fn call_list_members(&self, _list: CallListId) -> Result<Vec<CallListMember>, StoreError> {
-        not_yet("call lists")
+    fn call_list_members(&self, list: CallListId) -> Result<Vec<CallListMember>, StoreError> {
+        PgStore::call_list_members(self, list)
     }
 
     fn add_do_not_call(&self, campaign: CampaignId, phone: &str) -> Result<(), StoreError> {
@@ -524,141 +526,140 @@ impl Store for PgStore {
 
     fn set_call_list_callers(
         &self,
-        _list: CallListId,
-        _volunteers: &[VolunteerId],
-        _now_ms: u64,
+        list: CallListId,
+        volunteers: &[VolunteerId],
+        now_ms: u64,
     ) -> Result<Vec<VolunteerId>, StoreError> {
-        not_yet("call lists")
+        PgStore::set_call_list_callers(self, list, volunteers, now_ms)
     }
 
-    fn call_list_campaign(&self, _list: CallListId) -> Result<Option<CampaignId>, StoreError> {
-        not_yet("call lists")
+    fn call_list_campaign(&self, list: CallListId) -> Result<Option<CampaignId>, StoreError> {
+        PgStore::call_list_campaign(self, list)
     }
 
     fn is_call_list_caller(
         &self,
-        _list: CallListId,
-        _volunteer: VolunteerId,
+        list: CallListId,
+        volunteer: VolunteerId,
     ) -> Result<bool, StoreError> {
-        not_yet("call lists")
+        PgStore::is_call_list_caller(self, list, volunteer)
     }
 
-    fn call_list_script(&self, _list: CallListId) -> Result<Option<String>, StoreError> {
-        not_yet("call lists")
+    fn call_list_script(&self, list: CallListId) -> Result<Option<String>, StoreError> {
+        PgStore::call_list_script(self, list)
     }
 
     fn claim_calls(
         &self,
-        _list: CallListId,
-        _campaign: CampaignId,
-        _device: DeviceId,
-        _count: u32,
-        _now_ms: u64,
+        list: CallListId,
+        campaign: CampaignId,
+        device: DeviceId,
+        count: u32,
+        now_ms: u64,
     ) -> Result<Vec<ClaimedContact>, StoreError> {
-        not_yet("phone banking")
+        PgStore::claim_calls(self, list, campaign, device, count, now_ms)
     }
 
     fn release_calls(
         &self,
-        _list: CallListId,
-        _device: DeviceId,
-        _people: &[PersonId],
+        list: CallListId,
+        device: DeviceId,
+        people: &[PersonId],
     ) -> Result<u32, StoreError> {
-        not_yet("phone banking")
+        PgStore::release_calls(self, list, device, people)
     }
 
     fn call_progress(
         &self,
-        _list: CallListId,
-        _campaign: CampaignId,
-        _now_ms: u64,
+        list: CallListId,
+        campaign: CampaignId,
+        now_ms: u64,
     ) -> Result<CallProgress, StoreError> {
-        not_yet("phone banking")
+        PgStore::call_progress(self, list, campaign, now_ms)
     }
 
     fn call_lists_for(
         &self,
-        _campaign: CampaignId,
-        _volunteer: Option<VolunteerId>,
-        _now_ms: u64,
+        campaign: CampaignId,
+        volunteer: Option<VolunteerId>,
+        now_ms: u64,
     ) -> Result<Vec<CallListSummary>, StoreError> {
-        // No call list can be made on this backend yet, so nobody has one to call.
-        Ok(Vec::new())
+        PgStore::call_lists_for(self, campaign, volunteer, now_ms)
     }
 
     fn progress(
         &self,
-        _campaign: CampaignId,
-        _tz_offset_minutes: i32,
+        campaign: CampaignId,
+        tz_offset_minutes: i32,
     ) -> Result<Progress, StoreError> {
-        not_yet("the lead's figures")
+        PgStore::progress(self, campaign, tz_offset_minutes)
     }
 
     fn warm_progress(&self) -> usize {
-        0
+        PgStore::warm_progress(self)
     }
 
     fn quarantine_volunteer(
         &self,
-        _volunteer: VolunteerId,
-        _by: DeviceId,
-        _now_ms: u64,
+        volunteer: VolunteerId,
+        by: DeviceId,
+        now_ms: u64,
     ) -> Result<u64, StoreError> {
-        not_yet("quarantine")
+        PgStore::quarantine_volunteer(self, volunteer, by, now_ms)
     }
 
     fn release_volunteer(
         &self,
-        _volunteer: VolunteerId,
-        _by: DeviceId,
-        _now_ms: u64,
+        volunteer: VolunteerId,
+        by: DeviceId,
+        now_ms: u64,
     ) -> Result<u64, StoreError> {
-        not_yet("quarantine")
+        PgStore::release_volunteer(self, volunteer, by, now_ms)
     }
 
-    fn quarantined_event_count(&self, _campaign: CampaignId) -> Result<u64, StoreError> {
-        not_yet("quarantine")
+    fn quarantined_event_count(&self, campaign: CampaignId) -> Result<u64, StoreError> {
+        PgStore::quarantined_event_count(self, campaign)
     }
 
-    fn invite_summaries(&self, _campaign: CampaignId) -> Result<Vec<InviteSummary>, StoreError> {
-        not_yet("the lead's invite list")
+    fn invite_summaries(&self, campaign: CampaignId) -> Result<Vec<InviteSummary>, StoreError> {
+        PgStore::invite_summaries(self, campaign)
     }
 
     fn call_list_summaries(
         &self,
-        _campaign: CampaignId,
+        campaign: CampaignId,
     ) -> Result<Vec<LeadCallListSummary>, StoreError> {
-        not_yet("the lead's call lists")
+        PgStore::call_list_summaries(self, campaign)
     }
 
-    fn old_assignments(&self, _campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError> {
-        not_yet("records under ended assignments")
+    fn old_assignments(&self, campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError> {
+        PgStore::old_assignments(self, campaign)
     }
 
     fn network_push(
         &self,
-        _who: NetworkOwner,
-        _records: &[NetworkRecord],
-        _wall_ms: u64,
+        who: NetworkOwner,
+        records: &[NetworkRecord],
+        wall_ms: u64,
     ) -> Result<Vec<PushOutcome>, StoreError> {
-        not_yet("my network")
+        PgStore::network_push(self, who, records, wall_ms)
     }
 
     fn network_pull(
         &self,
-        _volunteer: VolunteerId,
-        _cursor: u64,
-        _limit: u32,
-        _server_time: Hlc,
+        volunteer: VolunteerId,
+        cursor: u64,
+        limit: u32,
+        server_time: Hlc,
     ) -> Result<NetworkPullResponse, StoreError> {
-        not_yet("my network")
+        PgStore::network_pull(self, volunteer, cursor, limit, server_time)
     }
 
     fn network_summary(
         &self,
-        _campaign: CampaignId,
-        _today: &str,
+        campaign: CampaignId,
+        today: &str,
     ) -> Result<NetworkSummary, StoreError> {
-        not_yet("my network")
+        PgStore::network_summary(self, campaign, today)
     }
 }
