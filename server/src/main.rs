@@ -350,8 +350,9 @@ async fn serve(data: Database, addr: SocketAddr) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Only `serve` runs an async runtime; every other command is plain blocking work (the
+/// PostgreSQL client must not block inside an async task).
+fn main() -> anyhow::Result<()> {
     init_logging();
     let cli = Cli::parse();
     match cli.command {
@@ -363,7 +364,11 @@ async fn main() -> anyhow::Result<()> {
             if let Some(ms) = claim_lease_ms {
                 groundgame_server::store::set_claim_lease_ms(ms);
             }
-            serve(data, addr).await?
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("could not start the server's runtime")?
+                .block_on(serve(data, addr))?
         }
         Command::Demo {
             data,

@@ -77,6 +77,27 @@ pub enum StoreError {
     Migration(String),
 }
 
+thread_local! {
+    /// Set while a thread runs store work for the server's blocking pool: such a thread
+    /// is off the async runtime, so a blocking client may block it.
+    static BLOCKING_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` marked as store work on a blocking thread (see [`may_block_here`]).
+pub(crate) fn on_blocking_thread<T>(f: impl FnOnce() -> T) -> T {
+    BLOCKING_THREAD.with(|b| b.set(true));
+    let out = f();
+    BLOCKING_THREAD.with(|b| b.set(false));
+    out
+}
+
+/// Whether this thread may block on a synchronous database client: a thread of the
+/// server's blocking pool, or one outside any async runtime. (The PostgreSQL client
+/// drives its own small runtime, which must not start inside another's task.)
+pub(crate) fn may_block_here() -> bool {
+    BLOCKING_THREAD.with(|b| b.get()) || tokio::runtime::Handle::try_current().is_err()
+}
+
 /// Where the server keeps its data, as the command line names it: a file path, or a
 /// `postgres://` (or `postgresql://`) URL.
 #[derive(Debug, Clone, PartialEq, Eq)]

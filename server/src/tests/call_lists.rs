@@ -103,10 +103,7 @@ async fn a_list_naming_an_unknown_script_is_refused_and_not_made() {
         matches!(err, StoreError::Invalid(ref m) if m.contains("script")),
         "{err}"
     );
-    let lists: i64 = h
-        .store
-        .read(|tx| Ok(tx.query_row("SELECT COUNT(*) FROM call_lists", [], |r| r.get(0))?))
-        .expect("count");
+    let lists = h.rows_in("call_lists");
     assert_eq!(lists, 0);
 }
 

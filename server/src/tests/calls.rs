@@ -251,10 +251,7 @@ async fn do_not_call_vanishes_from_every_list_and_reaches_the_other_devices_pull
         lead_pull.campaign.do_not_call.is_empty(),
         "the lead calls no list"
     );
-    let stored: i64 = h
-        .store
-        .read(|tx| Ok(tx.query_row("SELECT COUNT(*) FROM do_not_call", [], |r| r.get(0))?))
-        .expect("count");
+    let stored = h.rows_in("do_not_call");
     assert_eq!(stored, 2);
 }
 

@@ -62,7 +62,20 @@ async fn finished(h: &Harness, lead: &Device, id: uuid::Uuid) -> ImportJobRespon
 }
 
 fn people(h: &Harness) -> u64 {
-    let conn = rusqlite::Connection::open(h.store.path()).expect("open");
+    let on_pg = h.on_postgres(|pg| {
+        let n: i64 = pg
+            .query_one(
+                "SELECT count(*) FROM people WHERE campaign_id = $1 AND import_id IS NOT NULL",
+                &[&h.campaign.0],
+            )
+            .expect("count")
+            .get(0);
+        n as u64
+    });
+    if let Some(n) = on_pg {
+        return n;
+    }
+    let conn = rusqlite::Connection::open(h.sqlite().path()).expect("open");
     conn.query_row(
         "SELECT count(*) FROM people WHERE campaign_id = ?1 AND import_id IS NOT NULL",
         [h.campaign.0],

@@ -1,5 +1,6 @@
-//! A test server: a temporary SQLite file, campaign 1 with turfs A and B, campaign 2 with
-//! turf C, invite codes, and a wall clock the test controls.
+//! A test server: a temporary SQLite file (or, with `GROUNDGAME_TEST_BACKEND=postgres`, a
+//! scratch PostgreSQL database), campaign 1 with turfs A and B, campaign 2 with turf C,
+//! invite codes, and a wall clock the test controls.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -19,16 +20,29 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+use crate::store::postgres::ScratchDb;
 use crate::store::sqlite::people;
-use crate::{app, AppState, NewHousehold, NewPerson, SqliteStore};
+use crate::{app, AppState, NewHousehold, NewPerson, PgStore, SqliteStore, Store};
 
 /// 2027-01-15T08:00:00Z: the server's "now" unless a test moves it.
 pub const NOW: u64 = 1_800_000_000_000;
 pub const DAY: u64 = 24 * 60 * 60 * 1000;
 
+/// What a harness's store is, for the few helpers that look at rows directly.
+pub enum Backing {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(ScratchDb),
+}
+
+/// Whether in-process suites run on PostgreSQL (`GROUNDGAME_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("GROUNDGAME_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
 pub struct Harness {
     _dir: tempfile::TempDir,
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
+    pub backing: Backing,
     pub clock: Arc<AtomicU64>,
     app: Router,
     pub campaign: CampaignId,
@@ -109,7 +123,15 @@ impl Response {
 impl Harness {
     pub fn new() -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Arc::new(SqliteStore::open(&dir.path().join("server.sqlite")).expect("open"));
+        let (store, backing): (Arc<dyn Store>, Backing) = if on_postgres() {
+            let db = ScratchDb::for_tests();
+            let store = Arc::new(PgStore::connect(&db.url).expect("connect"));
+            (store, Backing::Postgres(db))
+        } else {
+            let store =
+                Arc::new(SqliteStore::open(&dir.path().join("server.sqlite")).expect("open"));
+            (store.clone(), Backing::Sqlite(store))
+        };
         let campaign = store.create_campaign("Test campaign").expect("campaign");
         let other_campaign = store.create_campaign("Other campaign").expect("campaign");
         let turf_a = store.create_turf(campaign, "A").expect("turf");
@@ -143,6 +165,7 @@ impl Harness {
         Harness {
             _dir: dir,
             store,
+            backing,
             clock,
             app: app(state),
             campaign,
@@ -317,10 +340,56 @@ impl Harness {
         r.parse()
     }
 
+    /// The SQLite store, for a test that reads its rows directly (SQLite runs only).
+    pub fn sqlite(&self) -> &SqliteStore {
+        match &self.backing {
+            Backing::Sqlite(store) => store,
+            Backing::Postgres(_) => panic!("this test reads SQLite's rows directly"),
+        }
+    }
+
+    /// Run `f` on a connection to the PostgreSQL database, when the harness runs on one
+    /// (on a thread of its own: the client must not block inside the test's runtime).
+    pub fn on_postgres<T: Send>(&self, f: impl FnOnce(&mut postgres::Client) -> T + Send) -> Option<T> {
+        match &self.backing {
+            Backing::Sqlite(_) => None,
+            Backing::Postgres(db) => Some(crate::store::postgres::off_runtime(|| {
+                let mut client =
+                    postgres::Client::connect(&db.url, postgres::NoTls).expect("connect");
+                f(&mut client)
+            })),
+        }
+    }
+
+    /// How many rows a table holds, on either backend.
+    pub fn rows_in(&self, table: &str) -> i64 {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        match self.on_postgres(|pg| pg.query_one(&sql, &[]).expect("count").get(0)) {
+            Some(n) => n,
+            None => self
+                .sqlite()
+                .read(|tx| Ok(tx.query_row(&sql, [], |r| r.get(0))?))
+                .expect("count"),
+        }
+    }
+
     /// The households of a turf, by walk order.
     pub fn households_of(&self, turf: TurfId) -> Vec<HouseholdId> {
+        let on_pg = self.on_postgres(|pg| {
+            pg.query(
+                "SELECT id FROM households WHERE turf_id = $1 ORDER BY walk_order",
+                &[&turf.0],
+            )
+            .expect("households")
+            .iter()
+            .map(|r| HouseholdId(r.get(0)))
+            .collect()
+        });
+        if let Some(found) = on_pg {
+            return found;
+        }
         let mut hs = self
-            .store
+            .sqlite()
             .read(|tx| crate::store::sqlite::households::page(tx, turf, 0, i64::MAX))
             .expect("households");
         hs.sort_by_key(|h| h.walk_order);
@@ -329,13 +398,26 @@ impl Harness {
 
     /// Some person living at the household.
     pub fn person_at(&self, household: HouseholdId) -> PersonId {
-        let turf = self
-            .store
+        let on_pg = self.on_postgres(|pg| {
+            let row = pg
+                .query_one(
+                    "SELECT id FROM people WHERE household_id = $1 AND turf_id IS NOT NULL
+                     ORDER BY seq LIMIT 1",
+                    &[&household.0],
+                )
+                .expect("someone lives there");
+            PersonId(row.get(0))
+        });
+        if let Some(found) = on_pg {
+            return found;
+        }
+        let store = self.sqlite();
+        let turf = store
             .read(|tx| crate::store::sqlite::households::lookup(tx, household))
             .expect("lookup")
             .expect("household exists")
             .0;
-        self.store
+        store
             .read(|tx| people::page(tx, turf, 0, i64::MAX))
             .expect("people")
             .into_iter()
@@ -354,19 +436,40 @@ impl Harness {
         voters: &[(&str, Option<&str>, &str)],
     ) -> HouseholdId {
         let campaign = self.campaign;
-        self.store
+        let key = format!("{number}|{street}");
+        let on_pg = self.on_postgres(|pg| {
+            let mut tx = pg.transaction().expect("begin");
+            let household: i64 = tx
+                .query_one(
+                    "INSERT INTO households (campaign_id, seq, street, number, unit, city, zip,
+                                             walk_order, address_key, precinct)
+                     VALUES ($1, 0, $2, $3, '', 'Testville', '27999', 0, $4, $5) RETURNING id",
+                    &[&campaign.0, &street, &number, &key, &precinct],
+                )
+                .expect("household")
+                .get(0);
+            for (source, phone, status) in voters {
+                tx.execute(
+                    "INSERT INTO people (id, campaign_id, household_id, seq, source_id,
+                                         first_name, last_name, phone, status)
+                     VALUES ($1, $2, $3, 0, $4, 'F', $4, $5, $6)",
+                    &[&PersonId::new_v7().0, &campaign.0, &household, source, phone, status],
+                )
+                .expect("person");
+            }
+            tx.commit().expect("commit");
+            HouseholdId(household)
+        });
+        if let Some(found) = on_pg {
+            return found;
+        }
+        self.sqlite()
             .write(|tx| {
                 tx.execute(
                     "INSERT INTO households (campaign_id, seq, street, number, unit, city, zip,
                                              walk_order, address_key, precinct)
                      VALUES (?1, 0, ?2, ?3, '', 'Testville', '27999', 0, ?4, ?5)",
-                    rusqlite::params![
-                        campaign.0,
-                        street,
-                        number,
-                        format!("{number}|{street}"),
-                        precinct
-                    ],
+                    rusqlite::params![campaign.0, street, number, key, precinct],
                 )?;
                 let household = tx.last_insert_rowid();
                 for (source, phone, status) in voters {

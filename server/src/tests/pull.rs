@@ -238,9 +238,24 @@ async fn devices_receive_the_latest_version_of_each_script_with_the_config() {
         assert!(page.campaign.question(&q.key).is_some(), "{}", q.key);
     }
     // The stored config itself does not carry the scripts.
-    let stored = h
-        .store
-        .read(|tx| crate::store::sqlite::campaigns::config(tx, h.campaign))
-        .expect("config");
+    let on_pg = h.on_postgres(|pg| {
+        pg.query_one("SELECT config FROM campaigns WHERE id = $1", &[&h.campaign.0])
+            .expect("config")
+            .get(0)
+    });
+    let stored: String = match on_pg {
+        Some(config) => config,
+        None => h
+            .sqlite()
+            .read(|tx| {
+                Ok(tx.query_row(
+                    "SELECT config FROM campaigns WHERE id = ?1",
+                    [h.campaign.0],
+                    |r| r.get(0),
+                )?)
+            })
+            .expect("config"),
+    };
+    let stored: groundgame_core::CampaignConfig = serde_json::from_str(&stored).expect("json");
     assert!(stored.scripts.is_empty());
 }

@@ -44,7 +44,7 @@ fn households_are_numbered_in_walking_order() {
         )
         .expect("add");
     let mut hs = h
-        .store
+        .sqlite()
         .read(|tx| households::page(tx, turf, 0, i64::MAX))
         .expect("read");
     hs.sort_by_key(|h| h.walk_order);

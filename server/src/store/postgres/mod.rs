@@ -81,10 +81,14 @@ pub fn redact(url: &str) -> String {
 
 /// The PostgreSQL store. Cheap to share behind an `Arc`; every method blocks.
 pub struct PgStore {
-    pool: Pool,
+    /// Always `Some` until the store is dropped (see its `Drop`).
+    pool: Option<Pool>,
     url: String,
     /// This replica's view of the server clock; pushes merge the campaign's mark into it.
     hlc: Mutex<HlcClock>,
+    /// This replica's running progress accumulators, one per campaign: a cache checked
+    /// against the database on every request (see `lead`).
+    progress_cache: crate::store::sqlite::progress::Cache,
     /// Tests only: runs inside the next push's transaction, just before it commits (to
     /// hold a slow transaction open).
     #[cfg(test)]
@@ -103,10 +107,24 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
+impl Drop for PgStore {
+    /// Closing a connection blocks on its client, which must not happen inside an async
+    /// task (a test's, or `main`'s): the pool is dropped where blocking is allowed.
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            off_runtime(move || drop(pool));
+        }
+    }
+}
+
 impl PgStore {
     /// Connect to `url`, bring the schema up to date (once, whichever replica starts first)
     /// and resume the server clock from the database.
     pub fn connect(url: &str) -> Result<Self, StoreError> {
+        off_runtime(|| Self::connect_here(url))
+    }
+
+    fn connect_here(url: &str) -> Result<Self, StoreError> {
         let config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
             StoreError::Pool(format!(
                 "{} is not a PostgreSQL URL ({e}); write it as postgres://user@host:port/db",
@@ -126,9 +144,10 @@ impl PgStore {
                 ))
             })?;
         let store = PgStore {
-            pool,
+            pool: Some(pool),
             url: redact(url),
             hlc: Mutex::new(HlcClock::resume(Hlc::ZERO)),
+            progress_cache: crate::store::sqlite::progress::Cache::default(),
             #[cfg(test)]
             before_commit: Mutex::new(None),
             #[cfg(test)]
@@ -144,7 +163,11 @@ impl PgStore {
     }
 
     pub(crate) fn conn(&self) -> Result<Conn, StoreError> {
-        self.pool.get().map_err(|e| {
+        let pool = self
+            .pool
+            .as_ref()
+            .ok_or_else(|| StoreError::Pool("the store is closing".into()))?;
+        pool.get().map_err(|e| {
             StoreError::Pool(format!(
                 "no connection to {} ({e}); check that PostgreSQL runs",
                 self.url
@@ -157,7 +180,18 @@ impl PgStore {
     }
 
     /// Run `f` in one read-committed write transaction and commit it when `f` succeeds.
-    pub(crate) fn write<T>(
+    /// Safe from any thread (see [`off_runtime`]).
+    pub(crate) fn write<T: Send>(
+        &self,
+        f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, StoreError> + Send,
+    ) -> Result<T, StoreError> {
+        off_runtime(|| self.write_here(f))
+    }
+
+    /// [`PgStore::write`] on this thread, for work that cannot move to another (it holds
+    /// an iterator or a callback that is not `Send`): only from a thread that may block
+    /// (the server's blocking pool, the command line).
+    pub(crate) fn write_here<T>(
         &self,
         f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -169,8 +203,16 @@ impl PgStore {
     }
 
     /// Run `f` in one read-only snapshot (repeatable read): everything it reads is from the
-    /// same moment.
-    pub(crate) fn read<T>(
+    /// same moment. Safe from any thread (see [`off_runtime`]).
+    pub(crate) fn read<T: Send>(
+        &self,
+        f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, StoreError> + Send,
+    ) -> Result<T, StoreError> {
+        off_runtime(|| self.read_here(f))
+    }
+
+    /// [`PgStore::read`] on this thread (see [`PgStore::write_here`]).
+    pub(crate) fn read_here<T>(
         &self,
         f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -186,10 +228,10 @@ impl PgStore {
     }
 
     /// Hand out feed numbers in `campaign` inside `f`'s transaction (see the module doc).
-    fn write_feed<T>(
+    fn write_feed<T: Send>(
         &self,
         campaign: CampaignId,
-        f: impl FnOnce(&mut postgres::Transaction<'_>, &mut Feed) -> Result<T, StoreError>,
+        f: impl FnOnce(&mut postgres::Transaction<'_>, &mut Feed) -> Result<T, StoreError> + Send,
     ) -> Result<T, StoreError> {
         self.write(|tx| {
             let mut feed = Feed::begin(tx, campaign)?;
@@ -198,6 +240,19 @@ impl PgStore {
             Ok(out)
         })
     }
+}
+
+/// Run `f` where the synchronous client may block: here when this thread may (the
+/// server's blocking pool, a plain thread), else on a short-lived thread of its own (a
+/// caller inside an async task, like a test or a command run from `main`).
+pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if crate::store::may_block_here() {
+        return f();
+    }
+    std::thread::scope(|s| match s.spawn(f).join() {
+        Ok(out) => out,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
 }
 
 pub(super) fn not_yet<T>(what: &'static str) -> Result<T, StoreError> {
@@ -367,13 +422,11 @@ impl Store for PgStore {
     }
 
     fn device_by_token(&self, token_hash: &[u8; 32]) -> Result<Option<DeviceAuth>, StoreError> {
-        let mut conn = self.conn()?;
-        rows::device_by_token(&mut *conn, token_hash)
+        off_runtime(|| rows::device_by_token(&mut *self.conn()?, token_hash))
     }
 
     fn touch_device(&self, device: DeviceId, now_ms: u64) -> Result<(), StoreError> {
-        let mut conn = self.conn()?;
-        rows::touch_device(&mut *conn, device, now_ms)
+        off_runtime(|| rows::touch_device(&mut *self.conn()?, device, now_ms))
     }
 
     fn revoke_device(&self, device: DeviceId) -> Result<(), StoreError> {

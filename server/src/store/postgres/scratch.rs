@@ -12,6 +12,10 @@ pub struct ScratchDb {
 impl ScratchDb {
     /// A fresh database in the cluster `admin_url` points at.
     pub fn create(admin_url: &str) -> Result<ScratchDb, postgres::Error> {
+        super::off_runtime(|| Self::create_here(admin_url))
+    }
+
+    fn create_here(admin_url: &str) -> Result<ScratchDb, postgres::Error> {
         let name = format!("gg_scratch_{}", uuid::Uuid::new_v4().simple());
         let mut client = postgres::Client::connect(admin_url, postgres::NoTls)?;
         client.batch_execute(&format!("CREATE DATABASE {name}"))?;
@@ -41,6 +45,12 @@ impl ScratchDb {
 
 impl Drop for ScratchDb {
     fn drop(&mut self) {
+        super::off_runtime(|| self.drop_here());
+    }
+}
+
+impl ScratchDb {
+    fn drop_here(&self) {
         if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
             let _ = client.batch_execute(&format!(
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",
