@@ -195,8 +195,6 @@ pub mod codes {
     pub const TOO_LARGE: &str = "too_large";
     /// Too many refused invite codes from this address lately; wait, then try again [429].
     pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
-    /// This server's database does not offer the operation yet (501).
-    pub const NOT_AVAILABLE: &str = "not_available";
     /// Something failed on the server; nothing is shown of it [500].
     pub const INTERNAL: &str = "internal";
     /// Per-event rejection codes in [`super::PushOutcome::Rejected`].

@@ -42,9 +42,6 @@ pub enum ApiError {
     TooLarge(String),
     #[error("too many wrong codes from this network; wait {0} minutes, then try again")]
     TooManyAttempts(u64),
-    /// The operation exists, but not on this server's kind of database yet.
-    #[error("{0}")]
-    NotAvailable(String),
     /// A fault on the server. The text is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -70,7 +67,6 @@ impl ApiError {
             InviteUsedUp => (StatusCode::FORBIDDEN, codes::INVITE_USED_UP),
             TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, codes::TOO_LARGE),
             TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS),
-            NotAvailable(_) => (StatusCode::NOT_IMPLEMENTED, codes::NOT_AVAILABLE),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }
@@ -147,7 +143,6 @@ impl From<StoreError> for ApiError {
             StoreError::InviteUsedUp => ApiError::InviteUsedUp,
             StoreError::NotFound(what) => ApiError::NotFound(format!("no such {what}")),
             StoreError::Invalid(message) => ApiError::InvalidValue(message),
-            e @ StoreError::NotOnThisBackend(_) => ApiError::NotAvailable(e.to_string()),
             fault @ (StoreError::Sqlite(_)
             | StoreError::Postgres(_)
             | StoreError::Pool(_)

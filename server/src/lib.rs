@@ -118,10 +118,10 @@ impl AppState {
             .acquire()
             .await
             .map_err(|_| ApiError::Internal("store gate closed".into()))?;
-        Ok(tokio::task::spawn_blocking(move || {
-            store::on_blocking_thread(|| f(store.as_ref()))
-        })
-        .await??)
+        Ok(
+            tokio::task::spawn_blocking(move || store::on_blocking_thread(|| f(store.as_ref())))
+                .await??,
+        )
     }
 }
 

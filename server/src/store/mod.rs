@@ -13,6 +13,7 @@
 //! (see `AppState::read` / `AppState::write`).
 
 mod codes;
+pub mod migrate;
 pub mod postgres;
 pub mod sqlite;
 
@@ -58,12 +59,6 @@ pub enum StoreError {
     /// A value the store cannot accept, said in words a lead can act on.
     #[error("{0}")]
     Invalid(String),
-    /// An operation this backend does not offer yet (see ARCHITECTURE.md for which).
-    #[error(
-        "{0} is not available on a PostgreSQL server yet; run this campaign on the embedded \
-         database, or move it there with `groundgame-server migrate`"
-    )]
-    NotOnThisBackend(&'static str),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("database error: {0}")]

@@ -350,7 +350,10 @@ impl Harness {
 
     /// Run `f` on a connection to the PostgreSQL database, when the harness runs on one
     /// (on a thread of its own: the client must not block inside the test's runtime).
-    pub fn on_postgres<T: Send>(&self, f: impl FnOnce(&mut postgres::Client) -> T + Send) -> Option<T> {
+    pub fn on_postgres<T: Send>(
+        &self,
+        f: impl FnOnce(&mut postgres::Client) -> T + Send,
+    ) -> Option<T> {
         match &self.backing {
             Backing::Sqlite(_) => None,
             Backing::Postgres(db) => Some(crate::store::postgres::off_runtime(|| {
@@ -453,7 +456,14 @@ impl Harness {
                     "INSERT INTO people (id, campaign_id, household_id, seq, source_id,
                                          first_name, last_name, phone, status)
                      VALUES ($1, $2, $3, 0, $4, 'F', $4, $5, $6)",
-                    &[&PersonId::new_v7().0, &campaign.0, &household, source, phone, status],
+                    &[
+                        &PersonId::new_v7().0,
+                        &campaign.0,
+                        &household,
+                        source,
+                        phone,
+                        status,
+                    ],
                 )
                 .expect("person");
             }

@@ -7,7 +7,12 @@
 //! phone bank may call), `calls` (phone banking: claims, leases, rounds, do-not-call),
 //! `progress` (the lead's figures against a recomputation, quarantine), `data_io` (voter-file
 //! upload and import jobs, script files, the results CSV over HTTP), `network` (my network:
-//! idempotent pushes, own-records-only pulls, aggregates-only summary over a real socket).
+//! idempotent pushes, own-records-only pulls, aggregates-only summary over a real socket),
+//! `pg_calls` (phone banking, scripts and my network alike on SQLite and PostgreSQL, and
+//! claims and network pulls across PostgreSQL replicas), `pg_lead` (the lead's figures and
+//! lists alike on SQLite and PostgreSQL, and across PostgreSQL replicas), `pg_voters`
+//! (voter-file imports, map locations, cutting and the results CSV alike on SQLite and
+//! PostgreSQL).
 
 mod authz;
 mod backends;
@@ -20,7 +25,11 @@ mod harness;
 mod lead;
 mod lead_views;
 mod meta;
+mod migrate;
 mod network;
+mod pg_calls;
+mod pg_lead;
+mod pg_voters;
 mod placement;
 mod progress;
 mod pull;

@@ -239,9 +239,12 @@ async fn devices_receive_the_latest_version_of_each_script_with_the_config() {
     }
     // The stored config itself does not carry the scripts.
     let on_pg = h.on_postgres(|pg| {
-        pg.query_one("SELECT config FROM campaigns WHERE id = $1", &[&h.campaign.0])
-            .expect("config")
-            .get(0)
+        pg.query_one(
+            "SELECT config FROM campaigns WHERE id = $1",
+            &[&h.campaign.0],
+        )
+        .expect("config")
+        .get(0)
     });
     let stored: String = match on_pg {
         Some(config) => config,

@@ -16,15 +16,14 @@
 //! always holds a prefix of the campaign's feed: a cursor handed to a device can never have
 //! a row committed behind it later. (A plain sequence column would let a reader see seq 11
 //! committed while seq 10's transaction is still open, and skip 10 forever.)
-//!
-//! Operations beyond the sync spine answer [`StoreError::NotOnThisBackend`] for now; see
-//! ARCHITECTURE.md for which.
 
 mod calls;
 mod lead;
 mod migrations;
+mod network;
 pub(crate) mod rows;
 mod scratch;
+mod scripts;
 mod spine;
 mod voters;
 
@@ -253,10 +252,6 @@ pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
         Ok(out) => out,
         Err(panic) => std::panic::resume_unwind(panic),
     })
-}
-
-pub(super) fn not_yet<T>(what: &'static str) -> Result<T, StoreError> {
-    Err(StoreError::NotOnThisBackend(what))
 }
 
 impl Store for PgStore {
@@ -574,6 +569,7 @@ impl Store for PgStore {
     }
 
     fn add_do_not_call(&self, campaign: CampaignId, phone: &str) -> Result<(), StoreError> {
+        crate::store::sqlite::call_lists::check_do_not_call(phone)?;
         self.write(|tx| rows::add_do_not_call(tx, campaign, phone, clock::system_ms()))
     }
 

@@ -2,6 +2,8 @@
 //! importer), minus removed voters and the campaign's do-not-call numbers, one entry per
 //! number (the first person in calling order keeps it), in calling order.
 
+use std::collections::HashSet;
+
 use groundgame_core::{CallListId, CampaignId, PersonId};
 use rusqlite::{Connection, Transaction};
 
@@ -47,12 +49,7 @@ pub(crate) fn create(
     if !campaigns::exists(tx, campaign)? {
         return Err(StoreError::NotFound("campaign"));
     }
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(StoreError::Invalid(
-            "a call list needs a name of 1 to 200 characters".into(),
-        ));
-    }
+    let name = list_name(name)?;
     if let Some(key) = &filter.script {
         let known: bool = tx
             .prepare_cached(
@@ -60,10 +57,7 @@ pub(crate) fn create(
             )?
             .query_row(rusqlite::params![campaign.0, key], |r| r.get(0))?;
         if !known {
-            return Err(StoreError::Invalid(format!(
-                "there is no script \"{key}\" in this campaign; load it first with the \
-                 `script` command"
-            )));
+            return Err(unknown_script(key));
         }
     }
     tx.prepare_cached(
@@ -92,27 +86,20 @@ pub(crate) fn create(
         "INSERT INTO call_list_members (call_list_id, position, person_id, phone)
          VALUES (?1, ?2, ?3, ?4)",
     )?;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     let mut rows = candidates.query([campaign.0])?;
     while let Some(r) = rows.next()? {
         let precinct: String = r.get(2)?;
-        if !filter.precincts.is_empty() && !filter.precincts.contains(&precinct) {
-            continue;
-        }
-        let phone: Option<String> = r.get(1)?;
-        let Some(phone) = phone.filter(|p| groundgame_core::event::is_e164(p)) else {
-            report.without_phone += 1;
+        let Some(phone) = admit(
+            &mut report,
+            &mut seen,
+            filter,
+            &precinct,
+            r.get(1)?,
+            r.get::<_, bool>(3)?,
+        ) else {
             continue;
         };
-        if r.get::<_, bool>(3)? {
-            report.do_not_call += 1;
-            continue;
-        }
-        if !seen.insert(phone.clone()) {
-            report.shared_phone += 1;
-            continue;
-        }
-        report.members += 1;
         let person = people::person_id(r.get_ref(0)?)?;
         insert.execute(rusqlite::params![
             id.0,
@@ -122,6 +109,55 @@ pub(crate) fn create(
         ])?;
     }
     Ok(report)
+}
+
+/// A new list's name, trimmed, or why it cannot be one.
+pub(crate) fn list_name(name: &str) -> Result<&str, StoreError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(StoreError::Invalid(
+            "a call list needs a name of 1 to 200 characters".into(),
+        ));
+    }
+    Ok(name)
+}
+
+/// The answer to a list naming a script the campaign does not have.
+pub(crate) fn unknown_script(key: &str) -> StoreError {
+    StoreError::Invalid(format!(
+        "there is no script \"{key}\" in this campaign; load it first with the `script` \
+         command"
+    ))
+}
+
+/// Whether a voter (met in calling order) joins a new list, and with which number: the
+/// filter's precincts, a valid phone, not on the do-not-call list, and the first on the
+/// list with that number. Counts the ones left out, and the members, in `report`.
+pub(crate) fn admit(
+    report: &mut CallListReport,
+    seen: &mut HashSet<String>,
+    filter: &CallListFilter,
+    precinct: &str,
+    phone: Option<String>,
+    do_not_call: bool,
+) -> Option<String> {
+    if !filter.precincts.is_empty() && !filter.precincts.iter().any(|p| p == precinct) {
+        return None;
+    }
+    let Some(phone) = phone.filter(|p| groundgame_core::event::is_e164(p)) else {
+        report.without_phone += 1;
+        return None;
+    };
+    if do_not_call {
+        report.do_not_call += 1;
+        return None;
+    }
+    if !seen.insert(phone.clone()) {
+        report.shared_phone += 1;
+        return None;
+    }
+    report.members += 1;
+    Some(phone)
 }
 
 pub(crate) fn members(
@@ -144,6 +180,16 @@ pub(crate) fn members(
     Ok(rows)
 }
 
+/// A number a lead may put on the do-not-call list (E.164), or what is wrong with it.
+pub(crate) fn check_do_not_call(phone: &str) -> Result<(), StoreError> {
+    if !groundgame_core::event::is_e164(phone) {
+        return Err(StoreError::Invalid(format!(
+            "\"{phone}\" is not a phone number in international form (+19195550123)"
+        )));
+    }
+    Ok(())
+}
+
 /// Put a number on the campaign's do-not-call list (idempotent).
 pub(crate) fn add_do_not_call(
     tx: &Transaction<'_>,
@@ -151,11 +197,7 @@ pub(crate) fn add_do_not_call(
     phone: &str,
     now_ms: u64,
 ) -> Result<(), StoreError> {
-    if !groundgame_core::event::is_e164(phone) {
-        return Err(StoreError::Invalid(format!(
-            "\"{phone}\" is not a phone number in international form (+19195550123)"
-        )));
-    }
+    check_do_not_call(phone)?;
     tx.prepare_cached(
         "INSERT OR IGNORE INTO do_not_call (campaign_id, phone, created_at) VALUES (?1, ?2, ?3)",
     )?

@@ -48,9 +48,10 @@ pub fn set_claim_lease_ms(ms: u64) {
     LEASE_MS.store(ms.max(1000), Ordering::Relaxed);
 }
 
-const ROUND_CALL_BACK: i64 = 0;
-const ROUND_FRESH: i64 = 1;
-const ROUND_LATER: i64 = 2;
+/// A list entry's place in the rounds (`call_list_members.round`; NULL is retired).
+pub(crate) const ROUND_CALL_BACK: i64 = 0;
+pub(crate) const ROUND_FRESH: i64 = 1;
+pub(crate) const ROUND_LATER: i64 = 2;
 
 pub(crate) use crate::sync::push::PhoneOutcome;
 

@@ -39,11 +39,61 @@ fn rejected(code: &str, message: impl Into<String>) -> PushOutcome {
 }
 
 /// What identifies a stored record's content, to tell a replay from a reused id.
-struct Stored {
-    volunteer: VolunteerId,
-    contact: Uuid,
-    device_at: Hlc,
-    body: String,
+pub(crate) struct Stored {
+    pub(crate) volunteer: VolunteerId,
+    pub(crate) contact: Uuid,
+    pub(crate) device_at: Hlc,
+    pub(crate) body: String,
+}
+
+/// What a push does with one record.
+pub(crate) enum Verdict {
+    /// Answer it without storing anything (a replay, a reused id, a rejection).
+    Answer(PushOutcome),
+    /// Store it with this server time (the device's, unless it was clamped).
+    Store(Hlc),
+}
+
+/// The push rules for one record (see the module doc), given what is stored under its id
+/// and its body as stored (compact JSON); `clock` is the server clock to advance. Plain
+/// code, run by both backends.
+pub(crate) fn judge(
+    who: NetworkOwner,
+    r: &NetworkRecord,
+    body: &str,
+    stored: Option<&Stored>,
+    wall_ms: u64,
+    clock: &mut HlcClock,
+) -> Verdict {
+    if let Some(s) = stored {
+        let same = s.volunteer == who.volunteer
+            && s.contact == r.contact.0
+            && s.device_at == r.at
+            && s.body == body;
+        return Verdict::Answer(if same {
+            PushOutcome::Duplicate
+        } else {
+            rejected(
+                codes::ID_REUSED,
+                "another record was already stored under this record's id; update the app",
+            )
+        });
+    }
+    if let Err(e) = r.validate() {
+        return Verdict::Answer(rejected(codes::INVALID_VALUE, e.to_string()));
+    }
+    match check_time(r.at, wall_ms) {
+        TimeCheck::Reject => Verdict::Answer(rejected(
+            codes::BAD_TIMESTAMP,
+            "this record's time is impossible: the phone's date and time are wrong; \
+             set them correctly (automatic date and time) in the phone's settings",
+        )),
+        TimeCheck::Clamp => Verdict::Store(clock.now(wall_ms)),
+        TimeCheck::Accept => {
+            clock.observe(r.at);
+            Verdict::Store(r.at)
+        }
+    }
 }
 
 fn stored(conn: &Connection, id: NetworkRecordId) -> Result<Option<Stored>, StoreError> {
@@ -80,39 +130,13 @@ pub(crate) fn apply_push(
     for r in records {
         let body = serde_json::to_string(&r.body)
             .map_err(|e| StoreError::Corrupt(format!("network record body: {e}")))?;
-        if let Some(s) = stored(tx, r.id)? {
-            let same = s.volunteer == who.volunteer
-                && s.contact == r.contact.0
-                && s.device_at == r.at
-                && s.body == body;
-            outcomes.push(if same {
-                PushOutcome::Duplicate
-            } else {
-                rejected(
-                    codes::ID_REUSED,
-                    "another record was already stored under this record's id; update the app",
-                )
-            });
-            continue;
-        }
-        if let Err(e) = r.validate() {
-            outcomes.push(rejected(codes::INVALID_VALUE, e.to_string()));
-            continue;
-        }
-        let at = match check_time(r.at, wall_ms) {
-            TimeCheck::Reject => {
-                outcomes.push(rejected(
-                    codes::BAD_TIMESTAMP,
-                    "this record's time is impossible: the phone's date and time are wrong; \
-                     set them correctly (automatic date and time) in the phone's settings",
-                ));
+        let stored = stored(tx, r.id)?;
+        let at = match judge(who, r, &body, stored.as_ref(), wall_ms, clock) {
+            Verdict::Answer(outcome) => {
+                outcomes.push(outcome);
                 continue;
             }
-            TimeCheck::Clamp => clock.now(wall_ms),
-            TimeCheck::Accept => {
-                clock.observe(r.at);
-                r.at
-            }
+            Verdict::Store(at) => at,
         };
         let changed = insert.execute(rusqlite::params![
             r.id.0.as_bytes().as_slice(),
@@ -172,6 +196,16 @@ pub(crate) fn page(
             record,
         )?
         .collect::<Result<Vec<_>, _>>()?;
+    Ok(cut_page(cursor, limit, rows))
+}
+
+/// A page from up to `limit + 1` rows of (seq, record) above `cursor`, in sequence order:
+/// the first `limit` records, the cursor after them, and whether more wait.
+pub(crate) fn cut_page(
+    cursor: u64,
+    limit: u32,
+    rows: Vec<(i64, NetworkRecord)>,
+) -> (Vec<NetworkRecord>, u64, bool) {
     let has_more = rows.len() > limit as usize;
     let mut next = cursor;
     let records = rows
@@ -182,7 +216,7 @@ pub(crate) fn page(
             r
         })
         .collect();
-    Ok((records, next, has_more))
+    (records, next, has_more)
 }
 
 /// Every volunteer's totals in the campaign, by volunteer id.
@@ -201,6 +235,15 @@ pub(crate) fn summary(
         let (volunteer, rec) = row?;
         by_volunteer.entry(volunteer).or_default().push(rec);
     }
+    Ok(summarize(campaign, today, by_volunteer))
+}
+
+/// The campaign's totals from each volunteer's records, folded as the phones fold them.
+pub(crate) fn summarize(
+    campaign: CampaignId,
+    today: &str,
+    by_volunteer: BTreeMap<VolunteerId, Vec<NetworkRecord>>,
+) -> NetworkSummary {
     let mut totals = NetworkTotals::default();
     let volunteers = by_volunteer
         .into_iter()
@@ -213,12 +256,12 @@ pub(crate) fn summary(
             }
         })
         .collect();
-    Ok(NetworkSummary {
+    NetworkSummary {
         campaign,
         today: today.to_owned(),
         volunteers,
         totals,
-    })
+    }
 }
 
 impl SqliteStore {

@@ -43,6 +43,15 @@
 //! so the first request after a restart does not pay for the full read. The cache is a
 //! field of the `SqliteStore` that owns the database, one accumulator per campaign.
 //!
+//! **Both backends.** The rules (the accumulator, its invalidation and the report) are
+//! plain code over [`ProgressRows`], the few reads they need from one snapshot;
+//! [`Cache::progress`] runs them. This module's `SqliteRows` reads them from SQLite and
+//! `store::postgres::lead` from PostgreSQL, so the figures are the same on both. Every
+//! check above is against the snapshot's rows (result codes, the quarantined set, and the
+//! events at or below the cursor: counted here, or a renumbering mark the database keeps
+//! on PostgreSQL, see [`FeedCheck`]), never against what this process did, so a cache is
+//! also right when other processes write the same database (PostgreSQL replicas).
+//!
 //! The report types derive `serde` and `utoipa` schemas so the route returns them as they
 //! are; nothing here knows HTTP.
 
@@ -281,6 +290,9 @@ struct Accumulator {
     quarantined: Vec<VolunteerId>,
     /// The highest `seq` folded in.
     cursor: i64,
+    /// The backend's renumbering mark the folded events were read under (see
+    /// [`FeedCheck::Mark`]); none on a backend that counts instead.
+    renumbered: Option<i64>,
     /// Campaign events at or below the cursor (quarantined ones too).
     events: u64,
     quarantined_events: u64,
@@ -294,13 +306,65 @@ struct Accumulator {
 }
 
 /// One event as the accumulator needs it.
-struct Row5 {
-    id: EventId,
-    at: Hlc,
-    household: HouseholdId,
-    person: Option<PersonId>,
-    volunteer: VolunteerId,
-    body: EventBody,
+pub(crate) struct FoldEvent {
+    pub(crate) id: EventId,
+    pub(crate) at: Hlc,
+    pub(crate) household: HouseholdId,
+    pub(crate) person: Option<PersonId>,
+    pub(crate) volunteer: VolunteerId,
+    pub(crate) body: EventBody,
+}
+
+/// How a backend shows that folded events were renumbered (walk-order recomputation moves
+/// a household's events to new `seq`s), which would fold them twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FeedCheck {
+    /// How many of the campaign's events have `seq <= upto`: fewer than were folded means
+    /// some moved.
+    Count(u64),
+    /// A mark the database changes in every transaction that renumbers, changes or deletes
+    /// the campaign's events: a different mark means a rebuild, and no count is needed.
+    Mark(i64),
+}
+
+/// What the figures read from a backend, all inside one read snapshot. Each backend
+/// implements it over its own SQL; the rules that use it are written once, here.
+pub(crate) trait ProgressRows {
+    /// The campaign's result codes with their effects, as configured now.
+    fn result_effects(
+        &mut self,
+        campaign: CampaignId,
+    ) -> Result<Vec<(String, ResultEffect)>, StoreError>;
+    /// The campaign's volunteers under quarantine now.
+    fn quarantined(&mut self, campaign: CampaignId) -> Result<Vec<VolunteerId>, StoreError>;
+    /// What shows whether events the accumulator folded (`seq <= upto`) have since been
+    /// given new feed numbers.
+    fn feed_check(&mut self, campaign: CampaignId, upto: i64) -> Result<FeedCheck, StoreError>;
+    /// Each of the campaign's events with `seq > after`, in `seq` order, with its `seq`.
+    fn events_after(
+        &mut self,
+        campaign: CampaignId,
+        after: i64,
+        each: &mut dyn FnMut(i64, FoldEvent),
+    ) -> Result<(), StoreError>;
+    /// Each event of one volunteer with `seq <= upto`: its time, household and body.
+    fn volunteer_events(
+        &mut self,
+        volunteer: VolunteerId,
+        upto: i64,
+        each: &mut dyn FnMut(Hlc, HouseholdId, &EventBody),
+    ) -> Result<(), StoreError>;
+    /// Each household of the campaign in a turf, with its turf.
+    fn placed_households(
+        &mut self,
+        campaign: CampaignId,
+    ) -> Result<HashMap<HouseholdId, TurfId>, StoreError>;
+    /// The campaign's turfs, by id.
+    fn turf_names(&mut self, campaign: CampaignId) -> Result<Vec<(TurfId, String)>, StoreError>;
+    fn volunteer_names(
+        &mut self,
+        campaign: CampaignId,
+    ) -> Result<HashMap<VolunteerId, String>, StoreError>;
 }
 
 impl Accumulator {
@@ -382,7 +446,7 @@ impl Accumulator {
         }
     }
 
-    fn fold(&mut self, e: &Row5) {
+    fn fold(&mut self, e: &FoldEvent) {
         let f = self.figures_of(&e.body);
         self.events += 1;
         let v = self.volunteers.entry(e.volunteer).or_default();
@@ -434,7 +498,7 @@ impl Accumulator {
     /// volunteer who came in are taken out of the sums, and those of each who left put back.
     fn set_quarantined(
         &mut self,
-        conn: &Connection,
+        rows: &mut dyn ProgressRows,
         quarantined: Vec<VolunteerId>,
     ) -> Result<(), StoreError> {
         if quarantined == self.quarantined {
@@ -452,24 +516,18 @@ impl Accumulator {
             .filter(|v| !self.is_quarantined(v))
             .copied()
             .collect();
-        let mut stmt = conn.prepare_cached(
-            "SELECT at, household_id, body FROM events WHERE volunteer_id = ?1 AND seq <= ?2",
-        )?;
+        let cursor = self.cursor;
         for (volunteers, add) in [(came, false), (left, true)] {
             for volunteer in volunteers {
-                let mut rows = stmt.query(rusqlite::params![volunteer.0, self.cursor])?;
-                while let Some(r) = rows.next()? {
-                    let at = Hlc(r.get::<_, i64>(0)? as u64);
-                    let household = HouseholdId(r.get(1)?);
-                    let body = parse_body(r.get_ref(2)?)?;
-                    let f = self.figures_of(&body);
+                rows.volunteer_events(volunteer, cursor, &mut |at, household, body| {
+                    let f = self.figures_of(body);
                     self.count(household, at, &f, add);
                     if add {
                         self.quarantined_events = self.quarantined_events.saturating_sub(1);
                     } else {
                         self.quarantined_events += 1;
                     }
-                }
+                })?;
             }
         }
         Ok(())
@@ -480,12 +538,103 @@ impl Accumulator {
 #[derive(Default)]
 pub(crate) struct Cache(Mutex<HashMap<CampaignId, Arc<Mutex<Accumulator>>>>);
 
+/// The fold a backend's read snapshot is handed: it reads what it needs through the rows.
+/// `Send`, so a backend may run its snapshot on another thread.
+pub(crate) type Fold<'a> =
+    dyn FnMut(&mut dyn ProgressRows) -> Result<Progress, StoreError> + Send + 'a;
+
+impl Cache {
+    /// The campaign's progress figures now, hours and days shifted from UTC by
+    /// `tz_offset_minutes` (a multiple of 15 in [`TZ_OFFSET_RANGE`]). Holds the campaign's
+    /// accumulator for the whole request (one request at a time per campaign) and calls
+    /// `snapshot`, which opens one read snapshot and runs the fold it is given over its
+    /// rows. On any error the accumulator is dropped, since it may be half-adjusted, and
+    /// the next request rebuilds it.
+    pub(crate) fn progress(
+        &self,
+        campaign: CampaignId,
+        tz_offset_minutes: i32,
+        snapshot: impl FnOnce(&mut Fold<'_>) -> Result<Progress, StoreError>,
+    ) -> Result<Progress, StoreError> {
+        if !TZ_OFFSET_RANGE.contains(&tz_offset_minutes)
+            || i64::from(tz_offset_minutes) % (SLOT_MS / 60_000) != 0
+        {
+            return Err(StoreError::Invalid(
+                "tz_offset_minutes must be a multiple of 15 between -720 and 840 (minutes \
+                 east of UTC, e.g. -300 for New York in winter); fix it and ask again"
+                    .into(),
+            ));
+        }
+        let entry = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(campaign)
+            .or_default()
+            .clone();
+        // A panic while folding leaves a half-updated accumulator: start it over.
+        let mut acc = match entry.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => {
+                let mut guard = poisoned.into_inner();
+                *guard = Accumulator::default();
+                guard
+            }
+        };
+        let state: &mut Accumulator = &mut acc;
+        let out = snapshot(&mut |rows| figures(state, rows, campaign, tz_offset_minutes));
+        if out.is_err() {
+            *acc = Accumulator::default();
+        }
+        out
+    }
+}
+
+/// Bring the accumulator up to the snapshot `rows` reads from and shape the report.
+fn figures(
+    acc: &mut Accumulator,
+    rows: &mut dyn ProgressRows,
+    campaign: CampaignId,
+    tz_offset_minutes: i32,
+) -> Result<Progress, StoreError> {
+    let basis = Basis {
+        effects: rows.result_effects(campaign)?,
+    };
+    let mut quarantined = rows.quarantined(campaign)?;
+    quarantined.sort_unstable();
+    let check = rows.feed_check(campaign, acc.cursor)?;
+    let moved = acc.cursor > 0
+        && match check {
+            FeedCheck::Count(n) => n != acc.events,
+            FeedCheck::Mark(mark) => acc.renumbered != Some(mark),
+        };
+    if acc.basis != basis || moved {
+        *acc = Accumulator::new(basis, quarantined);
+    } else {
+        acc.set_quarantined(rows, quarantined)?;
+    }
+    if let FeedCheck::Mark(mark) = check {
+        acc.renumbered = Some(mark);
+    }
+    rows.events_after(campaign, acc.cursor, &mut |seq, event| {
+        acc.fold(&event);
+        acc.cursor = seq;
+    })?;
+    let placed = rows.placed_households(campaign)?;
+    let turfs = rows.turf_names(campaign)?;
+    let names = rows.volunteer_names(campaign)?;
+    Ok(report(acc, &placed, turfs, &names, tz_offset_minutes))
+}
+
+/// [`ProgressRows`] from one SQLite read transaction.
+struct SqliteRows<'a>(&'a Connection);
+
 fn parse_body(v: rusqlite::types::ValueRef<'_>) -> Result<EventBody, StoreError> {
     serde_json::from_str(v.as_str().map_err(rusqlite::Error::from)?)
         .map_err(|e| StoreError::Corrupt(format!("event body: {e}")))
 }
 
-fn read_row(r: &Row<'_>) -> Result<(i64, Row5), StoreError> {
+fn read_row(r: &Row<'_>) -> Result<(i64, FoldEvent), StoreError> {
     let body = parse_body(r.get_ref(6)?)?;
     let person = match r.get_ref(4)? {
         rusqlite::types::ValueRef::Null => None,
@@ -493,7 +642,7 @@ fn read_row(r: &Row<'_>) -> Result<(i64, Row5), StoreError> {
     };
     Ok((
         r.get(0)?,
-        Row5 {
+        FoldEvent {
             id: EventId(people::uuid_from(r.get_ref(1)?)?),
             at: Hlc(r.get::<_, i64>(2)? as u64),
             household: HouseholdId(r.get(3)?),
@@ -504,70 +653,105 @@ fn read_row(r: &Row<'_>) -> Result<(i64, Row5), StoreError> {
     ))
 }
 
-/// Fold the campaign's events after the accumulator's cursor into it.
-fn catch_up(
-    conn: &Connection,
-    campaign: CampaignId,
-    acc: &mut Accumulator,
-) -> Result<(), StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, id, at, household_id, person_id, volunteer_id, body FROM events
-         WHERE campaign_id = ?1 AND seq > ?2 ORDER BY seq",
-    )?;
-    let mut rows = stmt.query(rusqlite::params![campaign.0, acc.cursor])?;
-    while let Some(r) = rows.next()? {
-        let (seq, event) = read_row(r)?;
-        acc.fold(&event);
-        acc.cursor = seq;
+impl ProgressRows for SqliteRows<'_> {
+    fn result_effects(
+        &mut self,
+        campaign: CampaignId,
+    ) -> Result<Vec<(String, ResultEffect)>, StoreError> {
+        Ok(campaigns::config(self.0, campaign)?
+            .result_codes
+            .iter()
+            .map(|c| (c.key.clone(), c.effect))
+            .collect())
     }
-    Ok(())
-}
 
-/// Campaign events at or below `seq`.
-fn events_upto(conn: &Connection, campaign: CampaignId, seq: i64) -> Result<u64, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT COUNT(*) FROM events WHERE campaign_id = ?1 AND seq <= ?2")?
-        .query_row(rusqlite::params![campaign.0, seq], |r| r.get(0))?)
-}
+    fn quarantined(&mut self, campaign: CampaignId) -> Result<Vec<VolunteerId>, StoreError> {
+        quarantine::active(self.0, campaign)
+    }
 
-/// Each household of the campaign in a turf, with its turf.
-fn placed_households(
-    conn: &Connection,
-    campaign: CampaignId,
-) -> Result<HashMap<HouseholdId, TurfId>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT h.id, h.turf_id FROM turfs t JOIN households h ON h.turf_id = t.id
-         WHERE t.campaign_id = ?1",
-    )?;
-    let map = stmt
-        .query_map([campaign.0], |r| {
-            Ok((HouseholdId(r.get(0)?), TurfId(r.get(1)?)))
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(map)
-}
+    fn feed_check(&mut self, campaign: CampaignId, upto: i64) -> Result<FeedCheck, StoreError> {
+        Ok(FeedCheck::Count(
+            self.0
+                .prepare_cached("SELECT COUNT(*) FROM events WHERE campaign_id = ?1 AND seq <= ?2")?
+                .query_row(rusqlite::params![campaign.0, upto], |r| r.get(0))?,
+        ))
+    }
 
-fn turf_names(
-    conn: &Connection,
-    campaign: CampaignId,
-) -> Result<Vec<(TurfId, String)>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, name FROM turfs WHERE campaign_id = ?1 ORDER BY id")?;
-    let turfs = stmt
-        .query_map([campaign.0], |r| Ok((TurfId(r.get(0)?), r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    Ok(turfs)
-}
+    fn events_after(
+        &mut self,
+        campaign: CampaignId,
+        after: i64,
+        each: &mut dyn FnMut(i64, FoldEvent),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT seq, id, at, household_id, person_id, volunteer_id, body FROM events
+             WHERE campaign_id = ?1 AND seq > ?2 ORDER BY seq",
+        )?;
+        let mut rows = stmt.query(rusqlite::params![campaign.0, after])?;
+        while let Some(r) = rows.next()? {
+            let (seq, event) = read_row(r)?;
+            each(seq, event);
+        }
+        Ok(())
+    }
 
-fn volunteer_names(
-    conn: &Connection,
-    campaign: CampaignId,
-) -> Result<HashMap<VolunteerId, String>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT id, name FROM volunteers WHERE campaign_id = ?1")?;
-    let names = stmt
-        .query_map([campaign.0], |r| Ok((VolunteerId(r.get(0)?), r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    Ok(names)
+    fn volunteer_events(
+        &mut self,
+        volunteer: VolunteerId,
+        upto: i64,
+        each: &mut dyn FnMut(Hlc, HouseholdId, &EventBody),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT at, household_id, body FROM events WHERE volunteer_id = ?1 AND seq <= ?2",
+        )?;
+        let mut rows = stmt.query(rusqlite::params![volunteer.0, upto])?;
+        while let Some(r) = rows.next()? {
+            let at = Hlc(r.get::<_, i64>(0)? as u64);
+            let household = HouseholdId(r.get(1)?);
+            let body = parse_body(r.get_ref(2)?)?;
+            each(at, household, &body);
+        }
+        Ok(())
+    }
+
+    fn placed_households(
+        &mut self,
+        campaign: CampaignId,
+    ) -> Result<HashMap<HouseholdId, TurfId>, StoreError> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT h.id, h.turf_id FROM turfs t JOIN households h ON h.turf_id = t.id
+             WHERE t.campaign_id = ?1",
+        )?;
+        let map = stmt
+            .query_map([campaign.0], |r| {
+                Ok((HouseholdId(r.get(0)?), TurfId(r.get(1)?)))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(map)
+    }
+
+    fn turf_names(&mut self, campaign: CampaignId) -> Result<Vec<(TurfId, String)>, StoreError> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT id, name FROM turfs WHERE campaign_id = ?1 ORDER BY id")?;
+        let turfs = stmt
+            .query_map([campaign.0], |r| Ok((TurfId(r.get(0)?), r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(turfs)
+    }
+
+    fn volunteer_names(
+        &mut self,
+        campaign: CampaignId,
+    ) -> Result<HashMap<VolunteerId, String>, StoreError> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT id, name FROM volunteers WHERE campaign_id = ?1")?;
+        let names = stmt
+            .query_map([campaign.0], |r| Ok((VolunteerId(r.get(0)?), r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(names)
+    }
 }
 
 /// The median of the gaps between consecutive sorted times (the upper median for an even
@@ -727,55 +911,10 @@ impl SqliteStore {
         campaign: CampaignId,
         tz_offset_minutes: i32,
     ) -> Result<Progress, StoreError> {
-        if !TZ_OFFSET_RANGE.contains(&tz_offset_minutes)
-            || i64::from(tz_offset_minutes) % (SLOT_MS / 60_000) != 0
-        {
-            return Err(StoreError::Invalid(
-                "tz_offset_minutes must be a multiple of 15 between -720 and 840 (minutes \
-                 east of UTC, e.g. -300 for New York in winter); fix it and ask again"
-                    .into(),
-            ));
-        }
-        let entry = self
-            .progress_cache
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(campaign)
-            .or_default()
-            .clone();
-        // A panic while folding leaves a half-updated accumulator: start it over.
-        let mut acc = match entry.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => {
-                let mut guard = poisoned.into_inner();
-                *guard = Accumulator::default();
-                guard
-            }
-        };
-        self.read(|tx| {
-            let config = campaigns::config(tx, campaign)?;
-            let basis = Basis {
-                effects: config
-                    .result_codes
-                    .iter()
-                    .map(|c| (c.key.clone(), c.effect))
-                    .collect(),
-            };
-            let mut quarantined = quarantine::active(tx, campaign)?;
-            quarantined.sort_unstable();
-            let moved = acc.cursor > 0 && events_upto(tx, campaign, acc.cursor)? != acc.events;
-            if acc.basis != basis || moved {
-                *acc = Accumulator::new(basis, quarantined);
-            } else {
-                acc.set_quarantined(tx, quarantined)?;
-            }
-            catch_up(tx, campaign, &mut acc)?;
-            let placed = placed_households(tx, campaign)?;
-            let turfs = turf_names(tx, campaign)?;
-            let names = volunteer_names(tx, campaign)?;
-            Ok(report(&mut acc, &placed, turfs, &names, tz_offset_minutes))
-        })
+        self.progress_cache
+            .progress(campaign, tz_offset_minutes, |fold| {
+                self.read(|tx| fold(&mut SqliteRows(tx)))
+            })
     }
 
     /// Build every campaign's progress accumulator now (one full read of its events), so

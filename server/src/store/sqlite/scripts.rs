@@ -34,6 +34,15 @@ fn corrupt(e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("script body: {e}"))
 }
 
+/// A script fit to store, or every problem with it in one sentence.
+pub(crate) fn check(script: &Script) -> Result<(), StoreError> {
+    if let Err(issues) = script.validate() {
+        let problems: Vec<String> = issues.iter().map(|i| i.error.to_string()).collect();
+        return Err(StoreError::Invalid(problems.join("; ")));
+    }
+    Ok(())
+}
+
 /// Store `script` as the next version of its key, unless it equals the latest version.
 pub(crate) fn save(
     tx: &Transaction<'_>,
@@ -41,10 +50,7 @@ pub(crate) fn save(
     script: &Script,
     now_ms: u64,
 ) -> Result<SavedScript, StoreError> {
-    if let Err(issues) = script.validate() {
-        let problems: Vec<String> = issues.iter().map(|i| i.error.to_string()).collect();
-        return Err(StoreError::Invalid(problems.join("; ")));
-    }
+    check(script)?;
     let mut config = campaigns::config(tx, campaign)?;
     let body = serde_json::to_string(script).map_err(corrupt)?;
     if let Some(latest) = latest(tx, campaign, &script.key)? {
@@ -103,7 +109,8 @@ pub(crate) fn merge_questions(config: &mut CampaignConfig, questions: Vec<Survey
     config.questions != before
 }
 
-fn versioned(
+/// A stored version from its row.
+pub(crate) fn versioned(
     campaign: CampaignId,
     version: u32,
     body: &str,
