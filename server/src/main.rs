@@ -196,6 +196,16 @@ enum Command {
     },
     /// Print the OpenAPI description of the API.
     Openapi,
+    /// Copy an embedded database into an empty PostgreSQL database, everything or nothing;
+    /// devices keep syncing with the cursors they hold. Stop the server first.
+    Migrate {
+        /// The SQLite database file to copy.
+        #[arg(long)]
+        from: PathBuf,
+        /// The PostgreSQL database: postgres://user@host:port/db (made and migrated if new).
+        #[arg(long)]
+        to: String,
+    },
     /// List the campaigns, or make one: `--name NAME` prints the id of the campaign with
     /// that name, creating it only if none has it.
     Campaign {
@@ -269,18 +279,6 @@ fn open(data: &Database) -> anyhow::Result<Arc<dyn Store>> {
     data.location()
         .open()
         .with_context(|| format!("could not open the database {data}"))
-}
-
-/// The embedded database, for the commands only it offers yet.
-fn open_sqlite(data: &Database, command: &str) -> anyhow::Result<SqliteStore> {
-    match data.location() {
-        Location::Sqlite(path) => SqliteStore::open(&path)
-            .with_context(|| format!("could not open the database {}", path.display())),
-        Location::Postgres(_) => anyhow::bail!(
-            "`{command}` works on the embedded database only for now; run it with --database \
-             FILE, then move the campaign with `groundgame-server migrate`"
-        ),
-    }
 }
 
 /// List campaigns, or print the id of the one named `name` (made if missing).
@@ -376,17 +374,35 @@ fn main() -> anyhow::Result<()> {
             voters,
             turfs,
         } => {
-            let store = open_sqlite(&data, "demo")?;
             let started = std::time::Instant::now();
-            let made = demo::seed(
-                &store,
-                &DemoOptions {
-                    seed,
-                    voters,
-                    turfs,
-                },
-            )
-            .context("could not seed the demo campaign")?;
+            let options = DemoOptions {
+                seed,
+                voters,
+                turfs,
+            };
+            let made = match data.location() {
+                Location::Sqlite(path) => {
+                    let store = SqliteStore::open(&path).with_context(|| {
+                        format!("could not open the database {}", path.display())
+                    })?;
+                    demo::seed(&store, &options).context("could not seed the demo campaign")?
+                }
+                // The demo town is built on an embedded database, then moved: PostgreSQL
+                // gets exactly the rows `migrate` would give it.
+                Location::Postgres(url) => {
+                    let scratch =
+                        tempfile::tempdir().context("could not make a temporary folder")?;
+                    let store = SqliteStore::open(&scratch.path().join("demo.sqlite"))?;
+                    let made =
+                        demo::seed(&store, &options).context("could not seed the demo campaign")?;
+                    let target = groundgame_server::PgStore::connect(&url)
+                        .with_context(|| format!("could not open {data}"))?;
+                    groundgame_server::store::migrate::copy(&store, &target).context(
+                        "could not move the demo campaign into PostgreSQL (nothing was written)",
+                    )?;
+                    made
+                }
+            };
             tracing::info!(
                 campaign = %made.campaign,
                 voters,
@@ -585,6 +601,26 @@ fn main() -> anyhow::Result<()> {
                     summary.skipped
                 );
             }
+        }
+        Command::Migrate { from, to } => {
+            if !from.exists() {
+                anyhow::bail!("there is no database file {}", from.display());
+            }
+            let source = SqliteStore::open(&from)
+                .with_context(|| format!("could not open the database {}", from.display()))?;
+            let target = groundgame_server::PgStore::connect(&to)
+                .with_context(|| format!("could not open {}", Location::parse(&to)))?;
+            let started = std::time::Instant::now();
+            let copied = groundgame_server::store::migrate::copy(&source, &target)
+                .context("could not copy the data (nothing was written to PostgreSQL)")?;
+            let rows: u64 = copied.iter().map(|(_, n)| n).sum();
+            tracing::info!(rows, ms = started.elapsed().as_millis() as u64, "migrated");
+            for (table, sqlite, pg) in groundgame_server::store::migrate::counts(&source, &target)?
+            {
+                let mark = if sqlite == pg { "" } else { "  <- differs" };
+                println!("{table}: {sqlite} -> {pg}{mark}");
+            }
+            println!("copied {rows} rows to {}", Location::parse(&to));
         }
         Command::Openapi => {
             println!("{}", groundgame_server::openapi().to_pretty_json()?);
