@@ -35,6 +35,21 @@ trap 'rm -f "$log"' EXIT
 set +e
 cargo test "${features[@]}" --lib --bins --tests 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# The same suites again with their servers on PostgreSQL: the server's in-process API
+# suites (every module but the SQLite-only store internals), and the end-to-end tests
+# whose in-process server is chosen by GROUNDGAME_TEST_BACKEND.
+echo "== the server suites and the spine's end-to-end tests on PostgreSQL"
+server_tests=$(cargo test "${features[@]}" --lib --no-run 2>&1 \
+  | sed -n 's|.*Executable unittests src/lib.rs (\(target/debug/deps/groundgame_server-[0-9a-f]*\)).*|\1|p')
+(cd server && GROUNDGAME_TEST_BACKEND=postgres "../$server_tests" tests:: --skip tests::store::) \
+  2>&1 | tee -a "$log"
+pg_server=${PIPESTATUS[0]}
+GROUNDGAME_TEST_BACKEND=postgres cargo test "${features[@]}" --test integration -- \
+  two_devices lost_response crash_before_push reassignment revocation bad_input lead \
+  2>&1 | tee -a "$log"
+pg_e2e=${PIPESTATUS[0]}
+[ "$status" = 0 ] && status=$pg_server
+[ "$status" = 0 ] && status=$pg_e2e
 set -e
 # One closing line for the whole run, summed over every test binary.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }

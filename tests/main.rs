@@ -19,6 +19,8 @@
 //! - `bad_input`: the bad-input matrix against the real server process.
 //! - `simulation`: the seeded deterministic fault simulation (1,000+ seeds).
 //! - `server_kill`: the server process SIGKILLed in the middle of a push.
+//! - `replicas`: three server processes on one PostgreSQL, the simulator's devices spread
+//!   over them, one replica SIGKILLed mid-push and PostgreSQL restarted: nothing lost.
 //! - `network`: my network (private contacts and asks) to my devices only; the lead's
 //!   summary is totals.
 //! - `voter_file`: a voter file imported, cut, walked, re-imported and exported through the
@@ -34,6 +36,7 @@ mod lead_data;
 mod lost_response;
 mod network;
 mod reassignment;
+mod replicas;
 mod revocation;
 mod server_kill;
 mod simulation;

@@ -34,9 +34,10 @@ use tokio::sync::Semaphore;
     about = "Simulate a lead and N canvassers against a Groundgame server and check nothing is lost"
 )]
 struct Args {
-    /// The server, e.g. http://127.0.0.1:8080
-    #[arg(long)]
-    server: String,
+    /// The server, e.g. http://127.0.0.1:8080. Give it more than once for server replicas
+    /// in front of one database: device i talks to the (i mod n)-th, the lead to the first.
+    #[arg(long, required = true)]
+    server: Vec<String>,
     /// A volunteer invite code (must allow --devices uses).
     #[arg(long)]
     invite: String,
@@ -103,18 +104,23 @@ impl Transport for Timed {
 
 /// What the simulation shares between devices.
 struct World {
-    server: String,
+    servers: Vec<String>,
     client: reqwest::Client,
     dir: PathBuf,
     pushes: PushTimes,
 }
 
 impl World {
-    fn device(&self, file: &str) -> Result<Engine<Timed>> {
+    /// The replica device `i` talks to (the lead is device 0).
+    fn server(&self, i: usize) -> &str {
+        &self.servers[i % self.servers.len()]
+    }
+
+    fn device(&self, file: &str, i: usize) -> Result<Engine<Timed>> {
         let store = Store::open(&self.dir.join(file), system_clock())
             .with_context(|| format!("could not open {file}"))?;
         let transport = Timed {
-            inner: HttpTransport::with_client(self.client.clone(), &self.server)?,
+            inner: HttpTransport::with_client(self.client.clone(), self.server(i))?,
             pushes: self.pushes.clone(),
         };
         Ok(Engine::new(Arc::new(store), transport))
@@ -123,6 +129,8 @@ impl World {
 
 /// What one volunteer device did.
 struct DeviceRun {
+    /// Which volunteer (and so which turf) this was.
+    index: usize,
     created: Vec<EventId>,
     pending_after: u64,
     rejected: u64,
@@ -141,7 +149,7 @@ async fn main() -> Result<()> {
     let started = Instant::now();
     let (_temp, dir) = data_dir(args.data_dir.as_deref())?;
     let world = Arc::new(World {
-        server: args.server.clone(),
+        servers: args.server.clone(),
         client: HttpTransport::client()?,
         dir,
         pushes: Arc::new(Mutex::new(Vec::new())),
@@ -150,8 +158,8 @@ async fn main() -> Result<()> {
     let gate = Arc::new(Semaphore::new(concurrency));
 
     // The lead joins and pulls the campaign.
-    let lead = world.device("lead.sqlite3")?;
-    lead.register(&args.server, &args.lead_invite, "Sim Lead", "sim lead")
+    let lead = world.device("lead.sqlite3", 0)?;
+    lead.register(world.server(0), &args.lead_invite, "Sim Lead", "sim lead")
         .await
         .context("the lead could not join")?;
     lead.sync_until_drained(10)
@@ -168,10 +176,10 @@ async fn main() -> Result<()> {
         let (world, gate, invite) = (world.clone(), gate.clone(), args.invite.clone());
         joins.spawn(async move {
             let _slot = gate.acquire_owned().await?;
-            let engine = world.device(&format!("device-{i}.sqlite3"))?;
+            let engine = world.device(&format!("device-{i}.sqlite3"), i)?;
             let joined = engine
                 .register(
-                    &world.server,
+                    world.server(i),
                     &invite,
                     &format!("Sim Volunteer {i}"),
                     &format!("sim device {i}"),
@@ -222,7 +230,8 @@ async fn main() -> Result<()> {
         .await
         .context("the lead could not pull the results")?;
     let held: Vec<EventId> = lead.store().all_events()?.iter().map(|e| e.id).collect();
-    let ok = report(&args, &results, &held, started.elapsed(), &world);
+    let behind = devices_behind(&world, &volunteers, &turfs, &results).await?;
+    let ok = report(&args, &results, &held, behind, started.elapsed(), &world);
     if !ok {
         std::process::exit(1);
     }
@@ -256,7 +265,7 @@ async fn volunteer(
     events: usize,
     seed: u64,
 ) -> Result<DeviceRun> {
-    let engine = world.device(&format!("device-{i}.sqlite3"))?;
+    let engine = world.device(&format!("device-{i}.sqlite3"), i)?;
     let store = engine.store().clone();
     engine
         .sync_until_drained(10)
@@ -293,6 +302,7 @@ async fn volunteer(
     let sync_end = Instant::now();
     let stats = engine.stats();
     Ok(DeviceRun {
+        index: i,
         created,
         pending_after: store.pending_count()?,
         rejected: store.rejected_count()?,
@@ -428,11 +438,47 @@ fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
 
-/// Print the table; true when nothing was lost or duplicated and every outbox drained.
+/// Once everyone is done, every device syncs once more and must then hold exactly what
+/// the volunteers of its turf recorded: how many do not.
+async fn devices_behind(
+    world: &World,
+    volunteers: &[(usize, VolunteerId)],
+    turfs: &[TurfId],
+    runs: &[DeviceRun],
+) -> Result<usize> {
+    let mut by_turf: HashMap<TurfId, HashSet<EventId>> = HashMap::new();
+    for run in runs {
+        by_turf
+            .entry(turfs[run.index % turfs.len()])
+            .or_default()
+            .extend(run.created.iter().copied());
+    }
+    let mut behind = 0;
+    for (i, _) in volunteers {
+        let engine = world.device(&format!("device-{i}.sqlite3"), *i)?;
+        engine
+            .sync_until_drained(20)
+            .await
+            .with_context(|| format!("device {i} could not catch up"))?;
+        let held: HashSet<EventId> = engine.store().all_events()?.iter().map(|e| e.id).collect();
+        let expected = by_turf
+            .get(&turfs[i % turfs.len()])
+            .cloned()
+            .unwrap_or_default();
+        if held != expected {
+            behind += 1;
+        }
+    }
+    Ok(behind)
+}
+
+/// Print the table; true when nothing was lost or duplicated, every outbox drained and
+/// every device holds what the server holds for its turf.
 fn report(
     args: &Args,
     runs: &[DeviceRun],
     held: &[EventId],
+    behind: usize,
     total: Duration,
     world: &World,
 ) -> bool {
@@ -480,6 +526,7 @@ fn report(
         ("extra (earlier runs)", extra.to_string()),
         ("rejected", rejected.to_string()),
         ("outboxes not drained", undrained.to_string()),
+        ("devices not equal", behind.to_string()),
         ("push requests", pushes.len().to_string()),
         ("push p50 ms", ms(percentile(&pushes, 50.0))),
         ("push p99 ms", ms(percentile(&pushes, 99.0))),
@@ -505,7 +552,7 @@ fn report(
     for error in runs.iter().filter_map(|r| r.error.as_deref()) {
         println!("error: {error}");
     }
-    let ok = lost == 0 && duplicated == 0 && undrained == 0;
+    let ok = lost == 0 && duplicated == 0 && undrained == 0 && behind == 0;
     println!("{}", if ok { "PASS" } else { "FAIL" });
     ok
 }

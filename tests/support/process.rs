@@ -66,7 +66,11 @@ fn log_file(data: &Path) -> Stdio {
 pub struct ServerProcess {
     pub url: String,
     pub addr: String,
+    /// The SQLite file, or the log's base name for a server on PostgreSQL.
     pub data: PathBuf,
+    /// What `--database` was given: the file's path or a `postgres://` URL.
+    database: std::ffi::OsString,
+    options: Vec<String>,
     child: Option<Child>,
 }
 
@@ -78,9 +82,24 @@ impl ServerProcess {
 
     /// [`ServerProcess::start`] with more `serve` options (e.g. `--claim-lease-ms 2000`).
     pub fn start_with(data: &Path, addr: &str, options: &[&str]) -> ServerProcess {
+        Self::spawn(data.as_os_str().to_owned(), data, addr, options)
+    }
+
+    /// A replica on a PostgreSQL database; it logs to `log` (with `.log`).
+    pub fn start_on_postgres(url: &str, log: &Path, addr: &str) -> ServerProcess {
+        Self::spawn(url.into(), log, addr, &[])
+    }
+
+    fn spawn(
+        database: std::ffi::OsString,
+        data: &Path,
+        addr: &str,
+        options: &[&str],
+    ) -> ServerProcess {
         let mut child = Command::new(server_binary())
-            .args(["serve", "--data"])
-            .arg(data)
+            .arg("serve")
+            .arg("--database")
+            .arg(&database)
             .args(["--addr", addr])
             .args(options)
             .env("RUST_LOG", "info")
@@ -103,6 +122,8 @@ impl ServerProcess {
             url,
             addr,
             data: data.to_owned(),
+            database,
+            options: options.iter().map(|o| o.to_string()).collect(),
             child: Some(child),
         }
     }
@@ -115,10 +136,11 @@ impl ServerProcess {
         }
     }
 
-    /// Start again on the same data file and the same port.
+    /// Start again on the same data and the same port.
     pub fn restart(&mut self) {
         self.kill();
-        let again = ServerProcess::start(&self.data, &self.addr);
+        let options: Vec<&str> = self.options.iter().map(String::as_str).collect();
+        let again = ServerProcess::spawn(self.database.clone(), &self.data, &self.addr, &options);
         *self = again;
     }
 }
