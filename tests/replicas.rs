@@ -166,3 +166,242 @@ async fn three_replicas_a_killed_replica_and_a_restarted_database_lose_nothing()
     drop(db);
     drop(cluster);
 }
+
+async fn register_lead(http: &reqwest::Client, url: &str, code: &str) -> String {
+    let body = serde_json::json!({"protocol": groundgame_core::protocol::PROTOCOL_VERSION,
+        "invite_code": code, "volunteer_name": "Lee", "device_name": "laptop", "app_version": "1"});
+    let r = http
+        .post(format!("{url}/api/v1/register"))
+        .json(&body)
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(r.status(), 200, "register");
+    let v: serde_json::Value = r.json().await.expect("json");
+    v["token"].as_str().expect("token").to_string()
+}
+
+/// An ncvoter file of `rows` voters (tab-separated, quoted, Latin-1 is plain ASCII here).
+fn ncvoter_file(path: &Path, rows: usize, first_ncid: usize) {
+    use groundgame_server::import::columns::NCVOTER_COLUMNS;
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("file"));
+    let quoted: Vec<String> = NCVOTER_COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
+    write!(out, "{}\r\n", quoted.join("\t")).expect("write");
+    for i in 0..rows {
+        let ncid = format!("ZZ{:07}", first_ncid + i);
+        let number = (i % 400 + 1).to_string();
+        let street = format!("{number} ELM {} ST", i / 400);
+        let values = NCVOTER_COLUMNS.iter().map(|c| match *c {
+            "ncid" => ncid.clone(),
+            "first_name" => "PAT".into(),
+            "last_name" => format!("VOTER{i}"),
+            "status_cd" => "A".into(),
+            "res_street_address" => street.clone(),
+            "res_city_desc" => "DURHAM".into(),
+            "zip_code" => "27701".into(),
+            "precinct_abbrv" => "P1".into(),
+            "confidential_ind" => "N".into(),
+            _ => String::new(),
+        });
+        let line: Vec<String> = values.map(|v| format!("\"{v}\"")).collect();
+        write!(out, "{}\r\n", line.join("\t")).expect("write");
+    }
+    out.flush().expect("flush");
+}
+
+async fn job(http: &reqwest::Client, url: &str, token: &str, id: &str) -> serde_json::Value {
+    let r = http
+        .get(format!("{url}/api/v1/imports/{id}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("job");
+    assert_eq!(r.status(), 200, "the job is known to {url}");
+    r.json().await.expect("json")
+}
+
+/// Imports are shared state: a lead follows an import started on one replica from another
+/// (progress, outcome, report). A replica SIGKILLed in the middle of an import leaves the
+/// job failed, as every replica answers, with nothing of the file saved; the campaign's
+/// next import is not blocked by the dead one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_is_followed_on_any_replica_and_a_killed_one_saves_nothing() {
+    let db = ScratchDb::for_tests();
+    let dir = temp_dir();
+    let demo = server_command(&[
+        "demo",
+        "--database",
+        &db.url,
+        "--voters",
+        "50",
+        "--turfs",
+        "1",
+        "--seed",
+        "3",
+    ]);
+    let lead_invite = field(&demo, "lead invite: ");
+    let mut a = ServerProcess::start_on_postgres(&db.url, &dir.path().join("a"), "127.0.0.1:0");
+    let b = ServerProcess::start_on_postgres(&db.url, &dir.path().join("b"), "127.0.0.1:0");
+    let http = reqwest::Client::new();
+    let token = register_lead(&http, &b.url, &lead_invite).await;
+    let people = |url: &str| -> i64 {
+        // The client blocks: off the test's runtime.
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut db = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+                db.query_one("SELECT count(*) FROM people WHERE campaign_id = 1", &[])
+                    .expect("count people")
+                    .get(0)
+            })
+            .join()
+            .expect("count")
+        })
+    };
+    let before = people(&db.url);
+
+    // A big file on replica A; B follows it, then A dies mid-import.
+    let big = dir.path().join("ncvoter-big.txt");
+    ncvoter_file(&big, 300_000, 0);
+    let body = std::fs::read(&big).expect("read");
+    let r = http
+        .post(format!(
+            "{}/api/v1/imports?format=ncvoter&file_name=big.txt",
+            a.url
+        ))
+        .bearer_auth(&token)
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(r.status(), 202, "{:?}", r.text().await);
+    let started: serde_json::Value = r.json().await.expect("json");
+    let id = started["id"].as_str().expect("id").to_string();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let j = job(&http, &b.url, &token, &id).await;
+        assert_eq!(j["status"], "running", "still running when killed: {j}");
+        if j["rows_read"].as_u64().unwrap_or(0) > 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "replica B never saw progress");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    a.kill();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let failed = loop {
+        let j = job(&http, &b.url, &token, &id).await;
+        if j["status"] != "running" {
+            break j;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the dead replica's job never failed"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert!(
+        failed["error"].as_str().unwrap_or("").contains("stopped"),
+        "{failed}"
+    );
+    assert_eq!(people(&db.url), before, "nothing of the file was saved");
+
+    // The next import (on B) is not blocked; A, restarted, follows it to its report.
+    a.restart();
+    let small = dir.path().join("ncvoter-small.txt");
+    ncvoter_file(&small, 500, 900_000);
+    let r = http
+        .post(format!(
+            "{}/api/v1/imports?format=ncvoter&file_name=small.txt",
+            b.url
+        ))
+        .bearer_auth(&token)
+        .body(std::fs::read(&small).expect("read"))
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(r.status(), 202, "{:?}", r.text().await);
+    let started: serde_json::Value = r.json().await.expect("json");
+    let id = started["id"].as_str().expect("id").to_string();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let done = loop {
+        let j = job(&http, &a.url, &token, &id).await;
+        if j["status"] != "running" {
+            break j;
+        }
+        assert!(Instant::now() < deadline, "the small import never finished");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["summary"]["added"], 500, "{done}");
+    assert_eq!(done["rows_read"], 500, "{done}");
+    assert_eq!(people(&db.url), before + 500);
+    let report = http
+        .get(format!("{}/api/v1/imports/{id}/report", a.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("report");
+    assert_eq!(report.status(), 200);
+    let text = report.text().await.expect("text");
+    assert!(text.starts_with("row,"), "{text}");
+    drop((a, b, db));
+}
+
+/// Guessing invite codes is counted once for all replicas: twenty wrong codes spread over
+/// two replicas block the address on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_invite_codes_on_any_replica_count_together() {
+    use groundgame_core::protocol::codes;
+    let db = ScratchDb::for_tests();
+    let a = crate::support::TestServer::start_with(
+        temp_dir(),
+        std::sync::Arc::new(PgStore::connect(&db.url).expect("replica A")),
+        groundgame_server::AppState::new,
+    )
+    .await;
+    let b = crate::support::TestServer::start_with(
+        temp_dir(),
+        std::sync::Arc::new(PgStore::connect(&db.url).expect("replica B")),
+        groundgame_server::AppState::new,
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let attempt = |url: String, i: usize| {
+        let http = &http;
+        async move {
+            let body = serde_json::json!({"protocol": groundgame_core::protocol::PROTOCOL_VERSION,
+                "invite_code": format!("ZZZZ-ZZ{i:02}"), "volunteer_name": "Guess",
+                "device_name": "x", "app_version": "1"});
+            let r = http
+                .post(format!("{url}/api/v1/register"))
+                .json(&body)
+                .send()
+                .await
+                .expect("register");
+            let status = r.status().as_u16();
+            let v: serde_json::Value = r.json().await.expect("json");
+            (
+                status,
+                v["error"]["code"].as_str().unwrap_or("").to_string(),
+            )
+        }
+    };
+    for i in 0..20 {
+        let url = if i % 2 == 0 { &a.url } else { &b.url };
+        assert_eq!(
+            attempt(url.clone(), i).await,
+            (403, codes::INVITE_INVALID.to_string()),
+            "attempt {i}"
+        );
+    }
+    for url in [&a.url, &b.url] {
+        assert_eq!(
+            attempt(url.clone(), 99).await,
+            (429, codes::TOO_MANY_ATTEMPTS.to_string()),
+            "blocked on {url}"
+        );
+    }
+    drop((a, b, db));
+}

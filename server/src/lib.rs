@@ -53,10 +53,6 @@ pub struct AppState {
     clock: WallClock,
     write_gate: Arc<Semaphore>,
     read_gate: Arc<Semaphore>,
-    /// Voter-file imports started over the API.
-    imports: Arc<import_jobs::ImportJobs>,
-    /// Refused registrations per client address (guessing invite codes).
-    register_limit: Arc<register_limit::RegisterLimit>,
 }
 
 impl AppState {
@@ -73,13 +69,7 @@ impl AppState {
             clock,
             write_gate: Arc::new(Semaphore::new(writers)),
             read_gate: Arc::new(Semaphore::new(readers)),
-            imports: Arc::default(),
-            register_limit: Arc::default(),
         }
-    }
-
-    pub(crate) fn register_limit(&self) -> &register_limit::RegisterLimit {
-        &self.register_limit
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -3,7 +3,9 @@
 //! registration from it is answered `429 too_many_attempts` with `Retry-After` until the
 //! window has passed. Successful registrations never count, so a lead's whole team joining
 //! from one hall's Wi-Fi is not slowed. The address is the TCP peer's (behind a reverse
-//! proxy that is the proxy's: put the limit there too). Counts are in memory and bounded.
+//! proxy that is the proxy's: put the limit there too). The counts are kept by the store,
+//! so every replica counts the same refusals; they are bounded and forgotten after the
+//! window.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -25,7 +27,15 @@ pub const WINDOW_MS: u64 = 10 * 60_000;
 /// Addresses tracked at most; past it, windows that have ended are forgotten first.
 const MAX_ADDRESSES: usize = 100_000;
 
-/// Refused registrations per client address: (window start, count).
+/// How long an address whose window started at `start` with `count` refusals must wait.
+pub fn wait_ms(start: u64, count: u32, now_ms: u64) -> Option<u64> {
+    let ends = start + WINDOW_MS;
+    (count >= MAX_FAILURES && now_ms < ends).then(|| ends - now_ms)
+}
+
+/// Refused registrations per client address: (window start, count), for the embedded
+/// database's one process (PostgreSQL keeps the same counts in a table every replica
+/// shares).
 #[derive(Default)]
 pub struct RegisterLimit(Mutex<HashMap<IpAddr, (u64, u32)>>);
 
@@ -34,8 +44,7 @@ impl RegisterLimit {
     pub fn blocked_for(&self, ip: IpAddr, now_ms: u64) -> Option<u64> {
         let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let (start, count) = *map.get(&ip)?;
-        let ends = start + WINDOW_MS;
-        (count >= MAX_FAILURES && now_ms < ends).then(|| ends - now_ms)
+        wait_ms(start, count, now_ms)
     }
 
     /// Count a refused registration from `ip`.
@@ -68,8 +77,12 @@ pub(crate) async fn guard(State(state): State<AppState>, request: Request, next:
         // No peer address (an in-process test router): nothing to count by.
         return next.run(request).await;
     };
-    let limit = state.register_limit();
-    if let Some(wait_ms) = limit.blocked_for(ip, state.now_ms()) {
+    let now = state.now_ms();
+    let wait = match state.read(move |s| s.registration_wait_ms(ip, now)).await {
+        Ok(wait) => wait,
+        Err(e) => return e.into_response(),
+    };
+    if let Some(wait_ms) = wait {
         let minutes = wait_ms.div_ceil(60_000).max(1);
         tracing::warn!(%ip, "registration refused: too many wrong codes");
         let mut response = ApiError::TooManyAttempts(minutes).into_response();
@@ -80,7 +93,11 @@ pub(crate) async fn guard(State(state): State<AppState>, request: Request, next:
     }
     let response = next.run(request).await;
     if response.status() == StatusCode::FORBIDDEN {
-        limit.refused(ip, state.now_ms());
+        let now = state.now_ms();
+        // Through the readers' gate: a long import holding the writers' must not delay it.
+        if let Err(e) = state.read(move |s| s.registration_refused(ip, now)).await {
+            tracing::error!("counting a refused registration: {e:?}");
+        }
     }
     response
 }

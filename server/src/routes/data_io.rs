@@ -13,6 +13,9 @@
 //! Only a lead or admin of the caller's own campaign may call them.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
@@ -31,8 +34,9 @@ use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::export::{write_csv, ExportFormat};
 use crate::import::run::{import_file_with_progress, ImportRequest};
+use crate::import::Progress;
 use crate::import::{Format, ImportError, ImportSummary, Mapping};
-use crate::import_jobs::{ImportJob, JobState, Upload};
+use crate::import_jobs::{ImportJob, JobState, NewImportJob, Upload, HEARTBEAT_MS};
 use crate::script_file::{self, ScriptFileError};
 use crate::{clock, AppState};
 
@@ -100,19 +104,17 @@ pub struct ImportJobResponse {
     pub report_lines: u64,
 }
 
-fn job_response(job: &ImportJob) -> ImportJobResponse {
-    let state = job.state();
-    let (status, summary, error, report, report_lines) = match state {
-        JobState::Running => (ImportStatus::Running, None, None, false, 0),
+fn job_response(job: ImportJob) -> ImportJobResponse {
+    let report = job.state.has_report();
+    let (status, summary, error, report_lines) = match job.state {
+        JobState::Running => (ImportStatus::Running, None, None, 0),
         JobState::Done {
             summary,
             report_lines,
-        } => (ImportStatus::Done, Some(summary), None, true, report_lines),
-        JobState::Failed { message, report } => {
-            (ImportStatus::Failed, None, Some(message), report, 0)
-        }
+        } => (ImportStatus::Done, Some(summary), None, report_lines),
+        JobState::Failed { message, .. } => (ImportStatus::Failed, None, Some(message), 0),
     };
-    let bytes_read = job.bytes_read().min(job.total_bytes);
+    let bytes_read = job.bytes_read.min(job.total_bytes);
     let percent = match status {
         ImportStatus::Running if job.total_bytes > 0 => {
             // The last percent is the commit.
@@ -124,11 +126,11 @@ fn job_response(job: &ImportJob) -> ImportJobResponse {
     ImportJobResponse {
         id: job.id,
         status,
-        file_name: job.file_name.clone(),
-        format: job.format.to_string(),
+        file_name: job.file_name,
+        format: job.format,
         total_bytes: job.total_bytes,
         bytes_read,
-        rows_read: job.rows_read(),
+        rows_read: job.rows_read,
         percent,
         started_at: job.started_ms,
         summary,
@@ -136,6 +138,15 @@ fn job_response(job: &ImportJob) -> ImportJobResponse {
         report,
         report_lines,
     }
+}
+
+/// The report file gzipped, to keep with the job (a report of a million refused rows is
+/// a few hundred kilobytes so).
+fn gzip_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::copy(&mut file, &mut gz)?;
+    gz.finish()
 }
 
 /// Stream the request body into the upload's file, stopping at [`MAX_IMPORT_BYTES`].
@@ -220,7 +231,8 @@ pub(crate) async fn start_import(
             ))
         }
     };
-    if state.imports.running(campaign) {
+    let now = state.now_ms();
+    if state.read(move |s| s.import_running(campaign, now)).await? {
         return Err(ApiError::InvalidValue(
             "an import is already running for this campaign; wait for it to finish".into(),
         ));
@@ -233,55 +245,129 @@ pub(crate) async fn start_import(
             "the file is empty; export the voter file again".into(),
         ));
     }
-    let job = state
-        .imports
-        .start(campaign, upload, format.name(), total, state.now_ms());
-    tracing::info!(device = %device.device, import = %job.id, bytes = total, format = job.format, "import received");
+    let new = NewImportJob {
+        id: Uuid::new_v4(),
+        campaign,
+        file_name: upload.file_name.clone(),
+        format: format.name().to_string(),
+        total_bytes: total,
+    };
+    let started = state.now_ms();
+    let job = new.clone();
+    // Through the readers' gate: the job row is bookkeeping, and the writers' gate may be
+    // held by another campaign's import for minutes.
+    state
+        .read(move |s| s.start_import_job(&job, started))
+        .await?;
+    let id = new.id;
+    tracing::info!(device = %device.device, import = %id, bytes = total, format = new.format, "import received");
     let request = ImportRequest {
         campaign,
         format,
-        file: job.upload_path(),
-        report: Some(job.report_path()),
+        file: upload.path(),
+        report: Some(upload.report_path()),
         full_file: query.full_file,
         show_progress: false,
     };
-    let running = job.clone();
+    let progress = Arc::new(Progress::default());
+    let done = Arc::new(AtomicBool::new(false));
+    // The heartbeat: progress written for every replica to answer, every second, until
+    // the import ends.
+    {
+        let (state, progress, done) = (state.clone(), progress.clone(), done.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(HEARTBEAT_MS));
+            tick.tick().await;
+            while !done.load(Ordering::Acquire) {
+                tick.tick().await;
+                let (bytes, rows) = (
+                    progress.bytes.load(Ordering::Relaxed),
+                    progress.rows.load(Ordering::Relaxed),
+                );
+                let now = state.now_ms();
+                if let Err(e) = state
+                    .read(move |s| s.import_job_progress(id, bytes, rows, now))
+                    .await
+                {
+                    tracing::warn!(import = %id, "import progress not saved: {e:?}");
+                }
+            }
+        });
+    }
     let task_state = state.clone();
+    let read = progress.clone();
     tokio::spawn(async move {
-        let progress = running.progress.clone();
         let result = task_state
-            .write(move |s| Ok(import_file_with_progress(s, &request, progress)))
+            .write(move |s| {
+                let done = import_file_with_progress(s, &request, progress);
+                // Read the report on this blocking thread, while its folder still exists.
+                let report = match &done {
+                    Ok(_) | Err(ImportError::NothingImported) => {
+                        gzip_file(request.report.as_deref().expect("report path")).ok()
+                    }
+                    Err(_) => None,
+                };
+                Ok((done, report))
+            })
             .await;
-        let outcome = match result {
-            Ok(Ok(done)) => {
-                tracing::info!(import = %running.id, rows = done.summary.rows, "import finished");
-                JobState::Done {
+        let (outcome, report) = match result {
+            Ok((Ok(done), report)) => {
+                tracing::info!(import = %id, rows = done.summary.rows, "import finished");
+                let state = JobState::Done {
                     summary: done.summary,
                     report_lines: done.report_lines,
-                }
+                };
+                (state, report)
             }
-            Ok(Err(e)) => {
-                tracing::warn!(import = %running.id, "import failed: {e}");
-                JobState::Failed {
-                    report: matches!(e, ImportError::NothingImported),
+            Ok((Err(e), report)) => {
+                tracing::warn!(import = %id, "import failed: {e}");
+                let state = JobState::Failed {
+                    report: matches!(e, ImportError::NothingImported) && report.is_some(),
                     message: e.to_string(),
-                }
+                };
+                (state, report)
             }
             Err(e) => {
-                tracing::error!(import = %running.id, "import failed: {e}");
-                JobState::Failed {
+                tracing::error!(import = %id, "import failed: {e:?}");
+                let state = JobState::Failed {
                     message: "the server could not finish the import; nothing was changed. \
                               Try again, and tell the campaign's admin if it fails again"
                         .into(),
                     report: false,
-                }
+                };
+                (state, None)
             }
         };
-        running.finish(outcome);
+        done.store(true, Ordering::Release);
         // The upload is voter data: gone as soon as it is no longer needed.
-        let _ = tokio::fs::remove_file(running.upload_path()).await;
+        drop(upload);
+        let now = task_state.now_ms();
+        let (bytes, rows) = (
+            read.bytes.load(Ordering::Relaxed),
+            read.rows.load(Ordering::Relaxed),
+        );
+        if let Err(e) = task_state
+            .read(move |s| {
+                s.import_job_progress(id, bytes, rows, now)?;
+                s.finish_import_job(id, &outcome, report.as_deref(), now)
+            })
+            .await
+        {
+            tracing::error!(import = %id, "import outcome not saved: {e:?}");
+        }
     });
-    Ok((StatusCode::ACCEPTED, Json(job_response(&job))).into_response())
+    let job = ImportJob {
+        id,
+        campaign,
+        file_name: new.file_name,
+        format: new.format,
+        total_bytes: total,
+        started_ms: started,
+        bytes_read: 0,
+        rows_read: 0,
+        state: JobState::Running,
+    };
+    Ok((StatusCode::ACCEPTED, Json(job_response(job))).into_response())
 }
 
 fn parse_job_id(id: &str) -> Result<Uuid, ApiError> {
@@ -306,11 +392,12 @@ pub(crate) async fn import_status(
     Path(id): Path<String>,
 ) -> Result<Json<ImportJobResponse>, ApiError> {
     device.require_lead_of(device.campaign)?;
+    let (campaign, id, now) = (device.campaign, parse_job_id(&id)?, state.now_ms());
     let job = state
-        .imports
-        .get(device.campaign, parse_job_id(&id)?)
+        .read(move |s| s.import_job(campaign, id, now))
+        .await?
         .ok_or_else(|| ApiError::NotFound("no such import".into()))?;
-    Ok(Json(job_response(&job)))
+    Ok(Json(job_response(job)))
 }
 
 #[utoipa::path(
@@ -331,24 +418,26 @@ pub(crate) async fn import_report(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     device.require_lead_of(device.campaign)?;
-    let job = state
-        .imports
-        .get(device.campaign, parse_job_id(&id)?)
+    let (campaign, id, now) = (device.campaign, parse_job_id(&id)?, state.now_ms());
+    let (job, report) = state
+        .read(move |s| {
+            let Some(job) = s.import_job(campaign, id, now)? else {
+                return Ok(None);
+            };
+            let report = match job.state.has_report() {
+                true => s.import_job_report(campaign, id)?,
+                false => None,
+            };
+            Ok(Some((job, report)))
+        })
+        .await?
         .ok_or_else(|| ApiError::NotFound("no such import".into()))?;
-    let has_report = match job.state() {
-        JobState::Done { .. } => true,
-        JobState::Failed { report, .. } => report,
-        JobState::Running => false,
-    };
-    if !has_report {
+    let Some(report) = report else {
         return Err(ApiError::NotFound(
             "this import has no report yet; wait until it is done".into(),
         ));
-    }
-    let file = tokio::fs::File::open(job.report_path())
-        .await
-        .map_err(|e| ApiError::Internal(format!("import report: {e}")))?;
-    let stream = tokio_util_stream(file);
+    };
+    let stream = gunzip_stream(report);
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -362,22 +451,21 @@ pub(crate) async fn import_report(
         .into_response())
 }
 
-/// A file as a stream of chunks, read as the client takes them.
-fn tokio_util_stream(
-    file: tokio::fs::File,
-) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
+/// A gzipped report as a stream of plain chunks, unpacked as the client takes them.
+fn gunzip_stream(gz: Vec<u8>) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
     use futures_util::StreamExt;
-    use tokio::io::AsyncReadExt;
+    use std::io::Read;
+    let reader = flate2::read::GzDecoder::new(std::io::Cursor::new(gz));
     // Fused: the response compression layer polls once more after the end, which a bare
     // `unfold` answers with a panic.
-    futures_util::stream::unfold(Some(file), |file| async move {
-        let mut file = file?;
+    futures_util::stream::unfold(Some(reader), |reader| async move {
+        let mut reader = reader?;
         let mut buf = vec![0u8; 64 * 1024];
-        match file.read(&mut buf).await {
+        match reader.read(&mut buf) {
             Ok(0) => None,
             Ok(n) => {
                 buf.truncate(n);
-                Some((Ok(Bytes::from(buf)), Some(file)))
+                Some((Ok(Bytes::from(buf)), Some(reader)))
             }
             Err(e) => Some((Err(e), None)),
         }

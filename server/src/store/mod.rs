@@ -27,10 +27,15 @@ use groundgame_core::{
     Role, Script, TurfId, VolunteerId,
 };
 
+use std::net::IpAddr;
+
+use uuid::Uuid;
+
 use crate::auth::AuthDevice;
 use crate::import::{
     GeoIssue, GeoRow, GeocodeSummary, ImportError, ImportSummary, ReportLine, Row, VoterImport,
 };
+use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 
 pub use postgres::PgStore;
 pub use sqlite::invites::InviteSummary;
@@ -224,6 +229,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         campaign: CampaignId,
     ) -> Result<Vec<VolunteerSummary>, StoreError>;
 
+    /// Milliseconds until `ip` may try a registration again, when too many of its codes
+    /// were refused lately (see [`crate::register_limit`]).
+    fn registration_wait_ms(&self, ip: IpAddr, now_ms: u64) -> Result<Option<u64>, StoreError>;
+    /// Count a refused registration (a wrong, expired or used-up code) from `ip`.
+    fn registration_refused(&self, ip: IpAddr, now_ms: u64) -> Result<(), StoreError>;
+
     // --- the spine: push and pull ----------------------------------------------------
 
     /// Apply a push in one transaction and answer it, one outcome per event.
@@ -286,6 +297,40 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         key: &str,
     ) -> Result<Option<VersionedScript>, StoreError>;
     fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptSummary>, StoreError>;
+
+    /// Whether the campaign has an import running over the API (one at a time).
+    fn import_running(&self, campaign: CampaignId, now_ms: u64) -> Result<bool, StoreError>;
+    /// Record an import that starts now; refused (`Invalid`) while another one runs.
+    fn start_import_job(&self, job: &NewImportJob, now_ms: u64) -> Result<(), StoreError>;
+    /// How far the running import has read; also shows that its replica lives.
+    fn import_job_progress(
+        &self,
+        id: Uuid,
+        bytes_read: u64,
+        rows_read: u64,
+        now_ms: u64,
+    ) -> Result<(), StoreError>;
+    /// How the import ended, with its report (gzipped CSV) when it has one.
+    fn finish_import_job(
+        &self,
+        id: Uuid,
+        state: &JobState,
+        report_gz: Option<&[u8]>,
+        now_ms: u64,
+    ) -> Result<(), StoreError>;
+    /// The campaign's import job: a running one whose replica stopped answers failed.
+    fn import_job(
+        &self,
+        campaign: CampaignId,
+        id: Uuid,
+        now_ms: u64,
+    ) -> Result<Option<ImportJob>, StoreError>;
+    /// The job's report, gzipped, when it has one.
+    fn import_job_report(
+        &self,
+        campaign: CampaignId,
+        id: Uuid,
+    ) -> Result<Option<Vec<u8>>, StoreError>;
 
     // --- phone banking ---------------------------------------------------------------
 

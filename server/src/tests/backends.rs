@@ -462,6 +462,122 @@ fn assignments_move_scope_on_every_backend() {
 /// Two replicas on one database; replica 1 holds a push transaction open after inserting
 /// its event while replica 2 pushes to the same turf and a device pulls through replica 2.
 /// Returns the events the device never received.
+#[test]
+fn refused_registrations_are_counted_per_address_on_every_backend() {
+    use crate::register_limit::{MAX_FAILURES, WINDOW_MS};
+    each_backend(|store| {
+        let ip: std::net::IpAddr = "203.0.113.7".parse().expect("ip");
+        let other: std::net::IpAddr = "2001:db8::1".parse().expect("ip");
+        for i in 0..MAX_FAILURES {
+            let at = NOW + u64::from(i);
+            assert_eq!(store.registration_wait_ms(ip, at).expect("wait"), None);
+            store.registration_refused(ip, at).expect("refused");
+        }
+        let later = NOW + 1_000;
+        assert_eq!(
+            store.registration_wait_ms(ip, later).expect("wait"),
+            Some(WINDOW_MS - 1_000)
+        );
+        assert_eq!(
+            store.registration_wait_ms(other, later).expect("wait"),
+            None
+        );
+        // The window ends; the next refusal starts a new one from zero.
+        assert_eq!(
+            store
+                .registration_wait_ms(ip, NOW + WINDOW_MS)
+                .expect("wait"),
+            None
+        );
+        store
+            .registration_refused(ip, NOW + WINDOW_MS)
+            .expect("refused");
+        assert_eq!(
+            store
+                .registration_wait_ms(ip, NOW + WINDOW_MS + 1)
+                .expect("wait"),
+            None
+        );
+    });
+}
+
+#[test]
+fn import_jobs_are_kept_the_same_on_every_backend() {
+    use crate::import_jobs::{JobState, NewImportJob};
+    each_backend(|store| {
+        let f = field(store);
+        let other = store.create_campaign("Elsewhere").expect("campaign");
+        let job = NewImportJob {
+            id: uuid::Uuid::new_v4(),
+            campaign: f.campaign,
+            file_name: "ncvoter32.txt".into(),
+            format: "ncvoter".into(),
+            total_bytes: 1_000,
+        };
+        assert!(!store.import_running(f.campaign, NOW).expect("running"));
+        store.start_import_job(&job, NOW).expect("start");
+        assert!(store.import_running(f.campaign, NOW).expect("running"));
+        assert!(!store.import_running(other, NOW).expect("running"));
+        let second = NewImportJob {
+            id: uuid::Uuid::new_v4(),
+            ..job.clone()
+        };
+        assert!(matches!(
+            store.start_import_job(&second, NOW),
+            Err(StoreError::Invalid(_))
+        ));
+        store
+            .import_job_progress(job.id, 400, 7, NOW + 1)
+            .expect("progress");
+        let got = store
+            .import_job(f.campaign, job.id, NOW + 1)
+            .expect("job")
+            .expect("found");
+        assert_eq!(
+            (got.bytes_read, got.rows_read, &got.state, got.started_ms),
+            (400, 7, &JobState::Running, NOW)
+        );
+        assert_eq!(store.import_job(other, job.id, NOW).expect("job"), None);
+        let done = JobState::Done {
+            summary: crate::import::ImportSummary {
+                rows: 7,
+                added: 6,
+                ..Default::default()
+            },
+            report_lines: 1,
+        };
+        store
+            .finish_import_job(job.id, &done, Some(b"gzipped"), NOW + 2)
+            .expect("finish");
+        let got = store
+            .import_job(f.campaign, job.id, NOW + 2)
+            .expect("job")
+            .expect("found");
+        assert_eq!(got.state, done);
+        assert_eq!(
+            store.import_job_report(f.campaign, job.id).expect("report"),
+            Some(b"gzipped".to_vec())
+        );
+        assert_eq!(
+            store.import_job_report(other, job.id).expect("report"),
+            None
+        );
+        // Progress after the end changes nothing; the next import may start.
+        store
+            .import_job_progress(job.id, 1, 1, NOW + 3)
+            .expect("progress");
+        let got = store
+            .import_job(f.campaign, job.id, NOW + 3)
+            .expect("job")
+            .expect("found");
+        assert_eq!((got.bytes_read, got.rows_read), (400, 7));
+        assert!(!store.import_running(f.campaign, NOW).expect("running"));
+        store
+            .start_import_job(&second, NOW + 4)
+            .expect("the next one");
+    });
+}
+
 fn skipped_commit_scenario(naive: bool) -> BTreeSet<EventId> {
     let db = ScratchDb::for_tests();
     let r1 = Arc::new(PgStore::connect(&db.url).expect("replica 1"));

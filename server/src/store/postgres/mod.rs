@@ -18,6 +18,7 @@
 //! committed while seq 10's transaction is still open, and skip 10 forever.)
 
 mod calls;
+mod jobs;
 mod lead;
 mod migrations;
 mod network;
@@ -29,6 +30,7 @@ mod voters;
 
 pub use scratch::ScratchDb;
 
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -43,12 +45,14 @@ use groundgame_core::{
 };
 use postgres::NoTls;
 use r2d2_postgres::PostgresConnectionManager;
+use uuid::Uuid;
 
 use crate::auth::AuthDevice;
 use crate::clock;
 use crate::import::{
     GeoIssue, GeoRow, GeocodeSummary, ImportError, ImportSummary, ReportLine, Row, VoterImport,
 };
+use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
     CallListFilter, CallListMember, CallListReport, CallListSummary, CallProgress, ClaimedContact,
     DeviceAuth, ExportedEvent, InviteSummary, LeadCallListSummary, NetworkOwner, NewHousehold,
@@ -441,6 +445,59 @@ impl Store for PgStore {
         campaign: CampaignId,
     ) -> Result<Vec<VolunteerSummary>, StoreError> {
         PgStore::volunteer_summaries(self, campaign)
+    }
+
+    fn registration_wait_ms(&self, ip: IpAddr, now_ms: u64) -> Result<Option<u64>, StoreError> {
+        PgStore::registration_wait_ms(self, ip, now_ms)
+    }
+
+    fn registration_refused(&self, ip: IpAddr, now_ms: u64) -> Result<(), StoreError> {
+        PgStore::registration_refused(self, ip, now_ms)
+    }
+
+    fn import_running(&self, campaign: CampaignId, _now_ms: u64) -> Result<bool, StoreError> {
+        PgStore::import_running(self, campaign)
+    }
+
+    fn start_import_job(&self, job: &NewImportJob, now_ms: u64) -> Result<(), StoreError> {
+        PgStore::start_import_job(self, job, now_ms)
+    }
+
+    fn import_job_progress(
+        &self,
+        id: Uuid,
+        bytes_read: u64,
+        rows_read: u64,
+        _now_ms: u64,
+    ) -> Result<(), StoreError> {
+        PgStore::import_job_progress(self, id, bytes_read, rows_read)
+    }
+
+    fn finish_import_job(
+        &self,
+        id: Uuid,
+        state: &JobState,
+        report_gz: Option<&[u8]>,
+        _now_ms: u64,
+    ) -> Result<(), StoreError> {
+        PgStore::finish_import_job(self, id, state, report_gz)
+    }
+
+    fn import_job(
+        &self,
+        campaign: CampaignId,
+        id: Uuid,
+        _now_ms: u64,
+    ) -> Result<Option<ImportJob>, StoreError> {
+        PgStore::import_job(self, campaign, id)
+    }
+
+    fn import_job_report(
+        &self,
+        campaign: CampaignId,
+        id: Uuid,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        PgStore::import_job_report(self, campaign, id)
     }
 
     fn push(

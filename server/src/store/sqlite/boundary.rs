@@ -13,11 +13,16 @@ use groundgame_core::{
     Role, Script, TurfId, VolunteerId,
 };
 
+use std::net::IpAddr;
+
+use uuid::Uuid;
+
 use super::SqliteStore;
 use crate::auth::AuthDevice;
 use crate::import::{
     GeoIssue, GeoRow, GeocodeSummary, ImportError, ImportSummary, ReportLine, Row, VoterImport,
 };
+use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
     CallListFilter, CallListMember, CallListReport, CallListSummary, CallProgress, ClaimedContact,
     DeviceAuth, ExportedEvent, InviteSummary, LeadCallListSummary, NetworkOwner, NewHousehold,
@@ -166,6 +171,62 @@ impl Store for SqliteStore {
         campaign: CampaignId,
     ) -> Result<Vec<VolunteerSummary>, StoreError> {
         SqliteStore::volunteer_summaries(self, campaign)
+    }
+
+    fn registration_wait_ms(&self, ip: IpAddr, now_ms: u64) -> Result<Option<u64>, StoreError> {
+        Ok(self.register_limit.blocked_for(ip, now_ms))
+    }
+
+    fn registration_refused(&self, ip: IpAddr, now_ms: u64) -> Result<(), StoreError> {
+        self.register_limit.refused(ip, now_ms);
+        Ok(())
+    }
+
+    fn import_running(&self, campaign: CampaignId, _now_ms: u64) -> Result<bool, StoreError> {
+        Ok(self.import_jobs.running(campaign))
+    }
+
+    fn start_import_job(&self, job: &NewImportJob, now_ms: u64) -> Result<(), StoreError> {
+        self.import_jobs.start(job, now_ms)
+    }
+
+    fn import_job_progress(
+        &self,
+        id: Uuid,
+        bytes_read: u64,
+        rows_read: u64,
+        _now_ms: u64,
+    ) -> Result<(), StoreError> {
+        self.import_jobs.progress(id, bytes_read, rows_read);
+        Ok(())
+    }
+
+    fn finish_import_job(
+        &self,
+        id: Uuid,
+        state: &JobState,
+        report_gz: Option<&[u8]>,
+        _now_ms: u64,
+    ) -> Result<(), StoreError> {
+        self.import_jobs.finish(id, state, report_gz);
+        Ok(())
+    }
+
+    fn import_job(
+        &self,
+        campaign: CampaignId,
+        id: Uuid,
+        _now_ms: u64,
+    ) -> Result<Option<ImportJob>, StoreError> {
+        Ok(self.import_jobs.get(campaign, id))
+    }
+
+    fn import_job_report(
+        &self,
+        campaign: CampaignId,
+        id: Uuid,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.import_jobs.report(campaign, id))
     }
 
     fn push(

@@ -66,6 +66,10 @@ pub struct SqliteStore {
     hlc: Mutex<HlcClock>,
     /// Running progress totals per campaign (see `progress`).
     progress_cache: progress::Cache,
+    /// Imports started over the API, and refused registrations per address: in memory,
+    /// as one process owns the file (PostgreSQL keeps both in tables, for every replica).
+    pub(crate) import_jobs: crate::import_jobs::MemoryJobs,
+    pub(crate) register_limit: crate::register_limit::RegisterLimit,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -117,6 +121,8 @@ impl SqliteStore {
             readers: pool::Pool::new(readers),
             hlc: Mutex::new(HlcClock::resume(last_hlc)),
             progress_cache: progress::Cache::default(),
+            import_jobs: Default::default(),
+            register_limit: Default::default(),
         })
     }
 

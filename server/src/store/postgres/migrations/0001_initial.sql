@@ -371,3 +371,43 @@ CREATE TABLE device_links (
     used_by BIGINT REFERENCES devices (id)
 );
 CREATE INDEX device_links_volunteer ON device_links (volunteer_id);
+
+-- Imports started over the API, one row each, so that any replica answers where one stands
+-- (see import_jobs.rs). The replica running an import writes its progress and
+-- `heartbeat_at` (the database's clock, in ms) every second; a running job whose heartbeat
+-- is older than ten seconds lost its replica and is answered as failed (its import ran in
+-- one transaction, which died with the replica's connection). One runs per campaign at a
+-- time: the partial unique index refuses a second.
+CREATE TABLE import_jobs (
+    id UUID PRIMARY KEY,
+    campaign_id BIGINT NOT NULL REFERENCES campaigns (id),
+    -- The file's name only, and 'ncvoter', 'van' or 'mapped'.
+    file_name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    total_bytes BIGINT NOT NULL,
+    started_at BIGINT NOT NULL,
+    heartbeat_at BIGINT NOT NULL,
+    bytes_read BIGINT NOT NULL DEFAULT 0,
+    rows_read BIGINT NOT NULL DEFAULT 0,
+    -- 'running', 'done' or 'failed'.
+    state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+    -- Done: the summary (JSON) and the report's line count. Failed: why, in words for the
+    -- lead.
+    summary TEXT,
+    report_lines BIGINT NOT NULL DEFAULT 0,
+    message TEXT,
+    -- The report (row, voter id, reason) as gzipped CSV, when there is one.
+    report_gz BYTEA
+);
+CREATE UNIQUE INDEX import_jobs_one_running ON import_jobs (campaign_id) WHERE state = 'running';
+CREATE INDEX import_jobs_campaign ON import_jobs (campaign_id, started_at);
+
+-- Refused registrations per client address in the current window (see register_limit.rs),
+-- shared so that guessing invite codes across replicas counts once. Rows whose window has
+-- ended are deleted with the next refusal.
+CREATE TABLE registration_refusals (
+    address TEXT PRIMARY KEY,
+    window_start BIGINT NOT NULL,
+    failures INTEGER NOT NULL
+);
+CREATE INDEX registration_refusals_window ON registration_refusals (window_start);
