@@ -6,11 +6,10 @@ use std::io::Write;
 
 use groundgame_core::protocol::{codes, PushResponse, RegisterResponse, PROTOCOL_VERSION};
 use groundgame_core::{EventId, Hlc, HouseholdId};
-use groundgame_server::SqliteStore;
 use serde_json::{json, Value};
 
 use crate::support::fixture::{now_ms, small_campaign, Fixture};
-use crate::support::process::{log_path, ServerProcess};
+use crate::support::process::{log_path, ServerProcess, TestDatabase};
 use crate::support::temp_dir;
 
 struct Api {
@@ -108,10 +107,10 @@ async fn register(api: &Api, invite: &str, name: &str) -> RegisterResponse {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
     let dir = temp_dir();
-    let data = dir.path().join("server.sqlite");
-    let store = SqliteStore::open(&data).expect("server store");
-    let fx: Fixture = small_campaign(&store, 2, 3, 1);
-    let mut server = ServerProcess::start(&data, "127.0.0.1:0");
+    let db = TestDatabase::new(dir.path(), "server");
+    let store = db.open();
+    let fx: Fixture = small_campaign(store.as_ref(), 2, 3, 1);
+    let mut server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
     let api = Api {
         url: server.url.clone(),
         http: reqwest::Client::new(),
@@ -296,7 +295,7 @@ async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
     assert_eq!(a.status, 404);
 
     server.kill();
-    let log = std::fs::read_to_string(log_path(&data)).unwrap_or_default();
+    let log = std::fs::read_to_string(log_path(&db.log)).unwrap_or_default();
     assert!(!log.contains(&token), "the server never logs a token");
     assert!(!log.contains(&fx.volunteer_invite), "nor an invite code");
     assert!(

@@ -14,7 +14,7 @@ use groundgame_core::event::Channel;
 use groundgame_core::{CallListId, EventBody, PersonId};
 use rand::SeedableRng;
 
-use crate::support::process::{server_command, ServerProcess};
+use crate::support::process::{server_command, ServerProcess, TestDatabase};
 use crate::support::transport::{FaultTransport, Faults};
 use crate::support::{temp_dir, TestDevice};
 
@@ -85,14 +85,21 @@ fn assert_disjoint(a: &[HeldContact], b: &[HeldContact]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_callers_share_a_list_leases_run_out_and_an_offline_do_not_call_reaches_everyone() {
     let dir = temp_dir();
-    let db = dir.path().join("campaign.sqlite");
-    let data = db.to_str().expect("utf-8 path");
-    let seeded = server_command(&["demo", "--data", data, "--voters", "80", "--turfs", "2"]);
+    let db = TestDatabase::new(dir.path(), "campaign");
+    let seeded = server_command(&[
+        "demo",
+        "--database",
+        &db.arg,
+        "--voters",
+        "80",
+        "--turfs",
+        "2",
+    ]);
     let list = CallListId(value(&seeded, "call list:").parse().expect("list id"));
     let volunteers = value(&seeded, "volunteer invite:").to_string();
     let leads = value(&seeded, "lead invite:").to_string();
     let lease = LEASE_MS.to_string();
-    let server = ServerProcess::start_with(&db, "127.0.0.1:0", &["--claim-lease-ms", &lease]);
+    let server = ServerProcess::start_on(&db, "127.0.0.1:0", &["--claim-lease-ms", &lease]);
 
     let lead = TestDevice::join(
         dir.path(),

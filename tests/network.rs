@@ -7,10 +7,9 @@
 use groundgame::sync::HttpTransport;
 use groundgame_core::event::{AskAnswer, AskKind};
 use groundgame_core::network::{fold, NetworkBody, NetworkContactId, NetworkSummary, Relationship};
-use groundgame_server::SqliteStore;
 
 use crate::support::fixture::small_campaign;
-use crate::support::process::ServerProcess;
+use crate::support::process::{ServerProcess, TestDatabase};
 use crate::support::{temp_dir, TestDevice};
 
 fn saved(name: &str, phone: &str, note: &str) -> NetworkBody {
@@ -64,12 +63,9 @@ fn everything_in(path: &std::path::Path) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn my_network_syncs_to_my_devices_only_and_leads_see_totals() {
     let dir = temp_dir();
-    let db = dir.path().join("server.sqlite");
-    let fx = {
-        let store = SqliteStore::open(&db).expect("server store");
-        small_campaign(&store, 1, 2, 1)
-    };
-    let mut server = ServerProcess::start(&db, "127.0.0.1:0");
+    let db = TestDatabase::new(dir.path(), "server");
+    let fx = small_campaign(db.open().as_ref(), 1, 2, 1);
+    let mut server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
     let http = |url: &str| HttpTransport::new(url).expect("http");
     let ana = TestDevice::join(
         dir.path(),

@@ -7,9 +7,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use groundgame_core::CampaignId;
-use groundgame_server::SqliteStore;
 
-use crate::support::process::{server_command, ServerProcess};
+use crate::support::process::{server_command, ServerProcess, TestDatabase};
 use crate::support::temp_dir;
 
 const DEVICES: u64 = 6;
@@ -27,16 +26,23 @@ fn field(output: &str, prefix: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_server_mid_push_loses_and_duplicates_nothing() {
     let dir = temp_dir();
-    let data = dir.path().join("server.sqlite");
-    let data_str = data.to_str().expect("utf-8 path");
+    let db = TestDatabase::new(dir.path(), "server");
     let demo = server_command(&[
-        "demo", "--data", data_str, "--voters", "2000", "--turfs", "6", "--seed", "5",
+        "demo",
+        "--database",
+        &db.arg,
+        "--voters",
+        "2000",
+        "--turfs",
+        "6",
+        "--seed",
+        "5",
     ]);
     let volunteer_invite = field(&demo, "volunteer invite: ");
     let lead_invite = field(&demo, "lead invite: ");
 
-    let mut server = ServerProcess::start(&data, "127.0.0.1:0");
-    let store = SqliteStore::open(&data).expect("read the server's data file");
+    let mut server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
+    let store = db.open();
     let campaign = CampaignId(1);
 
     let sim = Command::new(env!("CARGO_BIN_EXE_groundgame-sim"))

@@ -12,7 +12,7 @@ use groundgame_core::event::Channel;
 use groundgame_core::{EventBody, HouseholdId, TurfId};
 use groundgame_server::import::columns::NCVOTER_COLUMNS;
 
-use crate::support::process::{server_command, ServerProcess};
+use crate::support::process::{server_command, ServerProcess, TestDatabase};
 use crate::support::{temp_dir, TestDevice};
 
 /// One ncvoter row: the named columns set, every other column empty.
@@ -84,8 +84,8 @@ fn value<'a>(output: &'a str, prefix: &str) -> &'a str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_voter_file_becomes_a_walked_turf_and_comes_back_as_results() {
     let dir = temp_dir();
-    let db = dir.path().join("campaign.sqlite");
-    let data = db.to_str().expect("utf-8 path");
+    let db = TestDatabase::new(dir.path(), "campaign");
+    let data = db.arg.as_str();
     let file = dir.path().join("ncvoter32.txt");
     let file_arg = file.to_str().expect("utf-8 path");
 
@@ -182,7 +182,7 @@ async fn a_voter_file_becomes_a_walked_turf_and_comes_back_as_results() {
         "lead",
     ]);
 
-    let server = ServerProcess::start(&db, "127.0.0.1:0");
+    let server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
     let http = || HttpTransport::new(&server.url).expect("http");
     let phone = TestDevice::join(
         dir.path(),

@@ -49,6 +49,44 @@ pub fn server_command(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Where a server-process test keeps the server's data: a SQLite file in the test's folder,
+/// or, with `GROUNDGAME_TEST_BACKEND=postgres`, a scratch PostgreSQL database (dropped with
+/// this). `arg` is what every command's `--database` is given; the log goes to `log`.
+pub struct TestDatabase {
+    pub arg: String,
+    pub log: PathBuf,
+    _scratch: Option<groundgame_server::store::postgres::ScratchDb>,
+}
+
+impl TestDatabase {
+    pub fn new(dir: &Path, name: &str) -> TestDatabase {
+        let file = dir.join(format!("{name}.sqlite"));
+        if super::postgres_backend() {
+            let db = groundgame_server::store::postgres::ScratchDb::for_tests();
+            return TestDatabase {
+                arg: db.url.clone(),
+                log: file,
+                _scratch: Some(db),
+            };
+        }
+        TestDatabase {
+            arg: file.to_str().expect("utf-8 path").to_string(),
+            log: file,
+            _scratch: None,
+        }
+    }
+
+    /// The same database opened in this process, to set it up or look into it.
+    pub fn open(&self) -> std::sync::Arc<dyn groundgame_server::Store> {
+        if self._scratch.is_some() {
+            return std::sync::Arc::new(
+                groundgame_server::PgStore::connect(&self.arg).expect("open the database"),
+            );
+        }
+        std::sync::Arc::new(groundgame_server::SqliteStore::open(&self.log).expect("open the file"))
+    }
+}
+
 /// The server's log goes beside its data file, so a test can read what it logged.
 pub fn log_path(data: &Path) -> PathBuf {
     data.with_extension("log")
@@ -75,14 +113,10 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Start `groundgame-server serve` on the data file; `addr` may end in `:0`.
-    pub fn start(data: &Path, addr: &str) -> ServerProcess {
-        Self::start_with(data, addr, &[])
-    }
-
-    /// [`ServerProcess::start`] with more `serve` options (e.g. `--claim-lease-ms 2000`).
-    pub fn start_with(data: &Path, addr: &str, options: &[&str]) -> ServerProcess {
-        Self::spawn(data.as_os_str().to_owned(), data, addr, options)
+    /// `serve` on a test's database (see [`TestDatabase`]) with more options (such as
+    /// `--claim-lease-ms 2000`); `addr` may end in `:0`.
+    pub fn start_on(db: &TestDatabase, addr: &str, options: &[&str]) -> ServerProcess {
+        Self::spawn(db.arg.clone().into(), &db.log, addr, options)
     }
 
     /// A replica on a PostgreSQL database; it logs to `log` (with `.log`).
