@@ -17,6 +17,7 @@
 mod authz;
 mod backends;
 mod bad_input;
+mod both;
 mod call_lists;
 mod calls;
 mod campaign_data;

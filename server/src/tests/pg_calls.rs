@@ -18,6 +18,7 @@ use groundgame_core::{
     CallListId, CampaignId, Event, EventBody, EventId, Hlc, PersonId, Role, VolunteerId,
 };
 
+use super::both::each_backend;
 use super::harness::NOW;
 use crate::auth::{new_token, AuthDevice};
 use crate::store::postgres::ScratchDb;
@@ -25,60 +26,10 @@ use crate::store::sqlite::claims::{
     claim_lease_ms, CALL_BACK_DELAY_MS, CALL_BACK_HOLD_MS, LATER_ROUND_DELAY_MS,
 };
 use crate::store::{
-    CallListFilter, ClaimedContact, NetworkOwner, PgStore, SavedScript, ScriptSummary, SqliteStore,
-    Store, StoreError,
+    CallListFilter, ClaimedContact, NetworkOwner, PgStore, SavedScript, ScriptSummary, Store,
+    StoreError,
 };
 use crate::{NewHousehold, NewPerson};
-
-/// A store of each kind, with what keeps it alive.
-enum Backend {
-    Sqlite {
-        _dir: tempfile::TempDir,
-        store: Arc<dyn Store>,
-    },
-    Postgres {
-        _db: ScratchDb,
-        store: Arc<dyn Store>,
-    },
-}
-
-impl Backend {
-    fn store(&self) -> &dyn Store {
-        match self {
-            Backend::Sqlite { store, .. } | Backend::Postgres { store, .. } => store.as_ref(),
-        }
-    }
-}
-
-fn backends() -> Vec<Backend> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let sqlite = SqliteStore::open(&dir.path().join("s.sqlite")).expect("open sqlite");
-    let db = ScratchDb::for_tests();
-    let pg = PgStore::connect(&db.url).expect("connect postgres");
-    vec![
-        Backend::Sqlite {
-            _dir: dir,
-            store: Arc::new(sqlite),
-        },
-        Backend::Postgres {
-            _db: db,
-            store: Arc::new(pg),
-        },
-    ]
-}
-
-/// Run `test` against each backend, naming the backend on failure.
-fn each_backend(test: impl Fn(&dyn Store)) {
-    for backend in backends() {
-        let store = backend.store();
-        let name = store.backend();
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test(store)));
-        if let Err(e) = outcome {
-            eprintln!("failed on the {name} backend");
-            std::panic::resume_unwind(e);
-        }
-    }
-}
 
 fn join(store: &dyn Store, campaign: CampaignId, role: Role, name: &str) -> AuthDevice {
     let code = store

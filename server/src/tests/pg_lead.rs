@@ -20,6 +20,7 @@ use groundgame_core::{
     ResultEffect, Role, TurfId, VolunteerId,
 };
 
+use super::both::same_on_both;
 use super::harness::{households, DAY, NOW};
 use crate::auth::{new_token, AuthDevice};
 use crate::store::postgres::ScratchDb;
@@ -30,66 +31,6 @@ use crate::store::{PgStore, Progress, SqliteStore, Store, StoreError};
 
 const MIN: u64 = 60_000;
 const HOUR: u64 = 60 * MIN;
-
-/// A store of each kind, with what keeps it alive.
-enum Backend {
-    Sqlite {
-        _dir: tempfile::TempDir,
-        store: Arc<SqliteStore>,
-    },
-    Postgres {
-        _db: ScratchDb,
-        store: Arc<PgStore>,
-    },
-}
-
-impl Backend {
-    fn store(&self) -> &dyn Store {
-        match self {
-            Backend::Sqlite { store, .. } => store.as_ref(),
-            Backend::Postgres { store, .. } => store.as_ref(),
-        }
-    }
-}
-
-fn backends() -> Vec<Backend> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let sqlite = SqliteStore::open(&dir.path().join("s.sqlite")).expect("open sqlite");
-    let db = ScratchDb::for_tests();
-    let pg = PgStore::connect(&db.url).expect("connect postgres");
-    vec![
-        Backend::Sqlite {
-            _dir: dir,
-            store: Arc::new(sqlite),
-        },
-        Backend::Postgres {
-            _db: db,
-            store: Arc::new(pg),
-        },
-    ]
-}
-
-/// Run `test` on each backend (naming the backend on failure) and check that both
-/// answered the same; returns that answer.
-fn same_on_both<T: PartialEq + std::fmt::Debug>(test: impl Fn(&dyn Store) -> T) -> T {
-    let mut answers: Vec<T> = Vec::new();
-    for backend in backends() {
-        let store = backend.store();
-        let name = store.backend();
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test(store)));
-        match outcome {
-            Ok(answer) => answers.push(answer),
-            Err(e) => {
-                eprintln!("failed on the {name} backend");
-                std::panic::resume_unwind(e);
-            }
-        }
-    }
-    let postgres = answers.pop().expect("postgres");
-    let sqlite = answers.pop().expect("sqlite");
-    assert_eq!(sqlite, postgres, "SQLite and PostgreSQL answer the same");
-    sqlite
-}
 
 /// A fixed UUIDv7: the same id on every run and backend.
 fn fixed_id(n: u64) -> EventId {

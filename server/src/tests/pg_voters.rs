@@ -7,7 +7,6 @@
 
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use groundgame_core::event::Channel;
 use groundgame_core::protocol::PROTOCOL_VERSION;
@@ -17,6 +16,7 @@ use groundgame_core::{
     TurfId,
 };
 
+use super::both::{same, Backend};
 use super::harness::NOW;
 use crate::auth::{new_token, AuthDevice};
 use crate::cutting::{cut_unplaced, CutOutcome};
@@ -24,95 +24,8 @@ use crate::export::{write_csv, ExportFormat, ExportSummary};
 use crate::import::columns::NCVOTER_COLUMNS;
 use crate::import::run::{geocode_file, import_file, ImportRequest};
 use crate::import::{Format, GeocodeSummary, ImportError, ImportSummary};
-use crate::store::postgres::ScratchDb;
-use crate::store::{PgStore, SqliteStore, Store, StoreError, UnplacedHousehold};
+use crate::store::{Store, StoreError, UnplacedHousehold};
 use crate::turf_cut::CutMode;
-
-/// A store of each kind, with what keeps it alive and a way to look at its rows.
-enum Backend {
-    Sqlite {
-        _dir: tempfile::TempDir,
-        sqlite: Arc<SqliteStore>,
-        store: Arc<dyn Store>,
-    },
-    Postgres {
-        db: ScratchDb,
-        store: Arc<dyn Store>,
-    },
-}
-
-impl Backend {
-    fn store(&self) -> &dyn Store {
-        match self {
-            Backend::Sqlite { store, .. } | Backend::Postgres { store, .. } => store.as_ref(),
-        }
-    }
-
-    /// The first column of `sql`'s rows (text, in SQL both databases read alike), sorted.
-    fn probe(&self, sql: &str) -> Vec<String> {
-        let mut rows: Vec<String> = match self {
-            Backend::Sqlite { sqlite, .. } => sqlite
-                .read(|tx| {
-                    let mut stmt = tx.prepare(sql)?;
-                    let rows = stmt
-                        .query_map([], |r| r.get::<_, String>(0))?
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Ok(rows)
-                })
-                .expect("probe sqlite"),
-            Backend::Postgres { db, .. } => postgres::Client::connect(&db.url, postgres::NoTls)
-                .expect("connect")
-                .query(sql, &[])
-                .expect("probe postgres")
-                .iter()
-                .map(|r| r.get(0))
-                .collect(),
-        };
-        rows.sort();
-        rows
-    }
-}
-
-fn backends() -> Vec<Backend> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let sqlite = Arc::new(SqliteStore::open(&dir.path().join("s.sqlite")).expect("open sqlite"));
-    let db = ScratchDb::for_tests();
-    let pg = PgStore::connect(&db.url).expect("connect postgres");
-    vec![
-        Backend::Sqlite {
-            _dir: dir,
-            store: sqlite.clone(),
-            sqlite,
-        },
-        Backend::Postgres {
-            db,
-            store: Arc::new(pg),
-        },
-    ]
-}
-
-/// Run `test` against each backend (naming the backend on failure) and require the same
-/// answer from both; returns it.
-fn same<T: PartialEq + Debug>(test: impl Fn(&Backend) -> T) -> T {
-    let mut answers = Vec::new();
-    for backend in backends() {
-        let name = backend.store().backend();
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test(&backend))) {
-            Ok(answer) => answers.push(answer),
-            Err(e) => {
-                eprintln!("failed on the {name} backend");
-                std::panic::resume_unwind(e);
-            }
-        }
-    }
-    let postgres = answers.pop().expect("a PostgreSQL answer");
-    let sqlite = answers.pop().expect("a SQLite answer");
-    assert_eq!(
-        sqlite, postgres,
-        "SQLite (left) and PostgreSQL (right) disagree"
-    );
-    sqlite
-}
 
 /// What the import left in the tables, as text: people with their door, import marks and
 /// place; households; the import rows with their summaries; and rows of a turf's feed that
