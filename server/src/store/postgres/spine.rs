@@ -19,53 +19,66 @@ use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent};
 
 /// One transaction seen through the rules' look-up traits. `naive` (tests only) hands out
 /// feed numbers from a plain sequence without the feed lock.
-struct Rows<'a, 'c>(&'a mut postgres::Transaction<'c>, bool);
+struct Rows<'a, 'c> {
+    db: rows::Prepared<'a, 'c>,
+    naive: bool,
+}
+
+impl<'a, 'c> Rows<'a, 'c> {
+    fn new(tx: &'a mut postgres::Transaction<'c>, naive: bool) -> Self {
+        Rows {
+            db: rows::Prepared::new(tx),
+            naive,
+        }
+    }
+}
 
 impl PushTx for Rows<'_, '_> {
     fn campaign_config(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
-        rows::config(self.0, campaign)
+        rows::config(&mut self.db, campaign)
     }
     fn ever_assigned(
         &mut self,
         volunteer: VolunteerId,
     ) -> Result<HashMap<TurfId, bool>, StoreError> {
-        rows::ever_assigned(self.0, volunteer)
+        rows::ever_assigned(&mut self.db, volunteer)
     }
     fn household_turf(
         &mut self,
         household: HouseholdId,
     ) -> Result<Option<(TurfId, CampaignId)>, StoreError> {
-        rows::household_turf(self.0, household)
+        rows::household_turf(&mut self.db, household)
     }
     fn household_home(
         &mut self,
         household: HouseholdId,
     ) -> Result<Option<(Option<TurfId>, CampaignId)>, StoreError> {
-        rows::household_home(self.0, household)
+        rows::household_home(&mut self.db, household)
     }
     fn household_of(&mut self, person: PersonId) -> Result<Option<HouseholdId>, StoreError> {
-        rows::household_of(self.0, person)
+        rows::household_of(&mut self.db, person)
     }
     fn call_scope(
         &mut self,
         person: PersonId,
         volunteer: VolunteerId,
     ) -> Result<Option<bool>, StoreError> {
-        rows::call_scope(self.0, person, volunteer)
+        rows::call_scope(&mut self.db, person, volunteer)
     }
     fn stored_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
-        rows::stored_event(self.0, id)
+        rows::stored_event(&mut self.db, id)
     }
     fn begin_feed(&mut self, campaign: CampaignId) -> Result<(i64, Hlc), StoreError> {
-        if self.1 {
+        if self.naive {
             // A block of numbers from a sequence (made by the test with a large increment).
             let first: i64 = self
-                .0
+                .db
+                .tx
                 .query_one("SELECT nextval('naive_feed')", &[])?
                 .get(0);
             return Ok((first - 1, Hlc::ZERO));
         }
-        let row = self.0.query_opt(
+        let row = self.db.tx.query_opt(
             "SELECT last_seq, last_hlc FROM campaign_feeds WHERE campaign_id = $1 FOR UPDATE",
             &[&campaign.0],
         )?;
@@ -73,13 +86,13 @@ impl PushTx for Rows<'_, '_> {
         Ok((row.get(0), Hlc(row.get::<_, i64>(1) as u64)))
     }
     fn end_feed(&mut self, campaign: CampaignId, last: i64) -> Result<(), StoreError> {
-        if self.1 {
+        if self.naive {
             return Ok(());
         }
-        rows::set_feed(self.0, campaign, last)
+        rows::set_feed(&mut self.db, campaign, last)
     }
     fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, StoreError> {
-        rows::insert_event(self.0, e)
+        rows::insert_event(&mut self.db, e)
     }
     fn insert_person(
         &mut self,
@@ -90,7 +103,7 @@ impl PushTx for Rows<'_, '_> {
         turf: TurfId,
         person: &NewPerson,
     ) -> Result<(), StoreError> {
-        rows::insert_person(self.0, seq, id, campaign, household, turf, person)
+        rows::insert_person(&mut self.db, seq, id, campaign, household, turf, person)
     }
     fn record_phone_result(
         &mut self,
@@ -100,7 +113,7 @@ impl PushTx for Rows<'_, '_> {
         caller: VolunteerId,
     ) -> Result<(), StoreError> {
         rows::record_phone_result(
-            self.0,
+            &mut self.db,
             person,
             outcome,
             at_ms,
@@ -114,14 +127,14 @@ impl PushTx for Rows<'_, '_> {
         person: PersonId,
         now_ms: u64,
     ) -> Result<(), StoreError> {
-        rows::do_not_call_person(self.0, campaign, person, now_ms)
+        rows::do_not_call_person(&mut self.db, campaign, person, now_ms)
     }
     fn save_clock(&mut self, campaign: CampaignId, last: Hlc) -> Result<(), StoreError> {
-        if self.1 {
+        if self.naive {
             return Ok(());
         }
         // The feed row is locked by this transaction already.
-        self.0.execute(
+        self.db.tx.execute(
             "UPDATE campaign_feeds SET last_hlc = GREATEST(last_hlc, $2) WHERE campaign_id = $1",
             &[&campaign.0, &(last.0 as i64)],
         )?;
@@ -134,22 +147,22 @@ impl PushTx for Rows<'_, '_> {
         pending: u32,
         app_version: Option<&str>,
     ) -> Result<(), StoreError> {
-        rows::record_push(self.0, device, now_ms, pending, app_version)
+        rows::record_push(&mut self.db, device, now_ms, pending, app_version)
     }
 }
 
 impl PullTx for Rows<'_, '_> {
     fn campaign_turfs(&mut self, campaign: CampaignId) -> Result<Vec<Turf>, StoreError> {
-        rows::campaign_turfs(self.0, campaign)
+        rows::campaign_turfs(&mut self.db, campaign)
     }
     fn assigned_turfs(&mut self, volunteer: VolunteerId) -> Result<Vec<Turf>, StoreError> {
-        rows::assigned_turfs(self.0, volunteer)
+        rows::assigned_turfs(&mut self.db, volunteer)
     }
     fn household_count(&mut self, turf: TurfId) -> Result<u32, StoreError> {
-        rows::household_count(self.0, turf)
+        rows::household_count(&mut self.db, turf)
     }
     fn next_seqs(&mut self, turf: TurfId, after: i64, limit: u32) -> Result<Vec<i64>, StoreError> {
-        rows::next_seqs(self.0, turf, after, limit)
+        rows::next_seqs(&mut self.db, turf, after, limit)
     }
     fn households(
         &mut self,
@@ -157,13 +170,13 @@ impl PullTx for Rows<'_, '_> {
         after: i64,
         upto: i64,
     ) -> Result<Vec<Household>, StoreError> {
-        rows::households_page(self.0, turf, after, upto)
+        rows::households_page(&mut self.db, turf, after, upto)
     }
     fn people(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Person>, StoreError> {
-        rows::people_page(self.0, turf, after, upto)
+        rows::people_page(&mut self.db, turf, after, upto)
     }
     fn events(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Event>, StoreError> {
-        rows::events_page(self.0, turf, after, upto)
+        rows::events_page(&mut self.db, turf, after, upto)
     }
     fn removed(
         &mut self,
@@ -171,17 +184,17 @@ impl PullTx for Rows<'_, '_> {
         after: i64,
         upto: i64,
     ) -> Result<(Vec<HouseholdId>, Vec<PersonId>), StoreError> {
-        rows::removed_page(self.0, turf, after, upto)
+        rows::removed_page(&mut self.db, turf, after, upto)
     }
     fn config_with_scripts(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
-        rows::config_with_scripts(self.0, campaign)
+        rows::config_with_scripts(&mut self.db, campaign)
     }
     fn do_not_call_for(
         &mut self,
         campaign: CampaignId,
         volunteer: VolunteerId,
     ) -> Result<Vec<String>, StoreError> {
-        rows::do_not_call_for(self.0, campaign, volunteer)
+        rows::do_not_call_for(&mut self.db, campaign, volunteer)
     }
 }
 
@@ -196,7 +209,7 @@ pub(super) fn push(
     naive: bool,
 ) -> Result<Vec<PushOutcome>, StoreError> {
     push::apply(
-        &mut Rows(tx, naive),
+        &mut Rows::new(tx, naive),
         who,
         &req.events,
         req.pending,
@@ -212,7 +225,7 @@ pub(super) fn pull(
     who: &AuthDevice,
     req: &PullRequest,
 ) -> Result<(PullResponse, Hlc), StoreError> {
-    let response = pull::answer(&mut Rows(tx, false), who, req)?;
+    let response = pull::answer(&mut Rows::new(tx, false), who, req)?;
     let seen = tx
         .query_opt(
             "SELECT last_hlc FROM campaign_feeds WHERE campaign_id = $1",
