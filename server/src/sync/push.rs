@@ -101,6 +101,12 @@ pub(crate) trait PushTx {
         volunteer: VolunteerId,
     ) -> Result<Option<bool>, StoreError>;
     fn stored_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError>;
+    /// A look at the whole push before its events are checked one by one, under the feed
+    /// lock: a backend whose look-ups cost a round trip each may load what the events
+    /// need all at once. (It must still answer the look-ups for rows the push itself adds.)
+    fn prefetch(&mut self, _pushed: &[Event]) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// The campaign's last feed number, held for this transaction: every number handed out
     /// until [`PushTx::end_feed`] follows it, and no other writer may take one meanwhile.
     /// With it, the latest time any server (replica) accepted in the campaign.
@@ -439,6 +445,7 @@ pub(crate) fn apply(
         on_my_lists: HashMap::new(),
     };
     let (last, seen) = tx.begin_feed(who.campaign)?;
+    tx.prefetch(pushed)?;
     // Another replica may have accepted later times in this campaign: stay after them.
     clock.observe(seen);
     let mut seq = Feed { last };

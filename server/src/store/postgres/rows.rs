@@ -6,6 +6,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use uuid::Uuid;
+
 use groundgame_core::script::VersionedScript;
 use groundgame_core::{
     CampaignConfig, CampaignId, DeviceId, Event, EventBody, EventId, Hlc, Household, HouseholdId,
@@ -1058,31 +1060,131 @@ pub(crate) fn removed_page(
     Ok((households, persons))
 }
 
-pub(crate) fn insert_event(db: Db<'_>, e: &NewEvent<'_>) -> Result<bool, StoreError> {
+/// An accepted event waiting in a push for [`insert_events`].
+pub(crate) struct PendingEvent {
+    pub(crate) id: EventId,
+    seq: i64,
+    campaign: i64,
+    turf: Option<i64>,
+    household: i64,
+    person: Option<Uuid>,
+    device: i64,
+    volunteer: i64,
+    at: i64,
+    device_at: i64,
+    kind: &'static str,
+    body: String,
+    stale_assignment: bool,
+    received_at: i64,
+}
+
+impl From<&NewEvent<'_>> for PendingEvent {
+    fn from(e: &NewEvent<'_>) -> Self {
+        PendingEvent {
+            id: e.id,
+            seq: e.seq,
+            campaign: e.campaign.0,
+            turf: e.turf.map(|t| t.0),
+            household: e.household.0,
+            person: e.person.map(|p| p.0),
+            device: e.device.0,
+            volunteer: e.volunteer.0,
+            at: e.at.0 as i64,
+            device_at: e.device_at.0 as i64,
+            kind: e.kind,
+            body: e.body.to_owned(),
+            stale_assignment: e.stale_assignment,
+            received_at: ms(e.received_at),
+        }
+    }
+}
+
+/// Insert a push's accepted events in one statement. Their ids were checked against the
+/// stored ones under the feed lock; one stored meanwhile by a push to another campaign
+/// (a reused id) fails the whole push, which the device then retries and is answered.
+pub(crate) fn insert_events(db: Db<'_>, events: &[PendingEvent]) -> Result<(), StoreError> {
+    fn column<'e, T>(events: &'e [PendingEvent], f: impl Fn(&'e PendingEvent) -> T) -> Vec<T> {
+        events.iter().map(f).collect()
+    }
     let changed = db.exec(
         "INSERT INTO events (seq, id, campaign_id, turf_id, household_id, person_id,
                              device_id, volunteer_id, at, device_at, kind, body,
                              stale_assignment, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         SELECT * FROM unnest($1::BIGINT[], $2::UUID[], $3::BIGINT[], $4::BIGINT[],
+                              $5::BIGINT[], $6::UUID[], $7::BIGINT[], $8::BIGINT[],
+                              $9::BIGINT[], $10::BIGINT[], $11::TEXT[], $12::TEXT[],
+                              $13::BOOLEAN[], $14::BIGINT[])
          ON CONFLICT (id) DO NOTHING",
         &[
-            &e.seq,
-            &e.id.0,
-            &e.campaign.0,
-            &e.turf.map(|t| t.0),
-            &e.household.0,
-            &e.person.map(|p| p.0),
-            &e.device.0,
-            &e.volunteer.0,
-            &(e.at.0 as i64),
-            &(e.device_at.0 as i64),
-            &e.kind,
-            &e.body,
-            &e.stale_assignment,
-            &ms(e.received_at),
+            &column(events, |e| e.seq),
+            &column(events, |e| e.id.0),
+            &column(events, |e| e.campaign),
+            &column(events, |e| e.turf),
+            &column(events, |e| e.household),
+            &column(events, |e| e.person),
+            &column(events, |e| e.device),
+            &column(events, |e| e.volunteer),
+            &column(events, |e| e.at),
+            &column(events, |e| e.device_at),
+            &column(events, |e| e.kind),
+            &column(events, |e| e.body.as_str()),
+            &column(events, |e| e.stale_assignment),
+            &column(events, |e| e.received_at),
         ],
     )?;
-    Ok(changed == 1)
+    if changed != events.len() as u64 {
+        return Err(StoreError::Corrupt(
+            "an event id of this push was stored by another push meanwhile; the push is \
+             refused whole and will be answered on its retry"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// [`household_home`] for many households at once (unknown ones map to `None`).
+pub(crate) fn household_homes(
+    db: Db<'_>,
+    households: &[HouseholdId],
+) -> Result<HashMap<HouseholdId, Option<(Option<TurfId>, CampaignId)>>, StoreError> {
+    let ids: Vec<i64> = households.iter().map(|h| h.0).collect();
+    let mut homes: HashMap<_, _> = households.iter().map(|h| (*h, None)).collect();
+    for r in db.rows(
+        "SELECT id, turf_id, campaign_id FROM households WHERE id = ANY($1)",
+        &[&ids],
+    )? {
+        homes.insert(
+            HouseholdId(r.get(0)),
+            Some((r.get::<_, Option<i64>>(1).map(TurfId), CampaignId(r.get(2)))),
+        );
+    }
+    Ok(homes)
+}
+
+/// [`household_of`] for many people at once (unknown ones map to `None`).
+pub(crate) fn households_of(
+    db: Db<'_>,
+    people: &[PersonId],
+) -> Result<HashMap<PersonId, Option<HouseholdId>>, StoreError> {
+    let ids: Vec<Uuid> = people.iter().map(|p| p.0).collect();
+    let mut homes: HashMap<_, _> = people.iter().map(|p| (*p, None)).collect();
+    for r in db.rows(
+        "SELECT id, household_id FROM people WHERE id = ANY($1)",
+        &[&ids],
+    )? {
+        homes.insert(PersonId(r.get(0)), Some(HouseholdId(r.get(1))));
+    }
+    Ok(homes)
+}
+
+/// Which of `ids` are stored events.
+pub(crate) fn stored_ids(db: Db<'_>, ids: &[EventId]) -> Result<HashSet<EventId>, StoreError> {
+    let ids: Vec<Uuid> = ids.iter().map(|e| e.0).collect();
+    Ok(db
+        .rows("SELECT id FROM events WHERE id = ANY($1)", &[&ids])?
+        .iter()
+        .map(|r| EventId(r.get(0)))
+        .collect())
 }
 
 pub(crate) fn stored_event(db: Db<'_>, id: EventId) -> Result<Option<StoredEvent>, StoreError> {

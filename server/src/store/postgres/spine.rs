@@ -2,7 +2,7 @@
 //! backend's rows. A push locks its campaign's feed row first (see the module doc of
 //! `store::postgres`), so its feed numbers follow every commit before it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use groundgame_core::protocol::{PullRequest, PullResponse, PushOutcome, PushRequest};
 use groundgame_core::{
@@ -19,9 +19,19 @@ use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent};
 
 /// One transaction seen through the rules' look-up traits. `naive` (tests only) hands out
 /// feed numbers from a plain sequence without the feed lock.
+///
+/// A push costs few round trips however many events it carries: [`PushTx::prefetch`]
+/// loads the households, people and already-stored ids of all its events in three
+/// queries, and accepted events wait in `pending` until one multi-row insert writes them
+/// (before anything reads events, and before the feed row is written back, so always
+/// inside the transaction and under the feed lock).
 struct Rows<'a, 'c> {
     db: rows::Prepared<'a, 'c>,
     naive: bool,
+    homes: HashMap<HouseholdId, Option<(Option<TurfId>, CampaignId)>>,
+    residents: HashMap<PersonId, Option<HouseholdId>>,
+    stored: HashSet<EventId>,
+    pending: Vec<rows::PendingEvent>,
 }
 
 impl<'a, 'c> Rows<'a, 'c> {
@@ -29,11 +39,32 @@ impl<'a, 'c> Rows<'a, 'c> {
         Rows {
             db: rows::Prepared::new(tx),
             naive,
+            homes: HashMap::new(),
+            residents: HashMap::new(),
+            stored: HashSet::new(),
+            pending: Vec::new(),
         }
+    }
+
+    /// Write the accepted events waiting in memory.
+    fn flush(&mut self) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        rows::insert_events(&mut self.db, &std::mem::take(&mut self.pending))
     }
 }
 
 impl PushTx for Rows<'_, '_> {
+    fn prefetch(&mut self, pushed: &[Event]) -> Result<(), StoreError> {
+        let households: Vec<HouseholdId> = pushed.iter().map(|e| e.household).collect();
+        self.homes = rows::household_homes(&mut self.db, &households)?;
+        let people: Vec<PersonId> = pushed.iter().filter_map(|e| e.person).collect();
+        self.residents = rows::households_of(&mut self.db, &people)?;
+        let ids: Vec<EventId> = pushed.iter().map(|e| e.id).collect();
+        self.stored = rows::stored_ids(&mut self.db, &ids)?;
+        Ok(())
+    }
     fn campaign_config(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
         rows::config(&mut self.db, campaign)
     }
@@ -47,15 +78,24 @@ impl PushTx for Rows<'_, '_> {
         &mut self,
         household: HouseholdId,
     ) -> Result<Option<(TurfId, CampaignId)>, StoreError> {
+        if let Some(home) = self.homes.get(&household) {
+            return Ok((*home).and_then(|(turf, campaign)| Some((turf?, campaign))));
+        }
         rows::household_turf(&mut self.db, household)
     }
     fn household_home(
         &mut self,
         household: HouseholdId,
     ) -> Result<Option<(Option<TurfId>, CampaignId)>, StoreError> {
+        if let Some(home) = self.homes.get(&household) {
+            return Ok(*home);
+        }
         rows::household_home(&mut self.db, household)
     }
     fn household_of(&mut self, person: PersonId) -> Result<Option<HouseholdId>, StoreError> {
+        if let Some(household) = self.residents.get(&person) {
+            return Ok(*household);
+        }
         rows::household_of(&mut self.db, person)
     }
     fn call_scope(
@@ -66,6 +106,7 @@ impl PushTx for Rows<'_, '_> {
         rows::call_scope(&mut self.db, person, volunteer)
     }
     fn stored_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
+        self.flush()?;
         rows::stored_event(&mut self.db, id)
     }
     fn begin_feed(&mut self, campaign: CampaignId) -> Result<(i64, Hlc), StoreError> {
@@ -86,13 +127,18 @@ impl PushTx for Rows<'_, '_> {
         Ok((row.get(0), Hlc(row.get::<_, i64>(1) as u64)))
     }
     fn end_feed(&mut self, campaign: CampaignId, last: i64) -> Result<(), StoreError> {
+        self.flush()?;
         if self.naive {
             return Ok(());
         }
         rows::set_feed(&mut self.db, campaign, last)
     }
     fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, StoreError> {
-        rows::insert_event(&mut self.db, e)
+        if self.stored.contains(&e.id) || self.pending.iter().any(|p| p.id == e.id) {
+            return Ok(false);
+        }
+        self.pending.push(rows::PendingEvent::from(e));
+        Ok(true)
     }
     fn insert_person(
         &mut self,
@@ -103,6 +149,8 @@ impl PushTx for Rows<'_, '_> {
         turf: TurfId,
         person: &NewPerson,
     ) -> Result<(), StoreError> {
+        self.flush()?;
+        self.residents.insert(id, Some(household));
         rows::insert_person(&mut self.db, seq, id, campaign, household, turf, person)
     }
     fn record_phone_result(
@@ -112,6 +160,7 @@ impl PushTx for Rows<'_, '_> {
         at_ms: u64,
         caller: VolunteerId,
     ) -> Result<(), StoreError> {
+        self.flush()?;
         rows::record_phone_result(
             &mut self.db,
             person,
@@ -127,9 +176,11 @@ impl PushTx for Rows<'_, '_> {
         person: PersonId,
         now_ms: u64,
     ) -> Result<(), StoreError> {
+        self.flush()?;
         rows::do_not_call_person(&mut self.db, campaign, person, now_ms)
     }
     fn save_clock(&mut self, campaign: CampaignId, last: Hlc) -> Result<(), StoreError> {
+        self.flush()?;
         if self.naive {
             return Ok(());
         }
@@ -147,6 +198,7 @@ impl PushTx for Rows<'_, '_> {
         pending: u32,
         app_version: Option<&str>,
     ) -> Result<(), StoreError> {
+        self.flush()?;
         rows::record_push(&mut self.db, device, now_ms, pending, app_version)
     }
 }
