@@ -2,7 +2,11 @@
 //! tab-separated, quoted, all 67 columns, realistic values and the usual mess) of 100,000
 //! and 1,000,000 rows, imports each into a fresh store, and prints rows/s and peak memory
 //! (VmHWM) beside two baselines from the same run: reading and decoding the file with `csv`
-//! alone, and raw SQLite inserts of the same rows with no look-ups. Each measurement runs in
+//! alone, and raw SQLite inserts of the same rows with no look-ups. With
+//! `GROUNDGAME_TEST_POSTGRES` set (an admin URL, as `scripts/pg-cluster.sh` prints) it also
+//! imports each file into a fresh PostgreSQL database beside a raw `COPY` of the same rows'
+//! fields (peak memory there is the importing process's; the database server's is its own).
+//! Each measurement runs in
 //! its own child process, so every peak-memory figure is that measurement's own. Prints a
 //! table; asserts nothing.
 //!
@@ -16,7 +20,7 @@ use std::time::Instant;
 use groundgame_core::CampaignId;
 use groundgame_server::import::columns::NCVOTER_COLUMNS as COLUMNS;
 use groundgame_server::import::{run, Format};
-use groundgame_server::SqliteStore;
+use groundgame_server::{SqliteStore, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -369,12 +373,94 @@ fn import(file: &Path, db: &Path) -> u64 {
     done.summary.rows
 }
 
+/// Baseline 3: the same rows' fields `COPY`ed straight into one plain PostgreSQL table (no
+/// indexes, no look-ups, no normalising): the fastest way in that PostgreSQL has.
+fn raw_copy(file: &Path, url: &str) -> u64 {
+    let mut db = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    db.batch_execute(
+        "CREATE TABLE raw_voters (ncid TEXT, first_name TEXT, last_name TEXT, street TEXT,
+                                  city TEXT, zip TEXT, precinct TEXT, party TEXT,
+                                  phone TEXT, birth_year TEXT)",
+    )
+    .expect("table");
+    let mut tx = db.transaction().expect("tx");
+    let mut rows = 0u64;
+    {
+        let mut copy = std::io::BufWriter::with_capacity(
+            1 << 16,
+            tx.copy_in("COPY raw_voters FROM STDIN").expect("copy"),
+        );
+        let mut csv = csv::ReaderBuilder::new()
+            .delimiter(b'\t')
+            .flexible(true)
+            .from_reader(std::fs::File::open(file).expect("open"));
+        let mut record = csv::ByteRecord::new();
+        let mut line = String::new();
+        while csv.read_byte_record(&mut record).expect("read") {
+            line.clear();
+            for (n, i) in [3, 5, 4, 12, 13, 15, 34, 28, 23, 30]
+                .into_iter()
+                .enumerate()
+            {
+                if n > 0 {
+                    line.push('\t');
+                }
+                let field = encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(record.get(i).unwrap_or_default())
+                    .0;
+                for c in field.chars() {
+                    match c {
+                        '\\' => line.push_str("\\\\"),
+                        '\t' => line.push_str("\\t"),
+                        '\n' => line.push_str("\\n"),
+                        '\r' => line.push_str("\\r"),
+                        c => line.push(c),
+                    }
+                }
+            }
+            line.push('\n');
+            copy.write_all(line.as_bytes()).expect("copy row");
+            rows += 1;
+        }
+        copy.into_inner()
+            .map_err(|e| e.into_error())
+            .expect("flush")
+            .finish()
+            .expect("copy");
+    }
+    tx.commit().expect("commit");
+    rows
+}
+
+/// The real import into PostgreSQL (the server's own code path, as `import --database URL`).
+fn import_pg(file: &Path, url: &str) -> u64 {
+    let store = groundgame_server::PgStore::connect(url).expect("connect");
+    let campaign: CampaignId = store.create_campaign("Bench").expect("campaign");
+    let report = std::env::temp_dir().join(format!("pg-import-{}.report.csv", std::process::id()));
+    let done = run::import_file(
+        &store,
+        &run::ImportRequest {
+            campaign,
+            format: Format::NcVoter,
+            file: file.to_path_buf(),
+            report: Some(report.clone()),
+            full_file: true,
+            show_progress: false,
+        },
+    )
+    .expect("import");
+    let _ = std::fs::remove_file(report);
+    done.summary.rows
+}
+
 /// In a child process: run one measurement and print "rows seconds vmhwm_kb".
 fn child(what: &str, file: &Path, db: &Path) {
     let started = Instant::now();
     let rows = match what {
         "read" => read_only(file),
         "raw" => raw_inserts(file, db),
+        "pg-raw" => raw_copy(file, db.to_str().expect("url")),
+        "pg-import" => import_pg(file, db.to_str().expect("url")),
         _ => import(file, db),
     };
     println!(
@@ -386,11 +472,19 @@ fn child(what: &str, file: &Path, db: &Path) {
 }
 
 fn measure(what: &str, file: &Path, dir: &Path) -> (u64, f64, f64, u64) {
-    let db = dir.join(format!(
-        "{what}-{}.sqlite",
-        file.file_stem()
-            .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
-    ));
+    // PostgreSQL measurements get a fresh database of their own, dropped after.
+    let scratch = what.starts_with("pg-").then(|| {
+        let admin = std::env::var("GROUNDGAME_TEST_POSTGRES").expect("GROUNDGAME_TEST_POSTGRES");
+        groundgame_server::store::postgres::ScratchDb::create(&admin).expect("scratch database")
+    });
+    let db = match &scratch {
+        Some(s) => PathBuf::from(&s.url),
+        None => dir.join(format!(
+            "{what}-{}.sqlite",
+            file.file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+        )),
+    };
     let out = Command::new(std::env::current_exe().expect("exe"))
         .args(["--child", what])
         .arg(file)
@@ -442,6 +536,7 @@ fn main() {
         "{:<10} {:>8} {:<30} {:>8} {:>10} {:>8} {:>14} {:>12}",
         "rows", "file MB", "measurement", "wall s", "rows/s", "CPU s", "rows/CPU-s", "peak RSS MB"
     );
+    let sizes_first = sizes.first().copied().unwrap_or_default();
     for rows in sizes {
         let file = dir.path().join(format!("ncvoter-{rows}.txt"));
         let started = Instant::now();
@@ -451,11 +546,18 @@ fn main() {
             "generated {rows} rows ({:.0} MB) in {gen:.1} s",
             size as f64 / 1e6
         );
-        for (what, label) in [
+        let mut measurements = vec![
             ("read", "baseline: csv read+decode"),
             ("raw", "baseline: raw SQLite insert"),
             ("import", "import (groundgame)"),
-        ] {
+        ];
+        if std::env::var("GROUNDGAME_TEST_POSTGRES").is_ok() {
+            measurements.push(("pg-raw", "baseline: raw PostgreSQL COPY"));
+            measurements.push(("pg-import", "import into PostgreSQL"));
+        } else if rows == sizes_first {
+            eprintln!("PostgreSQL rows skipped: set GROUNDGAME_TEST_POSTGRES=$(bash scripts/pg-cluster.sh)");
+        }
+        for (what, label) in measurements {
             let (n, secs, cpu, hwm) = measure(what, &file, dir.path());
             println!(
                 "{:<10} {:>8.0} {:<30} {:>8.2} {:>10.0} {:>8.2} {:>14.0} {:>12.1}",
