@@ -1142,11 +1142,14 @@ pub(crate) fn insert_events(db: Db<'_>, events: &[PendingEvent]) -> Result<(), S
     Ok(())
 }
 
+/// Where a household is: its turf (if placed) and campaign.
+pub(crate) type Home = (Option<TurfId>, CampaignId);
+
 /// [`household_home`] for many households at once (unknown ones map to `None`).
 pub(crate) fn household_homes(
     db: Db<'_>,
     households: &[HouseholdId],
-) -> Result<HashMap<HouseholdId, Option<(Option<TurfId>, CampaignId)>>, StoreError> {
+) -> Result<HashMap<HouseholdId, Option<Home>>, StoreError> {
     let ids: Vec<i64> = households.iter().map(|h| h.0).collect();
     let mut homes: HashMap<_, _> = households.iter().map(|h| (*h, None)).collect();
     for r in db.rows(

@@ -28,7 +28,7 @@ use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent};
 struct Rows<'a, 'c> {
     db: rows::Prepared<'a, 'c>,
     naive: bool,
-    homes: HashMap<HouseholdId, Option<(Option<TurfId>, CampaignId)>>,
+    homes: HashMap<HouseholdId, Option<rows::Home>>,
     residents: HashMap<PersonId, Option<HouseholdId>>,
     stored: HashSet<EventId>,
     pending: Vec<rows::PendingEvent>,
