@@ -409,7 +409,11 @@ fn main() {
         let sheet = data::print_sheet(&store, TurfId(1))
             .expect("sheet")
             .expect("turf");
-        let html = print::walk_list_document(&sheet, Lang::En, store.now_ms());
+        let html = print::walk_list_document(
+            &sheet,
+            Lang::En,
+            groundgame_core::time::utc_date(store.now_ms()),
+        );
         sheets.push(t.elapsed());
         sheet_bytes = html.len();
     }

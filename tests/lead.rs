@@ -44,8 +44,8 @@ async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
         .create_call_list(fx.campaign, "Evening", &CallListFilter::default())
         .expect("call list");
 
-    let cached = lead.engine.refresh_lead(0).await.expect("refresh");
-    let on_server = server.store.progress(fx.campaign, 0).expect("progress");
+    let cached = lead.engine.refresh_lead().await.expect("refresh");
+    let on_server = server.store.progress(fx.campaign, None).expect("progress");
     let p = &cached.snapshot.progress;
     assert_eq!(p.totals.households, on_server.totals.households);
     assert_eq!(p.totals.doors_knocked, 3);
@@ -90,7 +90,7 @@ async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
         .await
         .expect("invite");
     assert_eq!((invite.role, invite.uses), (Role::Volunteer, 2));
-    let again = lead.engine.refresh_lead(0).await.expect("refresh");
+    let again = lead.engine.refresh_lead().await.expect("refresh");
     assert_eq!(again.snapshot.call_lists[0].callers, vec![ana.volunteer()]);
     assert!(again
         .snapshot
@@ -103,7 +103,7 @@ async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
     assert_eq!((newest.max_uses, newest.used), (2, 0));
 
     // A volunteer's device is refused by the server.
-    let refused = ana.engine.refresh_lead(0).await.expect_err("not a lead");
+    let refused = ana.engine.refresh_lead().await.expect_err("not a lead");
     assert!(
         matches!(refused, SyncError::Server { status: 403, .. }),
         "{refused}"
@@ -112,7 +112,7 @@ async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
 
     // The server goes away: the figures stay, with their time.
     server.stop().await;
-    let offline = lead.engine.refresh_lead(0).await.expect_err("offline");
+    let offline = lead.engine.refresh_lead().await.expect_err("offline");
     assert!(offline.is_transient(), "{offline}");
     assert_eq!(
         lead.store.lead_snapshot().expect("read").as_ref(),

@@ -213,7 +213,7 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
         .expect("call list");
     // Ana and Luis: two numbers at one door, both in P1.
     assert_eq!(list.members, 2, "{list:?}");
-    let cached = lead.engine.refresh_lead(0).await.expect("refresh");
+    let cached = lead.engine.refresh_lead().await.expect("refresh");
     assert!(cached
         .snapshot
         .call_lists

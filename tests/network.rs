@@ -129,7 +129,7 @@ async fn my_network_syncs_to_my_devices_only_and_leads_see_totals() {
                 ivy,
                 NetworkBody::AskPlanned {
                     ask: AskKind::Donate,
-                    follow_up_on: Some("2020-01-01".into()),
+                    follow_up_on: Some("2020-01-01".parse().expect("date")),
                 },
             ),
         ])
@@ -205,7 +205,7 @@ async fn my_network_syncs_to_my_devices_only_and_leads_see_totals() {
     assert_eq!(summary.volunteers.len(), 1, "only Ana has a network");
     let line = &summary.volunteers[0];
     assert_eq!(line.volunteer, ana_identity.volunteer);
-    assert_eq!(line.totals, anas.totals(&summary.today));
+    assert_eq!(line.totals, anas.totals(summary.today));
     assert_eq!(summary.totals, line.totals);
     let t = line.totals;
     assert_eq!(t.contacts, 3);

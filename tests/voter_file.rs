@@ -89,8 +89,39 @@ async fn a_voter_file_becomes_a_walked_turf_and_comes_back_as_results() {
     let file = dir.path().join("ncvoter32.txt");
     let file_arg = file.to_str().expect("utf-8 path");
 
-    let made = server_command(&["campaign", "--data", data, "--name", "Durham for All"]);
+    // A campaign is made with its time zone, and only with a real one.
+    for (zone, says) in [
+        (None, "needs its time zone"),
+        (Some("Eastern"), "is not a time zone name"),
+    ] {
+        let mut args = vec!["campaign", "--data", data, "--name", "Durham for All"];
+        args.extend(zone.map(|z| ["--time-zone", z]).into_iter().flatten());
+        let out = std::process::Command::new(crate::support::process::server_binary())
+            .args(&args)
+            .output()
+            .expect("run groundgame-server");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains(says),
+            "{args:?}: {err}"
+        );
+    }
+    let made = server_command(&[
+        "campaign",
+        "--data",
+        data,
+        "--name",
+        "Durham for All",
+        "--time-zone",
+        "America/New_York",
+    ]);
     let campaign = value(&made, "campaign ").to_string();
+    assert_eq!(value(&made, "time zone "), "America/New_York");
+    let listed = server_command(&["campaign", "--data", data]);
+    assert!(
+        listed.contains(&format!("{campaign}\tDurham for All\tAmerica/New_York")),
+        "{listed}"
+    );
     write_ncvoter(
         &file,
         &[

@@ -210,6 +210,10 @@ pub struct CampaignConfig {
     /// the server when it sends the config, like `scripts`; empty when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub do_not_call: Vec<String>,
+    /// The campaign's time zone (the lead's hours and days are in it). Kept in its own
+    /// column and filled in by the server when it sends the config, like `scripts`.
+    #[serde(default)]
+    pub time_zone: crate::time::TimeZone,
 }
 
 /// The key of the field's usual support question (1 = strong supporter ... 5 = strongly
@@ -226,6 +230,7 @@ impl CampaignConfig {
             questions: vec![default_support_question()],
             scripts: Vec::new(),
             do_not_call: Vec::new(),
+            time_zone: crate::time::TimeZone::UTC,
         }
     }
     pub fn result_code(&self, key: &str) -> Option<&ResultCode> {

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod network;
 pub mod protocol;
 pub mod script;
+pub mod time;
 
 pub use domain::{
     Assignment, CallList, CampaignConfig, Device, Household, Person, ResultCode, ResultEffect,
@@ -27,3 +28,4 @@ pub use script::{
     QuestionKind, Script, ScriptChoice, ScriptError, ScriptIssue, ScriptPlace, ScriptQuestion,
     VersionedScript,
 };
+pub use time::{NaiveDate, TimeZone};

@@ -28,6 +28,8 @@ use crate::event::{is_e164, AskAnswer, AskKind, MAX_AMOUNT_CENTS, MAX_NOTE_CHARS
 use crate::hlc::Hlc;
 use crate::ids::{CampaignId, VolunteerId};
 use crate::protocol::PushOutcome;
+use crate::time::{NaiveDate, TimeZone};
+use chrono::Datelike;
 
 pub const NETWORK_PUSH_PATH: &str = "/api/v1/network/push";
 pub const NETWORK_PULL_PATH: &str = "/api/v1/network/pull";
@@ -131,7 +133,7 @@ pub struct NetworkRecord {
     pub body: NetworkBody,
 }
 
-/// What happened. Dates are calendar days, `YYYY-MM-DD`.
+/// What happened. Dates are calendar days (`YYYY-MM-DD` on the wire).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -155,7 +157,7 @@ pub enum NetworkBody {
     AskPlanned {
         ask: AskKind,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        follow_up_on: Option<String>,
+        follow_up_on: Option<NaiveDate>,
     },
     /// The contact answered an ask; `amount_promised_cents` goes with a yes to a donation.
     AskAnswered {
@@ -164,7 +166,7 @@ pub enum NetworkBody {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         amount_promised_cents: Option<u32>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        follow_up_on: Option<String>,
+        follow_up_on: Option<NaiveDate>,
     },
     /// Money the contact actually gave.
     GiftReceived { amount_cents: u32 },
@@ -242,72 +244,27 @@ pub fn is_email(s: &str) -> bool {
         && s.chars().all(|c| !c.is_whitespace() && !c.is_control())
 }
 
-/// `(year, month, day)` of a `YYYY-MM-DD` date between 2000 and 2199, or None.
-pub fn parse_date(s: &str) -> Option<(u32, u32, u32)> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+/// Follow-up dates a record may carry: 2000 through 2199 (anything else is a typo).
+pub const FOLLOW_UP_YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
+
+/// A `YYYY-MM-DD` date a volunteer typed, or None when it is not a date in
+/// [`FOLLOW_UP_YEARS`].
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    // chrono alone also takes "2027-1-5"; a follow-up date is written in full.
+    if s.len() != 10 {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = s.get(r)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(2000..=2199).contains(&y) || !(1..=12).contains(&m) || d == 0 {
-        return None;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    (d <= days).then_some((y, m, d))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|d| FOLLOW_UP_YEARS.contains(&d.year()))
 }
 
-/// The UTC calendar day of a time in ms since the Unix epoch, as `YYYY-MM-DD`.
-pub fn date_of_ms(ms: u64) -> String {
-    let (y, m, d) = civil_from_days((ms / 86_400_000) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// `date` moved by `days` (None when `date` is not a date).
-pub fn add_days(date: &str, days: i64) -> Option<String> {
-    let (y, m, d) = parse_date(date)?;
-    let (y, m, d) = civil_from_days(days_from_civil(y as i64, m, d) + days);
-    Some(format!("{y:04}-{m:02}-{d:02}"))
-}
-
-// Howard Hinnant's days-from-civil algorithms (proleptic Gregorian calendar).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = (if mp < 10 { mp + 3 } else { mp - 9 }) as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-fn check_date(date: &Option<String>) -> Result<(), NetworkError> {
+fn check_date(date: &Option<NaiveDate>) -> Result<(), NetworkError> {
     match date {
-        Some(d) if parse_date(d).is_none() => Err(NetworkError::BadDate(shorten(d))),
+        Some(d) if !FOLLOW_UP_YEARS.contains(&d.year()) => {
+            Err(NetworkError::BadDate(d.to_string()))
+        }
         _ => Ok(()),
     }
 }
@@ -416,7 +373,7 @@ pub struct AskState {
     pub promised_cents: u32,
     /// The follow-up date of the latest plan or answer (cleared by an answer without one,
     /// and for donations by a gift).
-    pub follow_up_on: Option<String>,
+    pub follow_up_on: Option<NaiveDate>,
 }
 
 /// One contact as it stands after every record about it.
@@ -542,7 +499,7 @@ pub struct FollowUp {
     pub contact: NetworkContactId,
     pub name: String,
     pub ask: AskKind,
-    pub on: String,
+    pub on: NaiveDate,
 }
 
 /// The fold's result: every contact (removed ones included, flagged), by name.
@@ -563,7 +520,7 @@ impl NetworkState {
 
     /// Counts and money over the contacts on the list; follow-ups due on or before `today`
     /// (`YYYY-MM-DD`).
-    pub fn totals(&self, today: &str) -> NetworkTotals {
+    pub fn totals(&self, today: NaiveDate) -> NetworkTotals {
         let mut t = NetworkTotals::default();
         for c in self.active() {
             t.contacts += 1;
@@ -581,7 +538,7 @@ impl NetworkState {
                     None if ask.planned => t.asks_planned += 1,
                     None => {}
                 }
-                if ask.follow_up_on.as_deref().is_some_and(|d| d <= today) {
+                if ask.follow_up_on.is_some_and(|d| d <= today) {
                     t.follow_ups_due += 1;
                 }
             }
@@ -590,17 +547,17 @@ impl NetworkState {
     }
 
     /// Follow-ups on or before `today`, oldest first (then by name).
-    pub fn follow_ups_due(&self, today: &str) -> Vec<FollowUp> {
+    pub fn follow_ups_due(&self, today: NaiveDate) -> Vec<FollowUp> {
         let mut due: Vec<FollowUp> = self
             .active()
             .flat_map(|c| {
                 ASK_KINDS.into_iter().filter_map(move |kind| {
-                    let on = c.ask(kind).follow_up_on.as_deref()?;
+                    let on = c.ask(kind).follow_up_on?;
                     (on <= today).then(|| FollowUp {
                         contact: c.id,
                         name: c.name.clone(),
                         ask: kind,
-                        on: on.to_owned(),
+                        on,
                     })
                 })
             })
@@ -657,7 +614,7 @@ pub fn fold(records: &[NetworkRecord]) -> NetworkState {
             NetworkBody::AskPlanned { ask, follow_up_on } => {
                 let a = &mut c.asks[ask_index(*ask)];
                 a.planned = true;
-                a.follow_up_on = follow_up_on.clone();
+                a.follow_up_on = *follow_up_on;
             }
             NetworkBody::AskAnswered {
                 ask,
@@ -673,7 +630,7 @@ pub fn fold(records: &[NetworkRecord]) -> NetworkState {
                 } else {
                     amount_promised_cents.unwrap_or(0)
                 };
-                a.follow_up_on = follow_up_on.clone();
+                a.follow_up_on = *follow_up_on;
             }
             NetworkBody::GiftReceived { amount_cents } => {
                 c.given_cents += u64::from(*amount_cents);
@@ -751,8 +708,10 @@ pub struct VolunteerNetworkTotals {
 #[serde(deny_unknown_fields)]
 pub struct NetworkSummary {
     pub campaign: CampaignId,
-    /// The day follow-ups are counted as due against (the server's UTC date).
-    pub today: String,
+    /// The day follow-ups are counted as due against: today in the campaign's time zone.
+    pub today: NaiveDate,
+    /// The campaign's time zone.
+    pub time_zone: TimeZone,
     /// Every volunteer with any network record, by id.
     pub volunteers: Vec<VolunteerNetworkTotals>,
     /// The sum of the volunteers' lines.

@@ -77,7 +77,9 @@ fn main() {
         .expect("temp dir");
     let path = dir.path().join("server.sqlite");
     let store = SqliteStore::open(&path).expect("open");
-    let campaign = store.create_campaign("Bench").expect("campaign");
+    let campaign = store
+        .create_campaign("Bench", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
     let turf = store.create_turf(campaign, "All").expect("turf");
     let started = Instant::now();
     let households: Vec<(NewHousehold, Vec<NewPerson>)> = (0..CONTACTS)

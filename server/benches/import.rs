@@ -295,7 +295,9 @@ fn read_only(file: &Path) -> u64 {
 /// look-ups, no normalising).
 fn raw_inserts(file: &Path, db: &Path) -> u64 {
     let store = SqliteStore::open(db).expect("open");
-    store.create_campaign("Bench").expect("campaign");
+    store
+        .create_campaign("Bench", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
     drop(store);
     let mut conn = rusqlite::Connection::open(db).expect("open");
     conn.execute_batch(
@@ -357,7 +359,9 @@ fn raw_inserts(file: &Path, db: &Path) -> u64 {
 
 fn import(file: &Path, db: &Path) -> u64 {
     let store = SqliteStore::open(db).expect("open");
-    let campaign: CampaignId = store.create_campaign("Bench").expect("campaign");
+    let campaign: CampaignId = store
+        .create_campaign("Bench", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
     let done = run::import_file(
         &store,
         &run::ImportRequest {
@@ -435,7 +439,9 @@ fn raw_copy(file: &Path, url: &str) -> u64 {
 /// The real import into PostgreSQL (the server's own code path, as `import --database URL`).
 fn import_pg(file: &Path, url: &str) -> u64 {
     let store = groundgame_server::PgStore::connect(url).expect("connect");
-    let campaign: CampaignId = store.create_campaign("Bench").expect("campaign");
+    let campaign: CampaignId = store
+        .create_campaign("Bench", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
     let report = std::env::temp_dir().join(format!("pg-import-{}.report.csv", std::process::id()));
     let done = run::import_file(
         &store,

@@ -173,7 +173,7 @@ fn row(name: &str, samples: &mut [Duration]) {
 
 fn time_progress(store: &SqliteStore, campaign: CampaignId) -> (Duration, usize) {
     let t = Instant::now();
-    let report = store.progress(campaign, 0).expect("progress");
+    let report = store.progress(campaign, None).expect("progress");
     let json = serde_json::to_vec(&report).expect("json");
     (t.elapsed(), json.len())
 }
@@ -185,7 +185,12 @@ fn main() {
         .expect("temp dir");
     let path = dir.path().join("server.sqlite");
     let store = SqliteStore::open(&path).expect("open");
-    let campaign = store.create_campaign("Bench").expect("campaign");
+    let campaign = store
+        .create_campaign(
+            "Bench",
+            groundgame_core::TimeZone::parse("America/New_York").expect("zone"),
+        )
+        .expect("campaign");
     let setup = Instant::now();
     for t in 0..TURFS {
         let turf = store.create_turf(campaign, &format!("T{t}")).expect("turf");

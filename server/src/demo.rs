@@ -15,6 +15,7 @@ use crate::store::sqlite::sequence::Sequence;
 use crate::store::sqlite::{campaigns, households, invites, turfs};
 use crate::store::{CallListFilter, NewHousehold, NewPerson};
 use crate::{SqliteStore, StoreError};
+use groundgame_core::TimeZone;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoOptions {
@@ -298,6 +299,11 @@ impl Town {
     }
 }
 
+/// The demo town's time zone: an East Coast campaign.
+pub fn demo_time_zone() -> TimeZone {
+    TimeZone::from(groundgame_core::time::Tz::America__New_York)
+}
+
 /// Create the demo campaign with `opts.voters` voters cut into `opts.turfs` turfs, the
 /// example door script, a call list, and invites for volunteers (10,000 uses) and leads
 /// (100 uses), valid for 90 days.
@@ -317,7 +323,12 @@ pub fn seed(store: &SqliteStore, opts: &DemoOptions) -> Result<DemoCampaign, Sto
     town.people_made = 0;
     let per_turf = all.len().div_ceil(opts.turfs as usize).max(1);
     let made = store.write(|tx| {
-        let campaign = campaigns::create(tx, &format!("{TOWN} for Everyone (demo)"), now)?;
+        let campaign = campaigns::create(
+            tx,
+            &format!("{TOWN} for Everyone (demo)"),
+            demo_time_zone(),
+            now,
+        )?;
         let mut seq = Sequence::begin(tx)?;
         let mut turf_ids = Vec::new();
         let mut chunks = all.chunks(per_turf);

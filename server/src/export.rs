@@ -14,8 +14,9 @@
 //! [`ExportSummary::quarantined`].
 //!
 //! Rows are written as they are read from one snapshot of the store, so memory stays flat
-//! for millions of events. Times are UTC (ISO 8601 in the full shape, the UTC date in the
-//! VAN shape).
+//! for millions of events. Times in the full shape are instants (ISO 8601, UTC); the VAN
+//! shape's date is the day the contact happened in the campaign's time zone (a knock at
+//! 8 pm in New York on November 3 is November 3, though it is already the 4th in UTC).
 //!
 //! **Spreadsheet formula guard.** Notes, names and plans are free text a volunteer typed;
 //! a cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a
@@ -94,37 +95,7 @@ pub fn guard(cell: &str) -> Cow<'_, str> {
 }
 
 /// `ms` since the epoch as ISO 8601 UTC, to the millisecond: `2027-01-15T08:00:00.000Z`.
-pub fn iso_time(ms: u64) -> String {
-    let (y, m, d) = civil_date(ms);
-    let in_day = ms % 86_400_000;
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        in_day / 3_600_000,
-        in_day / 60_000 % 60,
-        in_day / 1000 % 60,
-        in_day % 1000
-    )
-}
-
-/// The UTC date of `ms` since the epoch: `2027-01-15`.
-pub fn iso_date(ms: u64) -> String {
-    let (y, m, d) = civil_date(ms);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Year, month, day of a time (Howard Hinnant's days-to-civil algorithm).
-fn civil_date(ms: u64) -> (i64, u32, u32) {
-    let z = (ms / 86_400_000) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
+pub use groundgame_core::time::iso_time;
 
 fn channel(c: Channel) -> &'static str {
     match c {
@@ -346,7 +317,7 @@ pub fn write_csv<W: Write>(
                 if rows.is_empty() {
                     summary.skipped += 1;
                 }
-                let date = iso_date(e.at.ms());
+                let date = config.time_zone.date_of(e.at.ms()).to_string();
                 for (voter, result, response) in rows {
                     let cells = [guard(&voter), guard(&result), guard(&response)];
                     csv.write_record(cells.iter().map(|c| c.as_bytes()).chain([date.as_bytes()]))?;
@@ -407,7 +378,9 @@ mod tests {
     fn world() -> World {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = SqliteStore::open(&dir.path().join("s.sqlite")).expect("open");
-        let campaign = store.create_campaign("Export").expect("campaign");
+        let campaign = store
+            .create_campaign("Export", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let turf = store.create_turf(campaign, "A").expect("turf");
         let homes = store
             .add_households(
@@ -720,6 +693,36 @@ mod tests {
     }
 
     #[test]
+    fn van_dates_are_the_campaigns_days_and_full_times_are_instants() {
+        let w = world();
+        let ny = groundgame_core::TimeZone::parse("America/New_York").expect("zone");
+        w.store
+            .set_campaign_time_zone(w.campaign, ny)
+            .expect("zone");
+        // 8:30 pm on election day in New York is already November 4 in UTC; 00:30 on
+        // November 1, the night clocks fall back, is November 1 on both clocks.
+        let evening = 1_793_755_800_000; // 2026-11-04T01:30:00Z = Nov 3, 20:30 EST
+        let midnight = 1_793_507_400_000; // 2026-11-01T04:30:00Z = Nov 1, 00:30 EDT
+        let knock_at = |at: u64| Event {
+            at: Hlc::new(at, 0),
+            ..event(0, w.homes[0], None, knock("not_home"))
+        };
+        w.push(&[knock_at(evening), knock_at(midnight)]);
+        let (_, rows) = w.export(ExportFormat::Van);
+        let dates: Vec<&str> = rows.iter().map(|r| &r[3]).collect();
+        assert_eq!(
+            dates,
+            ["2026-11-03", "2026-11-03", "2026-11-01", "2026-11-01"]
+        );
+        let (_, full) = w.export(ExportFormat::Full);
+        let col = FULL_HEADER
+            .iter()
+            .position(|h| *h == "time")
+            .expect("time column");
+        assert_eq!(&full[0][col], "2026-11-04T01:30:00.000Z");
+    }
+
+    #[test]
     fn van_upload_has_one_row_per_voter_and_answer() {
         let w = world();
         let events = record(&w);
@@ -791,6 +794,9 @@ mod tests {
         assert_eq!(iso_time(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(iso_time(NOW + 1234), "2027-01-15T08:00:01.234Z");
         assert_eq!(iso_time(951_782_400_000), "2000-02-29T00:00:00.000Z");
-        assert_eq!(iso_date(1_709_251_199_999), "2024-02-29");
+        assert_eq!(
+            groundgame_core::time::utc_date(1_709_251_199_999).to_string(),
+            "2024-02-29"
+        );
     }
 }

@@ -8,9 +8,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
-use groundgame_core::{CampaignId, DeviceId, Role, TurfId, VolunteerId};
+use groundgame_core::{CampaignId, DeviceId, Role, TimeZone, TurfId, VolunteerId};
 use groundgame_server::cutting;
 use groundgame_server::demo::{self, DemoOptions};
 use groundgame_server::export::{self, ExportFormat};
@@ -206,13 +206,19 @@ enum Command {
         #[arg(long)]
         to: String,
     },
-    /// List the campaigns, or make one: `--name NAME` prints the id of the campaign with
-    /// that name, creating it only if none has it.
+    /// List the campaigns, or make one: `--name NAME --time-zone ZONE` prints the id of the
+    /// campaign with that name, creating it only if none has it (and setting its time zone
+    /// when one is given).
     Campaign {
         #[command(flatten)]
         data: Database,
         #[arg(long)]
         name: Option<String>,
+        /// The campaign's time zone, an IANA name like America/New_York: the lead's hours
+        /// and days, the export's dates and which follow-ups are due are in it. Needed to
+        /// make a campaign.
+        #[arg(long, value_parser = parse_zone)]
+        time_zone: Option<TimeZone>,
     },
     /// Import a voter file into a campaign (all of it or, on any error, none of it); prints
     /// the summary and writes a report (row, voter id, reason) next to the file.
@@ -281,27 +287,55 @@ fn open(data: &Database) -> anyhow::Result<Arc<dyn Store>> {
         .with_context(|| format!("could not open the database {data}"))
 }
 
-/// List campaigns, or print the id of the one named `name` (made if missing).
-fn campaign(data: &Database, name: Option<&str>) -> anyhow::Result<()> {
+fn parse_zone(name: &str) -> Result<TimeZone, String> {
+    TimeZone::parse(name).map_err(|e| e.to_string())
+}
+
+/// List campaigns, or print the id of the one named `name` (made if missing, in
+/// `time_zone`; an existing one's zone is set to `time_zone` when given).
+fn campaign(
+    data: &Database,
+    name: Option<&str>,
+    time_zone: Option<TimeZone>,
+) -> anyhow::Result<()> {
     let store = open(data)?;
     let all = store.campaigns()?;
     let Some(name) = name else {
+        if time_zone.is_some() {
+            bail!("--time-zone needs --name: the campaign whose time zone to set");
+        }
         if all.is_empty() {
-            println!("no campaigns yet; make one with --name NAME");
+            println!("no campaigns yet; make one with --name NAME --time-zone ZONE");
         }
         for (id, name) in all {
-            println!("{id}\t{name}");
+            let zone = store.campaign_time_zone(id)?;
+            println!("{id}\t{name}\t{zone}");
         }
         return Ok(());
     };
     if let Some((id, _)) = all.iter().find(|(_, n)| n.trim() == name.trim()) {
-        println!("campaign {id} (already existed)");
+        match time_zone {
+            Some(zone) => {
+                store
+                    .set_campaign_time_zone(*id, zone)
+                    .context("could not set the campaign's time zone")?;
+                println!("campaign {id} (already existed; its time zone is now {zone})");
+            }
+            None => println!("campaign {id} (already existed)"),
+        }
         return Ok(());
     }
+    let Some(zone) = time_zone else {
+        bail!(
+            "a new campaign needs its time zone, where its volunteers are: add --time-zone \
+             America/New_York (or America/Chicago, America/Denver, America/Los_Angeles...)"
+        );
+    };
     let id = store
-        .create_campaign(name)
+        .create_campaign(name, zone)
         .context("could not make the campaign")?;
     println!("campaign {id}");
+    println!("time zone {zone}");
     Ok(())
 }
 
@@ -625,7 +659,11 @@ fn main() -> anyhow::Result<()> {
         Command::Openapi => {
             println!("{}", groundgame_server::openapi().to_pretty_json()?);
         }
-        Command::Campaign { data, name } => campaign(&data, name.as_deref())?,
+        Command::Campaign {
+            data,
+            name,
+            time_zone,
+        } => campaign(&data, name.as_deref(), time_zone)?,
         Command::Import {
             data,
             campaign,

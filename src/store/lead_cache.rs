@@ -114,7 +114,7 @@ pub struct HourProgress {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DayProgress {
-    pub date: String,
+    pub date: groundgame_core::NaiveDate,
     #[serde(default)]
     pub figures: Figures,
 }
@@ -123,7 +123,8 @@ pub struct DayProgress {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Progress {
-    pub tz_offset_minutes: i32,
+    /// The time zone hours and days are in: the campaign's.
+    pub time_zone: groundgame_core::TimeZone,
     pub totals: Totals,
     pub by_turf: Vec<TurfProgress>,
     pub by_volunteer: Vec<VolunteerProgress>,

@@ -20,10 +20,8 @@ use crate::store::lead_cache::{
 };
 use crate::store::StoreError;
 
-/// `GET`: the campaign's figures; hours and days shifted by `tz_offset_minutes`.
-pub fn progress_path(tz_offset_minutes: i32) -> String {
-    format!("/api/v1/progress?tz_offset_minutes={tz_offset_minutes}")
-}
+/// `GET`: the campaign's figures; hours and days in the campaign's time zone.
+pub const PROGRESS_PATH: &str = "/api/v1/progress";
 pub const TURFS_PATH: &str = "/api/v1/turfs";
 pub const VOLUNTEERS_PATH: &str = "/api/v1/volunteers";
 /// `GET` lists invites, `POST` makes one.
@@ -75,12 +73,11 @@ pub struct NewInvite {
 impl<T: Transport> Engine<T> {
     /// Fetch every lead view, keep them in the cache with the time they were asked for,
     /// and return them. A refresh that started earlier than the cached one never replaces it.
-    pub async fn refresh_lead(&self, tz_offset_minutes: i32) -> Result<CachedLead, SyncError> {
+    pub async fn refresh_lead(&self) -> Result<CachedLead, SyncError> {
         let store = self.store().clone();
         let fetched_at = store.now_ms();
-        let progress = progress_path(tz_offset_minutes);
         let (progress, turfs, volunteers, invites, call_lists, old) = tokio::try_join!(
-            self.get_json::<Progress>(&progress),
+            self.get_json::<Progress>(PROGRESS_PATH),
             self.get_json::<TurfList>(TURFS_PATH),
             self.get_json::<VolunteerList>(VOLUNTEERS_PATH),
             self.get_json::<InviteList>(INVITES_PATH),

@@ -4,9 +4,11 @@
 //! nobody is left to call, and the call-back times offered (in the device's local time).
 //! Each loader runs a fixed, small number of indexed queries, whatever the list's size.
 
+use chrono::{NaiveDateTime, Timelike};
 use groundgame_core::domain::ResultCode;
 use groundgame_core::script::VersionedScript;
-use groundgame_core::{CallListId, CampaignConfig, PersonId};
+use groundgame_core::time::{NaiveDate, NaiveTime};
+use groundgame_core::{CallListId, CampaignConfig, PersonId, TimeZone};
 
 use crate::store::calls::{HeldContact, LocalCallList};
 use crate::store::{Store, StoreError};
@@ -120,9 +122,7 @@ pub fn why_nobody(list: &LocalCallList, status: &SyncStatus) -> Nobody {
     }
 }
 
-const MINUTE_MS: u64 = 60_000;
-const HOUR_MS: u64 = 60 * MINUTE_MS;
-const DAY_MS: u64 = 24 * HOUR_MS;
+const HOUR_MS: u64 = 3_600_000;
 
 /// A quick call-back choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,95 +134,51 @@ pub enum QuickTime {
 }
 
 /// The quick call-back choices that make sense now (this evening only before 5 pm), with
-/// their times. `offset_min`: the device's local time minus UTC, in minutes.
-pub fn quick_times(now_ms: u64, offset_min: i32) -> Vec<(QuickTime, u64)> {
-    let local = local_ms(now_ms, offset_min);
-    let midnight = local - local % DAY_MS;
-    let at = |local_target: u64| utc_ms(local_target, offset_min);
+/// their times, on the clocks of `zone` (the device's). "Tomorrow morning" is 10:00 on
+/// tomorrow's date there, whatever the clocks do overnight.
+pub fn quick_times(now_ms: u64, zone: TimeZone) -> Vec<(QuickTime, u64)> {
+    let now = zone.local(now_ms);
+    let today = now.date();
+    let tomorrow = today.succ_opt().unwrap_or(today);
+    let at = |date: NaiveDate, hour: u32| {
+        zone.instant_on(
+            date,
+            NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default(),
+        )
+    };
     let mut out = vec![(QuickTime::InOneHour, now_ms + HOUR_MS)];
-    if local < midnight + 17 * HOUR_MS {
-        out.push((QuickTime::ThisEvening, at(midnight + 18 * HOUR_MS)));
+    if now.hour() < 17 {
+        out.push((QuickTime::ThisEvening, at(today, 18)));
     }
-    out.push((
-        QuickTime::TomorrowMorning,
-        at(midnight + DAY_MS + 10 * HOUR_MS),
-    ));
-    out.push((
-        QuickTime::TomorrowEvening,
-        at(midnight + DAY_MS + 18 * HOUR_MS),
-    ));
+    out.push((QuickTime::TomorrowMorning, at(tomorrow, 10)));
+    out.push((QuickTime::TomorrowEvening, at(tomorrow, 18)));
     out
 }
 
-fn local_ms(utc: u64, offset_min: i32) -> u64 {
-    (utc as i64 + i64::from(offset_min) * MINUTE_MS as i64).max(0) as u64
-}
+/// The `datetime-local` form ("2026-11-26T18:30").
+const INPUT_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
-fn utc_ms(local: u64, offset_min: i32) -> u64 {
-    (local as i64 - i64::from(offset_min) * MINUTE_MS as i64).max(0) as u64
-}
-
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian; Howard Hinnant's method).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day number (inverse of [`days_from_civil`]).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Read a `datetime-local` value ("2026-11-26T18:30") as ms since the epoch, the device
-/// being `offset_min` minutes ahead of UTC. `None` when it is not such a value.
-pub fn parse_local_time(value: &str, offset_min: i32) -> Option<u64> {
-    let (date, time) = value.trim().split_once('T')?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, min) = (t.next()??, t.next()??);
-    if !(1..=12).contains(&m)
-        || !(1..=31).contains(&day)
-        || !(0..24).contains(&h)
-        || !(0..60).contains(&min)
-    {
-        return None;
-    }
-    let local = (days_from_civil(y, m, day) * 24 + h) * 60 + min;
-    let utc = (local - i64::from(offset_min)) * MINUTE_MS as i64;
-    u64::try_from(utc).ok()
+/// Read a `datetime-local` value ("2026-11-26T18:30") on the clocks of `zone` as ms since
+/// the epoch. `None` when it is not such a value. A time the clocks skip (2:30 on the
+/// night they spring forward) is the first moment after the gap.
+pub fn parse_local_time(value: &str, zone: TimeZone) -> Option<u64> {
+    let value = value.trim();
+    // Some webviews add seconds ("2026-11-26T18:30:00").
+    let local = NaiveDateTime::parse_from_str(value, INPUT_FORMAT)
+        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    Some(zone.instant(local))
 }
 
 /// A time as the device shows it: "2026-11-26 18:30" (for a `datetime-local` input, use
 /// [`input_time`]).
-pub fn show_time(utc: u64, offset_min: i32) -> String {
-    input_time(utc, offset_min).replacen('T', " ", 1)
+pub fn show_time(utc: u64, zone: TimeZone) -> String {
+    zone.local(utc).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// A time as a `datetime-local` input value: "2026-11-26T18:30".
-pub fn input_time(utc: u64, offset_min: i32) -> String {
-    let local = local_ms(utc, offset_min) / MINUTE_MS;
-    let (days, minutes) = ((local / (24 * 60)) as i64, local % (24 * 60));
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
-        minutes / 60,
-        minutes % 60
-    )
+pub fn input_time(utc: u64, zone: TimeZone) -> String {
+    zone.local(utc).format(INPUT_FORMAT).to_string()
 }
 
 #[cfg(test)]
@@ -232,28 +188,84 @@ mod tests {
     /// 2026-11-26 12:00 UTC.
     const NOON: u64 = 1_795_694_400_000;
 
+    fn zone(name: &str) -> TimeZone {
+        TimeZone::parse(name).expect("zone")
+    }
+
+    fn utc(iso: &str) -> u64 {
+        parse_local_time(iso, TimeZone::UTC).expect("a time")
+    }
+
     #[test]
-    fn local_times_round_trip_across_offsets() {
-        assert_eq!(input_time(NOON, 0), "2026-11-26T12:00");
-        assert_eq!(input_time(NOON, -300), "2026-11-26T07:00");
-        assert_eq!(parse_local_time("2026-11-26T07:00", -300), Some(NOON));
-        assert_eq!(parse_local_time("2026-11-26T12:00", 0), Some(NOON));
-        assert_eq!(parse_local_time("tomorrow", 0), None);
-        assert_eq!(parse_local_time("2026-13-01T10:00", 0), None);
-        assert_eq!(show_time(NOON, 60), "2026-11-26 13:00");
+    fn local_times_round_trip_across_zones() {
+        let ny = zone("America/New_York");
+        assert_eq!(input_time(NOON, TimeZone::UTC), "2026-11-26T12:00");
+        assert_eq!(input_time(NOON, ny), "2026-11-26T07:00");
+        assert_eq!(parse_local_time("2026-11-26T07:00", ny), Some(NOON));
+        assert_eq!(parse_local_time("2026-11-26T07:00:00", ny), Some(NOON));
+        assert_eq!(
+            parse_local_time("2026-11-26T12:00", TimeZone::UTC),
+            Some(NOON)
+        );
+        assert_eq!(parse_local_time("tomorrow", ny), None);
+        assert_eq!(parse_local_time("2026-13-01T10:00", ny), None);
+        assert_eq!(parse_local_time("2026-02-30T10:00", ny), None);
+        assert_eq!(show_time(NOON, zone("Europe/Madrid")), "2026-11-26 13:00");
+        // The same wall time is a different instant in summer.
+        assert_eq!(
+            parse_local_time("2026-07-01T07:00", ny),
+            Some(utc("2026-07-01T11:00"))
+        );
     }
 
     #[test]
     fn quick_times_follow_the_local_clock() {
+        let ny = zone("America/New_York");
         // 7 am in New York: this evening is offered.
-        let q = quick_times(NOON, -300);
+        let q = quick_times(NOON, ny);
         assert_eq!(q[0], (QuickTime::InOneHour, NOON + HOUR_MS));
         assert_eq!(q[1].0, QuickTime::ThisEvening);
-        assert_eq!(input_time(q[1].1, -300), "2026-11-26T18:00");
-        assert_eq!(input_time(q[2].1, -300), "2026-11-27T10:00");
+        assert_eq!(input_time(q[1].1, ny), "2026-11-26T18:00");
+        assert_eq!(input_time(q[2].1, ny), "2026-11-27T10:00");
         // 8 pm in Madrid (UTC+1 at 19:00 UTC): no "this evening".
-        let late = quick_times(NOON + 7 * HOUR_MS, 60);
+        let madrid = zone("Europe/Madrid");
+        let late = quick_times(NOON + 7 * HOUR_MS, madrid);
         assert!(late.iter().all(|(k, _)| *k != QuickTime::ThisEvening));
-        assert_eq!(input_time(late[1].1, 60), "2026-11-27T10:00");
+        assert_eq!(input_time(late[1].1, madrid), "2026-11-27T10:00");
+    }
+
+    #[test]
+    fn tomorrow_morning_is_ten_oclock_across_the_2026_us_changes() {
+        let ny = zone("America/New_York");
+        // Saturday March 7, 8 pm EST; clocks spring forward overnight. Tomorrow at 10 is
+        // 10:00 EDT, 14:00 UTC: 13 hours later, not 14 (a fixed -5:00 would say 15:00 UTC).
+        let sat = utc("2026-03-08T01:00");
+        let q = quick_times(sat, ny);
+        let (kind, morning) = q[1];
+        assert_eq!(kind, QuickTime::TomorrowMorning);
+        assert_eq!(morning, utc("2026-03-08T14:00"));
+        assert_eq!(input_time(morning, ny), "2026-03-08T10:00");
+        assert_eq!(
+            q[2].1,
+            utc("2026-03-08T22:00"),
+            "tomorrow evening, 6 pm EDT"
+        );
+        // Saturday October 31, 8 pm EDT; clocks fall back overnight: 10:00 EST is 15:00 UTC.
+        let halloween = utc("2026-11-01T00:00");
+        let q = quick_times(halloween, ny);
+        assert_eq!(q[1].1, utc("2026-11-01T15:00"));
+        assert_eq!(input_time(q[1].1, ny), "2026-11-01T10:00");
+        // "In one hour" is an hour of real time, even across the change.
+        assert_eq!(q[0].1, halloween + HOUR_MS);
+        // A call-back typed for 2:30 on March 8 (a time that never happens) is 3:00 EDT;
+        // one typed for 1:30 on November 1 (which happens twice) is the first, EDT.
+        assert_eq!(
+            parse_local_time("2026-03-08T02:30", ny),
+            Some(utc("2026-03-08T07:00"))
+        );
+        assert_eq!(
+            parse_local_time("2026-11-01T01:30", ny),
+            Some(utc("2026-11-01T05:30"))
+        );
     }
 }

@@ -14,8 +14,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use chrono::Datelike;
 use groundgame_core::domain::{ResultCode, ResultLevel};
-use groundgame_core::{CampaignConfig, Person, SurveyQuestion, TurfId};
+use groundgame_core::{CampaignConfig, NaiveDate, Person, SurveyQuestion, TurfId};
 
 use crate::ui::data::{self, PrintDoor, PrintSheet};
 use crate::ui::i18n::{self, Lang, Msg};
@@ -77,37 +78,11 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// The calendar date (year, month, day, UTC) of a time in ms since the epoch.
-pub fn civil_date(ms: u64) -> (i64, u32, u32) {
-    // Howard Hinnant's days-to-civil algorithm.
-    let days = i64::try_from(ms / 86_400_000).unwrap_or(i64::MAX / 2);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
-}
-
-/// "2027-03-14": the same in both languages, and never misread.
-pub fn iso_date(ms: u64) -> String {
-    let (y, m, d) = civil_date(ms);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// The paper walk list of `sheet` in `lang`, printed at `printed_ms`: a complete HTML
-/// document.
-pub fn walk_list_document(sheet: &PrintSheet, lang: Lang, printed_ms: u64) -> String {
+/// The paper walk list of `sheet` in `lang`, printed on `printed` (the device's date): a
+/// complete HTML document.
+pub fn walk_list_document(sheet: &PrintSheet, lang: Lang, printed: NaiveDate) -> String {
     let l = lang;
-    let (year, _, _) = civil_date(printed_ms);
+    let year = i64::from(printed.year());
     let codes = sheet
         .campaign
         .as_ref()
@@ -129,7 +104,7 @@ pub fn walk_list_document(sheet: &PrintSheet, lang: Lang, printed_ms: u64) -> St
         l.code(),
         escape(&title)
     );
-    header(&mut out, sheet, l, printed_ms, questions);
+    header(&mut out, sheet, l, printed, questions);
     let groups = streets(&sheet.doors);
     let mut previous_long = false;
     for (i, (street, doors)) in groups.iter().enumerate() {
@@ -171,7 +146,7 @@ fn header(
     out: &mut String,
     sheet: &PrintSheet,
     l: Lang,
-    printed_ms: u64,
+    printed: NaiveDate,
     questions: &[SurveyQuestion],
 ) {
     let _ = write!(
@@ -181,7 +156,7 @@ fn header(
         escape(&sheet.turf_name),
         escape(l.t(Msg::PrintTitle)),
         escape(l.t(Msg::PrintedOn)),
-        iso_date(printed_ms),
+        printed,
         escape(&i18n::showing(l, sheet.doors.len())),
         escape(l.t(Msg::PrintInstructions)),
     );
@@ -393,10 +368,10 @@ pub fn save_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, SaveEr
 pub fn save_document(
     dir: &Path,
     turf: TurfId,
-    printed_ms: u64,
+    printed: NaiveDate,
     document: &str,
 ) -> Result<PathBuf, SaveError> {
-    let name = format!("walk-list-{}-{}.html", turf.0, iso_date(printed_ms));
+    let name = format!("walk-list-{}-{printed}.html", turf.0);
     save_file(dir, &name, document.as_bytes())
 }
 
@@ -408,7 +383,12 @@ mod tests {
     use groundgame_core::{CampaignId, Household, HouseholdId, PersonId};
 
     /// 2027-01-15 12:00 UTC.
-    const PRINTED: u64 = 1_800_000_000_000;
+    /// 2027-01-15.
+    const PRINTED_MS: u64 = 1_800_000_000_000;
+
+    fn printed() -> NaiveDate {
+        groundgame_core::time::utc_date(PRINTED_MS)
+    }
 
     fn household(id: i64, street: &str, number: &str) -> Household {
         Household {
@@ -488,7 +468,7 @@ mod tests {
 
     #[test]
     fn a_standalone_document_in_walking_order_grouped_by_street() {
-        let html = walk_list_document(&sheet(), Lang::En, PRINTED);
+        let html = walk_list_document(&sheet(), Lang::En, printed());
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.contains("<html lang=\"en\">"));
         assert!(html.trim_end().ends_with("</html>"));
@@ -526,7 +506,7 @@ mod tests {
 
     #[test]
     fn every_value_from_the_voter_file_is_escaped() {
-        let html = walk_list_document(&sheet(), Lang::En, PRINTED);
+        let html = walk_list_document(&sheet(), Lang::En, printed());
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; O&#39;Brien &amp; Co"));
         assert_eq!(
@@ -537,7 +517,7 @@ mod tests {
 
     #[test]
     fn spanish_sheet_has_every_word_in_spanish() {
-        let html = walk_list_document(&sheet(), Lang::Es, PRINTED);
+        let html = walk_list_document(&sheet(), Lang::Es, printed());
         assert!(html.contains("<html lang=\"es\">"));
         for text in [
             "8 casas",
@@ -566,17 +546,16 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_civil_dates() {
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(951_782_400_000), (2000, 2, 29));
-        assert_eq!(iso_date(PRINTED), "2027-01-15");
+    fn the_sheet_carries_the_day_it_was_printed() {
+        let html = walk_list_document(&sheet(), Lang::En, printed());
+        assert!(html.contains("2027-01-15"), "{html}");
     }
 
     #[test]
     fn saves_the_file_whole() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let html = walk_list_document(&sheet(), Lang::En, PRINTED);
-        let path = save_document(dir.path(), TurfId(1), PRINTED, &html).expect("save");
+        let html = walk_list_document(&sheet(), Lang::En, printed());
+        let path = save_document(dir.path(), TurfId(1), printed(), &html).expect("save");
         assert_eq!(
             path.file_name().and_then(|n| n.to_str()),
             Some("walk-list-1-2027-01-15.html")

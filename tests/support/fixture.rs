@@ -35,7 +35,9 @@ pub fn small_campaign(
     households: usize,
     people: usize,
 ) -> Fixture {
-    let campaign = store.create_campaign("Test campaign").expect("campaign");
+    let campaign = store
+        .create_campaign("Test campaign", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
     let in_90_days = now_ms() + 90 * 86_400_000;
     let volunteer_invite = store
         .create_invite(campaign, Role::Volunteer, 1000, in_90_days)

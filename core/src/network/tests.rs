@@ -3,6 +3,10 @@ use super::*;
 
 const T: u64 = 1_800_000_000_000;
 
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date")
+}
+
 fn rec(at: u64, contact: NetworkContactId, body: NetworkBody) -> NetworkRecord {
     NetworkRecord {
         id: NetworkRecordId::new_v7(),
@@ -38,7 +42,7 @@ fn records_round_trip_and_refuse_unknown_fields() {
         NetworkContactId::new_v7(),
         NetworkBody::AskPlanned {
             ask: AskKind::Donate,
-            follow_up_on: Some("2027-01-20".into()),
+            follow_up_on: Some(d("2027-01-20")),
         },
     );
     let json = serde_json::to_string(&r).expect("json");
@@ -96,9 +100,9 @@ fn validation_says_what_is_wrong() {
         (
             NetworkBody::AskPlanned {
                 ask: AskKind::Pledge,
-                follow_up_on: Some("2027-02-30".into()),
+                follow_up_on: Some(d("2300-01-01")),
             },
-            NetworkError::BadDate("2027-02-30".into()),
+            NetworkError::BadDate("2300-01-01".into()),
         ),
     ];
     for (body, want) in cases {
@@ -120,15 +124,35 @@ fn validation_says_what_is_wrong() {
 
 #[test]
 fn dates_parse_and_count() {
-    assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+    assert_eq!(parse_date("2024-02-29"), Some(d("2024-02-29")));
+    assert_eq!(parse_date(" 2027-01-05 "), Some(d("2027-01-05")));
     assert_eq!(parse_date("2023-02-29"), None);
     assert_eq!(parse_date("2027-1-05"), None);
     assert_eq!(parse_date("2027-13-01"), None);
-    assert_eq!(date_of_ms(T), "2027-01-15");
-    assert_eq!(date_of_ms(0), "1970-01-01");
-    assert_eq!(add_days("2027-01-15", 7).as_deref(), Some("2027-01-22"));
-    assert_eq!(add_days("2024-02-28", 1).as_deref(), Some("2024-02-29"));
-    assert_eq!(add_days("2026-12-31", 1).as_deref(), Some("2027-01-01"));
+    assert_eq!(parse_date("1999-12-31"), None);
+    assert_eq!(parse_date("next tuesday"), None);
+    assert_eq!(crate::time::utc_date(T), d("2027-01-15"));
+}
+
+#[test]
+fn a_follow_up_that_is_not_a_date_does_not_parse() {
+    // Dates are dates on the wire too: a record carrying February 30 is refused whole.
+    let good = rec(
+        T,
+        NetworkContactId::new_v7(),
+        NetworkBody::AskPlanned {
+            ask: AskKind::Pledge,
+            follow_up_on: Some(d("2027-02-28")),
+        },
+    );
+    let json = serde_json::to_string(&good).expect("json");
+    assert!(json.contains("\"follow_up_on\":\"2027-02-28\""), "{json}");
+    assert_eq!(
+        serde_json::from_str::<NetworkRecord>(&json).expect("back"),
+        good
+    );
+    let bad = json.replace("2027-02-28", "2027-02-30");
+    assert!(serde_json::from_str::<NetworkRecord>(&bad).is_err());
 }
 
 #[test]
@@ -150,7 +174,7 @@ fn the_fold_keeps_the_latest_save_and_answer_and_sums_money() {
             ben,
             NetworkBody::AskPlanned {
                 ask: AskKind::Volunteer,
-                follow_up_on: Some("2027-01-10".into()),
+                follow_up_on: Some(d("2027-01-10")),
             },
         ),
         rec(
@@ -189,7 +213,7 @@ fn the_fold_keeps_the_latest_save_and_answer_and_sums_money() {
     assert_eq!(a.given_cents, 2000);
     assert!(state.contact(gone).expect("gone").removed);
 
-    let t = state.totals("2027-01-15");
+    let t = state.totals(d("2027-01-15"));
     assert_eq!(t.contacts, 2);
     assert_eq!(t.asks_made, 2);
     assert_eq!(t.asks_planned, 1);
@@ -212,15 +236,15 @@ fn the_fold_keeps_the_latest_save_and_answer_and_sums_money() {
     assert_eq!(t.promised_cents, 2500);
     assert_eq!(t.given_cents, 2000);
     assert_eq!(t.follow_ups_due, 1);
-    assert_eq!(state.totals("2027-01-09").follow_ups_due, 0);
-    let due = state.follow_ups_due("2027-01-15");
+    assert_eq!(state.totals(d("2027-01-09")).follow_ups_due, 0);
+    let due = state.follow_ups_due(d("2027-01-15"));
     assert_eq!(due.len(), 1);
     assert_eq!((due[0].contact, due[0].ask), (ben, AskKind::Volunteer));
 
     // Removing and saving again brings a contact back (the latest wins).
     let mut more = records.clone();
     more.push(rec(T + 20, gone, saved("Gone", None)));
-    assert_eq!(fold(&more).totals("2027-01-15").contacts, 3);
+    assert_eq!(fold(&more).totals(d("2027-01-15")).contacts, 3);
 }
 
 #[test]
@@ -235,18 +259,18 @@ fn a_gift_clears_the_donation_follow_up() {
                 ask: AskKind::Donate,
                 answer: AskAnswer::Yes,
                 amount_promised_cents: Some(1000),
-                follow_up_on: Some("2027-01-01".into()),
+                follow_up_on: Some(d("2027-01-01")),
             },
         ),
     ];
-    assert_eq!(fold(&records).totals("2027-01-15").follow_ups_due, 1);
+    assert_eq!(fold(&records).totals(d("2027-01-15")).follow_ups_due, 1);
     let mut paid = records;
     paid.push(rec(
         T + 2,
         c,
         NetworkBody::GiftReceived { amount_cents: 1000 },
     ));
-    assert_eq!(fold(&paid).totals("2027-01-15").follow_ups_due, 0);
+    assert_eq!(fold(&paid).totals(d("2027-01-15")).follow_ups_due, 0);
 }
 
 #[test]

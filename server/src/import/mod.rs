@@ -84,16 +84,8 @@ impl From<rusqlite::Error> for ImportError {
     }
 }
 
-/// The calendar year of a time in ms since the epoch (for the birth-year range).
+/// The UTC calendar year of a time in ms since the epoch (for the birth-year range).
 pub fn year_of(ms: u64) -> u16 {
-    // Days since 1970-01-01 to a civil year (Howard Hinnant's algorithm).
-    let days = (ms / 86_400_000) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let doe = days.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    year.clamp(0, i64::from(u16::MAX)) as u16
+    let year = chrono::Datelike::year(&groundgame_core::time::utc(ms));
+    year.clamp(0, i32::from(u16::MAX)) as u16
 }

@@ -89,7 +89,9 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SqliteStore::open(&dir.path().join("server.sqlite")).expect("open");
-    let campaign = store.create_campaign("Test").expect("campaign");
+    let campaign = store
+        .create_campaign("Test", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
     Fixture {
         _dir: dir,
         store,

@@ -702,7 +702,8 @@ pub(crate) async fn export(
         }
     });
     let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
-    let date = crate::export::iso_date(clock::system_ms());
+    let zone = state.read(move |s| s.campaign_time_zone(campaign)).await?;
+    let date = zone.date_of(clock::system_ms());
     let name = match query.format {
         ExportFormatName::Full => "results",
         ExportFormatName::Van => "results-van",

@@ -6,7 +6,7 @@
 use axum::extract::State;
 use axum::Json;
 use groundgame_core::network::{
-    date_of_ms, NetworkPullRequest, NetworkPullResponse, NetworkPushRequest, NetworkPushResponse,
+    NetworkPullRequest, NetworkPullResponse, NetworkPushRequest, NetworkPushResponse,
     NetworkSummary, MAX_NETWORK_PULL, MAX_NETWORK_PUSH, NETWORK_PULL_PATH, NETWORK_PUSH_PATH,
     NETWORK_SUMMARY_PATH,
 };
@@ -132,9 +132,9 @@ pub(crate) async fn summary(
 ) -> Result<Json<NetworkSummary>, ApiError> {
     device.require_lead_of(device.campaign)?;
     let campaign = device.campaign;
-    let today = date_of_ms(state.now_ms());
+    let now = state.now_ms();
     let summary = state
-        .read(move |store| store.network_summary(campaign, &today))
+        .read(move |store| store.network_summary(campaign, now))
         .await?;
     Ok(Json(summary))
 }

@@ -7,22 +7,23 @@
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use groundgame_core::protocol::ErrorBody;
-use groundgame_core::VolunteerId;
+use groundgame_core::{TimeZone, VolunteerId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::store::sqlite::progress::Progress;
+use crate::store::StoreError;
 use crate::AppState;
 
 /// The query of `GET /api/v1/progress`.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProgressQuery {
-    /// Minutes east of UTC for hours and days (a multiple of 15); UTC when absent.
+    /// An IANA time zone for hours and days; the campaign's own when absent.
     #[serde(default)]
-    pub tz_offset_minutes: i32,
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -38,14 +39,14 @@ pub struct QuarantineResponse {
     get,
     path = super::PROGRESS_PATH,
     tag = "lead",
-    params(("tz_offset_minutes" = Option<i32>, Query,
-            description = "Minutes east of UTC for the hour and day breakdowns, a multiple of 15 (default 0: UTC)")),
+    params(("time_zone" = Option<String>, Query,
+            description = "An IANA time zone (America/Chicago) for the hour and day breakdowns; the campaign's own when absent")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The campaign's progress and data-quality flags", body = Progress),
-        (status = 400, description = "A query parameter that is not a whole number", body = ErrorBody),
+        (status = 400, description = "A query parameter this endpoint does not take", body = ErrorBody),
         (status = 403, description = "Not a lead", body = ErrorBody),
-        (status = 422, description = "An offset out of range or not a multiple of 15", body = ErrorBody),
+        (status = 422, description = "A time zone name that is not in the time-zone database", body = ErrorBody),
     )
 )]
 pub(crate) async fn progress(
@@ -55,9 +56,14 @@ pub(crate) async fn progress(
 ) -> Result<Json<Progress>, ApiError> {
     device.require_lead_of(device.campaign)?;
     let campaign = device.campaign;
-    let report = state
-        .read(move |s| s.progress(campaign, query.tz_offset_minutes))
-        .await?;
+    let zone = match query.time_zone.as_deref() {
+        Some(name) => Some(
+            TimeZone::parse(name)
+                .map_err(|e| StoreError::Invalid(format!("{e}; fix it and ask again")))?,
+        ),
+        None => None,
+    };
+    let report = state.read(move |s| s.progress(campaign, zone)).await?;
     Ok(Json(report))
 }
 

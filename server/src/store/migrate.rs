@@ -46,6 +46,7 @@ const TABLES: &[Table] = &[
             ("name", "name", Text),
             ("config", "config", Text),
             ("created_at", "created_at", Int),
+            ("time_zone", "time_zone", Text),
         ],
     },
     Table {

@@ -22,6 +22,7 @@ use groundgame_core::protocol::{
     PullRequest, PullResponse, PushOutcome, PushRequest, PushResponse,
 };
 use groundgame_core::script::VersionedScript;
+use groundgame_core::TimeZone;
 use groundgame_core::{
     CallListId, CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, HouseholdId, PersonId,
     Role, Script, TurfId, VolunteerId,
@@ -150,8 +151,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     // --- campaigns, invites, turfs and doors -----------------------------------------
 
-    /// A new campaign with the default result codes and survey question.
-    fn create_campaign(&self, name: &str) -> Result<CampaignId, StoreError>;
+    /// A new campaign with the default result codes and survey question, in `time_zone`.
+    fn create_campaign(&self, name: &str, time_zone: TimeZone) -> Result<CampaignId, StoreError>;
+    /// The campaign's time zone.
+    fn campaign_time_zone(&self, campaign: CampaignId) -> Result<TimeZone, StoreError>;
+    fn set_campaign_time_zone(
+        &self,
+        campaign: CampaignId,
+        time_zone: TimeZone,
+    ) -> Result<(), StoreError>;
     /// Every campaign's id and name, oldest first.
     fn campaigns(&self) -> Result<Vec<(CampaignId, String)>, StoreError>;
     /// The campaign's result codes and questions, as devices receive them.
@@ -388,7 +396,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn progress(
         &self,
         campaign: CampaignId,
-        tz_offset_minutes: i32,
+        zone: Option<TimeZone>,
     ) -> Result<Progress, StoreError>;
     /// Compute every campaign's figures once (after a start); returns how many.
     fn warm_progress(&self) -> usize;
@@ -430,6 +438,6 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn network_summary(
         &self,
         campaign: CampaignId,
-        today: &str,
+        now_ms: u64,
     ) -> Result<NetworkSummary, StoreError>;
 }

@@ -50,7 +50,9 @@ fn join(store: &dyn Store, campaign: CampaignId, role: Role, name: &str) -> Auth
 }
 
 fn field(store: &dyn Store) -> Field {
-    let campaign = store.create_campaign("Suite").expect("campaign");
+    let campaign = store
+        .create_campaign("Suite", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
     let turf = store.create_turf(campaign, "A").expect("turf");
     let other_turf = store.create_turf(campaign, "B").expect("turf");
     store
@@ -457,7 +459,9 @@ fn import_jobs_are_kept_the_same_on_every_backend() {
     use crate::import_jobs::{JobState, NewImportJob};
     each_backend(|store| {
         let f = field(store);
-        let other = store.create_campaign("Elsewhere").expect("campaign");
+        let other = store
+            .create_campaign("Elsewhere", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let job = NewImportJob {
             id: uuid::Uuid::new_v4(),
             campaign: f.campaign,
@@ -724,8 +728,8 @@ async fn any_request_may_go_to_any_replica() {
 
     // The lead's figures agree whichever replica answers.
     assert_eq!(
-        one.progress(f.campaign, 0).expect("figures from one"),
-        two.progress(f.campaign, 0).expect("figures from two")
+        one.progress(f.campaign, None).expect("figures from one"),
+        two.progress(f.campaign, None).expect("figures from two")
     );
 
     // A device revoked through one replica is refused by the other at once.

@@ -132,8 +132,12 @@ impl Harness {
                 Arc::new(SqliteStore::open(&dir.path().join("server.sqlite")).expect("open"));
             (store.clone(), Backing::Sqlite(store))
         };
-        let campaign = store.create_campaign("Test campaign").expect("campaign");
-        let other_campaign = store.create_campaign("Other campaign").expect("campaign");
+        let campaign = store
+            .create_campaign("Test campaign", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
+        let other_campaign = store
+            .create_campaign("Other campaign", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let turf_a = store.create_turf(campaign, "A").expect("turf");
         let turf_b = store.create_turf(campaign, "B").expect("turf");
         let turf_c = store.create_turf(other_campaign, "C").expect("turf");

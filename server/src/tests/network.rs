@@ -427,13 +427,13 @@ async fn contacts_are_private_to_their_owner_and_leads_see_only_totals() {
     }
     let summary: NetworkSummary = serde_json::from_str(&body).expect("summary");
     assert_eq!(summary.campaign, h.campaign);
-    let today = summary.today.clone();
+    let today = summary.today;
     let ana_line = summary
         .volunteers
         .iter()
         .find(|v| v.volunteer == ana.reg.volunteer)
         .expect("Ana's line");
-    assert_eq!(ana_line.totals, fold(&records).totals(&today));
+    assert_eq!(ana_line.totals, fold(&records).totals(today));
     assert_eq!(ana_line.totals.contacts, 2);
     assert_eq!(ana_line.totals.asks_made, 3);
     assert_eq!(ana_line.totals.promised_cents, 5000);
@@ -445,7 +445,7 @@ async fn contacts_are_private_to_their_owner_and_leads_see_only_totals() {
         .iter()
         .find(|v| v.volunteer == ben.reg.volunteer)
         .expect("Ben's line");
-    assert_eq!(ben_line.totals, fold(&bens_all).totals(&today));
+    assert_eq!(ben_line.totals, fold(&bens_all).totals(today));
     assert_eq!(summary.totals.contacts, 3);
     assert_eq!(summary.totals.given_cents, 2500);
 

@@ -99,7 +99,9 @@ struct Bank {
 }
 
 fn bank(store: &dyn Store, n: usize) -> Bank {
-    let campaign = store.create_campaign("Phone bank").expect("campaign");
+    let campaign = store
+        .create_campaign("Phone bank", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
     let turf = store.create_turf(campaign, "A").expect("turf");
     store
         .add_households(turf, voters(campaign, n))
@@ -191,7 +193,9 @@ fn do_not_call_pulled(store: &dyn Store, who: &AuthDevice) -> Vec<String> {
 #[test]
 fn a_call_list_takes_voters_with_a_phone_once_per_number_on_every_backend() {
     each_backend(|store| {
-        let campaign = store.create_campaign("Lists").expect("campaign");
+        let campaign = store
+            .create_campaign("Lists", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let turf = store.create_turf(campaign, "A").expect("turf");
         store
             .add_households(
@@ -555,7 +559,9 @@ const CANVASS: &str = include_str!("../../examples/scripts/canvass.toml");
 #[test]
 fn scripts_are_versioned_and_teach_the_campaign_their_questions_on_every_backend() {
     each_backend(|store| {
-        let campaign = store.create_campaign("Scripts").expect("campaign");
+        let campaign = store
+            .create_campaign("Scripts", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let first = crate::script_file::parse(CANVASS).expect("example");
         assert_eq!(
             store.save_script(campaign, &first).expect("save"),
@@ -695,7 +701,9 @@ fn pull_network(
 fn my_network_is_idempotent_private_and_summed_on_every_backend() {
     let summaries = Mutex::new(Vec::new());
     each_backend(|store| {
-        let campaign = store.create_campaign("Network").expect("campaign");
+        let campaign = store
+            .create_campaign("Network", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let ana = join(store, campaign, Role::Volunteer, "Ana");
         let ben = join(store, campaign, Role::Volunteer, "Ben");
         let rosa = NetworkContactId::new_v7();
@@ -797,9 +805,12 @@ fn my_network_is_idempotent_private_and_summed_on_every_backend() {
             .expect("push");
         assert_eq!(pull_network(store, ben.volunteer, 0, 10).0, [late]);
 
-        let summary = store
-            .network_summary(campaign, "2027-01-15")
-            .expect("summary");
+        let summary = store.network_summary(campaign, NOW).expect("summary");
+        assert_eq!(
+            summary.today.to_string(),
+            "2027-01-15",
+            "the campaign's today (UTC)"
+        );
         assert_eq!(summary.volunteers.len(), 2);
         assert_eq!(
             summary
@@ -812,7 +823,7 @@ fn my_network_is_idempotent_private_and_summed_on_every_backend() {
         // The phones' own fold over what each pulls gives the same lines.
         for line in &summary.volunteers {
             let (theirs, _) = pull_network(store, line.volunteer, 0, 500);
-            assert_eq!(line.totals, fold(&theirs).totals("2027-01-15"));
+            assert_eq!(line.totals, fold(&theirs).totals(summary.today));
         }
         assert_eq!(summary.totals.promised_cents, 5000);
         assert_eq!(
@@ -838,7 +849,9 @@ fn replicas_claiming_at_once_never_hand_out_one_contact_twice() {
         .map(|_| Arc::new(PgStore::connect(&db.url).expect("replica")) as Arc<dyn Store>)
         .collect();
     let store = replicas[0].as_ref();
-    let campaign = store.create_campaign("Crowded").expect("campaign");
+    let campaign = store
+        .create_campaign("Crowded", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
     let turf = store.create_turf(campaign, "A").expect("turf");
     store
         .add_households(turf, voters(campaign, 120))
@@ -972,7 +985,9 @@ fn a_network_pull_never_passes_a_record_that_commits_later_across_replicas() {
     let db = ScratchDb::for_tests();
     let r1: Arc<dyn Store> = Arc::new(PgStore::connect(&db.url).expect("replica 1"));
     let r2: Arc<dyn Store> = Arc::new(PgStore::connect(&db.url).expect("replica 2"));
-    let campaign = r1.create_campaign("Network").expect("campaign");
+    let campaign = r1
+        .create_campaign("Network", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
     let ana = join(r1.as_ref(), campaign, Role::Volunteer, "Ana");
     let contact = NetworkContactId::new_v7();
     let first = rec(NOW - 3000, contact, saved("Rosa", "+19195550181"));

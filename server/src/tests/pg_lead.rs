@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use groundgame_core::event::{AskAnswer, AskKind, Channel, VotePlan};
 use groundgame_core::protocol::{PullRequest, PushOutcome, PushRequest, PROTOCOL_VERSION};
+use groundgame_core::TimeZone;
 use groundgame_core::{
     CampaignConfig, CampaignId, Event, EventBody, EventId, Hlc, HouseholdId, PersonId,
     ResultEffect, Role, TurfId, VolunteerId,
@@ -173,7 +174,9 @@ impl Field {
 }
 
 fn field(store: &dyn Store) -> Field {
-    let campaign = store.create_campaign("Figures").expect("campaign");
+    let campaign = store
+        .create_campaign("Figures", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
     let turf_a = store.create_turf(campaign, "A").expect("turf");
     let turf_b = store.create_turf(campaign, "B").expect("turf");
     let a = store
@@ -307,7 +310,7 @@ fn afternoon(store: &dyn Store, f: &Field, ids: &mut Ids) {
 }
 
 fn figures(store: &dyn Store, campaign: CampaignId) -> [Progress; 2] {
-    [0, -300].map(|tz| store.progress(campaign, tz).expect("progress"))
+    [TimeZone::UTC, new_york()].map(|tz| store.progress(campaign, Some(tz)).expect("progress"))
 }
 
 fn volunteer(p: &Progress, who: VolunteerId) -> &VolunteerProgress {
@@ -318,7 +321,7 @@ fn volunteer(p: &Progress, who: VolunteerId) -> &VolunteerProgress {
 }
 
 #[test]
-fn progress_is_the_same_on_both_backends_in_any_offset() {
+fn progress_is_the_same_on_both_backends_in_any_zone() {
     let [utc, east_coast] = same_on_both(|store| {
         let f = field(store);
         let mut ids = Ids(0);
@@ -348,10 +351,15 @@ fn progress_is_the_same_on_both_backends_in_any_offset() {
         fred.flags,
         [QualityFlag::HighContactRate, QualityFlag::FastDoors]
     );
-    // The offset moves hours and days, not totals.
+    // The zone moves hours and days, not totals.
     assert_eq!(utc.totals, east_coast.totals);
-    assert_eq!(east_coast.tz_offset_minutes, -300);
-    let dates = |p: &Progress| p.by_day.iter().map(|d| d.date.clone()).collect::<Vec<_>>();
+    assert_eq!(east_coast.time_zone, new_york());
+    let dates = |p: &Progress| {
+        p.by_day
+            .iter()
+            .map(|d| d.date.to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(dates(&utc), ["2027-01-13", "2027-01-14", "2027-01-15"]);
     assert_eq!(dates(&east_coast), ["2027-01-13", "2027-01-15"]);
     assert_ne!(utc.by_hour, east_coast.by_hour);
@@ -673,7 +681,7 @@ fn two_replicas_quarantining_one_volunteer_at_once_leave_one_in_force() {
         .get(0);
     assert_eq!(active, 1, "one quarantine in force");
     for replica in [&one, two.as_ref()] {
-        let p = replica.progress(f.campaign, 0).expect("progress");
+        let p = replica.progress(f.campaign, None).expect("progress");
         assert_eq!(p.quarantined_events, 2);
         assert_eq!(p.totals.figures.knocks, 0);
     }
@@ -682,7 +690,7 @@ fn two_replicas_quarantining_one_volunteer_at_once_leave_one_in_force() {
         .expect("release");
     assert_eq!(one.quarantined_event_count(f.campaign).expect("count"), 0);
     assert_eq!(
-        one.progress(f.campaign, 0)
+        one.progress(f.campaign, None)
             .expect("progress")
             .totals
             .figures
@@ -847,21 +855,45 @@ fn records_under_ended_assignments_are_the_same_on_both_backends() {
 }
 
 #[test]
-fn bad_offsets_are_refused_on_both_backends() {
+fn the_campaigns_zone_is_kept_and_used_on_both_backends() {
     same_on_both(|store| {
-        let campaign = store.create_campaign("Offsets").expect("campaign");
-        for tz in [7, -735, 900] {
-            assert!(matches!(
-                store.progress(campaign, tz),
-                Err(StoreError::Invalid(_))
-            ));
-        }
-        assert!(store.progress(campaign, -300).is_ok());
+        let campaign = store
+            .create_campaign("Zones", new_york())
+            .expect("campaign");
+        assert_eq!(
+            store.campaign_time_zone(campaign).expect("zone"),
+            new_york()
+        );
+        assert_eq!(
+            store.campaign_config(campaign).expect("config").time_zone,
+            new_york(),
+            "devices receive the zone with the config"
+        );
+        assert_eq!(
+            store.progress(campaign, None).expect("progress").time_zone,
+            new_york()
+        );
+        let chicago = TimeZone::parse("America/Chicago").expect("zone");
+        store
+            .set_campaign_time_zone(campaign, chicago)
+            .expect("set");
+        assert_eq!(
+            store.progress(campaign, None).expect("progress").time_zone,
+            chicago
+        );
         assert!(matches!(
-            store.progress(CampaignId(9_999), 0),
+            store.set_campaign_time_zone(CampaignId(9_999), chicago),
+            Err(StoreError::NotFound("campaign"))
+        ));
+        assert!(matches!(
+            store.progress(CampaignId(9_999), None),
             Err(StoreError::NotFound("campaign"))
         ));
     });
+}
+
+fn new_york() -> TimeZone {
+    TimeZone::parse("America/New_York").expect("zone")
 }
 
 /// A campaign's rows in memory for the shared fold: one turf, door knocks only.
@@ -893,6 +925,10 @@ impl Memory {
 }
 
 impl ProgressRows for Memory {
+    fn time_zone(&mut self, _campaign: CampaignId) -> Result<TimeZone, StoreError> {
+        Ok(TimeZone::UTC)
+    }
+
     fn result_effects(
         &mut self,
         _campaign: CampaignId,
@@ -983,19 +1019,21 @@ fn a_read_failing_halfway_through_a_quarantine_never_leaves_the_figures_wrong() 
     let campaign = CampaignId(1);
     let cache = Cache::default();
     let before = cache
-        .progress(campaign, 0, |fold| fold(&mut rows))
+        .progress(campaign, None, |fold| fold(&mut rows))
         .expect("figures");
     assert_eq!(before.totals.figures.knocks, 6);
     // Ana is quarantined; the read of her events fails after the first one.
     rows.quarantined = vec![ana];
     rows.fail_after = Some(1);
-    assert!(cache.progress(campaign, 0, |fold| fold(&mut rows)).is_err());
+    assert!(cache
+        .progress(campaign, None, |fold| fold(&mut rows))
+        .is_err());
     rows.fail_after = None;
     let after = cache
-        .progress(campaign, 0, |fold| fold(&mut rows))
+        .progress(campaign, None, |fold| fold(&mut rows))
         .expect("figures");
     let fresh = Cache::default()
-        .progress(campaign, 0, |fold| fold(&mut rows))
+        .progress(campaign, None, |fold| fold(&mut rows))
         .expect("figures");
     assert_eq!(after, fresh);
     assert_eq!(after.totals.figures.knocks, 3);

@@ -325,7 +325,9 @@ fn a_first_import_counts_and_reports_the_same_on_both_backends() {
     let (first, waiting, _tables) = same(|b| {
         let store = b.store();
         let dir = tempfile::tempdir().expect("dir");
-        let campaign = store.create_campaign("Wake").expect("campaign");
+        let campaign = store
+            .create_campaign("Wake", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let rows = [
             nc(
                 "AA1",
@@ -427,7 +429,9 @@ fn a_file_longer_than_a_batch_imports_and_reimports_alike() {
     let (first, again, count, _tables) = same(|b| {
         let store = b.store();
         let dir = tempfile::tempdir().expect("dir");
-        let campaign = store.create_campaign("Big").expect("campaign");
+        let campaign = store
+            .create_campaign("Big", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let first = import_nc(store, campaign, dir.path(), "big.txt", &file(false));
         let mut snapshots = vec![tables(b)];
         let again = import_nc(store, campaign, dir.path(), "big2.txt", &file(true));
@@ -448,7 +452,9 @@ fn a_reimport_updates_removes_and_resends_placed_voters() {
     let outcome = same(|b| {
         let store = b.store();
         let dir = tempfile::tempdir().expect("dir");
-        let campaign = store.create_campaign("Oak").expect("campaign");
+        let campaign = store
+            .create_campaign("Oak", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let first = [
             nc(
                 "P1",
@@ -583,7 +589,9 @@ fn a_file_nothing_imports_from_changes_nothing() {
     let (full, partial, again, waiting, _tables) = same(|b| {
         let store = b.store();
         let dir = tempfile::tempdir().expect("dir");
-        let campaign = store.create_campaign("Nothing").expect("campaign");
+        let campaign = store
+            .create_campaign("Nothing", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let good = [
             nc("N1", "A", "A", "1 ELM ST", &[]),
             nc("N2", "B", "B", "2 ELM ST", &[]),
@@ -638,7 +646,9 @@ fn map_locations_reach_unplaced_and_placed_households_alike() {
     let outcome = same(|b| {
         let store = b.store();
         let dir = tempfile::tempdir().expect("dir");
-        let campaign = store.create_campaign("Geo").expect("campaign");
+        let campaign = store
+            .create_campaign("Geo", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let van = dir.path().join("van.csv");
         std::fs::write(
             &van,
@@ -763,7 +773,9 @@ fn cut_turfs_reach_a_device_in_walking_order() {
     let outcome = same(|b| {
         let store = b.store();
         let dir = tempfile::tempdir().expect("dir");
-        let campaign = store.create_campaign("Cut").expect("campaign");
+        let campaign = store
+            .create_campaign("Cut", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let mut rows = Vec::new();
         for (i, n) in [12, 3, 7, 10, 1, 8, 5, 2].iter().enumerate() {
             rows.push(nc(
@@ -855,7 +867,9 @@ fn the_results_csv_is_byte_identical_on_both_backends() {
     let (full, van, van_later, summaries, _tables) = same(|b| {
         let store = b.store();
         let dir = tempfile::tempdir().expect("dir");
-        let campaign = store.create_campaign("Results").expect("campaign");
+        let campaign = store
+            .create_campaign("Results", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         let rows = [
             nc("R1", "ADAMS", "AMY", "1 OAK ST", &[]),
             nc("R2", "ADAMS", "AL", "1 OAK ST", &[]),
@@ -982,7 +996,7 @@ fn the_results_csv_is_byte_identical_on_both_backends() {
             quarantined: 1
         }
     );
-    let day = crate::export::iso_date(NOW - 3_600_000);
+    let day = groundgame_core::time::utc_date(NOW - 3_600_000);
     assert_eq!(
         van,
         format!("voter_id,result,survey_response,date\nR1,not_home,,{day}\nR2,not_home,,{day}\n")

@@ -10,7 +10,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use axum::http::{Method, StatusCode};
 use groundgame_core::event::{AskAnswer, AskKind, Channel, VotePlan};
 use groundgame_core::protocol::{codes, PushOutcome};
-use groundgame_core::{Event, EventBody, EventId, HouseholdId, PersonId, TurfId, VolunteerId};
+use groundgame_core::time::NaiveDate;
+use groundgame_core::{
+    Event, EventBody, EventId, HouseholdId, PersonId, TimeZone, TurfId, VolunteerId,
+};
 
 use super::harness::{event_at, knock, Device, Harness, DAY, NOW};
 use crate::export::{write_csv, ExportFormat};
@@ -244,7 +247,7 @@ async fn field_day() -> Field {
 }
 
 /// Every figure, recomputed from the stored events with plain loops.
-fn recompute(f: &Field, quarantined: &[VolunteerId], tz_offset_minutes: i32) -> Progress {
+fn recompute(f: &Field, quarantined: &[VolunteerId], zone: TimeZone) -> Progress {
     let h = &f.h;
     let events = h.store.campaign_events(h.campaign).expect("events");
     let turfs = [(h.turf_a, "A"), (h.turf_b, "B")];
@@ -420,14 +423,12 @@ fn recompute(f: &Field, quarantined: &[VolunteerId], tz_offset_minutes: i32) -> 
             }
         })
         .collect();
-    let offset = i64::from(tz_offset_minutes) * 60_000;
-    let local = |e: &Event| e.at.ms() as i64 + offset;
     let by_hour = (0..24)
         .map(|hour| {
             let mine: Vec<&Event> = counted
                 .iter()
                 .copied()
-                .filter(|e| local(e).rem_euclid(24 * HOUR as i64) / HOUR as i64 == hour)
+                .filter(|e| zone.hour_of(e.at.ms()) == hour)
                 .collect();
             let fig = figures_of(&mine);
             HourProgress {
@@ -437,10 +438,9 @@ fn recompute(f: &Field, quarantined: &[VolunteerId], tz_offset_minutes: i32) -> 
             }
         })
         .collect();
-    let mut days: BTreeMap<String, Vec<&Event>> = BTreeMap::new();
+    let mut days: BTreeMap<NaiveDate, Vec<&Event>> = BTreeMap::new();
     for e in &counted {
-        let date = crate::export::iso_date(local(e) as u64);
-        days.entry(date).or_default().push(e);
+        days.entry(zone.date_of(e.at.ms())).or_default().push(e);
     }
     let by_day = days
         .into_iter()
@@ -454,7 +454,7 @@ fn recompute(f: &Field, quarantined: &[VolunteerId], tz_offset_minutes: i32) -> 
         })
         .collect();
     Progress {
-        tz_offset_minutes,
+        time_zone: zone,
         totals,
         by_turf,
         by_volunteer,
@@ -464,11 +464,84 @@ fn recompute(f: &Field, quarantined: &[VolunteerId], tz_offset_minutes: i32) -> 
     }
 }
 
+fn new_york() -> TimeZone {
+    TimeZone::parse("America/New_York").expect("zone")
+}
+
+/// `2026-11-01T05:30` (UTC) as ms.
+fn utc_ms(iso: &str) -> u64 {
+    let t = chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M").expect("time");
+    u64::try_from(t.and_utc().timestamp_millis()).expect("after 1970")
+}
+
+#[tokio::test]
+async fn hours_and_days_are_the_campaigns_across_the_2026_us_clock_changes() {
+    let h = Harness::new();
+    h.store
+        .set_campaign_time_zone(h.campaign, new_york())
+        .expect("zone");
+    let lead = h.register(&h.lead_invite, "Lee").await;
+    let a = h.households_of(h.turf_a);
+    let mut f = Field {
+        h,
+        lead: lead.clone(),
+        recorder: HashMap::new(),
+        names: HashMap::from([(lead.reg.volunteer, "Lee".to_string())]),
+    };
+    // Knocks written down on New York's clocks, the UTC instants beside them.
+    let knocks = [
+        "2026-03-08T06:30", // 01:30 EST, before clocks spring forward at 2:00
+        "2026-03-08T07:30", // 03:30 EDT: the hour from 2 to 3 never happened
+        "2026-03-09T03:30", // 23:30 EDT on March 8, already the 9th in UTC
+        "2026-11-01T04:30", // 00:30 EDT
+        "2026-11-01T05:30", // 01:30 EDT, the first 1:30 of the night
+        "2026-11-01T06:30", // 01:30 EST, the second one, after clocks fall back
+        "2026-11-02T04:30", // 23:30 EST on November 1 (a fixed -4:00 would say the 2nd)
+    ];
+    let events = knocks
+        .iter()
+        .enumerate()
+        .map(|(i, at)| event_at(utc_ms(at), a[i % a.len()], None, knock("not_home")))
+        .collect();
+    f.push(&lead, events).await;
+
+    // With no zone asked for, the report is in the campaign's.
+    let p = f.progress("").await;
+    assert_eq!(p.time_zone, new_york());
+    let knocks_at = |hour: usize| p.by_hour[hour].figures.knocks;
+    assert_eq!(
+        (0..24).map(knocks_at).collect::<Vec<_>>(),
+        [1, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2],
+        "{:?}",
+        p.by_hour
+    );
+    let days: Vec<(String, u64)> = p
+        .by_day
+        .iter()
+        .map(|d| (d.date.to_string(), d.figures.knocks))
+        .collect();
+    assert_eq!(
+        days,
+        [("2026-03-08".to_string(), 3), ("2026-11-01".to_string(), 4)]
+    );
+    assert_eq!(p, recompute(&f, &[], new_york()));
+
+    // The lead may look at the same figures in UTC.
+    let utc = f.progress("?time_zone=UTC").await;
+    assert_eq!(utc.time_zone, TimeZone::UTC);
+    let utc_days: Vec<String> = utc.by_day.iter().map(|d| d.date.to_string()).collect();
+    assert_eq!(
+        utc_days,
+        ["2026-03-08", "2026-03-09", "2026-11-01", "2026-11-02"]
+    );
+    assert_eq!(utc.totals, p.totals);
+}
+
 #[tokio::test]
 async fn progress_equals_a_recomputation_from_the_raw_events() {
     let f = field_day().await;
     let got = f.progress("").await;
-    assert_eq!(got, recompute(&f, &[], 0));
+    assert_eq!(got, recompute(&f, &[], TimeZone::UTC));
     // Sanity: the story is the one told above.
     assert_eq!(got.totals.households, 8);
     assert_eq!(got.totals.doors_knocked, 8);
@@ -497,9 +570,9 @@ async fn progress_equals_a_recomputation_from_the_raw_events() {
     let hour_of_now = (NOW / HOUR % 24) as usize;
     assert!(got.by_hour[hour_of_now].figures.knocks >= 1);
 
-    // In New York (UTC-5) the hours and days shift; the rest is the same.
-    let ny = f.progress("?tz_offset_minutes=-300").await;
-    assert_eq!(ny, recompute(&f, &[], -300));
+    // In New York (UTC-5 in January) the hours and days shift; the rest is the same.
+    let ny = f.progress("?time_zone=America/New_York").await;
+    assert_eq!(ny, recompute(&f, &[], new_york()));
     assert_eq!(ny.totals, got.totals);
 
     // New events are folded in on the next request.
@@ -508,7 +581,7 @@ async fn progress_equals_a_recomputation_from_the_raw_events() {
     let lead = f.lead.clone();
     f.push(&lead, vec![event_at(NOW, b[2], None, knock("vacant"))])
         .await;
-    assert_eq!(f.progress("").await, recompute(&f, &[], 0));
+    assert_eq!(f.progress("").await, recompute(&f, &[], TimeZone::UTC));
 }
 
 #[tokio::test]
@@ -541,7 +614,7 @@ async fn quarantine_leaves_a_volunteer_out_of_figures_and_exports_until_released
     // Quarantining twice changes nothing.
     assert_eq!(f.quarantine(fred, "quarantine").await.events, 25);
     let got = f.progress("").await;
-    assert_eq!(got, recompute(&f, &[fred], 0));
+    assert_eq!(got, recompute(&f, &[fred], TimeZone::UTC));
     assert_eq!(got.quarantined_events, 25);
     // Fred's later answer no longer hides Ben's earlier one.
     assert_eq!(got.totals.support.lean_against, 2);
@@ -563,7 +636,7 @@ async fn quarantine_leaves_a_volunteer_out_of_figures_and_exports_until_released
     let r = f.quarantine(fred, "release").await;
     assert_eq!((r.quarantined, r.events), (false, 25));
     let released = f.progress("").await;
-    assert_eq!(released, recompute(&f, &[], 0));
+    assert_eq!(released, recompute(&f, &[], TimeZone::UTC));
     assert_eq!(released.totals.support.lean_against, 1);
     assert_eq!(released.totals.support.undecided, 1);
     let (summary, _) = export(&f);
@@ -571,10 +644,10 @@ async fn quarantine_leaves_a_volunteer_out_of_figures_and_exports_until_released
 }
 
 #[tokio::test]
-async fn bad_offsets_and_unknown_volunteers_get_clear_errors() {
+async fn bad_zones_and_unknown_volunteers_get_clear_errors() {
     let h = Harness::new();
     let lead = h.register(&h.lead_invite, "Lee").await;
-    for query in ["?tz_offset_minutes=7", "?tz_offset_minutes=900"] {
+    for query in ["?time_zone=Mars/Olympus", "?time_zone=-0500", "?time_zone="] {
         let r = h
             .call(
                 Method::GET,
@@ -592,7 +665,7 @@ async fn bad_offsets_and_unknown_volunteers_get_clear_errors() {
     let r = h
         .call(
             Method::GET,
-            "/api/v1/progress?tz_offset_minutes=east",
+            "/api/v1/progress?tz_offset_minutes=-300",
             Some(&lead.token),
             None,
         )

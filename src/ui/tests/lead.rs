@@ -54,7 +54,7 @@ fn snapshot() -> LeadSnapshot {
     by_hour[18].figures = figures(7, 2);
     LeadSnapshot {
         progress: Progress {
-            tz_offset_minutes: 0,
+            time_zone: groundgame_core::TimeZone::UTC,
             totals: Totals {
                 households: 40,
                 doors_knocked: 12,
@@ -116,7 +116,7 @@ fn snapshot() -> LeadSnapshot {
             ],
             by_hour,
             by_day: vec![DayProgress {
-                date: "2027-01-15".into(),
+                date: "2027-01-15".parse().expect("date"),
                 figures: figures(16, 4),
             }],
             quarantined_events: 0,
@@ -607,7 +607,10 @@ fn campaign_data_sentences_read_in_both_languages() {
     );
     assert_eq!(csv_rows(b"id,note\n"), 0);
     assert_eq!(
-        export_name(ExportFormat::Van, 1_800_000_000_000),
+        export_name(
+            ExportFormat::Van,
+            groundgame_core::time::utc_date(1_800_000_000_000)
+        ),
         "groundgame-results-van-2027-01-15.csv"
     );
     assert_eq!(

@@ -50,17 +50,21 @@ fn the_join_screen_says_where_a_code_from_another_device_goes() {
 fn a_codes_expiry_reads_in_local_time() {
     // 2026-11-26T14:35:00Z.
     let at = 1_795_703_700_000;
-    assert_eq!(valid_until(Lang::En, at, 0), "It works once, until 14:35.");
+    let zone = |name: &str| groundgame_core::TimeZone::parse(name).expect("zone");
     assert_eq!(
-        valid_until(Lang::En, at, -300),
+        valid_until(Lang::En, at, zone("UTC")),
+        "It works once, until 14:35."
+    );
+    assert_eq!(
+        valid_until(Lang::En, at, zone("America/New_York")),
         "It works once, until 09:35."
     );
     assert_eq!(
-        valid_until(Lang::Es, at, 60),
+        valid_until(Lang::Es, at, zone("Europe/Madrid")),
         "Sirve una sola vez, hasta las 15:35."
     );
     assert_eq!(
-        valid_until(Lang::En, at, 600),
+        valid_until(Lang::En, at, zone("Pacific/Port_Moresby")),
         "It works once, until 00:35."
     );
 }

@@ -50,7 +50,7 @@ fn my_totals_and_contacts_show_in_both_languages() {
                     ask: AskKind::Donate,
                     answer: AskAnswer::Yes,
                     amount_promised_cents: Some(5000),
-                    follow_up_on: Some("2027-01-10".into()),
+                    follow_up_on: Some("2027-01-10".parse().expect("date")),
                 },
             ),
             (rosa, NetworkBody::GiftReceived { amount_cents: 2000 }),
@@ -60,7 +60,7 @@ fn my_totals_and_contacts_show_in_both_languages() {
                     ask: AskKind::Pledge,
                     answer: AskAnswer::Maybe,
                     amount_promised_cents: None,
-                    follow_up_on: Some("2027-01-12".into()),
+                    follow_up_on: Some("2027-01-12".parse().expect("date")),
                 },
             ),
         ])
@@ -192,7 +192,7 @@ fn a_contact_added_by_hand_then_asked_answered_and_paid() {
     assert_eq!(donate.promised_cents, 5000);
     assert_eq!(ana.given_cents, 2050);
     assert_eq!(donate.follow_up_on, None, "the gift closed the follow-up");
-    let totals = state.totals("2027-01-15");
+    let totals = state.totals("2027-01-15".parse().expect("date"));
     assert_eq!(
         (totals.asks_made, totals.promised_cents, totals.given_cents),
         (1, 5000, 2050)
@@ -312,16 +312,26 @@ fn follow_ups_are_due_by_the_devices_own_date() {
                 ask: AskKind::Donate,
                 answer: AskAnswer::Maybe,
                 amount_promised_cents: None,
-                follow_up_on: Some("2027-01-15".into()),
+                follow_up_on: Some("2027-01-15".parse().expect("date")),
             },
         )])
         .expect("ask");
     // T0 is 2027-01-15 08:00 UTC.
-    assert_eq!(overview(&store, 0).expect("read").due.len(), 1);
+    let zone = |name: &str| groundgame_core::TimeZone::parse(name).expect("zone");
+    assert_eq!(overview(&store, zone("UTC")).expect("read").due.len(), 1);
     assert_eq!(
-        overview(&store, -600).expect("read").due.len(),
+        overview(&store, zone("Pacific/Honolulu"))
+            .expect("read")
+            .due
+            .len(),
         0,
         "in Honolulu it is still the 14th"
     );
-    assert_eq!(overview(&store, 600).expect("read").due.len(), 1);
+    assert_eq!(
+        overview(&store, zone("Australia/Sydney"))
+            .expect("read")
+            .due
+            .len(),
+        1
+    );
 }

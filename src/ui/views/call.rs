@@ -20,7 +20,7 @@ use crate::ui::call_data::{self, Nobody, QuickTime, CALL_BACK};
 use crate::ui::components::{BigButton, ChoiceButton};
 use crate::ui::context::{use_lang, use_services, use_sync_status};
 use crate::ui::i18n::{self, Lang, Msg};
-use crate::ui::local_time::use_tz_offset;
+use crate::ui::local_time::use_time_zone;
 use crate::ui::views::call_lists::{call_backs_here, left_on_list, ready_here};
 use crate::ui::Route;
 
@@ -220,7 +220,7 @@ pub fn Call(list: i64) -> Element {
 #[component]
 fn NobodyLeft(why: Nobody, lang: Lang, waiting: u32) -> Element {
     let l = lang;
-    let offset = use_tz_offset();
+    let zone = use_time_zone();
     let (title, help) = match why {
         Nobody::Offline => (
             Msg::NobodyOfflineTitle,
@@ -239,7 +239,7 @@ fn NobodyLeft(why: Nobody, lang: Lang, waiting: u32) -> Element {
             format!(
                 "{} {}.",
                 l.t(Msg::CallBacksLaterHelp),
-                call_data::show_time(at, offset())
+                call_data::show_time(at, zone())
             ),
         ),
     };
@@ -265,7 +265,7 @@ fn CallForm(
 ) -> Element {
     let services = use_services();
     let l = use_lang()();
-    let offset = use_tz_offset();
+    let zone = use_time_zone();
     let person = contact.person;
     let fresh = CallDraft {
         form: VisitForm {
@@ -423,7 +423,7 @@ fn CallForm(
             .to_owned()
     };
     let now = services.store.now_ms();
-    let quick = call_data::quick_times(now, offset());
+    let quick = call_data::quick_times(now, zone());
     let picked = choice().call_back_at;
 
     rsx! {
@@ -491,7 +491,7 @@ fn CallForm(
                             selected: picked == Some(at),
                             onclick: move |_| {
                                 choice.write().call_back_at = Some(at);
-                                other_time.set(call_data::input_time(at, offset()));
+                                other_time.set(call_data::input_time(at, zone()));
                             },
                         }
                     }
@@ -500,13 +500,13 @@ fn CallForm(
                 input { id: "call-back-other", r#type: "datetime-local", value: "{other_time}",
                     oninput: move |e| {
                         let v = e.value();
-                        choice.write().call_back_at = call_data::parse_local_time(&v, offset());
+                        choice.write().call_back_at = call_data::parse_local_time(&v, zone());
                         other_time.set(v);
                     }
                 }
                 if let Some(at) = picked {
                     p { class: "call-back-chosen", role: "status", id: "call-back-chosen",
-                        {l.t(Msg::CallBackAt)} ": " strong { {call_data::show_time(at, offset())} }
+                        {l.t(Msg::CallBackAt)} ": " strong { {call_data::show_time(at, zone())} }
                     }
                 }
             }

@@ -5,6 +5,7 @@
 //! lists and private network. Needs a connection; offline it says so.
 
 use dioxus::prelude::*;
+use groundgame_core::TimeZone;
 
 use crate::sync::engine::DeviceLink;
 use crate::sync::SyncError;
@@ -13,15 +14,12 @@ use crate::ui::context::{use_lang, use_services};
 use crate::ui::i18n::{Lang, Msg};
 use crate::ui::Route;
 
-/// "It works once, until 14:35." in the device's own clock (hours and minutes, UTC shifted
-/// by `offset_minutes`).
-pub fn valid_until(l: Lang, expires_at_ms: u64, offset_minutes: i32) -> String {
-    let local = expires_at_ms as i64 + i64::from(offset_minutes) * 60_000;
-    let minutes = local.div_euclid(60_000).rem_euclid(24 * 60);
-    let (h, m) = (minutes / 60, minutes % 60);
+/// "It works once, until 14:35." on the device's own clock (`zone`).
+pub fn valid_until(l: Lang, expires_at_ms: u64, zone: TimeZone) -> String {
+    let hm = zone.local(expires_at_ms).format("%H:%M");
     match l {
-        Lang::En => format!("It works once, until {h:02}:{m:02}."),
-        Lang::Es => format!("Sirve una sola vez, hasta las {h:02}:{m:02}."),
+        Lang::En => format!("It works once, until {hm}."),
+        Lang::Es => format!("Sirve una sola vez, hasta las {hm}."),
     }
 }
 
@@ -38,7 +36,7 @@ fn why_not(l: Lang, e: &SyncError) -> String {
 pub fn LinkDevice() -> Element {
     let services = use_services();
     let l = use_lang()();
-    let mut link = use_signal(|| None::<(DeviceLink, i32)>);
+    let mut link = use_signal(|| None::<(DeviceLink, TimeZone)>);
     let mut error = use_signal(|| None::<String>);
     let mut busy = use_signal(|| false);
     let make = move |_| {
@@ -52,7 +50,7 @@ pub fn LinkDevice() -> Element {
         busy.set(true);
         error.set(None);
         spawn(async move {
-            let offset = crate::ui::local_time::offset_minutes().await;
+            let zone = crate::ui::local_time::time_zone().await;
             let work = async move { engine.create_device_link().await };
             let made = match tokio::runtime::Handle::try_current() {
                 Ok(rt) => rt
@@ -62,7 +60,7 @@ pub fn LinkDevice() -> Element {
                 Err(_) => work.await,
             };
             match made {
-                Ok(code) => link.set(Some((code, offset))),
+                Ok(code) => link.set(Some((code, zone))),
                 Err(e) => error.set(Some(why_not(l, &e))),
             }
             busy.set(false);
@@ -80,11 +78,11 @@ pub fn LinkDevice() -> Element {
             if let Some(e) = error() {
                 p { class: "notice error", role: "alert", id: "link-error", "{e}" }
             }
-            if let Some((code, offset)) = link() {
+            if let Some((code, zone)) = link() {
                 div { class: "new-code", role: "status",
                     p { {l.t(Msg::LinkTypeIt)} }
                     p { class: "invite-code", id: "link-code", lang: "en", "{code.code}" }
-                    p { class: "detail", {valid_until(l, code.expires_at, offset)} }
+                    p { class: "detail", {valid_until(l, code.expires_at, zone)} }
                 }
             }
         }

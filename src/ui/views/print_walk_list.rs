@@ -46,8 +46,11 @@ pub fn PrintWalkList(turf: i64) -> Element {
         async move { data::print_sheet(&store, TurfId(turf)) }
     });
     let mut notice = use_signal(|| None::<Notice>);
-    // The day the sheet says it was printed: when this screen opened.
+    // The day the sheet says it was printed: when this screen opened, on this device's
+    // calendar.
     let printed_ms = use_hook(|| services.store.now_ms());
+    let zone = crate::ui::local_time::use_time_zone();
+    let printed = zone().date_of(printed_ms);
 
     let loaded = sheet.read();
     let body = match &*loaded {
@@ -60,7 +63,7 @@ pub fn PrintWalkList(turf: i64) -> Element {
             div { class: "notice error", role: "alert", p { {l.t(Msg::TurfNotFound)} } }
         },
         Some(Ok(Some(sheet))) => {
-            let sheet_html = print::walk_list_document(sheet, l, printed_ms);
+            let sheet_html = print::walk_list_document(sheet, l, printed);
             let folder = services.store.folder();
             let to_save = sheet_html.clone();
             rsx! {
@@ -84,7 +87,7 @@ pub fn PrintWalkList(turf: i64) -> Element {
                                 label: l.t(Msg::SaveAsFile).to_string(),
                                 kind: "secondary",
                                 onclick: move |_| {
-                                    match print::save_document(&folder, TurfId(turf), printed_ms, &to_save) {
+                                    match print::save_document(&folder, TurfId(turf), printed, &to_save) {
                                         Ok(path) => notice.set(Some(Notice::SavedTo(path.display().to_string()))),
                                         Err(e) => {
                                             tracing::warn!("paper walk list: {e}");

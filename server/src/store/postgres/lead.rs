@@ -32,6 +32,7 @@
 
 use std::collections::HashMap;
 
+use groundgame_core::TimeZone;
 use groundgame_core::{
     CampaignId, DeviceId, EventBody, EventId, Hlc, HouseholdId, PersonId, ResultEffect, Role,
     TurfId, VolunteerId,
@@ -94,6 +95,10 @@ fn stream(
 struct PgRows<'a, 'b>(&'a mut postgres::Transaction<'b>);
 
 impl ProgressRows for PgRows<'_, '_> {
+    fn time_zone(&mut self, campaign: CampaignId) -> Result<TimeZone, StoreError> {
+        rows::time_zone(self.0, campaign)
+    }
+
     fn result_effects(
         &mut self,
         campaign: CampaignId,
@@ -244,12 +249,11 @@ impl PgStore {
     pub(super) fn progress(
         &self,
         campaign: CampaignId,
-        tz_offset_minutes: i32,
+        zone: Option<TimeZone>,
     ) -> Result<Progress, StoreError> {
-        self.progress_cache
-            .progress(campaign, tz_offset_minutes, |fold| {
-                self.read(move |tx| fold(&mut PgRows(tx)))
-            })
+        self.progress_cache.progress(campaign, zone, |fold| {
+            self.read(move |tx| fold(&mut PgRows(tx)))
+        })
     }
 
     /// Build this replica's accumulator for every campaign (one full read each); returns
@@ -260,7 +264,7 @@ impl PgStore {
         };
         campaigns
             .iter()
-            .filter(|(id, _)| self.progress(*id, 0).is_ok())
+            .filter(|(id, _)| self.progress(*id, None).is_ok())
             .count()
     }
 

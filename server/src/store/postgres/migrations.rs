@@ -5,7 +5,10 @@
 use super::Conn;
 use crate::store::StoreError;
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("migrations/0001_initial.sql")),
+    (2, include_str!("migrations/0002_campaign_time_zone.sql")),
+];
 
 /// Any fixed number: the key of the advisory lock migrations take.
 const MIGRATION_LOCK: i64 = 0x6767_6d69_6772;

@@ -39,6 +39,7 @@ use groundgame_core::protocol::{
     PullRequest, PullResponse, PushOutcome, PushRequest, PushResponse,
 };
 use groundgame_core::script::VersionedScript;
+use groundgame_core::TimeZone;
 use groundgame_core::{
     CallListId, CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, HlcClock, HouseholdId,
     PersonId, Role, Script, TurfId, VolunteerId,
@@ -272,8 +273,20 @@ impl Store for PgStore {
         self.clock().now(wall_ms)
     }
 
-    fn create_campaign(&self, name: &str) -> Result<CampaignId, StoreError> {
-        self.write(|tx| rows::create_campaign(tx, name, clock::system_ms()))
+    fn create_campaign(&self, name: &str, time_zone: TimeZone) -> Result<CampaignId, StoreError> {
+        self.write(|tx| rows::create_campaign(tx, name, time_zone, clock::system_ms()))
+    }
+
+    fn campaign_time_zone(&self, campaign: CampaignId) -> Result<TimeZone, StoreError> {
+        self.read(|tx| rows::time_zone(tx, campaign))
+    }
+
+    fn set_campaign_time_zone(
+        &self,
+        campaign: CampaignId,
+        time_zone: TimeZone,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| rows::set_time_zone(tx, campaign, time_zone))
     }
 
     fn campaigns(&self) -> Result<Vec<(CampaignId, String)>, StoreError> {
@@ -696,9 +709,9 @@ impl Store for PgStore {
     fn progress(
         &self,
         campaign: CampaignId,
-        tz_offset_minutes: i32,
+        zone: Option<TimeZone>,
     ) -> Result<Progress, StoreError> {
-        PgStore::progress(self, campaign, tz_offset_minutes)
+        PgStore::progress(self, campaign, zone)
     }
 
     fn warm_progress(&self) -> usize {
@@ -764,8 +777,8 @@ impl Store for PgStore {
     fn network_summary(
         &self,
         campaign: CampaignId,
-        today: &str,
+        now_ms: u64,
     ) -> Result<NetworkSummary, StoreError> {
-        PgStore::network_summary(self, campaign, today)
+        PgStore::network_summary(self, campaign, now_ms)
     }
 }

@@ -165,8 +165,9 @@ fn page(
 fn summary(
     tx: Tx<'_, '_>,
     campaign: CampaignId,
-    today: &str,
+    now_ms: u64,
 ) -> Result<NetworkSummary, StoreError> {
+    let zone = super::rows::time_zone(tx, campaign)?;
     let mut by_volunteer: BTreeMap<VolunteerId, Vec<NetworkRecord>> = BTreeMap::new();
     for r in tx.query(
         "SELECT seq, id, contact_id, at, body, volunteer_id FROM network_records
@@ -179,7 +180,7 @@ fn summary(
             .or_default()
             .push(rec);
     }
-    Ok(summarize(campaign, today, by_volunteer))
+    Ok(summarize(campaign, zone, now_ms, by_volunteer))
 }
 
 impl PgStore {
@@ -214,8 +215,8 @@ impl PgStore {
     pub(super) fn network_summary(
         &self,
         campaign: CampaignId,
-        today: &str,
+        now_ms: u64,
     ) -> Result<NetworkSummary, StoreError> {
-        self.read(|tx| summary(tx, campaign, today))
+        self.read(|tx| summary(tx, campaign, now_ms))
     }
 }

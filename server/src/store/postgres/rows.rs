@@ -11,7 +11,7 @@ use uuid::Uuid;
 use groundgame_core::script::VersionedScript;
 use groundgame_core::{
     CampaignConfig, CampaignId, DeviceId, Event, EventBody, EventId, Hlc, Household, HouseholdId,
-    Person, PersonId, Role, Turf, TurfId, VolunteerId,
+    Person, PersonId, Role, TimeZone, Turf, TurfId, VolunteerId,
 };
 use postgres::GenericClient;
 
@@ -123,6 +123,7 @@ fn role(value: &str) -> Result<Role, StoreError> {
 pub(crate) fn create_campaign(
     db: Db<'_>,
     name: &str,
+    time_zone: TimeZone,
     now_ms: u64,
 ) -> Result<CampaignId, StoreError> {
     let name = name.trim();
@@ -133,8 +134,9 @@ pub(crate) fn create_campaign(
     }
     let row = one(
         db,
-        "INSERT INTO campaigns (name, config, created_at) VALUES ($1, '{}', $2) RETURNING id",
-        &[&name, &ms(now_ms)],
+        "INSERT INTO campaigns (name, config, created_at, time_zone) VALUES ($1, '{}', $2, $3) \
+         RETURNING id",
+        &[&name, &ms(now_ms), &time_zone.name()],
     )?
     .ok_or_else(|| StoreError::Corrupt("no id for the new campaign".into()))?;
     let id = CampaignId(row.get(0));
@@ -158,6 +160,34 @@ pub(crate) fn campaigns(db: Db<'_>) -> Result<Vec<(CampaignId, String)>, StoreEr
         .iter()
         .map(|r| (CampaignId(r.get(0)), r.get(1)))
         .collect())
+}
+
+/// The campaign's time zone.
+pub(crate) fn time_zone(db: Db<'_>, campaign: CampaignId) -> Result<TimeZone, StoreError> {
+    let row = one(
+        db,
+        "SELECT time_zone FROM campaigns WHERE id = $1",
+        &[&campaign.0],
+    )?
+    .ok_or(StoreError::NotFound("campaign"))?;
+    let name: String = row.get(0);
+    TimeZone::parse(&name).map_err(|e| StoreError::Corrupt(format!("campaign time zone: {e}")))
+}
+
+/// Set the campaign's time zone.
+pub(crate) fn set_time_zone(
+    db: Db<'_>,
+    campaign: CampaignId,
+    zone: TimeZone,
+) -> Result<(), StoreError> {
+    let changed = db.exec(
+        "UPDATE campaigns SET time_zone = $1 WHERE id = $2",
+        &[&zone.name(), &campaign.0],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound("campaign"));
+    }
+    Ok(())
 }
 
 fn campaign_exists(db: Db<'_>, campaign: CampaignId) -> Result<bool, StoreError> {
@@ -202,6 +232,7 @@ pub(crate) fn config_with_scripts(
             })
         })
         .collect::<Result<_, StoreError>>()?;
+    config.time_zone = time_zone(db, campaign)?;
     Ok(config)
 }
 

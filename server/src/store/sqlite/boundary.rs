@@ -8,6 +8,7 @@ use groundgame_core::protocol::{
     PullRequest, PullResponse, PushOutcome, PushRequest, PushResponse,
 };
 use groundgame_core::script::VersionedScript;
+use groundgame_core::TimeZone;
 use groundgame_core::{
     CallListId, CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, HouseholdId, PersonId,
     Role, Script, TurfId, VolunteerId,
@@ -44,8 +45,20 @@ impl Store for SqliteStore {
         SqliteStore::server_time(self, wall_ms)
     }
 
-    fn create_campaign(&self, name: &str) -> Result<CampaignId, StoreError> {
-        SqliteStore::create_campaign(self, name)
+    fn create_campaign(&self, name: &str, time_zone: TimeZone) -> Result<CampaignId, StoreError> {
+        SqliteStore::create_campaign(self, name, time_zone)
+    }
+
+    fn campaign_time_zone(&self, campaign: CampaignId) -> Result<TimeZone, StoreError> {
+        self.read(|tx| super::campaigns::time_zone(tx, campaign))
+    }
+
+    fn set_campaign_time_zone(
+        &self,
+        campaign: CampaignId,
+        time_zone: TimeZone,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| super::campaigns::set_time_zone(tx, campaign, time_zone))
     }
 
     fn campaigns(&self) -> Result<Vec<(CampaignId, String)>, StoreError> {
@@ -399,9 +412,9 @@ impl Store for SqliteStore {
     fn progress(
         &self,
         campaign: CampaignId,
-        tz_offset_minutes: i32,
+        zone: Option<TimeZone>,
     ) -> Result<Progress, StoreError> {
-        SqliteStore::progress(self, campaign, tz_offset_minutes)
+        SqliteStore::progress(self, campaign, zone)
     }
 
     fn warm_progress(&self) -> usize {
@@ -467,8 +480,8 @@ impl Store for SqliteStore {
     fn network_summary(
         &self,
         campaign: CampaignId,
-        today: &str,
+        now_ms: u64,
     ) -> Result<NetworkSummary, StoreError> {
-        SqliteStore::network_summary(self, campaign, today)
+        SqliteStore::network_summary(self, campaign, now_ms)
     }
 }

@@ -1,7 +1,7 @@
 //! Campaigns and their configuration (result codes and survey questions, kept as JSON so
 //! they stay campaign data rather than code).
 
-use groundgame_core::{CampaignConfig, CampaignId};
+use groundgame_core::{CampaignConfig, CampaignId, TimeZone};
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::StoreError;
@@ -9,6 +9,7 @@ use super::StoreError;
 pub(crate) fn create(
     tx: &Transaction<'_>,
     name: &str,
+    time_zone: TimeZone,
     now_ms: u64,
 ) -> Result<CampaignId, StoreError> {
     let name = name.trim();
@@ -18,8 +19,8 @@ pub(crate) fn create(
         ));
     }
     tx.execute(
-        "INSERT INTO campaigns (name, config, created_at) VALUES (?1, '{}', ?2)",
-        rusqlite::params![name, now_ms],
+        "INSERT INTO campaigns (name, config, created_at, time_zone) VALUES (?1, '{}', ?2, ?3)",
+        rusqlite::params![name, now_ms, time_zone.name()],
     )?;
     let id = CampaignId(tx.last_insert_rowid());
     let config = CampaignConfig::with_defaults(id, name);
@@ -40,7 +41,34 @@ pub(crate) fn config_with_scripts(
 ) -> Result<CampaignConfig, StoreError> {
     let mut config = config(conn, campaign)?;
     config.scripts = super::scripts::all_latest(conn, campaign)?;
+    config.time_zone = time_zone(conn, campaign)?;
     Ok(config)
+}
+
+/// The campaign's time zone.
+pub(crate) fn time_zone(conn: &Connection, campaign: CampaignId) -> Result<TimeZone, StoreError> {
+    let name: Option<String> = conn
+        .prepare_cached("SELECT time_zone FROM campaigns WHERE id = ?1")?
+        .query_row([campaign.0], |r| r.get(0))
+        .optional()?;
+    let name = name.ok_or(StoreError::NotFound("campaign"))?;
+    TimeZone::parse(&name).map_err(|e| StoreError::Corrupt(format!("campaign time zone: {e}")))
+}
+
+/// Set the campaign's time zone.
+pub(crate) fn set_time_zone(
+    tx: &Transaction<'_>,
+    campaign: CampaignId,
+    zone: TimeZone,
+) -> Result<(), StoreError> {
+    let changed = tx.execute(
+        "UPDATE campaigns SET time_zone = ?1 WHERE id = ?2",
+        rusqlite::params![zone.name(), campaign.0],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::NotFound("campaign"));
+    }
+    Ok(())
 }
 
 /// The stored configuration (codes and questions; no scripts).

@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("migrations/0009_events_volunteer.sql")),
     (10, include_str!("migrations/0010_device_links.sql")),
     (11, include_str!("migrations/0011_call_back_by.sql")),
+    (12, include_str!("migrations/0012_campaign_time_zone.sql")),
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -36,6 +36,7 @@ pub(crate) mod voters;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use groundgame_core::TimeZone;
 use groundgame_core::{
     CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, HlcClock, HouseholdId, Role, TurfId,
     VolunteerId,
@@ -184,8 +185,12 @@ impl SqliteStore {
     }
 
     /// A new campaign with the default result codes and survey question.
-    pub fn create_campaign(&self, name: &str) -> Result<CampaignId, StoreError> {
-        self.write(|tx| campaigns::create(tx, name, clock::system_ms()))
+    pub fn create_campaign(
+        &self,
+        name: &str,
+        time_zone: TimeZone,
+    ) -> Result<CampaignId, StoreError> {
+        self.write(|tx| campaigns::create(tx, name, time_zone, clock::system_ms()))
     }
 
     /// The campaign's result codes and questions, as devices receive them.

@@ -17,7 +17,7 @@ use groundgame_core::network::{
     NetworkSummary, NetworkTotals, VolunteerNetworkTotals, MAX_NETWORK_PULL,
 };
 use groundgame_core::protocol::{codes, PushOutcome};
-use groundgame_core::{CampaignId, DeviceId, Hlc, HlcClock, VolunteerId};
+use groundgame_core::{CampaignId, DeviceId, Hlc, HlcClock, TimeZone, VolunteerId};
 use rusqlite::{Connection, OptionalExtension, Transaction};
 use uuid::Uuid;
 
@@ -223,8 +223,9 @@ pub(crate) fn cut_page(
 pub(crate) fn summary(
     conn: &Connection,
     campaign: CampaignId,
-    today: &str,
+    now_ms: u64,
 ) -> Result<NetworkSummary, StoreError> {
+    let zone = super::campaigns::time_zone(conn, campaign)?;
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, contact_id, at, body, volunteer_id FROM network_records
          WHERE campaign_id = ?1",
@@ -235,15 +236,18 @@ pub(crate) fn summary(
         let (volunteer, rec) = row?;
         by_volunteer.entry(volunteer).or_default().push(rec);
     }
-    Ok(summarize(campaign, today, by_volunteer))
+    Ok(summarize(campaign, zone, now_ms, by_volunteer))
 }
 
-/// The campaign's totals from each volunteer's records, folded as the phones fold them.
+/// The campaign's totals from each volunteer's records, folded as the phones fold them;
+/// follow-ups are due on or before today in the campaign's time zone.
 pub(crate) fn summarize(
     campaign: CampaignId,
-    today: &str,
+    zone: TimeZone,
+    now_ms: u64,
     by_volunteer: BTreeMap<VolunteerId, Vec<NetworkRecord>>,
 ) -> NetworkSummary {
+    let today = zone.date_of(now_ms);
     let mut totals = NetworkTotals::default();
     let volunteers = by_volunteer
         .into_iter()
@@ -258,7 +262,8 @@ pub(crate) fn summarize(
         .collect();
     NetworkSummary {
         campaign,
-        today: today.to_owned(),
+        today,
+        time_zone: zone,
         volunteers,
         totals,
     }
@@ -297,12 +302,12 @@ impl SqliteStore {
     }
 
     /// The campaign's network totals per volunteer and overall; follow-ups due on or
-    /// before `today` (`YYYY-MM-DD`). Counts and money only.
+    /// before the campaign's today at `now_ms`. Counts and money only.
     pub fn network_summary(
         &self,
         campaign: CampaignId,
-        today: &str,
+        now_ms: u64,
     ) -> Result<NetworkSummary, StoreError> {
-        self.read(|tx| summary(tx, campaign, today))
+        self.read(|tx| summary(tx, campaign, now_ms))
     }
 }

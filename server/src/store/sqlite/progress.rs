@@ -15,7 +15,9 @@
 //! `core::fold::latest_answer`) to the support question, 1 (strong supporter) to 5. Every
 //! figure is over events as stored: `at` is the server's time (clamped when the device
 //! clock ran ahead). Turf rows attribute an event to its household's current turf; hours
-//! and days are in UTC shifted by the caller's `tz_offset_minutes` (a multiple of 15).
+//! and days are in the campaign's time zone (or one the caller names), through chrono-tz,
+//! so a day that springs forward has 23 hours and the repeated hour of a fall-back night
+//! counts both of its halves in one hour.
 //!
 //! **Quarantine.** Events of quarantined volunteers are left out of every campaign figure
 //! (totals, turfs, hours, days, support); their own row in `by_volunteer` still shows
@@ -60,6 +62,7 @@ use std::sync::{Arc, Mutex};
 
 use groundgame_core::domain::SUPPORT_QUESTION;
 use groundgame_core::event::{AskAnswer, AskKind, Channel};
+use groundgame_core::time::{NaiveDate, TimeZone};
 use groundgame_core::{
     CampaignId, EventBody, EventId, Hlc, HouseholdId, PersonId, ResultEffect, TurfId, VolunteerId,
 };
@@ -77,13 +80,9 @@ pub const MIN_KNOCKS_FOR_RATE: u64 = 20;
 pub const FAST_KNOCK_GAP_MS: u64 = 20_000;
 /// ...once they have at least this many knocks.
 pub const MIN_KNOCKS_FOR_PACE: u64 = 10;
-/// The finest time slot kept; time-zone offsets must be a multiple of it.
+/// The finest time slot kept. Every zone's offset from UTC (since 1970) is a whole number
+/// of quarter hours, so a slot never straddles two local hours or days.
 pub const SLOT_MS: i64 = 15 * 60_000;
-/// Time-zone offsets accepted, in minutes (UTC−12:00 to UTC+14:00).
-pub const TZ_OFFSET_RANGE: std::ops::RangeInclusive<i32> = -720..=840;
-
-const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// Additive counts over a set of events.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -218,7 +217,7 @@ pub struct VolunteerProgress {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct HourProgress {
-    /// Hour of the day, 0–23, in the requested offset.
+    /// Hour of the day, 0–23, on the clocks of the report's time zone.
     pub hour: u8,
     pub figures: Figures,
     pub contact_rate: f64,
@@ -226,8 +225,8 @@ pub struct HourProgress {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DayProgress {
-    /// `YYYY-MM-DD` in the requested offset.
-    pub date: String,
+    /// The calendar day in the report's time zone.
+    pub date: NaiveDate,
     pub figures: Figures,
     pub contact_rate: f64,
 }
@@ -236,8 +235,8 @@ pub struct DayProgress {
 /// and by day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Progress {
-    /// Minutes added to UTC for hours and days.
-    pub tz_offset_minutes: i32,
+    /// The time zone hours and days are in: the campaign's, unless the request named one.
+    pub time_zone: TimeZone,
     pub totals: Totals,
     /// Every turf of the campaign, by id.
     pub by_turf: Vec<TurfProgress>,
@@ -330,6 +329,8 @@ pub(crate) enum FeedCheck {
 /// What the figures read from a backend, all inside one read snapshot. Each backend
 /// implements it over its own SQL; the rules that use it are written once, here.
 pub(crate) trait ProgressRows {
+    /// The campaign's time zone.
+    fn time_zone(&mut self, campaign: CampaignId) -> Result<TimeZone, StoreError>;
     /// The campaign's result codes with their effects, as configured now.
     fn result_effects(
         &mut self,
@@ -544,8 +545,8 @@ pub(crate) type Fold<'a> =
     dyn FnMut(&mut dyn ProgressRows) -> Result<Progress, StoreError> + Send + 'a;
 
 impl Cache {
-    /// The campaign's progress figures now, hours and days shifted from UTC by
-    /// `tz_offset_minutes` (a multiple of 15 in [`TZ_OFFSET_RANGE`]). Holds the campaign's
+    /// The campaign's progress figures now, hours and days in `zone` (the campaign's own
+    /// when `None`). Holds the campaign's
     /// accumulator for the whole request (one request at a time per campaign) and calls
     /// `snapshot`, which opens one read snapshot and runs the fold it is given over its
     /// rows. On any error the accumulator is dropped, since it may be half-adjusted, and
@@ -553,18 +554,9 @@ impl Cache {
     pub(crate) fn progress(
         &self,
         campaign: CampaignId,
-        tz_offset_minutes: i32,
+        zone: Option<TimeZone>,
         snapshot: impl FnOnce(&mut Fold<'_>) -> Result<Progress, StoreError>,
     ) -> Result<Progress, StoreError> {
-        if !TZ_OFFSET_RANGE.contains(&tz_offset_minutes)
-            || i64::from(tz_offset_minutes) % (SLOT_MS / 60_000) != 0
-        {
-            return Err(StoreError::Invalid(
-                "tz_offset_minutes must be a multiple of 15 between -720 and 840 (minutes \
-                 east of UTC, e.g. -300 for New York in winter); fix it and ask again"
-                    .into(),
-            ));
-        }
         let entry = self
             .0
             .lock()
@@ -582,7 +574,7 @@ impl Cache {
             }
         };
         let state: &mut Accumulator = &mut acc;
-        let out = snapshot(&mut |rows| figures(state, rows, campaign, tz_offset_minutes));
+        let out = snapshot(&mut |rows| figures(state, rows, campaign, zone));
         if out.is_err() {
             *acc = Accumulator::default();
         }
@@ -595,8 +587,12 @@ fn figures(
     acc: &mut Accumulator,
     rows: &mut dyn ProgressRows,
     campaign: CampaignId,
-    tz_offset_minutes: i32,
+    zone: Option<TimeZone>,
 ) -> Result<Progress, StoreError> {
+    let zone = match zone {
+        Some(zone) => zone,
+        None => rows.time_zone(campaign)?,
+    };
     let basis = Basis {
         effects: rows.result_effects(campaign)?,
     };
@@ -623,7 +619,7 @@ fn figures(
     let placed = rows.placed_households(campaign)?;
     let turfs = rows.turf_names(campaign)?;
     let names = rows.volunteer_names(campaign)?;
-    Ok(report(acc, &placed, turfs, &names, tz_offset_minutes))
+    Ok(report(acc, &placed, turfs, &names, zone))
 }
 
 /// [`ProgressRows`] from one SQLite read transaction.
@@ -654,6 +650,10 @@ fn read_row(r: &Row<'_>) -> Result<(i64, FoldEvent), StoreError> {
 }
 
 impl ProgressRows for SqliteRows<'_> {
+    fn time_zone(&mut self, campaign: CampaignId) -> Result<TimeZone, StoreError> {
+        campaigns::time_zone(self.0, campaign)
+    }
+
     fn result_effects(
         &mut self,
         campaign: CampaignId,
@@ -784,7 +784,7 @@ fn report(
     placed: &HashMap<HouseholdId, TurfId>,
     turfs: Vec<(TurfId, String)>,
     names: &HashMap<VolunteerId, String>,
-    tz_offset_minutes: i32,
+    zone: TimeZone,
 ) -> Progress {
     let mut by_turf: BTreeMap<TurfId, TurfProgress> = turfs
         .into_iter()
@@ -867,13 +867,12 @@ fn report(
         })
         .collect();
 
-    let offset_ms = i64::from(tz_offset_minutes) * 60_000;
     let mut hours = [Figures::default(); 24];
-    let mut days: BTreeMap<i64, Figures> = BTreeMap::new();
+    let mut days: BTreeMap<NaiveDate, Figures> = BTreeMap::new();
     for (slot, Slot { figures: f, .. }) in &acc.slots {
-        let local = slot * SLOT_MS + offset_ms;
-        hours[local.rem_euclid(DAY_MS).div_euclid(HOUR_MS) as usize].add(f);
-        days.entry(local.div_euclid(DAY_MS)).or_default().add(f);
+        let start = u64::try_from(slot * SLOT_MS).unwrap_or(0);
+        hours[usize::from(zone.hour_of(start))].add(f);
+        days.entry(zone.date_of(start)).or_default().add(f);
     }
     let by_hour = hours
         .iter()
@@ -887,13 +886,13 @@ fn report(
     let by_day = days
         .iter()
         .map(|(day, f)| DayProgress {
-            date: crate::export::iso_date((day * DAY_MS).max(0) as u64),
+            date: *day,
             figures: *f,
             contact_rate: f.contact_rate(),
         })
         .collect();
     Progress {
-        tz_offset_minutes,
+        time_zone: zone,
         totals,
         by_turf,
         by_volunteer,
@@ -904,17 +903,16 @@ fn report(
 }
 
 impl SqliteStore {
-    /// The campaign's progress figures now, hours and days shifted from UTC by
-    /// `tz_offset_minutes` (a multiple of 15 in [`TZ_OFFSET_RANGE`]).
+    /// The campaign's progress figures now, hours and days in `zone` (the campaign's own
+    /// when `None`).
     pub fn progress(
         &self,
         campaign: CampaignId,
-        tz_offset_minutes: i32,
+        zone: Option<TimeZone>,
     ) -> Result<Progress, StoreError> {
-        self.progress_cache
-            .progress(campaign, tz_offset_minutes, |fold| {
-                self.read(|tx| fold(&mut SqliteRows(tx)))
-            })
+        self.progress_cache.progress(campaign, zone, |fold| {
+            self.read(|tx| fold(&mut SqliteRows(tx)))
+        })
     }
 
     /// Build every campaign's progress accumulator now (one full read of its events), so
@@ -927,7 +925,7 @@ impl SqliteStore {
         };
         campaigns
             .iter()
-            .filter(|(id, _)| self.progress(*id, 0).is_ok())
+            .filter(|(id, _)| self.progress(*id, None).is_ok())
             .count()
     }
 }

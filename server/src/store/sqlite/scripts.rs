@@ -242,7 +242,9 @@ mod tests {
     fn store() -> (tempfile::TempDir, SqliteStore, CampaignId) {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = SqliteStore::open(&dir.path().join("s.sqlite")).expect("open");
-        let campaign = store.create_campaign("Scripts").expect("campaign");
+        let campaign = store
+            .create_campaign("Scripts", groundgame_core::TimeZone::UTC)
+            .expect("campaign");
         (dir, store, campaign)
     }
 

@@ -90,7 +90,7 @@ pub fn dashboard_charts(l: Lang, s: &LeadSnapshot) -> Vec<(&'static str, String)
         .iter()
         .enumerate()
         .map(|(i, d)| Point {
-            label: d.date.get(5..).unwrap_or(&d.date).to_owned(),
+            label: d.date.format("%m-%d").to_string(),
             value: d.figures.knocks,
             tick: i % step == 0 || i + 1 == p.by_day.len(),
         })
@@ -103,8 +103,7 @@ pub fn dashboard_charts(l: Lang, s: &LeadSnapshot) -> Vec<(&'static str, String)
             charts::bar_chart(&format!("chart-{key}"), title, title, data),
         )
     };
-    let lines = |key: &'static str, title: Msg, data: &[Point]| {
-        let title = l.t(title);
+    let lines = |key: &'static str, title: &str, data: &[Point]| {
         (
             key,
             charts::line_chart(&format!("chart-{key}"), title, title, data),
@@ -118,10 +117,12 @@ pub fn dashboard_charts(l: Lang, s: &LeadSnapshot) -> Vec<(&'static str, String)
         out.push(bars("volunteers", Msg::LeadByVolunteer, &volunteers));
     }
     if hours.iter().any(|h| h.value > 0) {
-        out.push(lines("hours", Msg::LeadByHour, &hours));
+        // The hours are the campaign's clock, and the title says whose.
+        let title = words::by_hour_title(l, p.time_zone);
+        out.push(lines("hours", &title, &hours));
     }
     if !days.is_empty() {
-        out.push(lines("days", Msg::LeadByDay, &days));
+        out.push(lines("days", l.t(Msg::LeadByDay), &days));
     }
     out
 }

@@ -17,6 +17,7 @@
 //! Each action needs the server; offline, the card says so and nothing is lost (the form
 //! keeps what was typed). After an import, a cut or a new list the figures are refreshed.
 
+use groundgame_core::NaiveDate;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -155,16 +156,14 @@ pub fn csv_rows(bytes: &[u8]) -> u64 {
         .count() as u64
 }
 
-/// The export's file name: `groundgame-results[-van]-<date>.csv`.
-pub fn export_name(format: ExportFormat, now_ms: u64) -> String {
+/// The export's file name: `groundgame-results[-van]-<date>.csv`, `today` being the
+/// device's date.
+pub fn export_name(format: ExportFormat, today: NaiveDate) -> String {
     let kind = match format {
         ExportFormat::Full => "results",
         ExportFormat::Van => "results-van",
     };
-    format!(
-        "groundgame-{kind}-{}.csv",
-        crate::ui::print::iso_date(now_ms)
-    )
+    format!("groundgame-{kind}-{today}.csv")
 }
 
 /// What a cut made.
@@ -868,6 +867,7 @@ fn ScriptCard() -> Element {
 #[component]
 fn ExportCard() -> Element {
     let services = use_services();
+    let zone = crate::ui::local_time::use_time_zone();
     let l = use_lang()();
     let format = use_signal(|| ExportFormat::Full);
     let mut saved = use_signal(|| None::<String>);
@@ -885,7 +885,7 @@ fn ExportCard() -> Element {
             move |engine| async move { engine.export_results(chosen).await },
             move |answer| match answer {
                 Ok(bytes) => {
-                    let name = export_name(chosen, store.now_ms());
+                    let name = export_name(chosen, zone().date_of(store.now_ms()));
                     let Some(folder) = store.folder() else {
                         error.set(Some(l.t(Msg::DataExportNoFolder).to_owned()));
                         return;

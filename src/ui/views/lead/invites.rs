@@ -28,6 +28,13 @@ pub fn LeadInvites() -> Element {
     let mut code = use_signal(|| None::<String>);
     let mut error = use_signal(|| None::<String>);
     let mut busy = use_signal(|| false);
+    // Dates on the lead's screens are the campaign's, like its figures.
+    let zone = ctx
+        .cached
+        .read()
+        .as_ref()
+        .map(|c| c.snapshot.progress.time_zone)
+        .unwrap_or_default();
     let invites = ctx
         .cached
         .read()
@@ -129,7 +136,7 @@ pub fn LeadInvites() -> Element {
                                 span { class: "detail", {words::role(l, i.role)} }
                             }
                             p { class: "detail",
-                                {words::expires(l, i.expires_at)}
+                                {words::expires(l, i.expires_at, zone)}
                                 if i.expired { " · " {l.t(Msg::LeadExpired)} }
                             }
                             if i.joined.is_empty() {

@@ -109,14 +109,6 @@ where
     }
 }
 
-/// This device's offset from UTC in minutes (east positive), rounded to the quarter hour
-/// the server takes, so hours and days are the lead's own; UTC where the renderer cannot
-/// tell (headless).
-async fn local_offset_minutes() -> i32 {
-    let m = crate::ui::local_time::offset_minutes().await;
-    (f64::from(m) / 15.0).round() as i32 * 15
-}
-
 /// Fetch the figures again in the background; the screens keep showing the cached ones.
 pub fn refresh(ctx: LeadCtx, services: &Services) {
     let LeadCtx {
@@ -133,8 +125,7 @@ pub fn refresh(ctx: LeadCtx, services: &Services) {
     generation.set(mine);
     refreshing.set(true);
     spawn(async move {
-        let offset = local_offset_minutes().await;
-        let result = on_runtime(async move { engine.refresh_lead(offset).await }).await;
+        let result = on_runtime(async move { engine.refresh_lead().await }).await;
         if *generation.peek() != mine {
             return;
         }

@@ -2,7 +2,7 @@
 //! sentences are [`Msg`]s in `ui::i18n`).
 
 use crate::ui::i18n::{Lang, Msg};
-use groundgame_core::Role;
+use groundgame_core::{Role, TimeZone};
 
 /// "12 minutes ago", "just now", "3 hours ago", "2 days ago".
 pub fn ago(lang: Lang, now_ms: u64, at_ms: u64) -> String {
@@ -174,8 +174,8 @@ pub fn invite_line(lang: Lang, id: i64, used: u32, max: u32) -> String {
 }
 
 /// "Expires 2027-01-21".
-pub fn expires(lang: Lang, at_ms: u64) -> String {
-    let date = date(at_ms);
+pub fn expires(lang: Lang, at_ms: u64, zone: TimeZone) -> String {
+    let date = date(at_ms, zone);
     match lang {
         Lang::En => format!("Expires {date}"),
         Lang::Es => format!("Caduca el {date}"),
@@ -199,20 +199,18 @@ pub fn role(lang: Lang, role: Role) -> &'static str {
     })
 }
 
-/// `YYYY-MM-DD` (UTC) of a time in ms since the epoch.
-pub fn date(ms: u64) -> String {
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let days = (ms / 86_400_000) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+/// `YYYY-MM-DD` of a time in ms since the epoch, in `zone`: the same in both languages,
+/// and never misread.
+pub fn date(ms: u64, zone: TimeZone) -> String {
+    zone.date_of(ms).to_string()
+}
+
+/// "Knocks by hour of the day (America/New_York time)": the hours are the campaign's.
+pub fn by_hour_title(lang: Lang, zone: TimeZone) -> String {
+    match lang {
+        Lang::En => format!("{} ({zone} time)", lang.t(Msg::LeadByHour)),
+        Lang::Es => format!("{} (hora de {zone})", lang.t(Msg::LeadByHour)),
+    }
 }
 
 #[cfg(test)]
@@ -232,9 +230,24 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_civil_dates() {
-        assert_eq!(date(0), "1970-01-01");
-        assert_eq!(date(1_800_000_000_000), "2027-01-15");
-        assert_eq!(date(951_782_400_000), "2000-02-29");
+    fn dates_are_the_zones_dates() {
+        let ny = TimeZone::parse("America/New_York").expect("zone");
+        assert_eq!(date(0, TimeZone::UTC), "1970-01-01");
+        assert_eq!(date(1_800_000_000_000, TimeZone::UTC), "2027-01-15");
+        assert_eq!(date(951_782_400_000, TimeZone::UTC), "2000-02-29");
+        // 2027-01-15T03:00Z is still the 14th in New York.
+        assert_eq!(date(1_800_000_000_000 - 5 * 3_600_000, ny), "2027-01-14");
+        assert_eq!(
+            expires(Lang::Es, 1_800_000_000_000, ny),
+            "Caduca el 2027-01-15"
+        );
+        assert_eq!(
+            by_hour_title(Lang::En, ny),
+            "Knocks by hour of the day (America/New_York time)"
+        );
+        assert_eq!(
+            by_hour_title(Lang::Es, ny),
+            "Toques por hora del día (hora de America/New_York)"
+        );
     }
 }

@@ -10,6 +10,7 @@ use groundgame_core::network::{
     is_email, parse_date, AskState, ContactState, NetworkBody, NetworkContactId, Relationship,
     ASK_KINDS,
 };
+use groundgame_core::time::NaiveDate;
 use uuid::Uuid;
 
 use super::text;
@@ -320,7 +321,12 @@ fn AskCard(
             String::new()
         }
     });
-    let mut follow_up = use_signal(|| state.follow_up_on.clone().unwrap_or_default());
+    let mut follow_up = use_signal(|| {
+        state
+            .follow_up_on
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    });
     let mut gift = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);
     let mut saved = use_signal(|| false);
@@ -337,14 +343,12 @@ fn AskCard(
             Err(e) => error.set(Some(i18n::save_failed(l, &e.to_string()))),
         }
     };
-    let date = move || -> Result<Option<String>, Msg> {
+    let date = move || -> Result<Option<NaiveDate>, Msg> {
         let d = follow_up.peek().trim().to_owned();
         if d.is_empty() {
             Ok(None)
-        } else if parse_date(&d).is_some() {
-            Ok(Some(d))
         } else {
-            Err(Msg::NetBadDate)
+            parse_date(&d).map(Some).ok_or(Msg::NetBadDate)
         }
     };
     let mut plan_write = write.clone();

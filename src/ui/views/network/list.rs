@@ -3,7 +3,8 @@
 //! only the local store (the shared fold over my network records).
 
 use dioxus::prelude::*;
-use groundgame_core::network::{date_of_ms, ContactState, FollowUp, NetworkTotals, ASK_KINDS};
+use groundgame_core::network::{ContactState, FollowUp, NetworkTotals, ASK_KINDS};
+use groundgame_core::TimeZone;
 
 use super::text;
 
@@ -13,7 +14,7 @@ use crate::store::{Store, StoreError};
 use crate::ui::components::ProgressBar;
 use crate::ui::context::{use_lang, use_services, use_sync_status};
 use crate::ui::i18n::{Lang, Msg};
-use crate::ui::local_time::use_tz_offset;
+use crate::ui::local_time::use_time_zone;
 use crate::ui::Route;
 
 /// What the screen shows, read in one go.
@@ -28,14 +29,13 @@ pub struct Overview {
 }
 
 /// Read my network from the store; follow-ups are due on or before today in the device's
-/// time zone (`offset_minutes` east of UTC).
-pub fn overview(store: &Store, offset_minutes: i32) -> Result<Overview, StoreError> {
+/// time zone.
+pub fn overview(store: &Store, zone: TimeZone) -> Result<Overview, StoreError> {
     let state = store.network_state()?;
-    let local = store.now_ms() as i64 + i64::from(offset_minutes) * 60_000;
-    let today = date_of_ms(local.max(0) as u64);
+    let today = zone.date_of(store.now_ms());
     Ok(Overview {
-        totals: state.totals(&today),
-        due: state.follow_ups_due(&today),
+        totals: state.totals(today),
+        due: state.follow_ups_due(today),
         contacts: state.active().cloned().collect(),
         waiting: store.network_pending()?,
         refused: store
@@ -85,13 +85,13 @@ pub fn Network() -> Element {
     let status = use_sync_status();
     let store = services.store.clone();
     // Re-read when a sync lands (records from my other devices appear).
-    let offset = use_tz_offset();
+    let zone = use_time_zone();
     let data = use_resource(move || {
         let store = store.clone();
         let s = status.read();
         let _landed = (s.last_success_ms, s.pending);
-        let offset = offset();
-        async move { overview(&store, offset) }
+        let zone = zone();
+        async move { overview(&store, zone) }
     });
     let mut query = use_signal(String::new);
 
