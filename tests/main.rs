@@ -25,6 +25,8 @@
 //!   summary is totals.
 //! - `voter_file`: a voter file imported, cut, walked, re-imported and exported through the
 //!   real server binary's command line.
+//! - `voter_archives`: gzipped and zipped voter files through the real server binary, from
+//!   the app's engine and from the command line; bad archives refused, nothing imported.
 
 mod support;
 
@@ -41,4 +43,5 @@ mod revocation;
 mod server_kill;
 mod simulation;
 mod two_devices;
+mod voter_archives;
 mod voter_file;

@@ -466,7 +466,10 @@ messages! {
         "This is the whole voter file: voters missing from it are marked removed",
         "Es el padrón completo: los votantes que no aparecen se dan de baja"
     ),
-    DataPickFile => ("Choose the file", "Elija el archivo"),
+    DataPickFile => (
+        "Choose the file (.csv, .txt, or zipped: .gz, .zip)",
+        "Elija el archivo (.csv, .txt, o comprimido: .gz, .zip)"
+    ),
     DataPasteRows => ("…or paste its rows, header first", "…o pegue sus filas, con el encabezado primero"),
     DataImportStart => ("Upload and import", "Subir e importar"),
     DataUploading => ("Uploading the file…", "Subiendo el archivo…"),

@@ -12,6 +12,7 @@
 mod address;
 pub mod columns;
 pub mod geocode;
+pub mod packing;
 mod phone;
 mod reader;
 mod report;
@@ -51,7 +52,10 @@ pub struct VoterImport {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("could not read the file: {0}; check the path, and that the file is complete")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+    /// A gzip or zip file that cannot be unpacked into one voter file.
+    #[error(transparent)]
+    Packing(#[from] packing::PackingError),
     #[error("the file is UTF-16 text; save it as UTF-8 (or as CSV) and import it again")]
     Utf16,
     #[error("the file is empty; export the voter file again")]
@@ -76,6 +80,20 @@ pub enum ImportError {
     Report(std::io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<std::io::Error> for ImportError {
+    /// A read that failed because of how the file is packed (it unpacks past the limit)
+    /// says so, rather than as a bare read error.
+    fn from(e: std::io::Error) -> Self {
+        match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<packing::PackingError>())
+        {
+            Some(packing) => ImportError::Packing(packing.clone()),
+            None => ImportError::Io(e),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for ImportError {

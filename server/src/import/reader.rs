@@ -86,31 +86,17 @@ impl ReadOptions {
     }
 }
 
-/// How far a read has come, shared with whoever shows a progress bar.
+/// How far a read has come, shared with whoever shows a progress bar: the bytes of the
+/// file as stored (counted by [`super::packing::open`]) and the rows read (counted here).
 #[derive(Debug, Default)]
 pub struct Progress {
     pub bytes: AtomicU64,
     pub rows: AtomicU64,
 }
 
-struct Counting<R> {
-    inner: R,
-    progress: Option<Arc<Progress>>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(p) = &self.progress {
-            p.bytes.fetch_add(n as u64, Ordering::Relaxed);
-        }
-        Ok(n)
-    }
-}
-
 /// A streaming reader of one voter file.
 pub struct VoterReader<R: Read> {
-    csv: csv::Reader<BufReader<Counting<R>>>,
+    csv: csv::Reader<BufReader<R>>,
     record: csv::ByteRecord,
     columns: Columns,
     width: usize,
@@ -205,13 +191,7 @@ impl<R: Read> VoterReader<R> {
         options: ReadOptions,
         progress: Option<Arc<Progress>>,
     ) -> Result<Self, ImportError> {
-        let mut buf = BufReader::with_capacity(
-            1 << 16,
-            Counting {
-                inner: input,
-                progress: progress.clone(),
-            },
-        );
+        let mut buf = BufReader::with_capacity(1 << 16, input);
         let head = buf.fill_buf()?;
         if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
             return Err(ImportError::Utf16);
@@ -478,7 +458,7 @@ pub(crate) fn parse_location(lat: &str, lon: &str) -> Option<(f64, f64)> {
 pub(crate) fn csv_error(e: csv::Error) -> ImportError {
     if e.is_io_error() {
         if let csv::ErrorKind::Io(io) = e.into_kind() {
-            return ImportError::Io(io);
+            return ImportError::from(io);
         }
         return ImportError::Csv("the file could not be read".into());
     }

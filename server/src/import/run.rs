@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use groundgame_core::CampaignId;
 
+use super::packing::{self, MAX_UNPACKED_BYTES};
 use super::{
     read_in_background, year_of, Format, GeoReader, GeocodeSummary, ImportError, ImportSummary,
     Progress, ReadOptions, VoterImport, VoterReader,
@@ -185,7 +186,8 @@ pub fn import_file_with_progress(
     let file = File::open(&req.file)?;
     let size = file.metadata()?.len();
     let options = ReadOptions::for_year(year_of(clock::system_ms()));
-    let reader = VoterReader::new(file, &req.format, options, Some(progress.clone()))?;
+    let opened = packing::open(file, MAX_UNPACKED_BYTES, Some(progress.clone()))?;
+    let reader = VoterReader::new(opened.reader, &req.format, options, Some(progress.clone()))?;
     let file_name = req
         .file
         .file_name()

@@ -153,6 +153,39 @@ async fn a_lead_uploads_a_voter_file_and_follows_it_to_its_report() {
     assert_eq!(people(&h), 3);
 }
 
+/// App versions before the fix gzip a `.gz` file once more for the upload: the server takes
+/// one layer off the request and opens the gzip file inside.
+#[tokio::test]
+async fn a_gzip_file_gzipped_again_for_the_upload_is_imported() {
+    let h = Harness::new();
+    let lead = h.register(&h.lead_invite, "Lee").await;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, VAN_FILE.as_bytes()).expect("gzip");
+    let gz = gz.finish().expect("gzip");
+    let r = upload(
+        &h,
+        &lead.token,
+        "format=van&file_name=van.csv.gz",
+        gz.clone(),
+        true,
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::ACCEPTED,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let started: ImportJobResponse = r.parse();
+    assert_eq!(started.total_bytes, gz.len() as u64, "the file as stored");
+    let job = finished(&h, &lead, started.id).await;
+    assert_eq!(job.status, ImportStatus::Done, "{:?}", job.error);
+    assert_eq!(job.bytes_read, job.total_bytes);
+    let summary = job.summary.expect("summary");
+    assert_eq!((summary.rows, summary.added), (4, 3));
+    assert_eq!(people(&h), 3);
+}
+
 #[tokio::test]
 async fn a_file_nothing_can_be_imported_from_fails_with_its_report_and_changes_nothing() {
     let h = Harness::new();

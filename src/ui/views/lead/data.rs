@@ -480,7 +480,7 @@ fn ImportCard() -> Element {
             }
             label { r#for: "voter-file", {l.t(Msg::DataPickFile)} }
             input { id: "voter-file", r#type: "file",
-                accept: ".csv,.tsv,.txt,.gz,text/csv,text/tab-separated-values,text/plain",
+                accept: ".csv,.tsv,.txt,.gz,.zip,text/csv,text/tab-separated-values,text/plain,application/gzip,application/zip",
                 onchange: on_file }
             if let Some((name, bytes)) = picked() {
                 p { class: "detail", id: "voter-file-picked",
