@@ -432,7 +432,7 @@ fn recompute(f: &Field, quarantined: &[VolunteerId], zone: TimeZone) -> Progress
                 .collect();
             let fig = figures_of(&mine);
             HourProgress {
-                hour: hour as u8,
+                hour,
                 figures: fig,
                 contact_rate: rate(&fig),
             }
