@@ -201,6 +201,26 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
         }
         other => panic!("a broken script must be refused with its line: {other:?}"),
     }
+    // The app in Spanish: its transport asks for Spanish, and the problems come in it.
+    lead.engine.transport().set_language("es");
+    match lead.engine.save_script(&broken).await {
+        Err(SyncError::Server {
+            status: 422,
+            message,
+            ..
+        }) => {
+            assert!(
+                message.starts_with("el guion tiene 1 problema:\nlínea "),
+                "{message}"
+            );
+            assert!(
+                message.contains("no es una pregunta de este guion"),
+                "{message}"
+            );
+        }
+        other => panic!("a broken script must be refused in Spanish: {other:?}"),
+    }
+    lead.engine.transport().set_language("en");
     let scripts = lead.engine.scripts().await.expect("scripts");
     assert!(scripts
         .iter()

@@ -62,6 +62,15 @@ impl QuestionKind {
             QuestionKind::DonationAsk => "donation ask",
         }
     }
+
+    fn describe_es(kind: &str) -> &'static str {
+        match kind {
+            "pledge to vote" => "un compromiso de votar",
+            "volunteer ask" => "un pedido de voluntariado",
+            "donation ask" => "un pedido de donación",
+            _ => "una respuesta de encuesta",
+        }
+    }
 }
 
 /// One question of a script.
@@ -128,11 +137,17 @@ pub enum ScriptError {
     #[error("{what} has no {language} text; add {field} = \"...\"")]
     MissingTranslation {
         what: String,
+        /// `what` in Spanish.
+        what_es: String,
         language: &'static str,
         field: &'static str,
     },
     #[error("{what} needs a key of letters, digits, - or _ (like \"support\")")]
-    BadKey { what: String },
+    BadKey {
+        what: String,
+        /// `what` in Spanish.
+        what_es: String,
+    },
     #[error("\"end\" means the end of the script; give this question another key")]
     ReservedKey,
     #[error("the script has no questions; add at least one [[questions]]")]
@@ -167,6 +182,71 @@ pub enum ScriptError {
     UnknownAnswer { question: String, answer: String },
 }
 
+impl ScriptError {
+    /// The message in Spanish, for a lead whose app is in Spanish (the English is `Display`).
+    pub fn in_spanish(&self) -> String {
+        match self {
+            ScriptError::MissingTranslation {
+                what_es,
+                language,
+                field,
+                ..
+            } => {
+                let language = if *language == "Spanish" {
+                    "español"
+                } else {
+                    "inglés"
+                };
+                format!("{what_es} no tiene texto en {language}; agregue {field} = \"...\"")
+            }
+            ScriptError::BadKey { what_es, .. } => {
+                format!("{what_es} necesita una clave de letras, dígitos, - o _ (como \"support\")")
+            }
+            ScriptError::ReservedKey => {
+                "\"end\" significa el final del guion; dé otra clave a esta pregunta".into()
+            }
+            ScriptError::NoQuestions => {
+                "el guion no tiene preguntas; agregue al menos una [[questions]]".into()
+            }
+            ScriptError::DuplicateQuestion(key) => format!(
+                "dos preguntas tienen la clave \"{key}\"; dé a cada pregunta su propia clave"
+            ),
+            ScriptError::DuplicateChoice { question, choice } => format!(
+                "la pregunta \"{question}\" tiene dos opciones con la clave \"{choice}\"; dé a \
+                 cada opción su propia clave"
+            ),
+            ScriptError::EmptyChoices(key) => format!(
+                "la pregunta \"{key}\" no tiene opciones de respuesta; agregue al menos una \
+                 [[questions.choices]]"
+            ),
+            ScriptError::UnknownTarget(key) => format!(
+                "\"{key}\" no es una pregunta de este guion; vaya a una de sus claves de \
+                 pregunta o a \"end\""
+            ),
+            ScriptError::NotAnAskAnswer {
+                question,
+                kind,
+                choice,
+            } => format!(
+                "la pregunta \"{question}\" registra {}, así que sus opciones deben ser yes, \
+                 no o maybe, no \"{choice}\"",
+                QuestionKind::describe_es(kind)
+            ),
+            ScriptError::Cycle(path) => format!(
+                "el guion da vueltas en círculo ({path}); envíe una de estas a otra pregunta o a \
+                 \"end\""
+            ),
+            ScriptError::UnknownQuestion(key) => format!(
+                "no hay una pregunta \"{key}\" en este guion; sincronice para recibir el guion \
+                 actual"
+            ),
+            ScriptError::UnknownAnswer { question, answer } => {
+                format!("\"{answer}\" no es una de las respuestas a \"{question}\"")
+            }
+        }
+    }
+}
+
 fn is_key(s: &str) -> bool {
     !s.is_empty()
         && s.chars().count() <= 64
@@ -190,11 +270,11 @@ impl Script {
             })
         };
         if !is_key(&self.key) {
-            let what = "the script".to_string();
+            let (what, what_es) = ("the script".to_string(), "el guion".to_string());
             issue(
                 ScriptPlace::Script,
                 Some("key"),
-                ScriptError::BadKey { what },
+                ScriptError::BadKey { what, what_es },
             );
         }
         for (field, text, language) in [
@@ -204,12 +284,19 @@ impl Script {
             ("intro_es", &self.intro_es, "Spanish"),
         ] {
             if text.trim().is_empty() {
-                let what = format!("the script's {}", &field[..field.len() - 3]);
+                let part = &field[..field.len() - 3];
+                let what = format!("the script's {part}");
+                let what_es = match part {
+                    "name" => "el nombre del guion",
+                    _ => "la introducción del guion",
+                }
+                .to_string();
                 issue(
                     ScriptPlace::Script,
                     Some(field),
                     ScriptError::MissingTranslation {
                         what,
+                        what_es,
                         language,
                         field,
                     },
@@ -226,7 +313,8 @@ impl Script {
                 issue(at, Some("key"), ScriptError::ReservedKey);
             } else if !is_key(&q.key) {
                 let what = format!("question {}", qi + 1);
-                issue(at, Some("key"), ScriptError::BadKey { what });
+                let what_es = format!("la pregunta {}", qi + 1);
+                issue(at, Some("key"), ScriptError::BadKey { what, what_es });
             } else if !keys.insert(&q.key) {
                 issue(
                     at,
@@ -235,17 +323,19 @@ impl Script {
                 );
             }
             let what = format!("question \"{}\"", q.key);
+            let what_es = format!("la pregunta \"{}\"", q.key);
             for (field, text, language) in [
                 ("text_en", &q.text_en, "English"),
                 ("text_es", &q.text_es, "Spanish"),
             ] {
                 if text.trim().is_empty() {
-                    let what = what.clone();
+                    let (what, what_es) = (what.clone(), what_es.clone());
                     issue(
                         at,
                         Some(field),
                         ScriptError::MissingTranslation {
                             what,
+                            what_es,
                             language,
                             field,
                         },
@@ -260,7 +350,8 @@ impl Script {
                 let at = ScriptPlace::Choice(qi, ci);
                 if !is_key(&c.key) {
                     let what = format!("choice {} of question \"{}\"", ci + 1, q.key);
-                    issue(at, Some("key"), ScriptError::BadKey { what });
+                    let what_es = format!("la opción {} de la pregunta \"{}\"", ci + 1, q.key);
+                    issue(at, Some("key"), ScriptError::BadKey { what, what_es });
                 } else if !choice_keys.insert(&c.key) {
                     issue(
                         at,
@@ -282,17 +373,19 @@ impl Script {
                     );
                 }
                 let what = format!("choice \"{}\" of question \"{}\"", c.key, q.key);
+                let what_es = format!("la opción \"{}\" de la pregunta \"{}\"", c.key, q.key);
                 for (field, text, language) in [
                     ("label_en", &c.label_en, "English"),
                     ("label_es", &c.label_es, "Spanish"),
                 ] {
                     if text.trim().is_empty() {
-                        let what = what.clone();
+                        let (what, what_es) = (what.clone(), what_es.clone());
                         issue(
                             at,
                             Some(field),
                             ScriptError::MissingTranslation {
                                 what,
+                                what_es,
                                 language,
                                 field,
                             },
@@ -651,6 +744,46 @@ mod tests {
                     "choice \"y\" of question \"end\" has no Spanish text; add label_es = \"...\""
                         .into()
                 ),
+            ]
+        );
+    }
+
+    /// The same problems in Spanish, for a lead whose app is in Spanish.
+    #[test]
+    fn every_problem_says_itself_in_spanish() {
+        let mut s = script(vec![
+            question(
+                "a",
+                Some("nowhere"),
+                vec![choice("x", None), choice("x", None)],
+            ),
+            question("a", None, vec![]),
+            question("end", None, vec![choice("y", None)]),
+        ]);
+        s.intro_es = " ".into();
+        s.questions[2].choices[0].label_es.clear();
+        s.questions[1].kind = QuestionKind::Pledge;
+        s.questions[1].choices.push(choice("soon", None));
+        let spanish: Vec<String> = s
+            .validate()
+            .expect_err("invalid")
+            .iter()
+            .map(|i| i.error.in_spanish())
+            .collect();
+        assert_eq!(
+            spanish,
+            [
+                "la introducción del guion no tiene texto en español; agregue intro_es = \"...\"",
+                "\"nowhere\" no es una pregunta de este guion; vaya a una de sus claves de \
+                 pregunta o a \"end\"",
+                "dos preguntas tienen la clave \"a\"; dé a cada pregunta su propia clave",
+                "\"end\" significa el final del guion; dé otra clave a esta pregunta",
+                "la pregunta \"a\" tiene dos opciones con la clave \"x\"; dé a cada opción su \
+                 propia clave",
+                "la pregunta \"a\" registra un compromiso de votar, así que sus opciones deben \
+                 ser yes, no o maybe, no \"soon\"",
+                "la opción \"y\" de la pregunta \"end\" no tiene texto en español; agregue \
+                 label_es = \"...\"",
             ]
         );
     }

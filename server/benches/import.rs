@@ -371,6 +371,7 @@ fn import(file: &Path, db: &Path) -> u64 {
             report: Some(db.with_extension("report.csv")),
             full_file: true,
             show_progress: false,
+            lang: groundgame_server::lang::Lang::En,
         },
     )
     .expect("import");
@@ -452,6 +453,7 @@ fn import_pg(file: &Path, url: &str) -> u64 {
             report: Some(report.clone()),
             full_file: true,
             show_progress: false,
+            lang: groundgame_server::lang::Lang::En,
         },
     )
     .expect("import");

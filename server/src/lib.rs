@@ -16,6 +16,7 @@ pub mod export;
 pub mod import;
 pub mod import_jobs;
 pub mod json;
+pub mod lang;
 pub mod register_limit;
 mod routes;
 pub mod script_file;

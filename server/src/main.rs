@@ -694,6 +694,7 @@ fn main() -> anyhow::Result<()> {
                 report,
                 full_file: !partial,
                 show_progress: true,
+                lang: groundgame_server::lang::Lang::En,
             };
             let done = run::import_file(store.as_ref(), &request).with_context(|| {
                 format!(

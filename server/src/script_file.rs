@@ -44,6 +44,8 @@ use toml::Spanned;
 pub struct FileIssue {
     pub line: usize,
     pub message: String,
+    /// The message in Spanish.
+    pub message_es: String,
 }
 
 impl std::fmt::Display for FileIssue {
@@ -217,6 +219,7 @@ pub fn parse(source: &str) -> Result<Script, ScriptFileError> {
                     .span(issue)
                     .map_or(1, |span| line_column(source, span.start).0),
                 message: issue.error.to_string(),
+                message_es: issue.error.in_spanish(),
             })
             .collect();
         found.sort_by_key(|i| i.line);

@@ -78,6 +78,11 @@ pub(super) enum Method {
 }
 
 impl<T: Transport> Engine<T> {
+    /// The transport this engine talks through.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
     pub fn new(store: Arc<Store>, transport: T) -> Self {
         let state = match store.device_state() {
             None => SyncState::NotJoined,

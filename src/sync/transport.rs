@@ -5,13 +5,13 @@
 use std::future::Future;
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE};
+use reqwest::header::{ACCEPT_ENCODING, ACCEPT_LANGUAGE, CONTENT_ENCODING, CONTENT_TYPE};
 
 /// The largest response body accepted, decompressed (a whole turf's first page is far
 /// smaller).
@@ -127,6 +127,9 @@ pub struct HttpTransport {
     client: reqwest::Client,
     base: String,
     received: AtomicU64,
+    /// The app's language, sent as `Accept-Language` so the server's own sentences (an
+    /// import's reasons, a refused script's problems) come in it.
+    language: RwLock<Option<&'static str>>,
 }
 
 impl HttpTransport {
@@ -165,7 +168,17 @@ impl HttpTransport {
             client,
             base,
             received: AtomicU64::new(0),
+            language: RwLock::new(None),
         })
+    }
+
+    /// Ask the server for its sentences in `tag` (`"en"`, `"es"`) from now on.
+    pub fn set_language(&self, tag: &'static str) {
+        *self.language.write().unwrap_or_else(|e| e.into_inner()) = Some(tag);
+    }
+
+    fn language(&self) -> Option<&'static str> {
+        *self.language.read().unwrap_or_else(|e| e.into_inner())
     }
 
     async fn send(
@@ -174,6 +187,9 @@ impl HttpTransport {
         token: Option<&str>,
     ) -> Result<RawResponse, TransportError> {
         let mut request = request.header(ACCEPT_ENCODING, "gzip");
+        if let Some(tag) = self.language() {
+            request = request.header(ACCEPT_LANGUAGE, tag);
+        }
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

@@ -125,6 +125,8 @@ struct SyncInner {
     /// Stops the running background loop (dropping the sender stops it too).
     shutdown: Mutex<Option<watch::Sender<bool>>>,
     background: bool,
+    /// The UI's language, for the server's own sentences (`Accept-Language`).
+    language: Mutex<Lang>,
 }
 
 impl SyncHandle {
@@ -151,7 +153,21 @@ impl SyncHandle {
                 status,
                 shutdown: Mutex::new(None),
                 background,
+                language: Mutex::new(Lang::default()),
             }),
+        }
+    }
+
+    /// Ask the server for its own sentences (an import's reasons, a refused script's
+    /// problems) in `lang`, now and for an engine made by a later join.
+    pub fn set_language(&self, lang: Lang) {
+        *self
+            .inner
+            .language
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = lang;
+        if let Some(engine) = self.engine() {
+            engine.transport().set_language(lang.code());
         }
     }
 
@@ -251,6 +267,12 @@ impl SyncHandle {
             return Err(JoinError::MissingFields);
         }
         let transport = HttpTransport::new(server).map_err(|_| JoinError::BadAddress)?;
+        let lang = *self
+            .inner
+            .language
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        transport.set_language(lang.code());
         let engine = Arc::new(Engine::new(self.inner.store.clone(), transport));
         let (server, invite, name, device) = (
             server.to_owned(),
@@ -298,7 +320,10 @@ pub(crate) fn provide_ui_contexts() -> Services {
          liveview binary, or VirtualDom::new(App).with_root_context(Services::new(..))",
     );
     let lang = services.lang;
-    use_context_provider(|| Signal::new(lang));
+    let lang = use_context_provider(|| Signal::new(lang));
+    let sync = services.sync.clone();
+    // The server answers in the UI's language too, switching when it does.
+    use_effect(move || sync.set_language(lang()));
     let sync = services.sync.clone();
     let status = use_context_provider(|| Signal::new(sync.status()));
     use_hook(move || sync.start());

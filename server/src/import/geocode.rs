@@ -20,6 +20,21 @@ pub enum GeoIssue {
 }
 
 impl GeoIssue {
+    /// The reason in `lang`.
+    pub fn reason_in(&self, lang: crate::lang::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::lang::Lang::En, _) => self.reason(),
+            (crate::lang::Lang::Es, GeoIssue::NoAddress) => "no usado: no tiene dirección",
+            (crate::lang::Lang::Es, GeoIssue::BadLocation) => {
+                "no usado: la latitud o la longitud no es válida"
+            }
+            (crate::lang::Lang::Es, GeoIssue::Unmatched) => {
+                "no usado: ningún hogar tiene esta dirección; revise la dirección o importe \
+                 primero el padrón"
+            }
+        }
+    }
+
     pub fn reason(&self) -> &'static str {
         match self {
             GeoIssue::NoAddress => "not used: no address",

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::lang::Lang;
+
 /// Why a row was not imported, or what was wrong with one that was.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Issue {
@@ -93,7 +95,77 @@ impl Issue {
         }
     }
 
-    /// The reason in plain words, as the report shows it.
+    /// The reason in plain words, as the report shows it, in `lang`.
+    pub fn reason_in(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.reason(),
+            Lang::Es => self.reason_es(),
+        }
+    }
+
+    fn reason_es(&self) -> String {
+        match self {
+            Issue::StatusRemoved => {
+                "no importado: dado de baja del padrón electoral (estado R)".into()
+            }
+            Issue::StatusDenied => "no importado: inscripción denegada (estado D)".into(),
+            Issue::StatusOther(code) => format!(
+                "no importado: el estado de inscripción \"{code}\" no es activo (A) ni inactivo (I)"
+            ),
+            Issue::Confidential => {
+                "no importado: el registro del votante es confidencial; su dirección nunca se importa"
+                    .into()
+            }
+            Issue::NoId(column) => {
+                format!("no importado: no hay número de votante en la columna {column}")
+            }
+            Issue::NoName => "no importado: no tiene nombre ni apellido".into(),
+            Issue::NoAddress => "no importado: no tiene dirección de residencia".into(),
+            Issue::AddressWithheld => {
+                "no importado: la dirección de residencia está reservada (REMOVED)".into()
+            }
+            Issue::PoBox => {
+                "no importado: un apartado postal no es una puerta donde tocar".into()
+            }
+            Issue::TooFewFields { got, want } => format!(
+                "no importado: la fila tiene {got} campos pero el encabezado tiene {want}; \
+                 probablemente falta un separador o unas comillas"
+            ),
+            Issue::TooManyFields { got, want } => format!(
+                "no importado: la fila tiene {got} campos pero el encabezado tiene {want}; \
+                 probablemente un campo contiene un separador sin comillas"
+            ),
+            Issue::Duplicate => {
+                "no importado: el mismo número de votante está en una fila anterior, que se conservó"
+                    .into()
+            }
+            Issue::BadPhone => {
+                "importado sin teléfono: el número no es un teléfono válido de EE. UU.".into()
+            }
+            Issue::NoHouseNumber => "importado, pero la dirección no tiene número de casa".into(),
+            Issue::BirthYearOutOfRange { min, max } => format!(
+                "importado sin año de nacimiento: está fuera de {min} a {max}"
+            ),
+            Issue::BirthYearUnreadable => {
+                "importado sin año de nacimiento: no es un año".into()
+            }
+            Issue::BadLocation => {
+                "importado sin ubicación: la latitud o la longitud no es válida".into()
+            }
+            Issue::MovedUnplaced => {
+                "se mudó a una dirección que aún no está en ningún territorio; corte los \
+                 territorios de nuevo para ubicarlo"
+                    .into()
+            }
+            Issue::Removed => {
+                "dado de baja: no está en este archivo (se conserva con su historial, fuera de \
+                 todo territorio)"
+                    .into()
+            }
+        }
+    }
+
+    /// The reason in plain words, in English, as the report and the command line show it.
     pub fn reason(&self) -> String {
         match self {
             Issue::StatusRemoved => "not imported: removed from the voter rolls (status R)".into(),

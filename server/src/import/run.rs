@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use groundgame_core::CampaignId;
 
+use crate::lang::Lang;
+
 use super::packing::{self, MAX_UNPACKED_BYTES};
 use super::{
     read_in_background, year_of, Format, GeoReader, GeocodeSummary, ImportError, ImportSummary,
@@ -32,6 +34,8 @@ pub struct ImportRequest {
     pub full_file: bool,
     /// Show a progress line on stderr.
     pub show_progress: bool,
+    /// The language of the report's reasons (the lead's, for an upload from the app).
+    pub lang: Lang,
 }
 
 /// What an import did, and where its report is.
@@ -218,7 +222,7 @@ pub fn import_file_with_progress(
         } else {
             line.row.to_string()
         };
-        report.line(&[&row, &line.source_id, &line.issue.reason()])
+        report.line(&[&row, &line.source_id, &line.issue.reason_in(req.lang)])
     });
     drop(ticker);
     match result {

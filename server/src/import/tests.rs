@@ -790,6 +790,7 @@ fn the_import_file_runner_writes_the_report_only_on_success() {
         report: None,
         full_file: true,
         show_progress: false,
+        lang: crate::lang::Lang::En,
     };
     let done = run::import_file(&f.store, &request).expect("import");
     assert_eq!(done.report, dir.path().join("county-import-report.csv"));

@@ -37,6 +37,7 @@ use crate::import::run::{import_file_with_progress, ImportRequest};
 use crate::import::Progress;
 use crate::import::{Format, ImportError, ImportSummary, Mapping};
 use crate::import_jobs::{ImportJob, JobState, NewImportJob, Upload, HEARTBEAT_MS};
+use crate::lang::Lang;
 use crate::script_file::{self, ScriptFileError};
 use crate::{clock, AppState};
 
@@ -207,6 +208,7 @@ async fn receive(body: Body, upload: &Upload) -> Result<u64, ApiError> {
 pub(crate) async fn start_import(
     State(state): State<AppState>,
     device: AuthDevice,
+    lang: Lang,
     Query(query): Query<ImportQuery>,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -268,6 +270,7 @@ pub(crate) async fn start_import(
         report: Some(upload.report_path()),
         full_file: query.full_file,
         show_progress: false,
+        lang,
     };
     let progress = Arc::new(Progress::default());
     let done = Arc::new(AtomicBool::new(false));
@@ -511,6 +514,7 @@ pub struct ScriptList {
 pub(crate) async fn save_script(
     State(state): State<AppState>,
     device: AuthDevice,
+    lang: Lang,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     device.require_lead_of(device.campaign)?;
@@ -522,19 +526,7 @@ pub(crate) async fn save_script(
     let text = std::str::from_utf8(&body).map_err(|_| {
         ApiError::InvalidBody("the script file is not UTF-8 text; save it as UTF-8".into())
     })?;
-    let script = script_file::parse(text).map_err(|e| match e {
-        ScriptFileError::Invalid(issues) => ApiError::InvalidValue(format!(
-            "the script has {} problem{}:\n{}",
-            issues.len(),
-            if issues.len() == 1 { "" } else { "s" },
-            issues
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        )),
-        other => ApiError::InvalidValue(format!("the script file is not valid TOML: {other}")),
-    })?;
+    let script = script_file::parse(text).map_err(|e| ApiError::InvalidValue(refusal(&e, lang)))?;
     let campaign = device.campaign;
     let key = script.key.clone();
     let questions = script.questions.len() as u32;
@@ -719,4 +711,41 @@ pub(crate) async fn export(
         Body::from_stream(stream),
     )
         .into_response())
+}
+
+/// Why a script file was refused, in the lead's language: every problem with its line.
+fn refusal(e: &ScriptFileError, lang: Lang) -> String {
+    match (e, lang) {
+        (ScriptFileError::Invalid(issues), Lang::En) => format!(
+            "the script has {} problem{}:\n{}",
+            issues.len(),
+            if issues.len() == 1 { "" } else { "s" },
+            issues
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        (ScriptFileError::Invalid(issues), Lang::Es) => format!(
+            "el guion tiene {} problema{}:\n{}",
+            issues.len(),
+            if issues.len() == 1 { "" } else { "s" },
+            issues
+                .iter()
+                .map(|i| format!("línea {}: {}", i.line, i.message_es))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        (
+            ScriptFileError::Syntax {
+                line,
+                column,
+                message,
+            },
+            Lang::Es,
+        ) => format!(
+            "el archivo del guion no es TOML válido: línea {line}, columna {column}: {message}"
+        ),
+        (other, _) => format!("the script file is not valid TOML: {other}"),
+    }
 }

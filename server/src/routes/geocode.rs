@@ -90,6 +90,7 @@ async fn read_body(body: Body) -> Result<Vec<u8>, ApiError> {
 pub(crate) async fn geocode(
     State(state): State<AppState>,
     device: AuthDevice,
+    lang: crate::lang::Lang,
     body: Body,
 ) -> Result<Json<GeocodeResponse>, ApiError> {
     device.require_lead_of(device.campaign)?;
@@ -113,7 +114,7 @@ pub(crate) async fn geocode(
                 if report.len() < MAX_REPORT_LINES {
                     report.push(GeocodeLine {
                         row,
-                        reason: issue.reason().to_owned(),
+                        reason: issue.reason_in(lang).to_owned(),
                     });
                 }
                 Ok(())

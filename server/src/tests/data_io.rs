@@ -466,3 +466,98 @@ async fn the_results_csv_streams_every_recorded_attempt_once() {
     let r = get(&h, "/api/v1/export?format=pdf", &lead.token).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
+
+/// A lead whose app is in Spanish (`Accept-Language: es-MX`) gets the server's own
+/// sentences in Spanish: an import's report reasons and a refused script's problems. No
+/// header, or a language the server does not speak, is English.
+#[tokio::test]
+async fn the_servers_sentences_come_in_the_leads_language() {
+    let h = Harness::new();
+    let lead = h.register(&h.lead_invite, "Lee").await;
+    let broken = SCRIPT.replacen("next = \"", "next = \"nowhere-", 1);
+    for (language, says, not) in [
+        (
+            Some("es-MX,es;q=0.9,en;q=0.5"),
+            "no es una pregunta de este guion",
+            "is not a question",
+        ),
+        (
+            Some("fr-CA"),
+            "is not a question of this script",
+            "no es una pregunta",
+        ),
+        (
+            None,
+            "is not a question of this script",
+            "no es una pregunta",
+        ),
+    ] {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/scripts")
+            .header(header::AUTHORIZATION, format!("Bearer {}", lead.token))
+            .header(header::CONTENT_TYPE, "application/toml");
+        if let Some(language) = language {
+            request = request.header(header::ACCEPT_LANGUAGE, language);
+        }
+        let r = h
+            .send(request.body(Body::from(broken.clone())).expect("request"))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let message = r.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            message.contains(says) && !message.contains(not),
+            "{language:?}: {message}"
+        );
+        assert!(message.contains("nowhere-"), "{message}");
+        if language.is_some_and(|l| l.starts_with("es")) {
+            assert!(
+                message.starts_with("el guion tiene 1 problema:\nlínea "),
+                "{message}"
+            );
+        }
+    }
+
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, VAN_FILE.as_bytes()).expect("gzip");
+    let r = h
+        .send(
+            Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/imports?format=van&file_name=van.csv")
+                .header(header::AUTHORIZATION, format!("Bearer {}", lead.token))
+                .header(header::CONTENT_ENCODING, "gzip")
+                .header(header::ACCEPT_LANGUAGE, "es")
+                .body(Body::from(gz.finish().expect("gzip")))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::ACCEPTED,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let started: ImportJobResponse = r.parse();
+    let job = finished(&h, &lead, started.id).await;
+    assert_eq!(job.status, ImportStatus::Done, "{:?}", job.error);
+    let report = get(
+        &h,
+        &format!("/api/v1/imports/{}/report", job.id),
+        &lead.token,
+    )
+    .await;
+    let text = String::from_utf8(report.body).expect("utf-8");
+    assert!(
+        text.contains("importado sin teléfono: el número no es un teléfono válido de EE. UU.")
+            && text.contains("no importado: no tiene nombre ni apellido"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("row,source_id,reason\n"),
+        "the columns stay as programs read them"
+    );
+}

@@ -148,6 +148,7 @@ fn import_at(
             report: Some(report.clone()),
             full_file,
             show_progress: false,
+            lang: crate::lang::Lang::En,
         },
     );
     let summary = done.map(|d| d.summary).map_err(|e| match e {
