@@ -604,7 +604,9 @@ fn main() -> anyhow::Result<()> {
             format,
         } => {
             let store = open(&data)?;
-            let file = std::fs::File::create(&out)
+            // Whole or not at all: an export that stops midway leaves no file that looks
+            // complete (and an older export of the same name stays as it was).
+            let mut file = atomic_write_file::AtomicWriteFile::open(&out)
                 .with_context(|| format!("could not create {}", out.display()))?;
             let format = match format {
                 ExportShape::Full => ExportFormat::Full,
@@ -614,9 +616,11 @@ fn main() -> anyhow::Result<()> {
                 store.as_ref(),
                 CampaignId(campaign),
                 format,
-                std::io::BufWriter::new(file),
+                std::io::BufWriter::new(&mut file),
             )
             .context("could not export the results")?;
+            file.commit()
+                .with_context(|| format!("could not write {}", out.display()))?;
             println!(
                 "exported {} events as {} rows to {}",
                 summary.events,

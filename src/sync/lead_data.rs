@@ -218,17 +218,16 @@ struct ScriptList {
     scripts: Vec<ScriptItem>,
 }
 
-/// Percent-encode a query value (everything but RFC 3986's unreserved characters).
+/// Everything but RFC 3986's unreserved characters is percent-encoded in a query value.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encode a query value (the `percent-encoding` crate; UTF-8 bytes as `%XX`).
 pub fn query_value(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(text, QUERY_VALUE).to_string()
 }
 
 /// `POST /api/v1/imports?...` for this upload.
@@ -395,6 +394,16 @@ impl<T: Transport> Engine<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_values_keep_only_unreserved_characters() {
+        assert_eq!(query_value("a-Z_0.9~"), "a-Z_0.9~");
+        assert_eq!(
+            query_value("Peña & Sons/1+1=2"),
+            "Pe%C3%B1a%20%26%20Sons%2F1%2B1%3D2"
+        );
+        assert_eq!(query_value(""), "");
+    }
 
     #[test]
     fn import_paths_encode_names_and_mappings() {

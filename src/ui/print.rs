@@ -347,9 +347,11 @@ pub struct SaveError {
     source: std::io::Error,
 }
 
-/// Save `bytes` as `dir/name`, written to a temporary name and renamed, so a half-written
-/// file never replaces a good one.
+/// Save `bytes` as `dir/name`, whole or not at all: written to a temporary sibling,
+/// fsync'd and renamed, the folder fsync'd (`atomic-write-file`), so a half-written file
+/// never replaces a good one, even if the phone dies mid-write.
 pub fn save_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, SaveError> {
+    use std::io::Write;
     let fail = |source| SaveError {
         dir: dir.to_path_buf(),
         name: name.to_owned(),
@@ -357,9 +359,9 @@ pub fn save_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, SaveEr
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
     let path = dir.join(name);
-    let partial = dir.join(format!("{name}.partial"));
-    std::fs::write(&partial, bytes).map_err(fail)?;
-    std::fs::rename(&partial, &path).map_err(fail)?;
+    let mut file = atomic_write_file::AtomicWriteFile::open(&path).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)?;
+    file.commit().map_err(fail)?;
     Ok(path)
 }
 

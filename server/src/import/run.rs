@@ -1,6 +1,6 @@
 //! Importing a file on disk, as the command line and the benchmark do it: read the file on
 //! its own thread, apply it in the store, stream the report to a CSV next to the file
-//! (written under a `.partial` name and renamed only when the import committed, so a failed
+//! (written to a temporary sibling and renamed only when the import committed, so a failed
 //! import leaves no report that looks real), and show progress on stderr.
 
 use std::fs::File;
@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use atomic_write_file::AtomicWriteFile;
 use groundgame_core::CampaignId;
 
 use crate::lang::Lang;
@@ -55,28 +56,21 @@ pub fn default_report_path(file: &Path, what: &str) -> PathBuf {
     file.with_file_name(format!("{stem}-{what}-report.csv"))
 }
 
-fn partial_path(report: &Path) -> PathBuf {
-    let mut name = report.as_os_str().to_owned();
-    name.push(".partial");
-    PathBuf::from(name)
-}
-
-/// A CSV report written under a temporary name until [`Report::keep`].
+/// A CSV report written whole or not at all: to a temporary sibling until
+/// [`Report::keep`] fsyncs and renames it into place (`atomic-write-file`).
 struct Report {
-    writer: csv::Writer<File>,
-    partial: PathBuf,
+    writer: csv::Writer<AtomicWriteFile>,
     path: PathBuf,
     lines: u64,
 }
 
 impl Report {
     fn create(path: PathBuf, header: &[&str]) -> Result<Self, ImportError> {
-        let partial = partial_path(&path);
-        let mut writer = csv::Writer::from_path(&partial).map_err(report_error)?;
+        let file = AtomicWriteFile::open(&path).map_err(ImportError::Report)?;
+        let mut writer = csv::Writer::from_writer(file);
         writer.write_record(header).map_err(report_error)?;
         Ok(Report {
             writer,
-            partial,
             path,
             lines: 0,
         })
@@ -89,16 +83,19 @@ impl Report {
             .map_err(std::io::Error::other)
     }
 
-    fn keep(mut self) -> Result<(PathBuf, u64), ImportError> {
-        self.writer.flush().map_err(ImportError::Report)?;
-        std::fs::rename(&self.partial, &self.path).map_err(ImportError::Report)?;
+    fn keep(self) -> Result<(PathBuf, u64), ImportError> {
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|e| ImportError::Report(std::io::Error::other(e.to_string())))?;
+        file.commit().map_err(ImportError::Report)?;
         Ok((self.path, self.lines))
     }
 
     fn discard(self) {
-        let partial = self.partial;
-        drop(self.writer);
-        let _ = std::fs::remove_file(partial);
+        if let Ok(file) = self.writer.into_inner() {
+            let _ = file.discard();
+        }
     }
 }
 
