@@ -1,6 +1,10 @@
 //! Typed identifiers. Server-made entities (campaigns, volunteers, devices, turfs,
 //! households) use small integers; anything a device may create on its own (events, people
 //! added at the door) uses a UUIDv7 made on the device, so no round trip is ever needed.
+//!
+//! With the `sqlite` feature every id is also a SQLite value (rusqlite's `ToSql` and
+//! `FromSql`): integers as INTEGER, UUIDs as their 16 bytes in a BLOB, through rusqlite's own
+//! `uuid` support, so no store converts an id by hand.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -18,8 +22,32 @@ macro_rules! int_id {
                 self.0.fmt(f)
             }
         }
+
+        sql_value!($name, i64);
     };
 }
+
+/// `ToSql` / `FromSql` for a newtype id, by way of the value it wraps.
+macro_rules! sql_value {
+    ($name:ident, $inner:ty) => {
+        #[cfg(feature = "sqlite")]
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                self.0.to_sql()
+            }
+        }
+
+        #[cfg(feature = "sqlite")]
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                <$inner>::column_result(value).map(Self)
+            }
+        }
+    };
+}
+pub(crate) use sql_value;
 
 macro_rules! uuid_id {
     ($(#[$doc:meta])* $name:ident) => {
@@ -41,6 +69,8 @@ macro_rules! uuid_id {
                 self.0.fmt(f)
             }
         }
+
+        sql_value!($name, Uuid);
     };
 }
 

@@ -55,6 +55,9 @@ pub struct NetworkContactId(pub Uuid);
 #[serde(transparent)]
 pub struct NetworkRecordId(pub Uuid);
 
+crate::ids::sql_value!(NetworkContactId, Uuid);
+crate::ids::sql_value!(NetworkRecordId, Uuid);
+
 impl NetworkContactId {
     /// A new time-ordered id (UUIDv7), made on this machine.
     pub fn new_v7() -> Self {

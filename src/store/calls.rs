@@ -17,10 +17,10 @@
 use std::collections::HashSet;
 
 use groundgame_core::event::{Channel, DO_NOT_CALL_RESULT};
-use groundgame_core::{CallListId, Event, EventBody, HouseholdId, PersonId, ResultEffect};
+use groundgame_core::{CallListId, Event, EventBody, EventId, HouseholdId, PersonId, ResultEffect};
 use rusqlite::{OptionalExtension, Transaction};
 
-use super::{uuid_col, DeviceState, Store, StoreError};
+use super::{DeviceState, Store, StoreError};
 
 /// When a call-back without a chosen time comes back (the server's fixed delay).
 pub const CALL_BACK_FALLBACK_MS: u64 = 2 * 60 * 60 * 1000;
@@ -90,7 +90,7 @@ const CONTACT_COLUMNS: &str = "list, person, household, first_name, last_name, l
 fn contact_row(r: &rusqlite::Row) -> rusqlite::Result<HeldContact> {
     Ok(HeldContact {
         list: CallListId(r.get(0)?),
-        person: PersonId(uuid_col(r, 1)?),
+        person: r.get::<_, PersonId>(1)?,
         household: HouseholdId(r.get(2)?),
         first_name: r.get(3)?,
         last_name: r.get(4)?,
@@ -129,10 +129,10 @@ pub(super) fn wipe(tx: &Transaction) -> Result<(), StoreError> {
 }
 
 /// A held contact's person, state, call-back time and recorded result event.
-type HeldRow = (PersonId, String, Option<i64>, Option<[u8; 16]>);
+type HeldRow = (PersonId, String, Option<i64>, Option<EventId>);
 
 /// Whether the event `id` still waits in the outbox (`None`: no event recorded).
-fn unpushed(tx: &Transaction, id: Option<[u8; 16]>) -> Result<bool, StoreError> {
+fn unpushed(tx: &Transaction, id: Option<EventId>) -> Result<bool, StoreError> {
     let Some(id) = id else { return Ok(false) };
     Ok(tx
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM outbox WHERE event_id = ?1)")?
@@ -292,7 +292,7 @@ impl Store {
             let state = inner
                 .conn
                 .prepare_cached("SELECT state FROM call_contacts WHERE list = ?1 AND person = ?2")?
-                .query_row(rusqlite::params![list.0, person.0.as_bytes()], |r| r.get(0))?;
+                .query_row(rusqlite::params![list.0, person], |r| r.get(0))?;
             state
         };
         let callable = match state.as_str() {
@@ -328,7 +328,7 @@ impl Store {
         let found = inner
             .conn
             .prepare_cached(&sql)?
-            .query_row(rusqlite::params![list.0, person.0.as_bytes()], contact_row)
+            .query_row(rusqlite::params![list.0, person], contact_row)
             .optional()?;
         Ok(found)
     }
@@ -360,7 +360,7 @@ impl Store {
                         result,
                         call_back_at,
                     } if result_event.is_none() => {
-                        result_event = Some(*e.id.0.as_bytes());
+                        result_event = Some(e.id);
                         let effect = campaign.result_code(result).map(|c| c.effect);
                         if effect == Some(ResultEffect::ComeBack) {
                             state = "call_back";
@@ -384,7 +384,7 @@ impl Store {
             )?
             .execute(rusqlite::params![
                 list.0,
-                person.0.as_bytes(),
+                person,
                 state,
                 due.map(|d| d as i64),
                 result_event
@@ -412,7 +412,7 @@ impl Store {
                 "UPDATE call_contacts SET state = 'skipped', draft = NULL
                  WHERE list = ?1 AND person = ?2 AND state IN ('open', 'call_back')",
             )?
-            .execute(rusqlite::params![list.0, person.0.as_bytes()])?;
+            .execute(rusqlite::params![list.0, person])?;
         Ok(())
     }
 
@@ -435,7 +435,7 @@ impl Store {
             .prepare_cached(
                 "UPDATE call_contacts SET draft = NULLIF(?3, '') WHERE list = ?1 AND person = ?2",
             )
-            .and_then(|mut s| s.execute(rusqlite::params![list.0, person.0.as_bytes(), form]));
+            .and_then(|mut s| s.execute(rusqlite::params![list.0, person, form]));
         inner.conn.execute_batch("PRAGMA synchronous = FULL")?;
         written?;
         Ok(())
@@ -451,7 +451,7 @@ impl Store {
         let draft = inner
             .conn
             .prepare_cached("SELECT draft FROM call_contacts WHERE list = ?1 AND person = ?2")?
-            .query_row(rusqlite::params![list.0, person.0.as_bytes()], |r| {
+            .query_row(rusqlite::params![list.0, person], |r| {
                 r.get::<_, Option<String>>(0)
             })
             .optional()?
@@ -561,7 +561,7 @@ impl Store {
         let mut stmt = inner.conn.prepare_cached(
             "SELECT person FROM call_contacts WHERE list = ?1 AND state = 'skipped'",
         )?;
-        let rows = stmt.query_map([list.0], |r| Ok(PersonId(uuid_col(r, 0)?)))?;
+        let rows = stmt.query_map([list.0], |r| r.get::<_, PersonId>(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -574,7 +574,7 @@ impl Store {
                 "DELETE FROM call_contacts WHERE list = ?1 AND person = ?2 AND state = 'skipped'",
             )?;
             for p in people {
-                stmt.execute(rusqlite::params![list.0, p.0.as_bytes()])?;
+                stmt.execute(rusqlite::params![list.0, p])?;
             }
         }
         tx.commit()?;
@@ -610,11 +610,11 @@ impl Store {
         }
         let handed: HashSet<PersonId> = contacts.iter().map(|c| c.person).collect();
         for c in contacts {
-            let local: Option<(String, Option<[u8; 16]>)> = tx
+            let local: Option<(String, Option<EventId>)> = tx
                 .prepare_cached(
                     "SELECT state, result_event FROM call_contacts WHERE list = ?1 AND person = ?2",
                 )?
-                .query_row(rusqlite::params![list.0, c.person.0.as_bytes()], |r| {
+                .query_row(rusqlite::params![list.0, c.person], |r| {
                     Ok((r.get(0)?, r.get(1)?))
                 })
                 .optional()?;
@@ -636,7 +636,7 @@ impl Store {
                 "SELECT person, state, due_at, result_event FROM call_contacts WHERE list = ?1",
             )?;
             let rows = stmt.query_map([list.0], |r| {
-                Ok((PersonId(uuid_col(r, 0)?), r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((r.get::<_, PersonId>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?;
             rows.collect::<Result<Vec<_>, _>>()?
                 .into_iter()
@@ -656,7 +656,7 @@ impl Store {
                     _ => false,
                 };
                 if gone {
-                    forget.execute(rusqlite::params![list.0, person.0.as_bytes()])?;
+                    forget.execute(rusqlite::params![list.0, person])?;
                 }
             }
         }
@@ -717,7 +717,7 @@ fn upsert_contact(
     )?
     .execute(rusqlite::params![
         list.0,
-        c.person.0.as_bytes(),
+        c.person,
         c.household.0,
         c.first_name,
         c.last_name,

@@ -81,11 +81,11 @@ impl Store {
             let mut insert_outbox =
                 tx.prepare_cached("INSERT INTO outbox (event_id, json) VALUES (?1, ?2)")?;
             for (event, json) in events.iter().zip(&json) {
-                let id = event.id.0.as_bytes();
+                let id = event.id;
                 insert_event.execute(rusqlite::params![
                     id,
                     event.household.0,
-                    event.person.map(|p| *p.0.as_bytes()),
+                    event.person,
                     event.at.0,
                     json,
                 ])?;
@@ -171,9 +171,9 @@ pub(super) fn upsert_pulled(tx: &Transaction, event: &Event) -> Result<(), Store
          WHERE events.json IS NOT excluded.json",
     )?
     .execute(rusqlite::params![
-        event.id.0.as_bytes(),
+        event.id,
         event.household.0,
-        event.person.map(|p| *p.0.as_bytes()),
+        event.person,
         event.at.0,
         json,
     ])?;
@@ -193,12 +193,12 @@ pub(super) fn delete_for_household(
 /// Forget the events about a person who left this device.
 pub(super) fn delete_for_person(tx: &Transaction, person: PersonId) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM events WHERE person = ?1")?
-        .execute([person.0.as_bytes()])?;
+        .execute([person])?;
     Ok(())
 }
 
 /// Forget a rejected event (it lives on as a dead letter).
-pub(super) fn delete(tx: &Transaction, id: &[u8; 16]) -> Result<(), StoreError> {
+pub(super) fn delete(tx: &Transaction, id: EventId) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM events WHERE id = ?1")?
         .execute([id])?;
     Ok(())

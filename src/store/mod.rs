@@ -35,7 +35,6 @@ use std::sync::{Mutex, MutexGuard};
 
 use groundgame_core::{CampaignConfig, EventError, HlcClock};
 use rusqlite::{Connection, Row, Transaction};
-use uuid::Uuid;
 
 use crate::clock::WallClock;
 
@@ -76,6 +75,11 @@ pub enum StoreError {
          app knows up to {known}); update the app"
     )]
     SchemaTooNew { found: u32, known: u32 },
+    #[error(
+        "this device's data could not be brought up to date for this version of the app \
+         ({0}); nothing was changed: update the app, and if it keeps happening, report it"
+    )]
+    Migration(String),
 }
 
 /// The local store. Cheap to share: wrap it in an `Arc`.
@@ -205,11 +209,6 @@ fn wipe_voter_data(tx: &Transaction) -> Result<(), StoreError> {
     )?;
     calls::wipe(tx)?;
     Ok(())
-}
-
-/// Read a 16-byte BLOB column as a UUID.
-fn uuid_col(row: &Row, idx: usize) -> rusqlite::Result<Uuid> {
-    Ok(Uuid::from_bytes(row.get::<_, [u8; 16]>(idx)?))
 }
 
 /// Read a TEXT column holding JSON.

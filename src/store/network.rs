@@ -92,8 +92,8 @@ impl Store {
                 tx.prepare_cached("INSERT INTO network_outbox (record_id, json) VALUES (?1, ?2)")?;
             for r in &records {
                 let json = serde_json::to_string(r)?;
-                let id = r.id.0.as_bytes();
-                insert.execute(rusqlite::params![id, r.contact.0.as_bytes(), r.at.0, json])?;
+                let id = r.id;
+                insert.execute(rusqlite::params![id, r.contact, r.at.0, json])?;
                 outbox.execute(rusqlite::params![id, json])?;
             }
         }
@@ -170,7 +170,7 @@ impl Store {
             tx.prepare_cached("DELETE FROM network_outbox WHERE seq = ?1")?
                 .execute([seq])?;
             if let PushOutcome::Rejected { code, message } = outcome {
-                let id = record.id.0.as_bytes();
+                let id = record.id;
                 tx.prepare_cached(
                     "INSERT OR REPLACE INTO network_rejected
                          (record_id, json, code, message, rejected_at)
@@ -227,12 +227,7 @@ impl Store {
             )?;
             for r in records {
                 let json = serde_json::to_string(r)?;
-                changed += upsert.execute(rusqlite::params![
-                    r.id.0.as_bytes(),
-                    r.contact.0.as_bytes(),
-                    r.at.0,
-                    json
-                ])? as u64;
+                changed += upsert.execute(rusqlite::params![r.id, r.contact, r.at.0, json])? as u64;
             }
         }
         tx.prepare_cached("UPDATE network_cursor SET cursor = ?1 WHERE id = 1")?
@@ -276,9 +271,7 @@ impl Store {
         let mut stmt = inner
             .conn
             .prepare_cached("SELECT json FROM network_records WHERE id = ?1")?;
-        let record = stmt
-            .query_row([id.0.as_bytes()], |r| json_col(r, 0))
-            .optional()?;
+        let record = stmt.query_row([id], |r| json_col(r, 0)).optional()?;
         Ok(record)
     }
 }

@@ -9,7 +9,7 @@
 use std::sync::atomic::Ordering;
 
 use groundgame_core::protocol::PushOutcome;
-use groundgame_core::{Event, Hlc};
+use groundgame_core::{Event, EventId, Hlc};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::{events, hlc, json_col, Store, StoreError};
@@ -139,7 +139,7 @@ impl Store {
             let PushOutcome::Rejected { code, message } = outcome else {
                 continue;
             };
-            let id: Option<[u8; 16]> = tx
+            let id: Option<EventId> = tx
                 .prepare_cached("SELECT event_id FROM outbox WHERE seq = ?1")?
                 .query_row([seq], |r| r.get(0))
                 .optional()?;
@@ -149,7 +149,7 @@ impl Store {
                  SELECT event_id, json, ?2, ?3, ?4 FROM outbox WHERE seq = ?1",
             )?
             .execute(rusqlite::params![seq, code, message, now])?;
-            events::delete(&tx, &id)?;
+            events::delete(&tx, id)?;
             dead += 1;
             tracing::warn!(code = code.as_str(), "the server rejected an event");
         }

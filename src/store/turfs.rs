@@ -9,7 +9,7 @@ use groundgame_core::protocol::{PullResponse, ScopeCursor, ScopePage};
 use groundgame_core::{Event, EventBody, Household, HouseholdId, Person, PersonId, TurfId};
 use rusqlite::Transaction;
 
-use super::{campaign, drafts, events, hlc, uuid_col, Store, StoreError};
+use super::{campaign, drafts, events, hlc, Store, StoreError};
 
 /// A turf as this device holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,7 +157,7 @@ impl Store {
 /// A `people` row (the columns in the order the queries above select them).
 fn person_row(r: &rusqlite::Row) -> rusqlite::Result<Person> {
     Ok(Person {
-        id: PersonId(uuid_col(r, 0)?),
+        id: r.get::<_, PersonId>(0)?,
         household: HouseholdId(r.get(1)?),
         source_id: r.get(2)?,
         first_name: r.get(3)?,
@@ -254,7 +254,7 @@ fn apply_page(tx: &Transaction, page: &ScopePage) -> Result<u64, StoreError> {
         )?;
         for p in &page.people {
             upsert.execute(rusqlite::params![
-                p.id.0.as_bytes(),
+                p.id,
                 p.household.0,
                 p.source_id,
                 p.first_name,
@@ -289,7 +289,7 @@ fn apply_page(tx: &Transaction, page: &ScopePage) -> Result<u64, StoreError> {
                 "DELETE FROM people WHERE id = ?1
                  AND household IN (SELECT id FROM households WHERE turf = ?2)",
             )?
-            .execute(rusqlite::params![person.0.as_bytes(), turf.0])?;
+            .execute(rusqlite::params![person, turf.0])?;
         if removed > 0 {
             events::delete_for_person(tx, *person)?;
         }

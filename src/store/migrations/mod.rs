@@ -1,8 +1,15 @@
-//! Schema migrations: numbered SQL files embedded in the binary, applied in order, each in
-//! its own transaction together with its row in `schema_version`. Append-only: a released
-//! file is never edited; a change is a new file with the next number.
+//! Schema migrations: numbered SQL files embedded in the binary, applied in order by
+//! `rusqlite_migration` (the version lives in SQLite's `user_version` header field; whatever
+//! is pending is applied in one transaction). Append-only: a released file is never edited;
+//! a change is a new file with the next number.
+//!
+//! Phones that installed an earlier build recorded the version in a `schema_version` table
+//! instead. The first open by this build copies it into `user_version`, and every run keeps
+//! the table's rows written, so an older build a volunteer reinstalls still refuses a newer
+//! file instead of running on it.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
+use rusqlite_migration::{Migrations, M};
 
 use super::StoreError;
 
@@ -20,17 +27,23 @@ pub fn latest() -> u32 {
     MIGRATIONS.last().map_or(0, |m| m.0)
 }
 
-/// The database's current schema version (0 for a new file).
+/// The database's current schema version (0 for a new file): the higher of `user_version`
+/// and the old `schema_version` table's newest row, so a file is judged by whichever build
+/// wrote it last.
 pub fn current(conn: &Connection) -> Result<u32, StoreError> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_version (
-             version     INTEGER PRIMARY KEY,
-             applied_at  TEXT NOT NULL DEFAULT (datetime('now'))
-         )",
-    )?;
-    let version: Option<u32> =
-        conn.query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))?;
-    Ok(version.unwrap_or(0))
+    let header: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let old_table: Option<String> = conn
+        .query_row(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let in_table: Option<u32> = match old_table {
+        Some(_) => conn.query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))?,
+        None => None,
+    };
+    Ok(header.max(in_table.unwrap_or(0)))
 }
 
 /// Bring the database up to [`latest`]. Refuses a database written by a newer app.
@@ -42,15 +55,28 @@ pub fn run(conn: &mut Connection) -> Result<(), StoreError> {
             known: latest(),
         });
     }
-    for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > found) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute(
-            "INSERT INTO schema_version (version) VALUES (?1)",
+    conn.pragma_update(None, "user_version", found)?;
+    let all = Migrations::new(MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect());
+    all.to_latest(conn)
+        .map_err(|e| StoreError::Migration(e.to_string()))?;
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_version (
+             version     INTEGER PRIMARY KEY,
+             applied_at  TEXT NOT NULL DEFAULT (datetime('now'))
+         )",
+    )?;
+    for version in found + 1..=latest() {
+        conn.execute(
+            "INSERT OR IGNORE INTO schema_version (version) VALUES (?1)",
             [version],
         )?;
-        tx.commit()?;
-        tracing::info!(version, "applied local schema migration");
+    }
+    if found < latest() {
+        tracing::info!(
+            from = found,
+            to = latest(),
+            "applied local schema migrations"
+        );
     }
     Ok(())
 }
@@ -76,6 +102,60 @@ mod tests {
         run(&mut conn).expect("run");
         conn.execute("INSERT INTO schema_version (version) VALUES (999)", [])
             .expect("bump");
+        assert!(matches!(
+            run(&mut conn),
+            Err(StoreError::SchemaTooNew { found: 999, .. })
+        ));
+    }
+
+    #[test]
+    fn a_phone_from_before_user_version_keeps_its_data_and_upgrades() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        conn.execute_batch(
+            "CREATE TABLE schema_version (
+                 version INTEGER PRIMARY KEY,
+                 applied_at TEXT NOT NULL DEFAULT (datetime('now'))
+             );",
+        )
+        .expect("old table");
+        for (version, sql) in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).expect("old migration");
+            conn.execute(
+                "INSERT INTO schema_version (version) VALUES (?1)",
+                [version],
+            )
+            .expect("old row");
+        }
+        let tables_before: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("tables");
+        assert_eq!(current(&conn).expect("version"), 3);
+        run(&mut conn).expect("upgrade from 3 applies only 4 onwards");
+        let header: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("header");
+        assert_eq!(header, latest());
+        let rows: u32 = conn
+            .query_row("SELECT COUNT(*) FROM schema_version", [], |r| r.get(0))
+            .expect("rows");
+        assert_eq!(
+            rows,
+            latest(),
+            "the old table stays written for older builds"
+        );
+        let tables_after: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("tables");
+        assert!(tables_after > tables_before);
+        conn.pragma_update(None, "user_version", 999).expect("bump");
         assert!(matches!(
             run(&mut conn),
             Err(StoreError::SchemaTooNew { found: 999, .. })

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use groundgame_core::{CallListId, CampaignId, PersonId};
 use rusqlite::{Connection, Transaction};
 
-use super::{campaigns, people, StoreError};
+use super::{campaigns, StoreError};
 
 /// Which voters a new call list takes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -100,13 +100,8 @@ pub(crate) fn create(
         ) else {
             continue;
         };
-        let person = people::person_id(r.get_ref(0)?)?;
-        insert.execute(rusqlite::params![
-            id.0,
-            report.members,
-            person.0.as_bytes().as_slice(),
-            phone
-        ])?;
+        let person = r.get::<_, PersonId>(0)?;
+        insert.execute(rusqlite::params![id.0, report.members, person, phone])?;
     }
     Ok(report)
 }
@@ -172,7 +167,7 @@ pub(crate) fn members(
         .query_map([list.0], |r| {
             Ok(CallListMember {
                 position: r.get(0)?,
-                person: people::person_id(r.get_ref(1)?)?,
+                person: r.get::<_, PersonId>(1)?,
                 phone: r.get(2)?,
             })
         })?

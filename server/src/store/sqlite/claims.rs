@@ -18,7 +18,7 @@ use groundgame_core::{
 };
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use super::{call_lists, devices, people, StoreError};
+use super::{call_lists, devices, StoreError};
 
 /// How long a claimed contact stays with the device that claimed it, unless renewed.
 pub const CLAIM_LEASE_MS: u64 = 30 * 60 * 1000;
@@ -197,10 +197,9 @@ pub(crate) fn call_scope(
              JOIN call_list_assignments a ON a.call_list_id = m.call_list_id
              WHERE m.person_id = ?1 AND a.volunteer_id = ?2",
         )?
-        .query_row(
-            rusqlite::params![person.0.as_bytes().as_slice(), volunteer.0],
-            |r| r.get::<_, Option<bool>>(0),
-        )?)
+        .query_row(rusqlite::params![person, volunteer.0], |r| {
+            r.get::<_, Option<bool>>(0)
+        })?)
 }
 
 /// A household's turf (none until turfs are cut) and campaign, when it exists.
@@ -249,7 +248,7 @@ pub(crate) fn claim(
         )?;
         let rows = held.query_map(
             rusqlite::params![device.0, list.0, now_ms as i64, count],
-            |r| Ok((people::person_id(r.get_ref(0)?)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get::<_, PersonId>(0)?, r.get(1)?, r.get(2)?)),
         )?;
         for row in rows {
             chosen.push(row?);
@@ -287,7 +286,7 @@ pub(crate) fn claim(
                 volunteer,
                 held_until
             ],
-            |r| Ok((people::person_id(r.get_ref(0)?)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get::<_, PersonId>(0)?, r.get(1)?, r.get(2)?)),
         )?;
         for row in rows {
             chosen.push(row?);
@@ -310,7 +309,7 @@ pub(crate) fn claim(
     )?;
     let mut out = Vec::with_capacity(chosen.len());
     for (person, phone, retry) in chosen {
-        let id = person.0.as_bytes().as_slice();
+        let id = person;
         take.execute(rusqlite::params![
             id,
             list.0,
@@ -353,11 +352,7 @@ pub(crate) fn release(
     )?;
     let mut released = 0;
     for person in people {
-        released += stmt.execute(rusqlite::params![
-            person.0.as_bytes().as_slice(),
-            list.0,
-            device.0
-        ])? as u32;
+        released += stmt.execute(rusqlite::params![person, list.0, device.0])? as u32;
     }
     Ok(released)
 }
@@ -411,7 +406,7 @@ pub(crate) fn record_phone_result(
     at_ms: u64,
     caller: VolunteerId,
 ) -> Result<(), StoreError> {
-    let id = person.0.as_bytes().as_slice();
+    let id = person;
     let at = at_ms as i64;
     match outcome {
         PhoneOutcome::Retire => {
@@ -460,7 +455,7 @@ pub(crate) fn do_not_call_person(
             "SELECT phone FROM people WHERE id = ?1 AND phone IS NOT NULL
              UNION SELECT phone FROM call_list_members WHERE person_id = ?1",
         )?
-        .query_map([person.0.as_bytes().as_slice()], |r| r.get(0))?
+        .query_map([person], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let phones: Vec<String> = phones
         .into_iter()

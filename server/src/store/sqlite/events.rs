@@ -2,10 +2,9 @@
 //! the event id is a UNIQUE 16-byte BLOB, so a replayed insert is a no-op that the push
 //! recognises without a query of its own.
 
-use groundgame_core::{CampaignId, Event, EventBody, EventId, Hlc, HouseholdId, PersonId, TurfId};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction};
+use groundgame_core::{CampaignId, Event, EventBody, EventId, Hlc, HouseholdId, TurfId};
+use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use super::people;
 use crate::store::StoreError;
 use crate::sync::push::{NewEvent, StoredEvent};
 
@@ -21,11 +20,11 @@ pub(crate) fn insert(tx: &Transaction<'_>, e: &NewEvent<'_>) -> Result<bool, Sto
         )?
         .execute(rusqlite::params![
             e.seq,
-            e.id.0.as_bytes().as_slice(),
+            e.id,
             e.campaign.0,
             e.turf.map(|t| t.0),
             e.household.0,
-            e.person.map(|p| *p.0.as_bytes()),
+            e.person,
             e.device.0,
             e.volunteer.0,
             e.at.0 as i64,
@@ -43,22 +42,15 @@ pub(crate) fn stored(conn: &Connection, id: EventId) -> Result<Option<StoredEven
         .prepare_cached(
             "SELECT household_id, person_id, device_at, body FROM events WHERE id = ?1",
         )?
-        .query_row([id.0.as_bytes().as_slice()], |r| {
+        .query_row([id], |r| {
             Ok(StoredEvent {
                 household: HouseholdId(r.get(0)?),
-                person: optional_person(r, 1)?,
+                person: r.get(1)?,
                 device_at: Hlc(r.get::<_, i64>(2)? as u64),
                 body: r.get(3)?,
             })
         })
         .optional()?)
-}
-
-fn optional_person(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<PersonId>> {
-    match r.get_ref(i)? {
-        rusqlite::types::ValueRef::Null => Ok(None),
-        v => people::person_id(v).map(Some),
-    }
 }
 
 /// Read events from a statement whose columns are id, at, household_id, person_id, body.
@@ -69,10 +61,10 @@ fn collect(mut rows: rusqlite::Rows<'_>) -> Result<Vec<Event>, StoreError> {
             serde_json::from_str(r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?)
                 .map_err(|e| StoreError::Corrupt(format!("event body: {e}")))?;
         out.push(Event {
-            id: EventId(people::uuid_from(r.get_ref(0)?)?),
+            id: r.get(0)?,
             at: Hlc(r.get::<_, i64>(1)? as u64),
             household: HouseholdId(r.get(2)?),
-            person: optional_person(r, 3)?,
+            person: r.get(3)?,
             body,
         });
     }
@@ -121,9 +113,7 @@ pub(crate) fn stale_ids(
         "SELECT id FROM events WHERE campaign_id = ?1 AND stale_assignment ORDER BY seq",
     )?;
     let ids = stmt
-        .query_map([campaign.0], |r| {
-            Ok(EventId(people::uuid_from(r.get_ref(0)?)?))
-        })?
+        .query_map([campaign.0], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     Ok(ids)
 }

@@ -12,7 +12,7 @@
 use groundgame_core::{CampaignId, DeviceId, EventBody, EventId, Hlc, HouseholdId, PersonId};
 use rusqlite::Connection;
 
-use super::{campaigns, people, SqliteStore, StoreError};
+use super::{campaigns, SqliteStore, StoreError};
 
 /// One stored event with what the export shows beside it.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,17 +76,14 @@ fn each<E: From<StoreError>>(
             let body: EventBody =
                 serde_json::from_str(r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?)
                     .map_err(|e| StoreError::Corrupt(format!("event body: {e}")))?;
-            let person = match r.get_ref(3)? {
-                rusqlite::types::ValueRef::Null => None,
-                v => Some(people::person_id(v)?),
-            };
+            let person: Option<PersonId> = r.get(3)?;
             let street: Option<String> = r.get(8)?;
             let address = match street {
                 Some(street) => Some([street, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?]),
                 None => None,
             };
             Ok(ExportedEvent {
-                id: EventId(people::uuid_from(r.get_ref(0)?)?),
+                id: r.get(0)?,
                 at: Hlc(r.get::<_, i64>(1)? as u64),
                 household: HouseholdId(r.get(2)?),
                 person,

@@ -1,8 +1,15 @@
-//! Schema migrations: numbered SQL files embedded in the binary, applied in order, each in
-//! its own transaction, and recorded in `schema_version`. Append-only: a released file is
-//! never edited; a change is a new file.
+//! Schema migrations: numbered SQL files embedded in the binary and applied in order by
+//! `rusqlite_migration`, which keeps the version in SQLite's `user_version` header field and
+//! applies whatever is pending in one transaction. Append-only: a released file is never
+//! edited; a change is a new file with the next number.
+//!
+//! Databases written before the crate took over kept their version in a `schema_version`
+//! table: [`adopt_version_table`] carries it into `user_version` once, and every run still
+//! writes the table's rows so that an older server opening a newer file refuses it rather
+//! than running on a schema it does not know.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
 
 use super::StoreError;
 
@@ -23,17 +30,8 @@ const MIGRATIONS: &[(i64, &str)] = &[
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_version (
-             version INTEGER PRIMARY KEY,
-             applied_at INTEGER NOT NULL
-         )",
-    )?;
-    let current: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
-        [],
-        |r| r.get(0),
-    )?;
+    adopt_version_table(conn)?;
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let newest = MIGRATIONS.last().map_or(0, |m| m.0);
     if current > newest {
         return Err(StoreError::Migration(format!(
@@ -46,34 +44,70 @@ pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {
     // The pragma is a no-op inside a transaction, so it is set around them.
     let enforced: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
-    let result = apply_pending(conn, current);
+    // A second server on the same file waits for the write lock instead of failing later.
+    conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    let result = migrations().to_latest(conn);
+    conn.set_transaction_behavior(TransactionBehavior::Deferred);
     if enforced {
         conn.execute_batch("PRAGMA foreign_keys = ON")?;
     }
-    result
+    result.map_err(|e| match e {
+        rusqlite_migration::Error::ForeignKeyCheck(broken) => StoreError::Migration(format!(
+            "a migration left {} rows pointing at missing rows; restore the database from \
+             its backup and report this",
+            broken.len()
+        )),
+        other => StoreError::Migration(format!("migrating from version {current}: {other}")),
+    })?;
+    record_in_version_table(conn, current, newest)?;
+    if current < newest {
+        tracing::info!(from = current, to = newest, "applied schema migrations");
+    }
+    Ok(())
 }
 
-fn apply_pending(conn: &mut Connection, current: i64) -> Result<(), StoreError> {
-    for (version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql)
-            .map_err(|e| StoreError::Migration(format!("migration {version} failed: {e}")))?;
-        let broken: i64 =
-            tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
-                r.get(0)
-            })?;
-        if broken > 0 {
-            return Err(StoreError::Migration(format!(
-                "migration {version} left {broken} rows pointing at missing rows; \
-                 restore the database from its backup and report this"
-            )));
-        }
-        tx.execute(
-            "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)",
-            rusqlite::params![version, crate::clock::system_ms()],
+fn migrations() -> Migrations<'static> {
+    Migrations::new(
+        MIGRATIONS
+            .iter()
+            .map(|(_, sql)| M::up(sql).foreign_key_check())
+            .collect(),
+    )
+}
+
+/// A database from before `user_version` was used: take its version from the old table.
+fn adopt_version_table(conn: &Connection) -> Result<(), StoreError> {
+    let user_version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let has_table: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version')",
+        [],
+        |r| r.get(0),
+    )?;
+    if user_version == 0 && has_table {
+        let version: i64 = conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+            [],
+            |r| r.get(0),
         )?;
-        tx.commit()?;
-        tracing::info!(version, "applied schema migration");
+        conn.pragma_update(None, "user_version", version)?;
+    }
+    Ok(())
+}
+
+/// The old table, kept written for older servers' sake (see the module's notes).
+fn record_in_version_table(conn: &Connection, from: i64, to: i64) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_version (
+             version INTEGER PRIMARY KEY,
+             applied_at INTEGER NOT NULL
+         )",
+    )?;
+    let now = crate::clock::system_ms();
+    for version in from + 1..=to {
+        conn.execute(
+            "INSERT OR IGNORE INTO schema_version (version, applied_at) VALUES (?1, ?2)",
+            rusqlite::params![version, now],
+        )?;
     }
     Ok(())
 }
@@ -84,7 +118,9 @@ mod tests {
 
     #[test]
     fn versions_are_increasing_and_reapplying_is_a_no_op() {
-        assert!(MIGRATIONS.windows(2).all(|w| w[0].0 < w[1].0));
+        for (i, (v, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*v, i as i64 + 1, "migrations must be numbered 1, 2, 3...");
+        }
         let mut conn = Connection::open_in_memory().expect("memory db");
         apply(&mut conn).expect("first run");
         apply(&mut conn).expect("second run");
@@ -92,6 +128,10 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM schema_version", [], |r| r.get(0))
             .expect("count");
         assert_eq!(n, MIGRATIONS.len() as i64);
+        let user_version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("user_version");
+        assert_eq!(user_version, MIGRATIONS.len() as i64);
     }
 
     #[test]
@@ -148,5 +188,26 @@ mod tests {
         )
         .expect("insert after upgrade");
         assert!(conn.last_insert_rowid() > 11);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_server_is_refused_whichever_way_it_records_its_version() {
+        let mut by_header = Connection::open_in_memory().expect("memory db");
+        apply(&mut by_header).expect("migrate");
+        by_header
+            .pragma_update(None, "user_version", 999)
+            .expect("bump");
+        let err = apply(&mut by_header).expect_err("refused");
+        assert!(err.to_string().contains("schema version 999"), "{err}");
+
+        let mut by_table = Connection::open_in_memory().expect("memory db");
+        by_table
+            .execute_batch(
+                "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);
+                 INSERT INTO schema_version VALUES (999, 0);",
+            )
+            .expect("old table");
+        let err = apply(&mut by_table).expect_err("refused");
+        assert!(err.to_string().contains("schema version 999"), "{err}");
     }
 }

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 
 use groundgame_core::hlc::{check_time, TimeCheck};
 use groundgame_core::network::{
-    self, NetworkBody, NetworkContactId, NetworkPullResponse, NetworkRecord, NetworkRecordId,
-    NetworkSummary, NetworkTotals, VolunteerNetworkTotals, MAX_NETWORK_PULL,
+    self, NetworkBody, NetworkPullResponse, NetworkRecord, NetworkRecordId, NetworkSummary,
+    NetworkTotals, VolunteerNetworkTotals, MAX_NETWORK_PULL,
 };
 use groundgame_core::protocol::{codes, PushOutcome};
 use groundgame_core::{CampaignId, DeviceId, Hlc, HlcClock, TimeZone, VolunteerId};
@@ -101,10 +101,10 @@ fn stored(conn: &Connection, id: NetworkRecordId) -> Result<Option<Stored>, Stor
         .prepare_cached(
             "SELECT volunteer_id, contact_id, device_at, body FROM network_records WHERE id = ?1",
         )?
-        .query_row([id.0.as_bytes().as_slice()], |r| {
+        .query_row([id], |r| {
             Ok(Stored {
                 volunteer: VolunteerId(r.get(0)?),
-                contact: Uuid::from_bytes(r.get::<_, [u8; 16]>(1)?),
+                contact: r.get::<_, Uuid>(1)?,
                 device_at: Hlc(r.get::<_, i64>(2)? as u64),
                 body: r.get(3)?,
             })
@@ -139,11 +139,11 @@ pub(crate) fn apply_push(
             Verdict::Store(at) => at,
         };
         let changed = insert.execute(rusqlite::params![
-            r.id.0.as_bytes().as_slice(),
+            r.id,
             who.campaign.0,
             who.volunteer.0,
             who.device.0,
-            r.contact.0.as_bytes().as_slice(),
+            r.contact,
             at.0 as i64,
             r.at.0 as i64,
             r.body.kind(),
@@ -169,8 +169,8 @@ fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, NetworkRecord)> {
     Ok((
         r.get(0)?,
         NetworkRecord {
-            id: NetworkRecordId(Uuid::from_bytes(r.get::<_, [u8; 16]>(1)?)),
-            contact: NetworkContactId(Uuid::from_bytes(r.get::<_, [u8; 16]>(2)?)),
+            id: r.get(1)?,
+            contact: r.get(2)?,
             at: Hlc(r.get::<_, i64>(3)? as u64),
             body,
         },

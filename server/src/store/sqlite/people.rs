@@ -3,7 +3,6 @@
 
 use groundgame_core::{CampaignId, HouseholdId, Person, PersonId, TurfId};
 use rusqlite::{Connection, OptionalExtension, Transaction};
-use uuid::Uuid;
 
 use super::{NewPerson, StoreError};
 
@@ -22,7 +21,7 @@ pub(crate) fn insert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(rusqlite::params![
-        id.0.as_bytes().as_slice(),
+        id,
         household.0,
         turf.0,
         seq,
@@ -45,9 +44,7 @@ pub(crate) fn household_of(
 ) -> Result<Option<HouseholdId>, StoreError> {
     Ok(conn
         .prepare_cached("SELECT household_id FROM people WHERE id = ?1")?
-        .query_row([person.0.as_bytes().as_slice()], |r| {
-            Ok(HouseholdId(r.get(0)?))
-        })
+        .query_row([person], |r| Ok(HouseholdId(r.get(0)?)))
         .optional()?)
 }
 
@@ -57,7 +54,7 @@ pub(crate) fn ids_of_household(
 ) -> Result<Vec<PersonId>, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT id FROM people WHERE household_id = ?1")?;
     let ids = stmt
-        .query_map([household.0], |r| person_id(r.get_ref(0)?))?
+        .query_map([household.0], |r| r.get::<_, PersonId>(0))?
         .collect::<Result<_, _>>()?;
     Ok(ids)
 }
@@ -69,18 +66,6 @@ pub(crate) fn delete_household(
     tx.prepare_cached("DELETE FROM people WHERE household_id = ?1")?
         .execute([household.0])?;
     Ok(())
-}
-
-/// A 16-byte BLOB column as a person id.
-pub(crate) fn person_id(v: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<PersonId> {
-    uuid_from(v).map(PersonId)
-}
-
-pub(crate) fn uuid_from(v: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<Uuid> {
-    let bytes = v.as_blob()?;
-    Uuid::from_slice(bytes).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, Box::new(e))
-    })
 }
 
 /// The turf's people with `after < seq <= upto`, in sequence order.
@@ -98,7 +83,7 @@ pub(crate) fn page(
     let rows = stmt
         .query_map(rusqlite::params![turf.0, after, upto], |r| {
             Ok(Person {
-                id: person_id(r.get_ref(0)?)?,
+                id: r.get::<_, PersonId>(0)?,
                 household: HouseholdId(r.get(1)?),
                 source_id: r.get(2)?,
                 first_name: r.get(3)?,

@@ -70,7 +70,7 @@ use rusqlite::{Connection, Row};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{campaigns, people, quarantine, SqliteStore, StoreError};
+use super::{campaigns, quarantine, SqliteStore, StoreError};
 
 /// A volunteer's door contact rate above this is implausible (usual: 0.10–0.30)...
 pub const HIGH_CONTACT_RATE: f64 = 0.60;
@@ -632,14 +632,11 @@ fn parse_body(v: rusqlite::types::ValueRef<'_>) -> Result<EventBody, StoreError>
 
 fn read_row(r: &Row<'_>) -> Result<(i64, FoldEvent), StoreError> {
     let body = parse_body(r.get_ref(6)?)?;
-    let person = match r.get_ref(4)? {
-        rusqlite::types::ValueRef::Null => None,
-        v => Some(people::person_id(v)?),
-    };
+    let person: Option<PersonId> = r.get(4)?;
     Ok((
         r.get(0)?,
         FoldEvent {
-            id: EventId(people::uuid_from(r.get_ref(1)?)?),
+            id: r.get(1)?,
             at: Hlc(r.get::<_, i64>(2)? as u64),
             household: HouseholdId(r.get(3)?),
             person,

@@ -4,7 +4,7 @@
 use groundgame_core::{HouseholdId, PersonId, TurfId};
 use rusqlite::{Connection, Transaction};
 
-use super::{people, StoreError};
+use super::StoreError;
 
 pub(crate) fn person(
     tx: &Transaction<'_>,
@@ -13,11 +13,7 @@ pub(crate) fn person(
     person: PersonId,
 ) -> Result<(), StoreError> {
     tx.prepare_cached("INSERT INTO tombstones (seq, turf_id, person_id) VALUES (?1, ?2, ?3)")?
-        .execute(rusqlite::params![
-            seq,
-            turf.0,
-            person.0.as_bytes().as_slice()
-        ])?;
+        .execute(rusqlite::params![seq, turf.0, person])?;
     Ok(())
 }
 
@@ -49,9 +45,8 @@ pub(crate) fn page(
         if let Some(h) = r.get::<_, Option<i64>>(0)? {
             households.push(HouseholdId(h));
         }
-        let p = r.get_ref(1)?;
-        if p != rusqlite::types::ValueRef::Null {
-            persons.push(people::person_id(p)?);
+        if let Some(p) = r.get::<_, Option<PersonId>>(1)? {
+            persons.push(p);
         }
     }
     Ok((households, persons))

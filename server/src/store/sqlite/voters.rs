@@ -28,7 +28,7 @@ use rusqlite::{
 };
 
 use super::sequence::Sequence;
-use super::{campaigns, people, tombstones, StoreError};
+use super::{campaigns, tombstones, StoreError};
 use crate::import::geocode::{GeoIssue, GeoRow, GeocodeSummary};
 use crate::import::{ImportError, ImportSummary, Issue, ReportLine, Row, VoterImport, VoterRecord};
 
@@ -142,7 +142,7 @@ impl<'c> Statements<'c> {
             .find_person
             .query_row(params![campaign.0, source_id], |r| {
                 Ok(Stored {
-                    id: people::person_id(r.get_ref(0)?)?,
+                    id: r.get::<_, PersonId>(0)?,
                     household: r.get(1)?,
                     turf: r.get(2)?,
                     first_name: r.get(3)?,
@@ -352,8 +352,7 @@ fn voter(
         || p.phone != rec.phone
         || p.language != rec.language;
     if !changed {
-        st.mark_seen
-            .execute(params![p.id.0.as_bytes().as_slice(), import_id])?;
+        st.mark_seen.execute(params![p.id, import_id])?;
         run.summary.unchanged += 1;
         return Ok(());
     }
@@ -363,7 +362,7 @@ fn voter(
     }
     let turf_seq = door.turf.map_or(0, |_| seq.take());
     st.update_person.execute(params![
-        p.id.0.as_bytes().as_slice(),
+        p.id,
         door.id,
         door.turf,
         turf_seq,
@@ -522,9 +521,7 @@ fn resend_household(
         .prepare_cached(
             "SELECT id FROM people WHERE household_id = ?1 AND turf_id = ?2 ORDER BY seq",
         )?
-        .query_map(params![household, turf.0], |r| {
-            people::person_id(r.get_ref(0)?)
-        })?
+        .query_map(params![household, turf.0], |r| r.get::<_, PersonId>(0))?
         .collect::<Result<_, _>>()?;
     let events: Vec<i64> = tx
         .prepare_cached(
@@ -534,7 +531,7 @@ fn resend_household(
         .collect::<Result<_, _>>()?;
     let mut move_person = tx.prepare_cached("UPDATE people SET seq = ?2 WHERE id = ?1")?;
     for p in &persons {
-        move_person.execute(params![p.0.as_bytes().as_slice(), seq.take()])?;
+        move_person.execute(params![p, seq.take()])?;
     }
     let mut move_event = tx.prepare_cached("UPDATE events SET seq = ?2 WHERE seq = ?1")?;
     for old in &events {
@@ -568,7 +565,7 @@ fn remove_absent(
         let gone: Vec<(PersonId, Option<i64>, String)> = find
             .query_map(
                 params![import.campaign.0, import.import_id, import.format, CHUNK],
-                |r| Ok((people::person_id(r.get_ref(0)?)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get::<_, PersonId>(0)?, r.get(1)?, r.get(2)?)),
             )?
             .collect::<Result<_, _>>()?;
         if gone.is_empty() {
@@ -579,7 +576,7 @@ fn remove_absent(
                 tombstones::person(tx, seq.take(), TurfId(turf), id)?;
                 run.summary.sent_to_devices += 1;
             }
-            remove.execute(params![id.0.as_bytes().as_slice(), import.import_id])?;
+            remove.execute(params![id, import.import_id])?;
             run.summary.removed += 1;
             run.line(0, &source_id, Issue::Removed)?;
         }
