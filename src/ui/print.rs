@@ -6,15 +6,15 @@
 //! then a line for notes. The header names the turf, the day it was printed and the
 //! number of doors; every word comes from [`crate::ui::i18n`] in the chosen language.
 //!
-//! [`walk_list_document`] is pure (data in, text out) and escapes every value: names and
-//! addresses come from voter files. The document carries its own style sheet (black on
+//! [`walk_list_document`] is pure (data in, text out) and rendered with `dioxus-ssr` from
+//! plain rsx, which escapes every value: names and addresses come from voter files. The document carries its own style sheet (black on
 //! white, 11 pt and up, `@media print` page breaks between long streets), so it prints the
 //! same from the app's print screen, a browser, or the file [`save_document`] writes.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::Datelike;
+use dioxus::prelude::*;
 use groundgame_core::domain::{ResultCode, ResultLevel};
 use groundgame_core::{CampaignConfig, NaiveDate, Person, SurveyQuestion, TurfId};
 
@@ -62,134 +62,99 @@ p { margin: 0 0 4pt; }
 }
 "#;
 
-/// Escape text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The paper walk list of `sheet` in `lang`, printed on `printed` (the device's date): a
-/// complete HTML document.
+/// complete HTML document, rendered by `dioxus-ssr` (which escapes every text and
+/// attribute value) from the components below.
 pub fn walk_list_document(sheet: &PrintSheet, lang: Lang, printed: NaiveDate) -> String {
     let l = lang;
     let year = i64::from(printed.year());
-    let codes = sheet
-        .campaign
-        .as_ref()
-        .map(data::door_result_codes)
-        .unwrap_or_default();
-    let questions = sheet
-        .campaign
-        .as_ref()
-        .map(|c| c.questions.as_slice())
-        .unwrap_or_default();
+    let campaign = sheet.campaign.as_ref();
+    let codes = campaign.map(data::door_result_codes).unwrap_or_default();
+    let questions = campaign.map(|c| c.questions.as_slice()).unwrap_or_default();
     let title = format!("{} · {}", sheet.turf_name, l.t(Msg::PrintTitle));
+    let groups = streets(&sheet.doors);
+    let long: Vec<bool> = groups.iter().map(|(_, d)| d.len() >= LONG_STREET).collect();
+    // dioxus-html has no `html` element: the document's outer tag is written around it
+    // (its one value, the language code, is ours, not the voter file's).
+    let document = rsx! {
+            head {
+                meta { charset: "utf-8" }
+                meta { name: "viewport", content: "width=device-width, initial-scale=1" }
+                title { "{title}" }
+                style { {PRINT_CSS} }
+            }
+            body {
+                {header(sheet, l, printed, questions)}
+                for (i, (street, doors)) in groups.iter().enumerate() {
+                    section {
+                        // A long street starts a page, and so does the street after it.
+                        class: if i > 0 && (long[i] || long[i - 1]) { "street new-page" } else { "street" },
+                        h2 { "{street} " span { class: "count", "({i18n::showing(l, doors.len())})" } }
+                        for door in doors {
+                            {door_card(door, campaign, &codes, questions, l, year)}
+                        }
+                    }
+                }
+                if sheet.doors.is_empty() {
+                    p { {l.t(Msg::NoDoorsInTurf)} }
+                }
+            }
+    };
     // About 2.5 kB per door: reserve once.
     let mut out = String::with_capacity(4096 + sheet.doors.len() * 2500);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{PRINT_CSS}</style>\n</head>\n<body>\n",
-        l.code(),
-        escape(&title)
-    );
-    header(&mut out, sheet, l, printed, questions);
-    let groups = streets(&sheet.doors);
-    let mut previous_long = false;
-    for (i, (street, doors)) in groups.iter().enumerate() {
-        let long = doors.len() >= LONG_STREET;
-        let class = if i > 0 && (long || previous_long) {
-            "street new-page"
-        } else {
-            "street"
-        };
-        previous_long = long;
-        let _ = write!(
-            out,
-            "<section class=\"{class}\">\n<h2>{} <span class=\"count\">({})</span></h2>\n",
-            escape(street),
-            escape(&i18n::showing(l, doors.len()))
-        );
-        for door in doors {
-            door_html(
-                &mut out,
-                door,
-                sheet.campaign.as_ref(),
-                &codes,
-                questions,
-                l,
-                year,
-            );
-        }
-        out.push_str("</section>\n");
-    }
-    if sheet.doors.is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", escape(l.t(Msg::NoDoorsInTurf)));
-    }
-    out.push_str("</body>\n</html>\n");
+    out.push_str("<!DOCTYPE html>\n<html lang=\"");
+    out.push_str(l.code());
+    out.push_str("\">\n");
+    dioxus::ssr::Renderer::new()
+        .render_element_to(&mut out, document)
+        .expect("rendering into a String cannot fail");
+    out.push_str("\n</html>\n");
     out
 }
 
 /// Turf, date, doors; how to use the sheet; what the survey questions ask.
 fn header(
-    out: &mut String,
     sheet: &PrintSheet,
     l: Lang,
     printed: NaiveDate,
     questions: &[SurveyQuestion],
-) {
-    let _ = write!(
-        out,
-        "<header class=\"sheet-head\">\n<h1>{}</h1>\n\
-         <p class=\"meta\">{} · {} {} · {}</p>\n<p>{}</p>\n",
-        escape(&sheet.turf_name),
-        escape(l.t(Msg::PrintTitle)),
-        escape(l.t(Msg::PrintedOn)),
-        printed,
-        escape(&i18n::showing(l, sheet.doors.len())),
-        escape(l.t(Msg::PrintInstructions)),
-    );
-    if !questions.is_empty() {
-        let _ = write!(
-            out,
-            "<p><strong>{}</strong></p>\n<ul class=\"legend\">\n",
-            escape(l.t(Msg::SurveyQuestions))
-        );
-        for (i, q) in questions.iter().enumerate() {
-            let choices: Vec<String> = q
-                .choices
-                .iter()
-                .map(|c| {
-                    let label = l.pick(&c.label_en, &c.label_es);
-                    if is_scale_key(&c.key) {
-                        format!("{} = {}", escape(&c.key), escape(label))
-                    } else {
-                        escape(label)
+) -> Element {
+    rsx! {
+        header { class: "sheet-head",
+            h1 { "{sheet.turf_name}" }
+            p { class: "meta",
+                "{l.t(Msg::PrintTitle)} · {l.t(Msg::PrintedOn)} {printed} · {i18n::showing(l, sheet.doors.len())}"
+            }
+            p { {l.t(Msg::PrintInstructions)} }
+            if !questions.is_empty() {
+                p { strong { {l.t(Msg::SurveyQuestions)} } }
+                ul { class: "legend",
+                    for (i, q) in questions.iter().enumerate() {
+                        li {
+                            strong { "{question_name(q, i, l)}" }
+                            ": {l.pick(&q.text_en, &q.text_es)} ({legend_choices(q, l)})"
+                        }
                     }
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "<li><strong>{}</strong>: {} ({})</li>",
-                escape(&question_name(q, i, l)),
-                escape(l.pick(&q.text_en, &q.text_es)),
-                choices.join(" · ")
-            );
+                }
+            }
         }
-        out.push_str("</ul>\n");
     }
-    out.push_str("</header>\n");
+}
+
+/// A question's choices for the legend: "1 = Strong supporter · 2 = ..." or the labels.
+fn legend_choices(q: &SurveyQuestion, l: Lang) -> String {
+    q.choices
+        .iter()
+        .map(|c| {
+            let label = l.pick(&c.label_en, &c.label_es);
+            if is_scale_key(&c.key) {
+                format!("{} = {label}", c.key)
+            } else {
+                label.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Consecutive doors on the same street (walking order kept).
@@ -220,30 +185,28 @@ fn question_name(q: &SurveyQuestion, index: usize, l: Lang) -> String {
     }
 }
 
-/// One tick box with its label (the label already escaped). The markup is terse on
-/// purpose: a door has some forty boxes, and a big turf thousands of doors.
-fn tick(out: &mut String, label_html: &str) {
-    let _ = write!(out, "<span class=\"t\"><i></i>{label_html}</span> ");
+/// One tick box with its label. The markup is terse on purpose: a door has some forty
+/// boxes, and a big turf thousands of doors.
+fn tick(label: &str) -> Element {
+    rsx! {
+        span { class: "t", i {} "{label}" }
+        " "
+    }
 }
 
 /// Tick boxes for the codes of one level.
-fn code_ticks(out: &mut String, codes: &[ResultCode], levels: &[ResultLevel], l: Lang) {
-    out.push_str("<div class=\"ticks\">");
-    for c in codes.iter().filter(|c| levels.contains(&c.level)) {
-        tick(out, &escape(l.pick(&c.label_en, &c.label_es)));
+fn code_ticks(codes: &[ResultCode], levels: &[ResultLevel], l: Lang) -> Element {
+    rsx! {
+        div { class: "ticks",
+            for c in codes.iter().filter(|c| levels.contains(&c.level)) {
+                {tick(l.pick(&c.label_en, &c.label_es))}
+            }
+        }
     }
-    out.push_str("</div>\n");
 }
 
-fn door_html(
-    out: &mut String,
-    door: &PrintDoor,
-    campaign: Option<&CampaignConfig>,
-    codes: &[ResultCode],
-    questions: &[SurveyQuestion],
-    l: Lang,
-    year: i64,
-) {
+/// What the door's status line says: its state, its last result, how often it was tried.
+fn door_status(door: &PrintDoor, campaign: Option<&CampaignConfig>, l: Lang) -> String {
     let mut status = i18n::door_state(l, door.status.state).to_owned();
     if let Some(key) = &door.status.result {
         let label = campaign
@@ -258,82 +221,79 @@ fn door_html(
         status.push_str(" · ");
         status.push_str(&i18n::attempts(l, door.status.attempts));
     }
-    let _ = write!(
-        out,
-        "<article class=\"door\">\n<div class=\"door-head\"><span class=\"address\">{}</span>\
-         <span class=\"status\">{}</span></div>\n",
-        escape(&data::address_line(&door.household)),
-        escape(&status)
-    );
-    code_ticks(out, codes, &[ResultLevel::Building, ResultLevel::Door], l);
-    if door.people.is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", escape(l.t(Msg::NobodyListed)));
-    }
-    for person in &door.people {
-        person_html(out, person, codes, questions, l, year);
-    }
-    let _ = write!(
-        out,
-        "<div class=\"notes\"><span class=\"what\">{}:</span><span class=\"line\"></span></div>\n\
-         </article>\n",
-        escape(l.t(Msg::PrintNotes))
-    );
+    status
 }
 
-fn person_html(
-    out: &mut String,
+fn door_card(
+    door: &PrintDoor,
+    campaign: Option<&CampaignConfig>,
+    codes: &[ResultCode],
+    questions: &[SurveyQuestion],
+    l: Lang,
+    year: i64,
+) -> Element {
+    rsx! {
+        article { class: "door",
+            div { class: "door-head",
+                span { class: "address", "{data::address_line(&door.household)}" }
+                span { class: "status", "{door_status(door, campaign, l)}" }
+            }
+            {code_ticks(codes, &[ResultLevel::Building, ResultLevel::Door], l)}
+            if door.people.is_empty() {
+                p { {l.t(Msg::NobodyListed)} }
+            }
+            for person in &door.people {
+                {person_card(person, codes, questions, l, year)}
+            }
+            div { class: "notes",
+                span { class: "what", "{l.t(Msg::PrintNotes)}:" }
+                span { class: "line" }
+            }
+        }
+    }
+}
+
+/// Name, then age (from the printing year) and party where the voter file has them.
+fn who(person: &Person, l: Lang, year: i64) -> String {
+    let mut who = data::full_name(person);
+    if let Some(born) = person
+        .birth_year
+        .filter(|b| *b > 0 && i64::from(*b) <= year)
+    {
+        who.push_str(&format!(" · {} {}", l.t(Msg::Age), year - i64::from(born)));
+    }
+    if let Some(party) = person.party.as_deref().filter(|p| !p.trim().is_empty()) {
+        who.push_str(&format!(" · {} {}", l.t(Msg::Party), party.trim()));
+    }
+    who
+}
+
+fn person_card(
     person: &Person,
     codes: &[ResultCode],
     questions: &[SurveyQuestion],
     l: Lang,
     year: i64,
-) {
-    let mut who = escape(&data::full_name(person));
-    if let Some(born) = person
-        .birth_year
-        .filter(|b| *b > 0 && i64::from(*b) <= year)
-    {
-        let _ = write!(
-            who,
-            " · {} {}",
-            escape(l.t(Msg::Age)),
-            year - i64::from(born)
-        );
-    }
-    if let Some(party) = person.party.as_deref().filter(|p| !p.trim().is_empty()) {
-        let _ = write!(
-            who,
-            " · {} {}",
-            escape(l.t(Msg::Party)),
-            escape(party.trim())
-        );
-    }
-    let _ = write!(
-        out,
-        "<div class=\"person\">\n<div class=\"who\">{who}</div>\n"
-    );
-    code_ticks(out, codes, &[ResultLevel::Person], l);
-    for (i, q) in questions.iter().enumerate() {
-        let _ = write!(
-            out,
-            "<div class=\"ticks\"><span class=\"what\">{}:</span>",
-            escape(&question_name(q, i, l))
-        );
-        for c in &q.choices {
-            let label = if is_scale_key(&c.key) {
-                c.key.as_str()
-            } else {
-                l.pick(&c.label_en, &c.label_es)
-            };
-            tick(out, &escape(label));
+) -> Element {
+    rsx! {
+        div { class: "person",
+            div { class: "who", "{who(person, l, year)}" }
+            {code_ticks(codes, &[ResultLevel::Person], l)}
+            for (i, q) in questions.iter().enumerate() {
+                div { class: "ticks",
+                    span { class: "what", "{question_name(q, i, l)}:" }
+                    for c in &q.choices {
+                        {tick(if is_scale_key(&c.key) { c.key.as_str() } else { l.pick(&c.label_en, &c.label_es) })}
+                    }
+                }
+            }
+            div { class: "ticks",
+                {tick(l.t(Msg::Pledge))}
+                {tick(l.t(Msg::AskVolunteer))}
+                {tick(l.t(Msg::AskDonate))}
+            }
         }
-        out.push_str("</div>\n");
     }
-    out.push_str("<div class=\"ticks\">");
-    tick(out, &escape(l.t(Msg::Pledge)));
-    tick(out, &escape(l.t(Msg::AskVolunteer)));
-    tick(out, &escape(l.t(Msg::AskDonate)));
-    out.push_str("</div>\n</div>\n");
 }
 
 /// Why a file (the paper walk list, a results export) could not be saved.
@@ -387,6 +347,11 @@ mod tests {
     /// 2027-01-15 12:00 UTC.
     /// 2027-01-15.
     const PRINTED_MS: u64 = 1_800_000_000_000;
+
+    /// `text` as the document escapes it (dioxus-ssr's escaper).
+    fn escaped(text: &str) -> String {
+        dioxus::ssr::render_element(rsx! { "{text}" })
+    }
 
     fn printed() -> NaiveDate {
         groundgame_core::time::utc_date(PRINTED_MS)
@@ -475,7 +440,7 @@ mod tests {
         assert!(html.contains("<html lang=\"en\">"));
         assert!(html.trim_end().ends_with("</html>"));
         assert!(html.contains("@media print"));
-        assert!(html.contains("<h1>Walnut &lt;North&gt;</h1>"), "{html}");
+        assert!(html.contains("<h1>Walnut &#60;North&#62;</h1>"), "{html}");
         assert!(html.contains("2027-01-15"), "date printed");
         assert!(html.contains("8 doors"), "doors count");
         let elm = html.find("<h2>Elm St").expect("Elm St");
@@ -510,10 +475,13 @@ mod tests {
     fn every_value_from_the_voter_file_is_escaped() {
         let html = walk_list_document(&sheet(), Lang::En, printed());
         assert!(!html.contains("<script>"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; O&#39;Brien &amp; Co"));
+        assert!(
+            html.contains("&#60;script&#62;alert(1)&#60;/script&#62; O&#39;Brien &#38; Co"),
+            "{html}"
+        );
         assert_eq!(
-            escape(r#"<a href="x">&'"#),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+            escaped(r#"<a href="x">&'"#),
+            "&#60;a href=&#34;x&#34;&#62;&#38;&#39;"
         );
     }
 
@@ -535,7 +503,7 @@ mod tests {
             Lang::Es.t(Msg::PrintNotes),
             Lang::Es.t(Msg::PrintedOn),
         ] {
-            assert!(html.contains(&escape(text)), "missing {text}: {html}");
+            assert!(html.contains(&escaped(text)), "missing {text}: {html}");
         }
         assert!(html.contains("P2</strong>: ¿Es el alquiler su mayor preocupación?"));
         assert!(html.contains("P2:</span>") && html.contains("<i></i>Sí</span>"));

@@ -39,18 +39,31 @@ enum Notice {
 #[component]
 pub fn PrintWalkList(turf: i64) -> Element {
     let services = use_services();
-    let l = use_lang()();
+    let lang = use_lang();
+    let l = lang();
     let store = services.store.clone();
-    let sheet = use_resource(move || {
-        let store = store.clone();
-        async move { data::print_sheet(&store, TurfId(turf)) }
-    });
     let mut notice = use_signal(|| None::<Notice>);
     // The day the sheet says it was printed: when this screen opened, on this device's
     // calendar.
     let printed_ms = use_hook(|| services.store.now_ms());
     let zone = crate::ui::local_time::use_time_zone();
     let printed = zone().date_of(printed_ms);
+    // The sheet is read here and rendered to its document on a thread of its own: a big
+    // turf is megabytes of HTML, and the screen stays responsive while it is made.
+    let sheet = use_resource(move || {
+        let store = store.clone();
+        let (l, printed) = (lang(), zone().date_of(printed_ms));
+        async move {
+            let Some(sheet) = data::print_sheet(&store, TurfId(turf))? else {
+                return Ok(None);
+            };
+            let (done, made) = tokio::sync::oneshot::channel();
+            std::thread::spawn(move || {
+                let _ = done.send(print::walk_list_document(&sheet, l, printed));
+            });
+            Ok::<_, crate::store::StoreError>(made.await.ok())
+        }
+    });
 
     let loaded = sheet.read();
     let body = match &*loaded {
@@ -62,8 +75,8 @@ pub fn PrintWalkList(turf: i64) -> Element {
         Some(Ok(None)) => rsx! {
             div { class: "notice error", role: "alert", p { {l.t(Msg::TurfNotFound)} } }
         },
-        Some(Ok(Some(sheet))) => {
-            let sheet_html = print::walk_list_document(sheet, l, printed);
+        Some(Ok(Some(sheet_html))) => {
+            let sheet_html = sheet_html.clone();
             let folder = services.store.folder();
             let to_save = sheet_html.clone();
             rsx! {
