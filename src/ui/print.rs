@@ -73,6 +73,13 @@ pub fn walk_list_document(sheet: &PrintSheet, lang: Lang, printed: NaiveDate) ->
     let questions = campaign.map(|c| c.questions.as_slice()).unwrap_or_default();
     let title = format!("{} · {}", sheet.turf_name, l.t(Msg::PrintTitle));
     let groups = streets(&sheet.doors);
+    let cards = Sheet {
+        campaign,
+        codes: &codes,
+        questions,
+        l,
+        year,
+    };
     let long: Vec<bool> = groups.iter().map(|(_, d)| d.len() >= LONG_STREET).collect();
     // dioxus-html has no `html` element: the document's outer tag is written around it
     // (its one value, the language code, is ours, not the voter file's).
@@ -91,7 +98,7 @@ pub fn walk_list_document(sheet: &PrintSheet, lang: Lang, printed: NaiveDate) ->
                         class: if i > 0 && (long[i] || long[i - 1]) { "street new-page" } else { "street" },
                         h2 { "{street} " span { class: "count", "({i18n::showing(l, doors.len())})" } }
                         for door in doors {
-                            {door_card(door, campaign, &codes, questions, l, year)}
+                            {door_card(door, cards)}
                         }
                     }
                 }
@@ -224,14 +231,21 @@ fn door_status(door: &PrintDoor, campaign: Option<&CampaignConfig>, l: Lang) -> 
     status
 }
 
-fn door_card(
-    door: &PrintDoor,
-    campaign: Option<&CampaignConfig>,
-    codes: &[ResultCode],
-    questions: &[SurveyQuestion],
+/// What every door and person card on one sheet shares.
+#[derive(Clone, Copy)]
+struct Sheet<'a> {
+    campaign: Option<&'a CampaignConfig>,
+    codes: &'a [ResultCode],
+    questions: &'a [SurveyQuestion],
     l: Lang,
+    /// The printing year, for ages.
     year: i64,
-) -> Element {
+}
+
+fn door_card(door: &PrintDoor, sheet: Sheet<'_>) -> Element {
+    let Sheet {
+        campaign, codes, l, ..
+    } = sheet;
     rsx! {
         article { class: "door",
             div { class: "door-head",
@@ -243,7 +257,7 @@ fn door_card(
                 p { {l.t(Msg::NobodyListed)} }
             }
             for person in &door.people {
-                {person_card(person, codes, questions, l, year)}
+                {person_card(person, sheet)}
             }
             div { class: "notes",
                 span { class: "what", "{l.t(Msg::PrintNotes)}:" }
@@ -268,13 +282,14 @@ fn who(person: &Person, l: Lang, year: i64) -> String {
     who
 }
 
-fn person_card(
-    person: &Person,
-    codes: &[ResultCode],
-    questions: &[SurveyQuestion],
-    l: Lang,
-    year: i64,
-) -> Element {
+fn person_card(person: &Person, sheet: Sheet<'_>) -> Element {
+    let Sheet {
+        codes,
+        questions,
+        l,
+        year,
+        ..
+    } = sheet;
     rsx! {
         div { class: "person",
             div { class: "who", "{who(person, l, year)}" }
