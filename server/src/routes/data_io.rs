@@ -455,25 +455,13 @@ pub(crate) async fn import_report(
 }
 
 /// A gzipped report as a stream of plain chunks, unpacked as the client takes them.
+/// `ReaderStream` keeps answering `None` after the end, which the response compression
+/// layer's extra poll needs.
 fn gunzip_stream(gz: Vec<u8>) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send {
-    use futures_util::StreamExt;
-    use std::io::Read;
-    let reader = flate2::read::GzDecoder::new(std::io::Cursor::new(gz));
-    // Fused: the response compression layer polls once more after the end, which a bare
-    // `unfold` answers with a panic.
-    futures_util::stream::unfold(Some(reader), |reader| async move {
-        let mut reader = reader?;
-        let mut buf = vec![0u8; 64 * 1024];
-        match reader.read(&mut buf) {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok(Bytes::from(buf)), Some(reader)))
-            }
-            Err(e) => Some((Err(e), None)),
-        }
-    })
-    .fuse()
+    tokio_util::io::ReaderStream::with_capacity(
+        async_compression::tokio::bufread::GzipDecoder::new(std::io::Cursor::new(gz)),
+        64 * 1024,
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -598,6 +586,9 @@ pub enum ExportFormatName {
 }
 
 /// Bytes written by the export's blocking thread, handed to the response in chunks.
+/// Written by hand rather than a pipe (`tokio::io::duplex` + `SyncIoBridge`): a failed
+/// export must end the response with an error the client sees, and a pipe can only end
+/// with a clean EOF, which would pass a cut file off as whole.
 struct ChannelWriter {
     tx: mpsc::Sender<std::io::Result<Bytes>>,
     buf: Vec<u8>,
@@ -657,7 +648,7 @@ pub(crate) async fn export(
         ExportFormatName::Full => ExportFormat::Full,
         ExportFormatName::Van => ExportFormat::Van,
     };
-    let (tx, mut rx) = mpsc::channel::<std::io::Result<Bytes>>(8);
+    let (tx, rx) = mpsc::channel::<std::io::Result<Bytes>>(8);
     let task_state = state.clone();
     let who = device.device;
     tokio::spawn(async move {
@@ -693,7 +684,7 @@ pub(crate) async fn export(
             }
         }
     });
-    let stream = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
     let zone = state.read(move |s| s.campaign_time_zone(campaign)).await?;
     let date = zone.date_of(clock::system_ms());
     let name = match query.format {
