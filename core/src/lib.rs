@@ -11,6 +11,7 @@ pub mod fold;
 pub mod hlc;
 pub mod ids;
 pub mod network;
+pub mod paths;
 pub mod protocol;
 pub mod script;
 pub mod time;

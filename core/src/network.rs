@@ -31,9 +31,7 @@ use crate::protocol::PushOutcome;
 use crate::time::{NaiveDate, TimeZone};
 use chrono::Datelike;
 
-pub const NETWORK_PUSH_PATH: &str = "/api/v1/network/push";
-pub const NETWORK_PULL_PATH: &str = "/api/v1/network/pull";
-pub const NETWORK_SUMMARY_PATH: &str = "/api/v1/network/summary";
+pub use crate::paths::{NETWORK_PULL_PATH, NETWORK_PUSH_PATH, NETWORK_SUMMARY_PATH};
 
 /// The most records one network push may carry.
 pub const MAX_NETWORK_PUSH: usize = 500;

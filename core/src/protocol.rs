@@ -31,9 +31,7 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 pub const DEFAULT_PULL_LIMIT: u32 = 5000;
 pub const MAX_PULL_LIMIT: u32 = 20_000;
 
-pub const REGISTER_PATH: &str = "/api/v1/register";
-pub const PUSH_PATH: &str = "/api/v1/push";
-pub const PULL_PATH: &str = "/api/v1/pull";
+pub use crate::paths::{PULL_PATH, PUSH_PATH, REGISTER_PATH};
 
 /// Join a campaign with an invite code; this device becomes a registered device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@
 //! everything else before this step runs, so a claim's answer already reflects them.
 //! Offline, nothing here runs and the caller works through what the device holds.
 
-use groundgame_core::{CallListId, HouseholdId, PersonId, VolunteerId};
+use groundgame_core::{paths, CallListId, HouseholdId, PersonId, VolunteerId};
 use serde::{Deserialize, Serialize};
 
 use super::engine::Method;
@@ -23,22 +23,21 @@ pub const MAX_CLAIM: u32 = 50;
 /// The most people one release may name (the server's limit).
 const MAX_RELEASE: usize = 1000;
 
-/// The call lists this device's volunteer calls (a lead: every list of the campaign).
-pub const MY_CALL_LISTS_PATH: &str = "/api/v1/my/call-lists";
+pub use groundgame_core::paths::MY_CALL_LISTS_PATH;
 
 /// Claim contacts of a list (`POST`, body `{"count": n}`).
 pub fn claim_path(list: CallListId) -> String {
-    format!("/api/v1/call-lists/{}/claim", list.0)
+    paths::with_id(paths::CALL_LIST_CLAIM_PATH, list)
 }
 
 /// Give back contacts of a list (`POST`, body `{"people": [..]}`).
 pub fn release_path(list: CallListId) -> String {
-    format!("/api/v1/call-lists/{}/release", list.0)
+    paths::with_id(paths::CALL_LIST_RELEASE_PATH, list)
 }
 
 /// Lead: replace a list's callers (`PUT`, body `{"volunteers": [..]}`).
 pub fn callers_path(list: CallListId) -> String {
-    format!("/api/v1/call-lists/{}/assignees", list.0)
+    paths::with_id(paths::CALL_LIST_ASSIGNEES_PATH, list)
 }
 
 #[derive(Deserialize)]

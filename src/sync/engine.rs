@@ -60,7 +60,7 @@ struct Prepared {
 }
 
 /// `POST`: make a code for another device of this volunteer.
-pub const DEVICE_LINK_PATH: &str = "/api/v1/devices/link";
+pub use groundgame_core::paths::DEVICE_LINK_PATH;
 
 /// A code to join another device as the same volunteer, shown once.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]

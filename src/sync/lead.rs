@@ -7,7 +7,7 @@
 //! A refresh either replaces the whole cached snapshot or leaves it as it was: every view
 //! is fetched first, and only then written, in one transaction.
 
-use groundgame_core::{CallListId, Role, VolunteerId};
+use groundgame_core::{paths, CallListId, Role, VolunteerId};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -20,24 +20,23 @@ use crate::store::lead_cache::{
 };
 use crate::store::StoreError;
 
-/// `GET`: the campaign's figures; hours and days in the campaign's time zone.
-pub const PROGRESS_PATH: &str = "/api/v1/progress";
-pub const TURFS_PATH: &str = "/api/v1/turfs";
-pub const VOLUNTEERS_PATH: &str = "/api/v1/volunteers";
-/// `GET` lists invites, `POST` makes one.
-pub const INVITES_PATH: &str = "/api/v1/invites";
-pub const CALL_LISTS_PATH: &str = "/api/v1/call-lists";
-pub const OLD_ASSIGNMENTS_PATH: &str = "/api/v1/old-assignments";
+pub use groundgame_core::paths::{
+    CALL_LISTS_PATH, INVITES_PATH, OLD_ASSIGNMENTS_PATH, PROGRESS_PATH, TURFS_PATH, VOLUNTEERS_PATH,
+};
 
 /// `POST`: quarantine (`true`) or release a volunteer's records.
 pub fn quarantine_path(volunteer: VolunteerId, quarantined: bool) -> String {
-    let action = if quarantined { "quarantine" } else { "release" };
-    format!("/api/v1/volunteers/{}/{action}", volunteer.0)
+    let pattern = if quarantined {
+        paths::VOLUNTEER_QUARANTINE_PATH
+    } else {
+        paths::VOLUNTEER_RELEASE_PATH
+    };
+    paths::with_id(pattern, volunteer)
 }
 
 /// `PUT`: replace a call list's callers.
 pub fn callers_path(list: CallListId) -> String {
-    format!("/api/v1/call-lists/{}/assignees", list.0)
+    paths::with_id(paths::CALL_LIST_ASSIGNEES_PATH, list)
 }
 
 #[derive(Deserialize)]

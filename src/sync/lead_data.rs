@@ -13,16 +13,14 @@ use super::lead::CALL_LISTS_PATH;
 use super::transport::{gzip, Transport};
 use super::{Engine, SyncError};
 
-/// `POST` a voter file; `GET .../{id}` its job, `GET .../{id}/report` its report CSV.
-pub const IMPORTS_PATH: &str = "/api/v1/imports";
-/// `POST`: cut the campaign's unplaced households into turfs.
-pub const TURFS_CUT_PATH: &str = "/api/v1/turfs/cut";
-/// `POST` a geocoding CSV: households' map locations.
-pub const GEOCODE_PATH: &str = "/api/v1/geocode";
-/// `GET ?format=full|van`: the results CSV.
-pub const EXPORT_PATH: &str = "/api/v1/export";
-/// `GET` lists the scripts, `POST` saves a script file.
-pub const SCRIPTS_PATH: &str = "/api/v1/scripts";
+// `POST` a voter file to IMPORTS_PATH; `GET` IMPORT_PATH its job and IMPORT_REPORT_PATH
+// its report CSV; `POST` TURFS_CUT_PATH to cut turfs; `POST` a geocoding CSV to
+// GEOCODE_PATH; `GET` EXPORT_PATH `?format=full|van` for the results CSV; SCRIPTS_PATH
+// lists (`GET`) and saves (`POST`) scripts.
+pub use groundgame_core::paths::{
+    EXPORT_PATH, GEOCODE_PATH, IMPORTS_PATH, IMPORT_PATH, IMPORT_REPORT_PATH, SCRIPTS_PATH,
+    TURFS_CUT_PATH,
+};
 
 /// The largest voter file the app uploads (the server takes up to 8 GiB, but the app reads
 /// the file into memory first; bigger files go through the command line).
@@ -308,7 +306,10 @@ impl<T: Transport> Engine<T> {
     /// The import job now: progress while it runs, then its summary or why it failed.
     pub async fn import_job(&self, id: &str) -> Result<ImportJob, SyncError> {
         let raw = self
-            .get(&format!("{IMPORTS_PATH}/{}", query_value(id)))
+            .get(&groundgame_core::paths::with_id(
+                IMPORT_PATH,
+                query_value(id),
+            ))
             .await?;
         parse(&raw, "import job")
     }
@@ -316,7 +317,10 @@ impl<T: Transport> Engine<T> {
     /// The first `max` lines of a finished import's report.
     pub async fn import_report(&self, id: &str, max: usize) -> Result<Vec<ReportLine>, SyncError> {
         let raw = self
-            .get(&format!("{IMPORTS_PATH}/{}/report", query_value(id)))
+            .get(&groundgame_core::paths::with_id(
+                IMPORT_REPORT_PATH,
+                query_value(id),
+            ))
             .await?;
         parse_report(&raw, max)
     }

@@ -38,12 +38,12 @@ pub use transport::{HttpTransport, RawResponse, Transport, TransportError};
 
 /// Lead: replace a turf's assignees (`PUT`, body `{"volunteers":[..]}`).
 pub fn assignees_path(turf: TurfId) -> String {
-    format!("/api/v1/turfs/{}/assignees", turf.0)
+    groundgame_core::paths::with_id(groundgame_core::paths::TURF_ASSIGNEES_PATH, turf)
 }
 
 /// Lead: revoke a device (`POST`).
 pub fn revoke_path(device: DeviceId) -> String {
-    format!("/api/v1/devices/{}/revoke", device.0)
+    groundgame_core::paths::with_id(groundgame_core::paths::DEVICE_REVOKE_PATH, device)
 }
 
 /// Why a sync did not complete. Messages say what to do next.

@@ -18,37 +18,12 @@ pub(crate) mod register;
 
 use axum::routing::{get, post, put};
 use axum::Router;
-use groundgame_core::network::{NETWORK_PULL_PATH, NETWORK_PUSH_PATH, NETWORK_SUMMARY_PATH};
-use groundgame_core::protocol::{PULL_PATH, PUSH_PATH, REGISTER_PATH};
 
 use crate::error::ApiError;
 use crate::AppState;
 
-pub(crate) const HEALTH_PATH: &str = "/api/v1/health";
-pub(crate) const OPENAPI_PATH: &str = "/api/v1/openapi.json";
-pub(crate) const TURFS_PATH: &str = "/api/v1/turfs";
-pub(crate) const TURF_ASSIGNEES_PATH: &str = "/api/v1/turfs/{id}/assignees";
-pub(crate) const VOLUNTEERS_PATH: &str = "/api/v1/volunteers";
-pub(crate) const DEVICE_REVOKE_PATH: &str = "/api/v1/devices/{id}/revoke";
-pub(crate) const DEVICE_LINK_PATH: &str = "/api/v1/devices/link";
-pub(crate) const TURFS_CUT_PATH: &str = "/api/v1/turfs/cut";
-pub(crate) const CALL_LISTS_PATH: &str = "/api/v1/call-lists";
-pub(crate) const CALL_LIST_ASSIGNEES_PATH: &str = "/api/v1/call-lists/{id}/assignees";
-pub(crate) const CALL_LIST_CLAIM_PATH: &str = "/api/v1/call-lists/{id}/claim";
-pub(crate) const CALL_LIST_RELEASE_PATH: &str = "/api/v1/call-lists/{id}/release";
-pub(crate) const CALL_LIST_PROGRESS_PATH: &str = "/api/v1/call-lists/{id}/progress";
-pub(crate) const MY_CALL_LISTS_PATH: &str = "/api/v1/my/call-lists";
-pub(crate) const INVITES_PATH: &str = "/api/v1/invites";
-pub(crate) const PROGRESS_PATH: &str = "/api/v1/progress";
-pub(crate) const IMPORTS_PATH: &str = "/api/v1/imports";
-pub(crate) const IMPORT_PATH: &str = "/api/v1/imports/{id}";
-pub(crate) const IMPORT_REPORT_PATH: &str = "/api/v1/imports/{id}/report";
-pub(crate) const SCRIPTS_PATH: &str = "/api/v1/scripts";
-pub(crate) const EXPORT_PATH: &str = "/api/v1/export";
-pub(crate) const GEOCODE_PATH: &str = "/api/v1/geocode";
-pub(crate) const VOLUNTEER_QUARANTINE_PATH: &str = "/api/v1/volunteers/{id}/quarantine";
-pub(crate) const VOLUNTEER_RELEASE_PATH: &str = "/api/v1/volunteers/{id}/release";
-pub(crate) const OLD_ASSIGNMENTS_PATH: &str = "/api/v1/old-assignments";
+// Every path is core's (`groundgame_core::paths`), shared with the app's client.
+pub(crate) use groundgame_core::paths::*;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
