@@ -38,10 +38,6 @@ use tower_http::trace::TraceLayer;
 pub use auth::AuthDevice;
 pub use clock::WallClock;
 pub use error::ApiError;
-pub use routes::lead::{
-    AssigneesRequest, AssigneesResponse, DeviceListItem, RevokeResponse, TurfList, TurfListItem,
-    VolunteerList, VolunteerListItem,
-};
 pub use routes::openapi::{openapi, ApiDoc};
 pub use routes::push::APP_VERSION_HEADER;
 pub use store::{NewHousehold, NewPerson, PgStore, SqliteStore, Store, StoreError};

@@ -1,236 +1,24 @@
 //! The field lead's figures as last fetched from the server, kept so they stay readable
 //! offline, with the time they were fetched (the screens say how old they are).
 //!
-//! The types mirror the JSON of the server's lead endpoints (`/api/v1/progress`, `turfs`,
-//! `volunteers`, `invites`, `call-lists`, `old-assignments`); fields the app does not know
-//! are ignored and missing ones take their defaults, so a newer server never breaks an older
-//! app. A refresh replaces the whole [`LeadSnapshot`] in one transaction: the screens never
+//! The types are the server's answers themselves (`groundgame_core::protocol::lead`, for
+//! `/api/v1/progress`, `turfs`, `volunteers`, `invites`, `call-lists`, `old-assignments`):
+//! fields the app does not know are ignored and missing ones take their defaults, so a newer
+//! server never breaks an older app, nor an older cache a newer one. A refresh replaces the whole [`LeadSnapshot`] in one transaction: the screens never
 //! show figures from two different fetches. The cache holds volunteers' names, never voter
 //! data, and is wiped with everything else when the device is revoked.
 
-use groundgame_core::{CallListId, DeviceId, Role, TurfId, VolunteerId};
+use groundgame_core::VolunteerId;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
 
-/// Additive counts over a set of events (the server's `Figures`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Figures {
-    pub knocks: u64,
-    pub contacts: u64,
-    pub calls: u64,
-    pub call_contacts: u64,
-    pub pledges: u64,
-    pub volunteer_yes: u64,
-    pub donate_yes: u64,
-    pub donate_cents: u64,
-}
-
-/// How many people's latest support answer is each value, 1 (strong support) to 5.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Support {
-    pub strong_support: u64,
-    pub lean_support: u64,
-    pub undecided: u64,
-    pub lean_against: u64,
-    pub strong_against: u64,
-}
-
-impl Support {
-    /// The counts for answers 1 to 5, in order.
-    pub fn counts(&self) -> [u64; 5] {
-        [
-            self.strong_support,
-            self.lean_support,
-            self.undecided,
-            self.lean_against,
-            self.strong_against,
-        ]
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Totals {
-    pub households: u64,
-    pub doors_knocked: u64,
-    pub figures: Figures,
-    pub contact_rate: f64,
-    pub support: Support,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TurfProgress {
-    pub turf: TurfId,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub households: u64,
-    #[serde(default)]
-    pub doors_knocked: u64,
-    #[serde(default)]
-    pub figures: Figures,
-    #[serde(default)]
-    pub contact_rate: f64,
-}
-
-/// A data-quality flag on a volunteer's records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QualityFlag {
-    HighContactRate,
-    FastDoors,
-    /// A flag this app version does not know yet.
-    #[serde(other)]
-    Other,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct VolunteerProgress {
-    pub volunteer: VolunteerId,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub quarantined: bool,
-    #[serde(default)]
-    pub figures: Figures,
-    #[serde(default)]
-    pub contact_rate: f64,
-    #[serde(default)]
-    pub median_knock_gap_ms: Option<u64>,
-    #[serde(default)]
-    pub flags: Vec<QualityFlag>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HourProgress {
-    pub hour: u8,
-    #[serde(default)]
-    pub figures: Figures,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DayProgress {
-    pub date: groundgame_core::NaiveDate,
-    #[serde(default)]
-    pub figures: Figures,
-}
-
-/// `GET /api/v1/progress`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Progress {
-    /// The time zone hours and days are in: the campaign's.
-    pub time_zone: groundgame_core::TimeZone,
-    pub totals: Totals,
-    pub by_turf: Vec<TurfProgress>,
-    pub by_volunteer: Vec<VolunteerProgress>,
-    pub by_hour: Vec<HourProgress>,
-    pub by_day: Vec<DayProgress>,
-    pub quarantined_events: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TurfItem {
-    pub id: TurfId,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub household_count: u32,
-    #[serde(default)]
-    pub assignees: Vec<VolunteerId>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeviceItem {
-    pub id: DeviceId,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub last_seen_at: u64,
-    #[serde(default)]
-    pub pending: u32,
-    #[serde(default)]
-    pub app_version: String,
-    #[serde(default)]
-    pub revoked: bool,
-    #[serde(default)]
-    pub not_synced_recently: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VolunteerItem {
-    pub id: VolunteerId,
-    #[serde(default)]
-    pub name: String,
-    pub role: Role,
-    #[serde(default)]
-    pub devices: Vec<DeviceItem>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InviteJoin {
-    pub volunteer: VolunteerId,
-    #[serde(default)]
-    pub volunteer_name: String,
-    pub device: DeviceId,
-    #[serde(default)]
-    pub device_name: String,
-    #[serde(default)]
-    pub joined_at: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InviteItem {
-    pub id: i64,
-    pub role: Role,
-    #[serde(default)]
-    pub created_at: u64,
-    #[serde(default)]
-    pub expires_at: u64,
-    #[serde(default)]
-    pub max_uses: u32,
-    #[serde(default)]
-    pub used: u32,
-    #[serde(default)]
-    pub expired: bool,
-    #[serde(default)]
-    pub joined: Vec<InviteJoin>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallListItem {
-    pub id: CallListId,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub members: u32,
-    #[serde(default)]
-    pub callers: Vec<VolunteerId>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OldAssignment {
-    pub turf: TurfId,
-    #[serde(default)]
-    pub turf_name: String,
-    pub volunteer: VolunteerId,
-    #[serde(default)]
-    pub volunteer_name: String,
-    #[serde(default)]
-    pub ended_at: u64,
-    #[serde(default)]
-    pub events: u64,
-    #[serde(default)]
-    pub knocks: u64,
-    #[serde(default)]
-    pub after_end: u64,
-    #[serde(default)]
-    pub last_event_at: Option<u64>,
-}
+pub use groundgame_core::protocol::lead::{
+    CallListItem, DayProgress, DeviceItem, Figures, HourProgress, InviteItem, InviteJoin,
+    OldAssignment, Progress, QualityFlag, Support, Totals, TurfItem, TurfProgress, VolunteerItem,
+    VolunteerProgress,
+};
 
 /// Everything the lead's screens show, from one refresh.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

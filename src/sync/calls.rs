@@ -7,8 +7,11 @@
 //! everything else before this step runs, so a claim's answer already reflects them.
 //! Offline, nothing here runs and the caller works through what the device holds.
 
-use groundgame_core::{paths, CallListId, HouseholdId, PersonId, VolunteerId};
-use serde::{Deserialize, Serialize};
+use groundgame_core::protocol::calls::{
+    CallContact, ClaimRequest, ClaimResponse, MyCallListsResponse, ReleaseRequest,
+};
+use groundgame_core::{paths, CallListId};
+use serde::Serialize;
 
 use super::engine::Method;
 use super::transport::{gzip, Transport};
@@ -16,12 +19,10 @@ use super::{Engine, SyncError};
 use crate::store::calls::{CallListInfo, HeldContact};
 use crate::store::StoreError;
 
-/// How many contacts a device keeps claimed per open list (the server allows up to 50).
+/// How many contacts a device keeps claimed per open list (the server allows up to
+/// [`MAX_CLAIM`]).
 pub const CLAIM_BUFFER: u32 = 10;
-/// The most contacts one claim may ask for (the server's limit).
-pub const MAX_CLAIM: u32 = 50;
-/// The most people one release may name (the server's limit).
-const MAX_RELEASE: usize = 1000;
+pub use groundgame_core::protocol::calls::{MAX_CLAIM, MAX_RELEASE};
 
 pub use groundgame_core::paths::MY_CALL_LISTS_PATH;
 
@@ -35,84 +36,25 @@ pub fn release_path(list: CallListId) -> String {
     paths::with_id(paths::CALL_LIST_RELEASE_PATH, list)
 }
 
-/// Lead: replace a list's callers (`PUT`, body `{"volunteers": [..]}`).
-pub fn callers_path(list: CallListId) -> String {
-    paths::with_id(paths::CALL_LIST_ASSIGNEES_PATH, list)
-}
-
-#[derive(Deserialize)]
-struct MyCallListsWire {
-    lists: Vec<CallListWire>,
-}
-
-#[derive(Deserialize)]
-struct CallListWire {
-    id: CallListId,
-    name: String,
-    script: Option<String>,
-    total: u32,
-    left: u32,
-    call_backs: u32,
-}
-
-#[derive(Serialize)]
-struct ClaimBody {
-    count: u32,
-}
-
-#[derive(Deserialize)]
-struct ClaimWire {
-    contacts: Vec<ContactWire>,
-}
-
-#[derive(Deserialize)]
-struct AddressWire {
-    street: String,
-    number: String,
-    unit: String,
-    city: String,
-    zip: String,
-}
-
-#[derive(Deserialize)]
-struct ContactWire {
-    person: PersonId,
-    household: HouseholdId,
-    first_name: String,
-    last_name: String,
-    language: Option<String>,
-    phone: String,
-    address: AddressWire,
-    position: u32,
-    retry: bool,
-    expires_at: u64,
-}
-
-#[derive(Serialize)]
-struct ReleaseBody<'a> {
-    people: &'a [PersonId],
-}
-
-impl ContactWire {
-    fn held(self, list: CallListId) -> HeldContact {
-        HeldContact {
-            list,
-            person: self.person,
-            household: self.household,
-            first_name: self.first_name,
-            last_name: self.last_name,
-            language: self.language,
-            phone: self.phone,
-            street: self.address.street,
-            number: self.address.number,
-            unit: self.address.unit,
-            city: self.address.city,
-            zip: self.address.zip,
-            position: self.position,
-            retry: self.retry,
-            expires_at: self.expires_at,
-            call_back_due: None,
-        }
+/// A claimed contact as the device holds it.
+fn held(list: CallListId, c: CallContact) -> HeldContact {
+    HeldContact {
+        list,
+        person: c.person,
+        household: c.household,
+        first_name: c.first_name,
+        last_name: c.last_name,
+        language: c.language,
+        phone: c.phone,
+        street: c.address.street,
+        number: c.address.number,
+        unit: c.address.unit,
+        city: c.address.city,
+        zip: c.address.zip,
+        position: c.position,
+        retry: c.retry,
+        expires_at: c.expires_at,
+        call_back_due: None,
     }
 }
 
@@ -140,7 +82,7 @@ impl<T: Transport> Engine<T> {
             Err(SyncError::Server { status: 404, .. }) => return Ok(()),
             Err(e) => return Err(e),
         };
-        let wire: MyCallListsWire = serde_json::from_slice(&raw)
+        let wire: MyCallListsResponse = serde_json::from_slice(&raw)
             .map_err(|e| SyncError::Protocol(format!("call lists answer: {e}")))?;
         let lists: Vec<CallListInfo> = wire
             .lists
@@ -172,7 +114,9 @@ impl<T: Transport> Engine<T> {
     async fn claim_for(&self, token: &str, list: CallListId) -> Result<(), SyncError> {
         let skipped = self.store().skipped_calls(list)?;
         for chunk in skipped.chunks(MAX_RELEASE) {
-            let body = json(&ReleaseBody { people: chunk })?;
+            let body = json(&ReleaseRequest {
+                people: chunk.to_vec(),
+            })?;
             self.call(Method::Post, &release_path(list), Some(body), Some(token))
                 .await?;
             let given = chunk.to_vec();
@@ -187,13 +131,13 @@ impl<T: Transport> Engine<T> {
             .call(
                 Method::Post,
                 &claim_path(list),
-                Some(json(&ClaimBody { count })?),
+                Some(json(&ClaimRequest { count })?),
                 Some(token),
             )
             .await?;
-        let wire: ClaimWire = serde_json::from_slice(&raw)
+        let wire: ClaimResponse = serde_json::from_slice(&raw)
             .map_err(|e| SyncError::Protocol(format!("claim answer: {e}")))?;
-        let contacts: Vec<HeldContact> = wire.contacts.into_iter().map(|c| c.held(list)).collect();
+        let contacts: Vec<HeldContact> = wire.contacts.into_iter().map(|c| held(list, c)).collect();
         tracing::debug!(
             list = list.0,
             asked = count,
@@ -202,23 +146,6 @@ impl<T: Transport> Engine<T> {
         );
         self.blocking(move |store| Ok(store.apply_claim(list, &contacts, count)?))
             .await
-    }
-
-    /// Lead: replace the volunteers who call a list.
-    pub async fn set_callers(
-        &self,
-        list: CallListId,
-        volunteers: &[VolunteerId],
-    ) -> Result<(), SyncError> {
-        #[derive(Serialize)]
-        struct Callers<'a> {
-            volunteers: &'a [VolunteerId],
-        }
-        let token = self.token()?;
-        let body = json(&Callers { volunteers })?;
-        self.call(Method::Put, &callers_path(list), Some(body), Some(&token))
-            .await?;
-        Ok(())
     }
 }
 

@@ -21,6 +21,7 @@ use super::status::{SyncReport, SyncState, SyncStatus, WireStats};
 use super::transport::{gzip, RawResponse, Transport};
 use super::{assignees_path, revoke_path, SyncError};
 use crate::store::{DeviceState, Identity, OutboxBatch, Store, StoreError};
+use groundgame_core::protocol::lead::AssigneesRequest;
 
 /// How long the background loop waits between syncs when nothing happens.
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
@@ -345,13 +346,10 @@ impl<T: Transport> Engine<T> {
         turf: TurfId,
         volunteers: &[VolunteerId],
     ) -> Result<(), SyncError> {
-        #[derive(serde::Serialize)]
-        struct Assignees<'a> {
-            volunteers: &'a [VolunteerId],
-        }
-        let token = self.token()?;
-        let body = gzip(&serde_json::to_vec(&Assignees { volunteers }).map_err(StoreError::from)?);
-        self.call(Method::Put, &assignees_path(turf), Some(body), Some(&token))
+        let request = AssigneesRequest {
+            volunteers: volunteers.to_vec(),
+        };
+        self.send_json(Method::Put, &assignees_path(turf), &request)
             .await?;
         Ok(())
     }

@@ -7,17 +7,19 @@
 //! A refresh either replaces the whole cached snapshot or leaves it as it was: every view
 //! is fetched first, and only then written, in one transaction.
 
+use groundgame_core::protocol::calls::CallersRequest;
+use groundgame_core::protocol::lead::{
+    CallListList, InviteList, InviteRequest, InviteResponse, OldAssignmentList, TurfList,
+    VolunteerList,
+};
 use groundgame_core::{paths, CallListId, Role, VolunteerId};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::engine::Method;
 use super::transport::{gzip, Transport};
 use super::{Engine, SyncError};
-use crate::store::lead_cache::{
-    CachedLead, CallListItem, InviteItem, LeadSnapshot, OldAssignment, Progress, TurfItem,
-    VolunteerItem,
-};
+use crate::store::lead_cache::{CachedLead, LeadSnapshot, Progress};
 use crate::store::StoreError;
 
 pub use groundgame_core::paths::{
@@ -37,36 +39,6 @@ pub fn quarantine_path(volunteer: VolunteerId, quarantined: bool) -> String {
 /// `PUT`: replace a call list's callers.
 pub fn callers_path(list: CallListId) -> String {
     paths::with_id(paths::CALL_LIST_ASSIGNEES_PATH, list)
-}
-
-#[derive(Deserialize)]
-struct TurfList {
-    turfs: Vec<TurfItem>,
-}
-#[derive(Deserialize)]
-struct VolunteerList {
-    volunteers: Vec<VolunteerItem>,
-}
-#[derive(Deserialize)]
-struct InviteList {
-    invites: Vec<InviteItem>,
-}
-#[derive(Deserialize)]
-struct CallListList {
-    call_lists: Vec<CallListItem>,
-}
-#[derive(Deserialize)]
-struct OldAssignmentList {
-    records: Vec<OldAssignment>,
-}
-
-/// A new invite code, to show the lead once (it is not stored anywhere).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct NewInvite {
-    pub code: String,
-    pub role: Role,
-    pub uses: u32,
-    pub expires_at: u64,
 }
 
 impl<T: Transport> Engine<T> {
@@ -128,7 +100,9 @@ impl<T: Transport> Engine<T> {
         self.send_json(
             Method::Put,
             &callers_path(list),
-            &serde_json::json!({ "volunteers": volunteers }),
+            &CallersRequest {
+                volunteers: volunteers.to_vec(),
+            },
         )
         .await?;
         Ok(())
@@ -140,12 +114,12 @@ impl<T: Transport> Engine<T> {
         role: Role,
         uses: u32,
         days: u32,
-    ) -> Result<NewInvite, SyncError> {
+    ) -> Result<InviteResponse, SyncError> {
         let raw = self
             .send_json(
                 Method::Post,
                 INVITES_PATH,
-                &serde_json::json!({ "role": role, "uses": uses, "days": days }),
+                &InviteRequest { role, uses, days },
             )
             .await?;
         serde_json::from_slice(&raw).map_err(|e| SyncError::Protocol(format!("invite answer: {e}")))

@@ -2,121 +2,23 @@
 //! next contacts (each held for it under a lease, 30 minutes unless the server was started
 //! with another), gives back the ones it will not call, and reads the list's progress. Only the list's current callers and the
 //! campaign's leads may claim, release or read progress; everyone else gets 403.
-//! These request/response types are the server's own (not part of the sync protocol).
+//! Their request and response types are core's (`groundgame_core::protocol::calls`).
 
 use axum::extract::{Path, State};
 use axum::Json;
+use groundgame_core::protocol::calls::{
+    CallContact, CallProgressResponse, CallersRequest, CallersResponse, ClaimRequest,
+    ClaimResponse, ContactAddress, ReleaseRequest, ReleaseResponse, MAX_CLAIM, MAX_RELEASE,
+};
 use groundgame_core::protocol::ErrorBody;
-use groundgame_core::{CallListId, HouseholdId, PersonId, VolunteerId};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use groundgame_core::CallListId;
 
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::json::ApiJson;
-use crate::store::sqlite::claims::{claim_lease_ms, MAX_CLAIM};
+use crate::store::sqlite::claims::claim_lease_ms;
 use crate::store::ClaimedContact;
 use crate::AppState;
-
-/// The most people one release may name.
-const MAX_RELEASE: usize = 1000;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CallersRequest {
-    /// The volunteers who call the list from now on (replaces the current set).
-    pub volunteers: Vec<VolunteerId>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct CallersResponse {
-    pub call_list: CallListId,
-    pub volunteers: Vec<VolunteerId>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ClaimRequest {
-    /// How many contacts to hold (1 to 50), counting the ones this device already holds.
-    pub count: u32,
-}
-
-/// Where the household lives, for the caller to confirm ("are you still on Oak Street?").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ContactAddress {
-    pub street: String,
-    pub number: String,
-    pub unit: String,
-    pub city: String,
-    pub zip: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct CallContact {
-    /// The person the call's records are about (`Event::person`).
-    pub person: PersonId,
-    /// Their household (`Event::household`).
-    pub household: HouseholdId,
-    pub first_name: String,
-    pub last_name: String,
-    /// Preferred language (BCP-47), to pick the script's language.
-    pub language: Option<String>,
-    /// The number to dial, E.164 (for a `tel:` link).
-    pub phone: String,
-    pub address: ContactAddress,
-    /// Position on the list.
-    pub position: u32,
-    /// True for a second try or a call-back.
-    pub retry: bool,
-    /// When this device's hold on the contact ends (ms since the epoch): claim again before
-    /// then to keep it.
-    pub expires_at: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ClaimResponse {
-    pub call_list: CallListId,
-    /// The key of the script to read (in the campaign config's scripts), when the list has one.
-    pub script: Option<String>,
-    /// How long a claim holds (ms).
-    pub lease_ms: u64,
-    /// Held contacts first (renewed), then new ones; fewer than asked when the list has no
-    /// one else to call now.
-    pub contacts: Vec<CallContact>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReleaseRequest {
-    /// The people to give back (at most 1,000).
-    pub people: Vec<PersonId>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ReleaseResponse {
-    /// How many of them this device held.
-    pub released: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct CallProgressResponse {
-    pub call_list: CallListId,
-    pub total: u32,
-    /// Done with: talked, refused, wrong number, disconnected, deceased...
-    pub retired: u32,
-    /// Numbers on the campaign's do-not-call list (never handed out).
-    pub do_not_call: u32,
-    /// Never called yet.
-    pub fresh: u32,
-    /// Busy, no answer, left message: waiting for a later round.
-    pub later_round: u32,
-    /// Call-backs scheduled.
-    pub call_backs: u32,
-    /// Held by a device now.
-    pub claimed: u32,
-    /// Still to be called at some point: fresh + later round + call-backs.
-    pub left: u32,
-}
 
 impl From<ClaimedContact> for CallContact {
     fn from(c: ClaimedContact) -> Self {

@@ -4,6 +4,7 @@
 
 use axum::extract::State;
 use axum::Json;
+use groundgame_core::protocol::lead::{InviteRequest, InviteResponse};
 use groundgame_core::protocol::ErrorBody;
 use groundgame_core::{CallListId, Role, TurfId};
 use serde::{Deserialize, Serialize};
@@ -67,26 +68,6 @@ pub struct CallListResponse {
     pub without_phone: u32,
     pub do_not_call: u32,
     pub shared_phone: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct InviteRequest {
-    pub role: Role,
-    /// How many devices may register with it (1 to 500).
-    pub uses: u32,
-    /// Days until it expires (1 to 90).
-    pub days: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct InviteResponse {
-    /// Show it to the person joining; it is not stored and cannot be shown again.
-    pub code: String,
-    pub role: Role,
-    pub uses: u32,
-    /// When it expires (ms since the epoch).
-    pub expires_at: u64,
 }
 
 #[utoipa::path(

@@ -1,81 +1,20 @@
 //! Lead endpoints: list turfs and volunteers, assign turfs, revoke devices. Only a lead or
 //! admin of the same campaign as the target may call them; everyone else gets 403.
-//! These request/response types are the server's own (not part of the device protocol).
+//! Their request and response types are core's (`groundgame_core::protocol::lead`).
 
 use axum::extract::{Path, State};
 use axum::Json;
+use groundgame_core::protocol::lead::{
+    AssigneesRequest, AssigneesResponse, DeviceItem, RevokeResponse, TurfList, VolunteerItem,
+    VolunteerList, NOT_SYNCED_HOURS,
+};
 use groundgame_core::protocol::ErrorBody;
-use groundgame_core::{DeviceId, Role, TurfId, VolunteerId};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use groundgame_core::{DeviceId, TurfId};
 
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::json::ApiJson;
 use crate::AppState;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AssigneesRequest {
-    /// The volunteers who walk the turf from now on (replaces the current set).
-    pub volunteers: Vec<VolunteerId>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct AssigneesResponse {
-    pub turf: TurfId,
-    pub volunteers: Vec<VolunteerId>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct RevokeResponse {
-    pub device: DeviceId,
-    pub revoked: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct TurfListItem {
-    pub id: TurfId,
-    pub name: String,
-    pub household_count: u32,
-    /// Volunteers currently assigned.
-    pub assignees: Vec<VolunteerId>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct TurfList {
-    pub turfs: Vec<TurfListItem>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct DeviceListItem {
-    pub id: DeviceId,
-    pub name: String,
-    /// When the device last synced (ms since the epoch).
-    pub last_seen_at: u64,
-    /// Events waiting on the device at its last push.
-    pub pending: u32,
-    pub app_version: String,
-    pub revoked: bool,
-    /// Not revoked, and not synced for more than [`NOT_SYNCED_HOURS`] hours.
-    pub not_synced_recently: bool,
-}
-
-/// A device silent for longer than this is flagged for the lead.
-pub const NOT_SYNCED_HOURS: u64 = 24;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct VolunteerListItem {
-    pub id: VolunteerId,
-    pub name: String,
-    pub role: Role,
-    pub devices: Vec<DeviceListItem>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct VolunteerList {
-    pub volunteers: Vec<VolunteerListItem>,
-}
 
 fn require_lead(device: &AuthDevice) -> Result<(), ApiError> {
     device.require_lead_of(device.campaign)
@@ -170,17 +109,7 @@ pub(crate) async fn list_turfs(
     require_lead(&device)?;
     let campaign = device.campaign;
     let turfs = state.read(move |s| s.turf_summaries(campaign)).await?;
-    Ok(Json(TurfList {
-        turfs: turfs
-            .into_iter()
-            .map(|t| TurfListItem {
-                id: t.id,
-                name: t.name,
-                household_count: t.household_count,
-                assignees: t.assignees,
-            })
-            .collect(),
-    }))
+    Ok(Json(TurfList { turfs }))
 }
 
 #[utoipa::path(
@@ -204,14 +133,14 @@ pub(crate) async fn list_volunteers(
     Ok(Json(VolunteerList {
         volunteers: volunteers
             .into_iter()
-            .map(|v| VolunteerListItem {
+            .map(|v| VolunteerItem {
                 id: v.id,
                 name: v.name,
                 role: v.role,
                 devices: v
                     .devices
                     .into_iter()
-                    .map(|d| DeviceListItem {
+                    .map(|d| DeviceItem {
                         id: d.id,
                         name: d.name,
                         last_seen_at: d.last_seen_at,

@@ -5,46 +5,13 @@
 
 use axum::extract::State;
 use axum::Json;
+use groundgame_core::protocol::calls::{MyCallList, MyCallListsResponse};
 use groundgame_core::protocol::ErrorBody;
-use groundgame_core::CallListId;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::store::CallListSummary;
 use crate::AppState;
-
-/// One call list and where it stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct MyCallList {
-    pub id: CallListId,
-    pub name: String,
-    /// The key of the script to read (in the campaign config's scripts), when it has one.
-    pub script: Option<String>,
-    /// Everyone on the list.
-    pub total: u32,
-    /// Still to be called at some point: fresh + later round + call-backs.
-    pub left: u32,
-    /// Never called yet.
-    pub fresh: u32,
-    /// Busy, no answer, left message: waiting for a later round.
-    pub later_round: u32,
-    /// Call-backs scheduled.
-    pub call_backs: u32,
-    /// Held by a device now.
-    pub claimed: u32,
-    /// Done with (talked, refused, wrong number...).
-    pub retired: u32,
-    /// Numbers on the campaign's do-not-call list.
-    pub do_not_call: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct MyCallListsResponse {
-    /// By id; empty when the volunteer calls no list.
-    pub lists: Vec<MyCallList>,
-}
 
 impl From<CallListSummary> for MyCallList {
     fn from(s: CallListSummary) -> Self {

@@ -20,17 +20,15 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::campaign_data::{
-    CallListRequest, CallListResponse, CutBy, CutRequest, CutResponse, CutTurfItem, InviteRequest,
-    InviteResponse,
+    CallListRequest, CallListResponse, CutBy, CutRequest, CutResponse, CutTurfItem,
 };
 use super::health::Health;
-use super::lead::{
-    AssigneesRequest, AssigneesResponse, DeviceListItem, RevokeResponse, TurfList, TurfListItem,
-    VolunteerList, VolunteerListItem,
-};
-use super::progress::QuarantineResponse;
-use crate::store::sqlite::progress::{
-    DayProgress, Figures, HourProgress, Progress, QualityFlag, Support, Totals, TurfProgress,
+use groundgame_core::protocol::calls;
+use groundgame_core::protocol::lead::{
+    AssigneesRequest, AssigneesResponse, CallListItem, CallListList, DayProgress, DeviceItem,
+    Figures, HourProgress, InviteItem, InviteJoin, InviteList, InviteRequest, InviteResponse,
+    OldAssignment, OldAssignmentList, Progress, QualityFlag, QuarantineResponse, RevokeResponse,
+    Support, Totals, TurfItem, TurfList, TurfProgress, VolunteerItem, VolunteerList,
     VolunteerProgress,
 };
 
@@ -101,14 +99,14 @@ impl Modify for BearerAuth {
         PullResponse, ScopeCursor, ScopePage, ErrorBody, ErrorInfo, Event, EventBody, Channel,
         AskKind, AskAnswer, VotePlan, CampaignConfig, ResultCode, ResultLevel, ResultEffect,
         SurveyQuestion, SurveyChoice, Household, Person, Turf, Role, AssigneesRequest,
-        AssigneesResponse, RevokeResponse, TurfList, TurfListItem, VolunteerList,
-        VolunteerListItem, DeviceListItem, Health, CutBy, CutRequest, CutResponse, CutTurfItem,
+        AssigneesResponse, RevokeResponse, TurfList, TurfItem, VolunteerList,
+        VolunteerItem, DeviceItem, Health, CutBy, CutRequest, CutResponse, CutTurfItem,
         CallListRequest, CallListResponse, InviteRequest, InviteResponse,
-        super::calls::CallersRequest, super::calls::CallersResponse, super::calls::ClaimRequest,
-        super::calls::ClaimResponse, super::calls::CallContact, super::calls::ContactAddress,
-        super::calls::ReleaseRequest, super::calls::ReleaseResponse,
-        super::calls::CallProgressResponse,
-        super::my_calls::MyCallList, super::my_calls::MyCallListsResponse,
+        calls::CallersRequest, calls::CallersResponse, calls::ClaimRequest,
+        calls::ClaimResponse, calls::CallContact, calls::ContactAddress,
+        calls::ReleaseRequest, calls::ReleaseResponse,
+        calls::CallProgressResponse,
+        calls::MyCallList, calls::MyCallListsResponse,
         Progress, Totals, Figures, Support, TurfProgress, VolunteerProgress, QualityFlag,
         HourProgress, DayProgress, QuarantineResponse,
         groundgame_core::network::NetworkPushRequest,
@@ -120,10 +118,8 @@ impl Modify for BearerAuth {
         groundgame_core::network::Relationship, groundgame_core::network::NetworkSummary,
         groundgame_core::network::VolunteerNetworkTotals,
         groundgame_core::network::NetworkTotals, groundgame_core::network::AnswerCounts,
-        super::lead_views::InviteList, super::lead_views::InviteListItem,
-        super::lead_views::InviteJoinItem, super::lead_views::CallListList,
-        super::lead_views::CallListItem, super::lead_views::OldAssignmentList,
-        super::lead_views::OldAssignmentItem,
+        InviteList, InviteItem, InviteJoin, CallListList, CallListItem, OldAssignmentList,
+        OldAssignment,
         super::data_io::ImportJobResponse, super::data_io::ImportStatus,
         super::data_io::ScriptSaved, super::data_io::ScriptList, super::data_io::ScriptListItem,
     )),

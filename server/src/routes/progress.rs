@@ -6,14 +6,14 @@
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
+use groundgame_core::protocol::lead::{Progress, QuarantineResponse};
 use groundgame_core::protocol::ErrorBody;
 use groundgame_core::{TimeZone, VolunteerId};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde::Deserialize;
 
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::store::sqlite::progress::Progress;
+
 use crate::store::StoreError;
 use crate::AppState;
 
@@ -24,15 +24,6 @@ pub struct ProgressQuery {
     /// An IANA time zone for hours and days; the campaign's own when absent.
     #[serde(default)]
     pub time_zone: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct QuarantineResponse {
-    pub volunteer: VolunteerId,
-    /// Whether the volunteer's records are now left out of figures and exports.
-    pub quarantined: bool,
-    /// Events the volunteer recorded (all kept, whatever the quarantine).
-    pub events: u64,
 }
 
 #[utoipa::path(

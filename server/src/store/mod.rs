@@ -38,16 +38,16 @@ use crate::import::{
 };
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 
+pub use groundgame_core::protocol::lead::{CallListItem, OldAssignment};
 pub use postgres::PgStore;
 pub use sqlite::invites::InviteSummary;
-pub use sqlite::lead_views::{CallListSummary as LeadCallListSummary, OldAssignment};
 pub use sqlite::network::NetworkOwner;
 pub use sqlite::progress::Progress;
 pub use sqlite::{
     set_claim_lease_ms, CallListFilter, CallListMember, CallListReport, CallListSummary,
     CallProgress, ClaimedContact, DeviceAuth, DeviceSummary, ExportedEvent, NewHousehold,
-    NewPerson, Registration, SavedScript, ScriptSummary, SqliteStore, TurfSummary,
-    UnplacedHousehold, VolunteerSummary, READERS,
+    NewPerson, Registration, SavedScript, ScriptSummary, SqliteStore, TurfItem, UnplacedHousehold,
+    VolunteerSummary, READERS,
 };
 
 /// Why a store operation failed. The invite and lookup variants are answers a caller acts
@@ -194,7 +194,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     }
     fn turf_campaign(&self, turf: TurfId) -> Result<Option<CampaignId>, StoreError>;
     fn assignees(&self, turf: TurfId) -> Result<Vec<VolunteerId>, StoreError>;
-    fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfSummary>, StoreError>;
+    fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfItem>, StoreError>;
     fn unplaced_households(
         &self,
         campaign: CampaignId,
@@ -414,10 +414,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<u64, StoreError>;
     fn quarantined_event_count(&self, campaign: CampaignId) -> Result<u64, StoreError>;
     fn invite_summaries(&self, campaign: CampaignId) -> Result<Vec<InviteSummary>, StoreError>;
-    fn call_list_summaries(
-        &self,
-        campaign: CampaignId,
-    ) -> Result<Vec<LeadCallListSummary>, StoreError>;
+    fn call_list_summaries(&self, campaign: CampaignId) -> Result<Vec<CallListItem>, StoreError>;
     fn old_assignments(&self, campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError>;
 
     // --- my network ------------------------------------------------------------------

@@ -10,11 +10,11 @@ use groundgame_core::{CallListId, EventBody};
 use serde_json::{json, Value};
 
 use super::harness::{event_at, Device, Harness};
-use crate::routes::calls::{CallContact, CallProgressResponse, ClaimResponse};
 use crate::store::sqlite::claims::{
     CALL_BACK_DELAY_MS, CALL_BACK_HOLD_MS, CLAIM_LEASE_MS, LATER_ROUND_DELAY_MS,
 };
 use crate::store::CallListFilter;
+use groundgame_core::protocol::calls::{CallContact, CallProgressResponse, ClaimResponse};
 
 /// `n` imported voters, each with their own number, in one precinct.
 fn voters(h: &Harness, n: usize) {
@@ -468,7 +468,7 @@ async fn a_call_back_at_a_chosen_time_comes_back_then_and_bad_times_are_refused(
     );
 }
 
-async fn my_lists(h: &Harness, d: &Device) -> Vec<crate::routes::my_calls::MyCallList> {
+async fn my_lists(h: &Harness, d: &Device) -> Vec<groundgame_core::protocol::calls::MyCallList> {
     let r = h
         .call(Method::GET, "/api/v1/my/call-lists", Some(&d.token), None)
         .await;
@@ -478,7 +478,7 @@ async fn my_lists(h: &Harness, d: &Device) -> Vec<crate::routes::my_calls::MyCal
         "{}",
         String::from_utf8_lossy(&r.body)
     );
-    r.parse::<crate::routes::my_calls::MyCallListsResponse>()
+    r.parse::<groundgame_core::protocol::calls::MyCallListsResponse>()
         .lists
 }
 

@@ -6,7 +6,8 @@ use groundgame_core::protocol::codes;
 use serde_json::json;
 
 use super::harness::Harness;
-use crate::routes::campaign_data::{CallListResponse, CutResponse, InviteResponse};
+use crate::routes::campaign_data::{CallListResponse, CutResponse};
+use groundgame_core::protocol::lead::InviteResponse;
 
 fn waiting(h: &Harness, n: usize) {
     for i in 0..n {

@@ -6,7 +6,7 @@ use groundgame_core::protocol::codes;
 use serde_json::json;
 
 use super::harness::Harness;
-use crate::routes::lead::{AssigneesResponse, TurfList, VolunteerList};
+use groundgame_core::protocol::lead::{AssigneesResponse, TurfList, VolunteerList};
 
 #[tokio::test]
 async fn volunteers_and_other_campaigns_leads_are_forbidden() {

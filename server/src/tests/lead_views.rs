@@ -11,9 +11,9 @@ use groundgame_core::{EventBody, Role};
 use serde_json::json;
 
 use super::harness::{event_at, knock, Harness, NOW};
-use crate::routes::campaign_data::InviteResponse;
-use crate::routes::lead_views::{CallListList, InviteList, OldAssignmentList};
 use crate::store::sqlite::progress::Progress;
+use groundgame_core::protocol::lead::InviteResponse;
+use groundgame_core::protocol::lead::{CallListList, InviteList, OldAssignmentList};
 
 const MIN: u64 = 60_000;
 

@@ -17,11 +17,11 @@ use groundgame_core::{
 
 use super::harness::{event_at, knock, Device, Harness, DAY, NOW};
 use crate::export::{write_csv, ExportFormat};
-use crate::routes::progress::QuarantineResponse;
 use crate::store::sqlite::progress::{
     DayProgress, Figures, HourProgress, Progress, QualityFlag, Support, Totals, TurfProgress,
     VolunteerProgress,
 };
+use groundgame_core::protocol::lead::QuarantineResponse;
 
 const MIN: u64 = 60_000;
 const HOUR: u64 = 60 * MIN;
@@ -699,7 +699,7 @@ async fn ana_flagged(h: &Harness, lead: &Device) -> bool {
     let r = h
         .call(Method::GET, "/api/v1/volunteers", Some(&lead.token), None)
         .await;
-    let list: crate::routes::lead::VolunteerList = r.parse();
+    let list: groundgame_core::protocol::lead::VolunteerList = r.parse();
     list.volunteers
         .into_iter()
         .find(|v| v.name == "Ana")
@@ -715,7 +715,7 @@ async fn devices_silent_for_a_day_are_flagged() {
     let ana = h.volunteer_on(h.turf_a, "Ana").await;
     assert!(!ana_flagged(&h, &lead).await);
     h.clock.store(
-        NOW + crate::routes::lead::NOT_SYNCED_HOURS * HOUR + 1,
+        NOW + groundgame_core::protocol::lead::NOT_SYNCED_HOURS * HOUR + 1,
         std::sync::atomic::Ordering::SeqCst,
     );
     assert!(ana_flagged(&h, &lead).await);

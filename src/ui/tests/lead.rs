@@ -48,10 +48,13 @@ fn snapshot() -> LeadSnapshot {
         .map(|hour| HourProgress {
             hour,
             figures: Figures::default(),
+            contact_rate: 0.0,
         })
         .collect();
-    by_hour[17].figures = figures(9, 2);
-    by_hour[18].figures = figures(7, 2);
+    for (hour, knocks, contacts) in [(17, 9, 2), (18, 7, 2)] {
+        by_hour[hour].figures = figures(knocks, contacts);
+        by_hour[hour].contact_rate = by_hour[hour].figures.contact_rate();
+    }
     LeadSnapshot {
         progress: Progress {
             time_zone: groundgame_core::TimeZone::UTC,
@@ -84,6 +87,13 @@ fn snapshot() -> LeadSnapshot {
                     doors_knocked: 12,
                     figures: figures(16, 4),
                     contact_rate: 0.25,
+                    support: Support {
+                        strong_support: 2,
+                        lean_support: 1,
+                        undecided: 1,
+                        lean_against: 0,
+                        strong_against: 0,
+                    },
                 },
                 TurfProgress {
                     turf: TurfId(2),
@@ -92,6 +102,7 @@ fn snapshot() -> LeadSnapshot {
                     doors_knocked: 0,
                     figures: Figures::default(),
                     contact_rate: 0.0,
+                    support: Support::default(),
                 },
             ],
             by_volunteer: vec![
@@ -118,6 +129,7 @@ fn snapshot() -> LeadSnapshot {
             by_day: vec![DayProgress {
                 date: "2027-01-15".parse().expect("date"),
                 figures: figures(16, 4),
+                contact_rate: 0.25,
             }],
             quarantined_events: 0,
         },

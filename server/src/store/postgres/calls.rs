@@ -40,8 +40,8 @@ use crate::store::sqlite::claims::{
     claim_lease_ms, CALL_BACK_HOLD_MS, ROUND_CALL_BACK, ROUND_FRESH, ROUND_LATER,
 };
 use crate::store::{
-    CallListFilter, CallListMember, CallListReport, CallListSummary, CallProgress, ClaimedContact,
-    LeadCallListSummary, StoreError,
+    CallListFilter, CallListItem, CallListMember, CallListReport, CallListSummary, CallProgress,
+    ClaimedContact, StoreError,
 };
 
 type Tx<'a, 'c> = &'a mut postgres::Transaction<'c>;
@@ -600,11 +600,8 @@ fn lists_for(
         .collect()
 }
 
-fn lead_summaries(
-    tx: Tx<'_, '_>,
-    campaign: CampaignId,
-) -> Result<Vec<LeadCallListSummary>, StoreError> {
-    let mut lists: Vec<LeadCallListSummary> = tx
+fn lead_summaries(tx: Tx<'_, '_>, campaign: CampaignId) -> Result<Vec<CallListItem>, StoreError> {
+    let mut lists: Vec<CallListItem> = tx
         .query(
             "SELECT l.id, l.name, l.script_key, l.created_at,
                     (SELECT COUNT(*) FROM call_list_members m WHERE m.call_list_id = l.id)
@@ -612,7 +609,7 @@ fn lead_summaries(
             &[&campaign.0],
         )?
         .iter()
-        .map(|r| LeadCallListSummary {
+        .map(|r| CallListItem {
             id: CallListId(r.get(0)),
             name: r.get(1),
             script: r.get(2),
@@ -738,7 +735,7 @@ impl PgStore {
     pub(super) fn call_list_summaries(
         &self,
         campaign: CampaignId,
-    ) -> Result<Vec<LeadCallListSummary>, StoreError> {
+    ) -> Result<Vec<CallListItem>, StoreError> {
         self.read(|tx| lead_summaries(tx, campaign))
     }
 }

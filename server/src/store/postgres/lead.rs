@@ -44,8 +44,7 @@ use super::PgStore;
 use crate::store::sqlite::invites::InviteJoin;
 use crate::store::sqlite::progress::{FeedCheck, FoldEvent, ProgressRows};
 use crate::store::{
-    DeviceSummary, InviteSummary, OldAssignment, Progress, StoreError, TurfSummary,
-    VolunteerSummary,
+    DeviceSummary, InviteSummary, OldAssignment, Progress, StoreError, TurfItem, VolunteerSummary,
 };
 
 /// Rows fetched per round trip when folding events, so a full rebuild over a million
@@ -328,12 +327,9 @@ impl PgStore {
     }
 
     /// Every turf of the campaign, by id, with its household count and active assignees.
-    pub(super) fn turf_summaries(
-        &self,
-        campaign: CampaignId,
-    ) -> Result<Vec<TurfSummary>, StoreError> {
+    pub(super) fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfItem>, StoreError> {
         self.read(move |tx| {
-            let mut out: Vec<TurfSummary> = tx
+            let mut out: Vec<TurfItem> = tx
                 .rows(
                     "SELECT t.id, t.name,
                             (SELECT COUNT(*) FROM households h WHERE h.turf_id = t.id)
@@ -341,7 +337,7 @@ impl PgStore {
                     &[&campaign.0],
                 )?
                 .iter()
-                .map(|r| TurfSummary {
+                .map(|r| TurfItem {
                     id: TurfId(r.get(0)),
                     name: r.get(1),
                     household_count: small(r.get(2)),

@@ -55,10 +55,10 @@ use crate::import::{
 };
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
-    CallListFilter, CallListMember, CallListReport, CallListSummary, CallProgress, ClaimedContact,
-    DeviceAuth, ExportedEvent, InviteSummary, LeadCallListSummary, NetworkOwner, NewHousehold,
+    CallListFilter, CallListItem, CallListMember, CallListReport, CallListSummary, CallProgress,
+    ClaimedContact, DeviceAuth, ExportedEvent, InviteSummary, NetworkOwner, NewHousehold,
     NewPerson, OldAssignment, Progress, Registration, SavedScript, ScriptSummary, Store,
-    StoreError, TurfSummary, UnplacedHousehold, VolunteerSummary,
+    StoreError, TurfItem, UnplacedHousehold, VolunteerSummary,
 };
 use rows::Feed;
 
@@ -352,7 +352,7 @@ impl Store for PgStore {
         self.read(|tx| rows::assignees(tx, turf))
     }
 
-    fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfSummary>, StoreError> {
+    fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfItem>, StoreError> {
         PgStore::turf_summaries(self, campaign)
     }
 
@@ -744,10 +744,7 @@ impl Store for PgStore {
         PgStore::invite_summaries(self, campaign)
     }
 
-    fn call_list_summaries(
-        &self,
-        campaign: CampaignId,
-    ) -> Result<Vec<LeadCallListSummary>, StoreError> {
+    fn call_list_summaries(&self, campaign: CampaignId) -> Result<Vec<CallListItem>, StoreError> {
         PgStore::call_list_summaries(self, campaign)
     }
 

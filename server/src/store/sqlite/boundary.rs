@@ -25,10 +25,10 @@ use crate::import::{
 };
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
-    CallListFilter, CallListMember, CallListReport, CallListSummary, CallProgress, ClaimedContact,
-    DeviceAuth, ExportedEvent, InviteSummary, LeadCallListSummary, NetworkOwner, NewHousehold,
+    CallListFilter, CallListItem, CallListMember, CallListReport, CallListSummary, CallProgress,
+    ClaimedContact, DeviceAuth, ExportedEvent, InviteSummary, NetworkOwner, NewHousehold,
     NewPerson, OldAssignment, Progress, Registration, SavedScript, ScriptSummary, Store,
-    StoreError, TurfSummary, UnplacedHousehold, VolunteerSummary,
+    StoreError, TurfItem, UnplacedHousehold, VolunteerSummary,
 };
 
 impl Store for SqliteStore {
@@ -112,7 +112,7 @@ impl Store for SqliteStore {
         SqliteStore::assignees(self, turf)
     }
 
-    fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfSummary>, StoreError> {
+    fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfItem>, StoreError> {
         SqliteStore::turf_summaries(self, campaign)
     }
 
@@ -447,10 +447,7 @@ impl Store for SqliteStore {
         SqliteStore::invite_summaries(self, campaign)
     }
 
-    fn call_list_summaries(
-        &self,
-        campaign: CampaignId,
-    ) -> Result<Vec<LeadCallListSummary>, StoreError> {
+    fn call_list_summaries(&self, campaign: CampaignId) -> Result<Vec<CallListItem>, StoreError> {
         SqliteStore::call_list_summaries(self, campaign)
     }
 

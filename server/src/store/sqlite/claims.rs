@@ -31,8 +31,6 @@ pub const CALL_BACK_DELAY_MS: u64 = 2 * 60 * 60 * 1000;
 /// How long a due call-back waits for the volunteer who promised it before anyone calling
 /// the list may take it.
 pub const CALL_BACK_HOLD_MS: u64 = 30 * 60 * 1000;
-/// The most contacts one claim hands out.
-pub const MAX_CLAIM: u32 = 50;
 
 /// The lease this server process hands out: [`CLAIM_LEASE_MS`] unless the operator chose
 /// another at start (`serve --claim-lease-ms`, for end-to-end tests of leases running out).

@@ -104,15 +104,7 @@ pub(crate) fn record_join(
     Ok(())
 }
 
-/// Someone who joined with an invite.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InviteJoin {
-    pub volunteer: VolunteerId,
-    pub volunteer_name: String,
-    pub device: DeviceId,
-    pub device_name: String,
-    pub joined_at: u64,
-}
+pub use groundgame_core::protocol::lead::InviteJoin;
 
 /// An invite as the lead lists it: never its code (only a hash is stored).
 #[derive(Debug, Clone, PartialEq, Eq)]

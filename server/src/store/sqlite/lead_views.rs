@@ -9,54 +9,25 @@
 //! `stale_assignment`). A reassignment loses nothing: these records are kept, synced and in
 //! every figure; the list only shows the lead where to look.
 
+use groundgame_core::protocol::lead::{CallListItem, OldAssignment};
 use groundgame_core::{CallListId, CampaignId, TurfId, VolunteerId};
 use rusqlite::Connection;
 
 use super::invites::{self, InviteSummary};
 use super::{claims, SqliteStore, StoreError};
 
-/// A call list as the lead sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallListSummary {
-    pub id: CallListId,
-    pub name: String,
-    pub script: Option<String>,
-    pub members: u32,
-    pub callers: Vec<VolunteerId>,
-    pub created_at: u64,
-}
-
-/// The records one volunteer made in a turf no longer assigned to them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OldAssignment {
-    pub turf: TurfId,
-    pub turf_name: String,
-    pub volunteer: VolunteerId,
-    pub volunteer_name: String,
-    /// When their (last) assignment to the turf ended.
-    pub ended_at: u64,
-    /// Events they recorded in the turf.
-    pub events: u64,
-    /// Door knocks among them.
-    pub knocks: u64,
-    /// Events that reached the server after the assignment ended.
-    pub after_end: u64,
-    /// The newest of those events' times (server time), if any.
-    pub last_event_at: Option<u64>,
-}
-
 pub(crate) fn call_lists(
     conn: &Connection,
     campaign: CampaignId,
-) -> Result<Vec<CallListSummary>, StoreError> {
-    let mut lists: Vec<CallListSummary> = conn
+) -> Result<Vec<CallListItem>, StoreError> {
+    let mut lists: Vec<CallListItem> = conn
         .prepare_cached(
             "SELECT l.id, l.name, l.script_key, l.created_at,
                     (SELECT COUNT(*) FROM call_list_members m WHERE m.call_list_id = l.id)
              FROM call_lists l WHERE l.campaign_id = ?1 ORDER BY l.id",
         )?
         .query_map([campaign.0], |r| {
-            Ok(CallListSummary {
+            Ok(CallListItem {
                 id: CallListId(r.get(0)?),
                 name: r.get(1)?,
                 script: r.get(2)?,
@@ -141,7 +112,7 @@ impl SqliteStore {
     pub fn call_list_summaries(
         &self,
         campaign: CampaignId,
-    ) -> Result<Vec<CallListSummary>, StoreError> {
+    ) -> Result<Vec<CallListItem>, StoreError> {
         self.read(|tx| call_lists(tx, campaign))
     }
 

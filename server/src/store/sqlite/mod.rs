@@ -52,7 +52,7 @@ pub use export::ExportedEvent;
 pub use households::{NewHousehold, NewPerson};
 pub use placement::UnplacedHousehold;
 pub use scripts::{SavedScript, ScriptSummary};
-pub use turfs::TurfSummary;
+pub use turfs::TurfItem;
 
 /// How many read-only connections serve pulls and token look-ups.
 pub const READERS: usize = 4;
@@ -362,7 +362,7 @@ impl SqliteStore {
         self.read(|tx| turfs::assignees(tx, turf))
     }
 
-    pub fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfSummary>, StoreError> {
+    pub fn turf_summaries(&self, campaign: CampaignId) -> Result<Vec<TurfItem>, StoreError> {
         self.read(|tx| turfs::summaries(tx, campaign))
     }
 

@@ -67,8 +67,11 @@ use groundgame_core::{
     CampaignId, EventBody, EventId, Hlc, HouseholdId, PersonId, ResultEffect, TurfId, VolunteerId,
 };
 use rusqlite::{Connection, Row};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+
+pub use groundgame_core::protocol::lead::{
+    DayProgress, Figures, HourProgress, Progress, QualityFlag, Support, Totals, TurfProgress,
+    VolunteerProgress,
+};
 
 use super::{campaigns, quarantine, SqliteStore, StoreError};
 
@@ -83,172 +86,6 @@ pub const MIN_KNOCKS_FOR_PACE: u64 = 10;
 /// The finest time slot kept. Every zone's offset from UTC (since 1970) is a whole number
 /// of quarter hours, so a slot never straddles two local hours or days.
 pub const SLOT_MS: i64 = 15 * 60_000;
-
-/// Additive counts over a set of events.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Figures {
-    /// Door contact attempts.
-    pub knocks: u64,
-    /// Door attempts whose result counts as talked.
-    pub contacts: u64,
-    /// Phone contact attempts.
-    pub calls: u64,
-    /// Phone attempts whose result counts as talked.
-    pub call_contacts: u64,
-    /// Pledge events plus pledge asks answered yes.
-    pub pledges: u64,
-    pub volunteer_yes: u64,
-    pub donate_yes: u64,
-    /// Sum of the amounts promised with donation yeses.
-    pub donate_cents: u64,
-}
-
-impl Figures {
-    fn add(&mut self, o: &Figures) {
-        self.knocks += o.knocks;
-        self.contacts += o.contacts;
-        self.calls += o.calls;
-        self.call_contacts += o.call_contacts;
-        self.pledges += o.pledges;
-        self.volunteer_yes += o.volunteer_yes;
-        self.donate_yes += o.donate_yes;
-        self.donate_cents += o.donate_cents;
-    }
-
-    /// Take out what [`Figures::add`] put in (never below zero).
-    fn sub(&mut self, o: &Figures) {
-        self.knocks = self.knocks.saturating_sub(o.knocks);
-        self.contacts = self.contacts.saturating_sub(o.contacts);
-        self.calls = self.calls.saturating_sub(o.calls);
-        self.call_contacts = self.call_contacts.saturating_sub(o.call_contacts);
-        self.pledges = self.pledges.saturating_sub(o.pledges);
-        self.volunteer_yes = self.volunteer_yes.saturating_sub(o.volunteer_yes);
-        self.donate_yes = self.donate_yes.saturating_sub(o.donate_yes);
-        self.donate_cents = self.donate_cents.saturating_sub(o.donate_cents);
-    }
-
-    /// contacts / knocks, 0 with no knocks.
-    pub fn contact_rate(&self) -> f64 {
-        rate(self.contacts, self.knocks)
-    }
-}
-
-/// `part / whole`, 0 when `whole` is 0.
-pub fn rate(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
-    }
-}
-
-/// How many people's latest support answer is each value.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Support {
-    /// Answer 1: strong supporter.
-    pub strong_support: u64,
-    /// Answer 2.
-    pub lean_support: u64,
-    /// Answer 3.
-    pub undecided: u64,
-    /// Answer 4.
-    pub lean_against: u64,
-    /// Answer 5: strongly opposed.
-    pub strong_against: u64,
-}
-
-impl Support {
-    fn count(&mut self, answer: u8) {
-        match answer {
-            1 => self.strong_support += 1,
-            2 => self.lean_support += 1,
-            3 => self.undecided += 1,
-            4 => self.lean_against += 1,
-            _ => self.strong_against += 1,
-        }
-    }
-}
-
-/// The whole campaign.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Totals {
-    /// Doors: households in the campaign's turfs.
-    pub households: u64,
-    /// Doors with at least one knock.
-    pub doors_knocked: u64,
-    pub figures: Figures,
-    pub contact_rate: f64,
-    pub support: Support,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct TurfProgress {
-    pub turf: TurfId,
-    pub name: String,
-    pub households: u64,
-    pub doors_knocked: u64,
-    pub figures: Figures,
-    pub contact_rate: f64,
-    pub support: Support,
-}
-
-/// A data-quality flag on a volunteer's records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum QualityFlag {
-    /// Door contact rate above [`HIGH_CONTACT_RATE`] over enough knocks.
-    HighContactRate,
-    /// Median gap between knocks below [`FAST_KNOCK_GAP_MS`] over enough knocks.
-    FastDoors,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct VolunteerProgress {
-    pub volunteer: VolunteerId,
-    pub name: String,
-    /// Quarantined: these figures are left out of every campaign figure.
-    pub quarantined: bool,
-    pub figures: Figures,
-    pub contact_rate: f64,
-    /// Median time between consecutive knocks (ms); none under two knocks.
-    pub median_knock_gap_ms: Option<u64>,
-    pub flags: Vec<QualityFlag>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct HourProgress {
-    /// Hour of the day, 0–23, on the clocks of the report's time zone.
-    pub hour: u8,
-    pub figures: Figures,
-    pub contact_rate: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct DayProgress {
-    /// The calendar day in the report's time zone.
-    pub date: NaiveDate,
-    pub figures: Figures,
-    pub contact_rate: f64,
-}
-
-/// What the lead sees: the campaign's figures, by turf, by volunteer, by hour of the day
-/// and by day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Progress {
-    /// The time zone hours and days are in: the campaign's, unless the request named one.
-    pub time_zone: TimeZone,
-    pub totals: Totals,
-    /// Every turf of the campaign, by id.
-    pub by_turf: Vec<TurfProgress>,
-    /// Every volunteer who recorded something, by id.
-    pub by_volunteer: Vec<VolunteerProgress>,
-    /// All 24 hours, from 0.
-    pub by_hour: Vec<HourProgress>,
-    /// Days with at least one event, oldest first.
-    pub by_day: Vec<DayProgress>,
-    /// Events left out because their volunteer is quarantined.
-    pub quarantined_events: u64,
-}
 
 /// One volunteer's running state.
 #[derive(Debug, Default)]

@@ -9,14 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::{campaigns, devices, StoreError};
 
-/// A turf as the lead sees it in a list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TurfSummary {
-    pub id: TurfId,
-    pub name: String,
-    pub household_count: u32,
-    pub assignees: Vec<VolunteerId>,
-}
+pub use groundgame_core::protocol::lead::TurfItem;
 
 pub(crate) fn create(
     tx: &Transaction<'_>,
@@ -153,14 +146,14 @@ pub(crate) fn ever_assigned(
 pub(crate) fn summaries(
     conn: &Connection,
     campaign: CampaignId,
-) -> Result<Vec<TurfSummary>, StoreError> {
-    let mut out: Vec<TurfSummary> = conn
+) -> Result<Vec<TurfItem>, StoreError> {
+    let mut out: Vec<TurfItem> = conn
         .prepare_cached(
             "SELECT t.id, t.name, (SELECT COUNT(*) FROM households h WHERE h.turf_id = t.id)
              FROM turfs t WHERE t.campaign_id = ?1 ORDER BY t.id",
         )?
         .query_map([campaign.0], |r| {
-            Ok(TurfSummary {
+            Ok(TurfItem {
                 id: TurfId(r.get(0)?),
                 name: r.get(1)?,
                 household_count: r.get(2)?,

@@ -14,6 +14,9 @@
 //! Every request carries `Authorization: Bearer <token>` (except register). A 401 whose code
 //! is [`codes::DEVICE_REVOKED`] tells the device to wipe its voter data.
 
+pub mod calls;
+pub mod lead;
+
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{CampaignConfig, Household, Person, Role, Turf};
