@@ -5,7 +5,7 @@
 //! list made with a script; a script saved, saved again unchanged, and refused with its
 //! line; and a volunteer's device refused every one of these.
 
-use groundgame::sync::lead_data::{CutBy, ExportFormat, JobStatus, VoterFormat, VoterUpload};
+use groundgame::sync::lead_data::{CutBy, ExportFormat, ImportFormat, ImportStatus, VoterUpload};
 use groundgame::sync::{HttpTransport, SyncError};
 use groundgame::ui::views::lead::data::csv_rows;
 use groundgame_core::event::Channel;
@@ -28,11 +28,11 @@ fn van(rows: &[&str]) -> Vec<u8> {
 
 async fn wait_done<T: groundgame::sync::Transport>(
     device: &TestDevice<T>,
-    id: &str,
-) -> groundgame::sync::lead_data::ImportJob {
+    id: uuid::Uuid,
+) -> groundgame::sync::lead_data::ImportJobResponse {
     for _ in 0..200 {
         let job = device.engine.import_job(id).await.expect("job");
-        if job.status != JobStatus::Running {
+        if job.status != ImportStatus::Running {
             return job;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -51,7 +51,7 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
 
     // Import: three good rows (two at one door), one without an address.
     let upload = VoterUpload {
-        format: VoterFormat::Van,
+        format: ImportFormat::Van,
         full_file: true,
         file_name: "county export.csv".into(),
         mapping: None,
@@ -64,8 +64,8 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
     };
     let job = lead.engine.start_import(&upload).await.expect("upload");
     assert_eq!(job.file_name, "county_export.csv", "the name made safe");
-    let job = wait_done(&lead, &job.id).await;
-    assert_eq!(job.status, JobStatus::Done, "{:?}", job.error);
+    let job = wait_done(&lead, job.id).await;
+    assert_eq!(job.status, ImportStatus::Done, "{:?}", job.error);
     assert_eq!(job.percent, 100.0);
     let counts = job.summary.clone().expect("summary");
     assert_eq!(
@@ -73,11 +73,7 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
         (4, 3, 2)
     );
     assert_eq!(counts.skipped_total(), 1);
-    let report = lead
-        .engine
-        .import_report(&job.id, 50)
-        .await
-        .expect("report");
+    let report = lead.engine.import_report(job.id, 50).await.expect("report");
     assert_eq!(report.len(), 1, "{report:?}");
     assert_eq!(
         (report[0].row.as_str(), report[0].source_id.as_str()),
@@ -95,7 +91,7 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
         ..upload.clone()
     };
     let job = lead.engine.start_import(&again).await.expect("upload");
-    let counts = wait_done(&lead, &job.id).await.summary.expect("summary");
+    let counts = wait_done(&lead, job.id).await.summary.expect("summary");
     assert_eq!((counts.added, counts.updated, counts.unchanged), (0, 1, 2));
 
     // Map coordinates from a geocoding file (any spelling of the address), then turfs by

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use groundgame::sync::lead_data::{ImportJob, JobStatus, VoterFormat, VoterUpload};
+use groundgame::sync::lead_data::{ImportFormat, ImportJobResponse, ImportStatus, VoterUpload};
 use groundgame::sync::{HttpTransport, Transport};
 use groundgame_server::import::columns::NCVOTER_COLUMNS;
 
@@ -128,10 +128,10 @@ fn campaign() -> Campaign {
     }
 }
 
-async fn wait_done<T: Transport>(device: &TestDevice<T>, id: &str) -> ImportJob {
+async fn wait_done<T: Transport>(device: &TestDevice<T>, id: uuid::Uuid) -> ImportJobResponse {
     for _ in 0..400 {
         let job = device.engine.import_job(id).await.expect("job");
-        if job.status != JobStatus::Running {
+        if job.status != ImportStatus::Running {
             return job;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -141,7 +141,7 @@ async fn wait_done<T: Transport>(device: &TestDevice<T>, id: &str) -> ImportJob 
 
 fn upload(path: &Path) -> VoterUpload {
     VoterUpload {
-        format: VoterFormat::Ncvoter,
+        format: ImportFormat::Ncvoter,
         full_file: false,
         file_name: path
             .file_name()
@@ -167,16 +167,12 @@ async fn a_gzipped_voter_file_uploaded_from_the_app_is_imported() {
         .start_import(&upload(&gz))
         .await
         .expect("upload");
-    let job = wait_done(&lead, &job.id).await;
-    assert_eq!(job.status, JobStatus::Done, "{:?}", job.error);
+    let job = wait_done(&lead, job.id).await;
+    assert_eq!(job.status, ImportStatus::Done, "{:?}", job.error);
     let counts = job.summary.expect("summary");
     assert_eq!((counts.rows, counts.added), (4, 3), "{counts:?}");
     assert_eq!(counts.skipped_total(), 1);
-    let report = lead
-        .engine
-        .import_report(&job.id, 10)
-        .await
-        .expect("report");
+    let report = lead.engine.import_report(job.id, 10).await.expect("report");
     assert_eq!(report.len(), 1, "{report:?}");
     assert_eq!(report[0].source_id, "AA4");
 }
@@ -270,8 +266,8 @@ async fn a_county_zip_is_imported_from_the_app_and_the_command_line() {
         .await
         .expect("upload");
     assert_eq!(job.file_name, "ncvoter32.zip");
-    let job = wait_done(&lead, &job.id).await;
-    assert_eq!(job.status, JobStatus::Done, "{:?}", job.error);
+    let job = wait_done(&lead, job.id).await;
+    assert_eq!(job.status, ImportStatus::Done, "{:?}", job.error);
     let counts = job.summary.expect("summary");
     assert_eq!((counts.rows, counts.added), (4, 3), "{counts:?}");
     drop(server);

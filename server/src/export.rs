@@ -32,12 +32,8 @@ use groundgame_core::{CampaignConfig, CampaignId, EventBody, ResultLevel};
 
 use crate::store::{ExportedEvent, Store, StoreError};
 
-/// Which shape of CSV to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Full,
-    Van,
-}
+/// Which shape of CSV to write (the wire's and the command line's name for it).
+pub use groundgame_core::protocol::data::ExportFormat;
 
 /// The columns of the full shape, in order.
 pub const FULL_HEADER: [&str; 18] = [

@@ -10,10 +10,11 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
+use groundgame_core::protocol::data::{CutBy, ExportFormat, ImportFormat};
 use groundgame_core::{CampaignId, DeviceId, Role, TimeZone, TurfId, VolunteerId};
 use groundgame_server::cutting;
 use groundgame_server::demo::{self, DemoOptions};
-use groundgame_server::export::{self, ExportFormat};
+use groundgame_server::export;
 use groundgame_server::import::{run, Format, Mapping};
 use groundgame_server::script_file;
 use groundgame_server::store::{CallListFilter, Location};
@@ -192,7 +193,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         #[arg(long, value_enum, default_value = "full")]
-        format: ExportShape,
+        format: ExportFormat,
     },
     /// Print the OpenAPI description of the API.
     Openapi,
@@ -254,31 +255,6 @@ enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ImportFormat {
-    /// North Carolina's statewide (or county) ncvoter file.
-    Ncvoter,
-    /// A VAN-style export.
-    Van,
-    /// Any CSV/TSV, with --mapping.
-    Mapped,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum CutBy {
-    Precinct,
-    Street,
-    Area,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ExportShape {
-    /// Every field event with its voter id, address, answers, volunteer and device.
-    Full,
-    /// Voter id, result, "question: answer", date.
-    Van,
 }
 
 fn open(data: &Database) -> anyhow::Result<Arc<dyn Store>> {
@@ -516,11 +492,7 @@ fn main() -> anyhow::Result<()> {
             doors,
         } => {
             let store = open(&data)?;
-            let mode = match by {
-                CutBy::Precinct => CutMode::Precinct { max_doors: doors },
-                CutBy::Street => CutMode::Street { doors },
-                CutBy::Area => CutMode::Area { doors },
-            };
+            let mode = CutMode::new(by, doors);
             let outcome = cutting::cut_unplaced(store.as_ref(), CampaignId(campaign), mode)
                 .context("could not cut turfs")?;
             for (id, name, size) in &outcome.turfs {
@@ -608,10 +580,6 @@ fn main() -> anyhow::Result<()> {
             // complete (and an older export of the same name stays as it was).
             let mut file = atomic_write_file::AtomicWriteFile::open(&out)
                 .with_context(|| format!("could not create {}", out.display()))?;
-            let format = match format {
-                ExportShape::Full => ExportFormat::Full,
-                ExportShape::Van => ExportFormat::Van,
-            };
             let summary = export::write_csv(
                 store.as_ref(),
                 CampaignId(campaign),

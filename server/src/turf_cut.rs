@@ -52,6 +52,18 @@ pub enum CutMode {
     Area { doors: usize },
 }
 
+impl CutMode {
+    /// The cut the lead asked for, by its wire name, with `doors` per turf.
+    pub fn new(by: groundgame_core::protocol::data::CutBy, doors: usize) -> CutMode {
+        use groundgame_core::protocol::data::CutBy;
+        match by {
+            CutBy::Precinct => CutMode::Precinct { max_doors: doors },
+            CutBy::Street => CutMode::Street { doors },
+            CutBy::Area => CutMode::Area { doors },
+        }
+    }
+}
+
 /// One turf of a cut: a readable name and its households in walking order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CutTurf {

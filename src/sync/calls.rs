@@ -91,9 +91,9 @@ impl<T: Transport> Engine<T> {
                 id: l.id,
                 name: l.name,
                 script: l.script,
-                total: l.total,
-                left: l.left,
-                call_backs: l.call_backs,
+                total: l.progress.total,
+                left: l.progress.left,
+                call_backs: l.progress.call_backs,
             })
             .collect();
         self.blocking(move |store| Ok(store.replace_call_lists(&lists)?))

@@ -6,7 +6,12 @@
 //! Nothing here is kept on the device: these are actions on the server's data, and each
 //! needs a connection (the screen says so when there is none).
 
-use serde::{Deserialize, Serialize};
+pub use groundgame_core::protocol::data::{
+    CallListRequest, CallListResponse, CutBy, CutRequest, CutResponse, CutTurfItem, ExportFormat,
+    GeocodeLine, GeocodeResponse, ImportFormat, ImportJobResponse, ImportStatus, ImportSummary,
+    ScriptList, ScriptListItem, ScriptSaved,
+};
+use uuid::Uuid;
 
 use super::engine::Method;
 use super::lead::CALL_LISTS_PATH;
@@ -26,89 +31,17 @@ pub use groundgame_core::paths::{
 /// the file into memory first; bigger files go through the command line).
 pub const MAX_UPLOAD_BYTES: usize = 256 * 1024 * 1024;
 
-/// A voter file's layout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum VoterFormat {
-    /// North Carolina's statewide registration file.
-    Ncvoter,
-    /// A VAN-style export.
-    Van,
-    /// Any CSV/TSV, read through a column mapping (TOML).
-    Mapped,
-}
-
-impl VoterFormat {
-    pub fn key(self) -> &'static str {
-        match self {
-            VoterFormat::Ncvoter => "ncvoter",
-            VoterFormat::Van => "van",
-            VoterFormat::Mapped => "mapped",
-        }
-    }
-}
-
 /// A voter file to import, as the lead picked it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VoterUpload {
-    pub format: VoterFormat,
+    pub format: ImportFormat,
     /// The file is the whole voter file: voters of earlier imports missing from it are
     /// marked removed.
     pub full_file: bool,
     pub file_name: String,
-    /// For [`VoterFormat::Mapped`]: the column mapping's TOML text.
+    /// For [`ImportFormat::Mapped`]: the column mapping's TOML text.
     pub mapping: Option<String>,
     pub bytes: Vec<u8>,
-}
-
-/// Where an import job stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum JobStatus {
-    Running,
-    Done,
-    Failed,
-}
-
-/// What an import did (the server's summary; counts by outcome).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct ImportCounts {
-    pub rows: u64,
-    pub added: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub removed: u64,
-    pub households_added: u64,
-    /// Rows not imported, by reason key.
-    #[serde(default)]
-    pub skipped: std::collections::BTreeMap<String, u64>,
-    /// Imported rows with a problem, by kind.
-    #[serde(default)]
-    pub warnings: std::collections::BTreeMap<String, u64>,
-}
-
-impl ImportCounts {
-    pub fn skipped_total(&self) -> u64 {
-        self.skipped.values().sum()
-    }
-}
-
-/// An import job on the server.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ImportJob {
-    pub id: String,
-    pub status: JobStatus,
-    pub file_name: String,
-    pub total_bytes: u64,
-    pub bytes_read: u64,
-    pub rows_read: u64,
-    /// 0 to 100.
-    pub percent: f64,
-    pub summary: Option<ImportCounts>,
-    /// Why it failed (nothing was imported), in the server's words.
-    pub error: Option<String>,
-    pub report: bool,
-    pub report_lines: u64,
 }
 
 /// One line of an import's report: the file's row, the voter's id there, and why.
@@ -117,103 +50,6 @@ pub struct ReportLine {
     pub row: String,
     pub source_id: String,
     pub reason: String,
-}
-
-/// Which results CSV: every column, or the VAN-style upload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Full,
-    Van,
-}
-
-impl ExportFormat {
-    pub fn key(self) -> &'static str {
-        match self {
-            ExportFormat::Full => "full",
-            ExportFormat::Van => "van",
-        }
-    }
-}
-
-/// How to cut turfs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CutBy {
-    /// One turf per precinct (split when over the size).
-    Precinct,
-    /// Along streets, in walking order.
-    Street,
-    /// Geographically, from the households' coordinates.
-    Area,
-}
-
-/// A turf a cut made.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct CutTurf {
-    pub id: groundgame_core::TurfId,
-    pub name: String,
-    pub doors: u32,
-}
-
-/// What a cut made.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct CutResult {
-    pub turfs: Vec<CutTurf>,
-    /// Households an area cut left waiting for coordinates.
-    pub without_coordinates: u32,
-}
-
-/// What making a call list did.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct NewCallList {
-    pub members: u32,
-    pub without_phone: u32,
-    pub do_not_call: u32,
-    pub shared_phone: u32,
-}
-
-/// One report line of a geocoding file.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct GeocodeLine {
-    pub row: u64,
-    pub reason: String,
-}
-
-/// What a geocoding file did.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct GeocodeResult {
-    pub rows: u64,
-    /// Households whose location was set or changed.
-    pub located: u64,
-    pub unchanged: u64,
-    /// Rows whose address matches no household.
-    pub unmatched: u64,
-    /// Rows with no address or no valid location.
-    pub bad_rows: u64,
-    /// The first report lines.
-    pub report: Vec<GeocodeLine>,
-    pub report_lines: u64,
-}
-
-/// A script file saved (`created` false: the same as the latest version, nothing new).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct SavedScript {
-    pub key: String,
-    pub version: u32,
-    pub created: bool,
-    pub questions: u32,
-}
-
-/// A script of the campaign, by key, with its latest version.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct ScriptItem {
-    pub key: String,
-    pub latest_version: u32,
-}
-
-#[derive(Deserialize)]
-struct ScriptList {
-    scripts: Vec<ScriptItem>,
 }
 
 /// Everything but RFC 3986's unreserved characters is percent-encoded in a query value.
@@ -284,7 +120,7 @@ fn parse<R: serde::de::DeserializeOwned>(raw: &[u8], what: &str) -> Result<R, Sy
 
 impl<T: Transport> Engine<T> {
     /// Upload a voter file; the server answers at once with the job it imports it in.
-    pub async fn start_import(&self, upload: &VoterUpload) -> Result<ImportJob, SyncError> {
+    pub async fn start_import(&self, upload: &VoterUpload) -> Result<ImportJobResponse, SyncError> {
         if upload.bytes.len() > MAX_UPLOAD_BYTES {
             return Err(SyncError::Protocol(format!(
                 "the file is larger than {} MB; import it with the server's command line",
@@ -304,30 +140,24 @@ impl<T: Transport> Engine<T> {
     }
 
     /// The import job now: progress while it runs, then its summary or why it failed.
-    pub async fn import_job(&self, id: &str) -> Result<ImportJob, SyncError> {
+    pub async fn import_job(&self, id: Uuid) -> Result<ImportJobResponse, SyncError> {
         let raw = self
-            .get(&groundgame_core::paths::with_id(
-                IMPORT_PATH,
-                query_value(id),
-            ))
+            .get(&groundgame_core::paths::with_id(IMPORT_PATH, id))
             .await?;
         parse(&raw, "import job")
     }
 
     /// The first `max` lines of a finished import's report.
-    pub async fn import_report(&self, id: &str, max: usize) -> Result<Vec<ReportLine>, SyncError> {
+    pub async fn import_report(&self, id: Uuid, max: usize) -> Result<Vec<ReportLine>, SyncError> {
         let raw = self
-            .get(&groundgame_core::paths::with_id(
-                IMPORT_REPORT_PATH,
-                query_value(id),
-            ))
+            .get(&groundgame_core::paths::with_id(IMPORT_REPORT_PATH, id))
             .await?;
         parse_report(&raw, max)
     }
 
     /// Set households' map locations from a geocoding CSV (all its usable rows, in one
     /// transaction; a file the server cannot read changes nothing and is refused with 422).
-    pub async fn geocode(&self, csv: &[u8]) -> Result<GeocodeResult, SyncError> {
+    pub async fn geocode(&self, csv: &[u8]) -> Result<GeocodeResponse, SyncError> {
         let token = self.token()?;
         let raw = self
             .call(Method::Post, GEOCODE_PATH, Some(gzip(csv)), Some(&token))
@@ -344,13 +174,9 @@ impl<T: Transport> Engine<T> {
 
     /// Cut the households no turf holds into turfs of at most (about, for an area cut)
     /// `doors` doors.
-    pub async fn cut_turfs(&self, by: CutBy, doors: u32) -> Result<CutResult, SyncError> {
+    pub async fn cut_turfs(&self, by: CutBy, doors: u32) -> Result<CutResponse, SyncError> {
         let raw = self
-            .send_json(
-                Method::Post,
-                TURFS_CUT_PATH,
-                &serde_json::json!({ "by": by, "doors": doors }),
-            )
+            .send_json(Method::Post, TURFS_CUT_PATH, &CutRequest { by, doors })
             .await?;
         parse(&raw, "cut turfs")
     }
@@ -362,20 +188,21 @@ impl<T: Transport> Engine<T> {
         name: &str,
         precincts: &[String],
         script: Option<&str>,
-    ) -> Result<NewCallList, SyncError> {
+    ) -> Result<CallListResponse, SyncError> {
+        let request = CallListRequest {
+            name: name.to_owned(),
+            precincts: precincts.to_vec(),
+            script: script.map(str::to_owned),
+        };
         let raw = self
-            .send_json(
-                Method::Post,
-                CALL_LISTS_PATH,
-                &serde_json::json!({ "name": name, "precincts": precincts, "script": script }),
-            )
+            .send_json(Method::Post, CALL_LISTS_PATH, &request)
             .await?;
         parse(&raw, "new call list")
     }
 
     /// Save a script file (TOML). A script with problems is refused with every problem and
     /// its line, as [`SyncError::Server`] with status 422.
-    pub async fn save_script(&self, toml: &str) -> Result<SavedScript, SyncError> {
+    pub async fn save_script(&self, toml: &str) -> Result<ScriptSaved, SyncError> {
         let token = self.token()?;
         let raw = self
             .call(
@@ -389,7 +216,7 @@ impl<T: Transport> Engine<T> {
     }
 
     /// The campaign's scripts.
-    pub async fn scripts(&self) -> Result<Vec<ScriptItem>, SyncError> {
+    pub async fn scripts(&self) -> Result<Vec<ScriptListItem>, SyncError> {
         let raw = self.get(SCRIPTS_PATH).await?;
         Ok(parse::<ScriptList>(&raw, "scripts")?.scripts)
     }
@@ -412,7 +239,7 @@ mod tests {
     #[test]
     fn import_paths_encode_names_and_mappings() {
         let upload = VoterUpload {
-            format: VoterFormat::Mapped,
+            format: ImportFormat::Mapped,
             full_file: true,
             file_name: "Wake County & more.csv".into(),
             mapping: Some("[columns]\nsource_id = \"Voter ID\"".into()),
@@ -424,7 +251,7 @@ mod tests {
              &mapping=%5Bcolumns%5D%0Asource_id%20%3D%20%22Voter%20ID%22"
         );
         let plain = VoterUpload {
-            format: VoterFormat::Ncvoter,
+            format: ImportFormat::Ncvoter,
             full_file: false,
             file_name: String::new(),
             mapping: None,

@@ -99,25 +99,42 @@ pub struct ReleaseResponse {
     pub released: u32,
 }
 
+/// Where a call list stands: the server's store counts it, the caller's and the lead's
+/// screens show it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallProgress {
+    /// Everyone on the list.
+    pub total: u32,
+    /// Done with (talked, refused, wrong number, disconnected, deceased...), not counting
+    /// do-not-call.
+    #[serde(default)]
+    pub retired: u32,
+    /// Numbers on the campaign's do-not-call list (never handed out).
+    #[serde(default)]
+    pub do_not_call: u32,
+    /// Never called yet.
+    #[serde(default)]
+    pub fresh: u32,
+    /// Busy, no answer, left message: waiting for a later round.
+    #[serde(default)]
+    pub later_round: u32,
+    /// Call-backs scheduled.
+    pub call_backs: u32,
+    /// Held by a device under an unexpired lease now.
+    #[serde(default)]
+    pub claimed: u32,
+    /// Still to be handed out at some point: fresh + later round + call-backs.
+    pub left: u32,
+}
+
+/// `GET /api/v1/call-lists/{id}/progress`: the list and its counts, side by side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallProgressResponse {
     pub call_list: CallListId,
-    pub total: u32,
-    /// Done with: talked, refused, wrong number, disconnected, deceased...
-    pub retired: u32,
-    /// Numbers on the campaign's do-not-call list (never handed out).
-    pub do_not_call: u32,
-    /// Never called yet.
-    pub fresh: u32,
-    /// Busy, no answer, left message: waiting for a later round.
-    pub later_round: u32,
-    /// Call-backs scheduled.
-    pub call_backs: u32,
-    /// Held by a device now.
-    pub claimed: u32,
-    /// Still to be called at some point: fresh + later round + call-backs.
-    pub left: u32,
+    #[serde(flatten)]
+    pub progress: CallProgress,
 }
 
 /// One call list and where it stands.
@@ -128,27 +145,8 @@ pub struct MyCallList {
     pub name: String,
     /// The key of the script to read (in the campaign config's scripts), when it has one.
     pub script: Option<String>,
-    /// Everyone on the list.
-    pub total: u32,
-    /// Still to be called at some point: fresh + later round + call-backs.
-    pub left: u32,
-    /// Never called yet.
-    #[serde(default)]
-    pub fresh: u32,
-    /// Busy, no answer, left message: waiting for a later round.
-    #[serde(default)]
-    pub later_round: u32,
-    /// Call-backs scheduled.
-    pub call_backs: u32,
-    /// Held by a device now.
-    #[serde(default)]
-    pub claimed: u32,
-    /// Done with (talked, refused, wrong number...).
-    #[serde(default)]
-    pub retired: u32,
-    /// Numbers on the campaign's do-not-call list.
-    #[serde(default)]
-    pub do_not_call: u32,
+    #[serde(flatten)]
+    pub progress: CallProgress,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,4 +154,38 @@ pub struct MyCallList {
 pub struct MyCallListsResponse {
     /// By id; empty when the volunteer calls no list.
     pub lists: Vec<MyCallList>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_is_flat_on_the_wire_and_older_servers_lists_still_read() {
+        let progress = CallProgress {
+            total: 6,
+            fresh: 4,
+            later_round: 1,
+            call_backs: 1,
+            left: 6,
+            ..CallProgress::default()
+        };
+        let wire = serde_json::to_value(CallProgressResponse {
+            call_list: CallListId(3),
+            progress,
+        })
+        .unwrap();
+        assert_eq!(wire["call_list"], 3);
+        assert_eq!(wire["left"], 6);
+        assert_eq!(wire["later_round"], 1);
+        assert!(wire.get("progress").is_none(), "{wire}");
+        // A server from before the round counts: only total, left and call-backs.
+        let old: MyCallList = serde_json::from_value(serde_json::json!({
+            "id": 2, "name": "Seniors", "script": null,
+            "total": 10, "left": 7, "call_backs": 2,
+        }))
+        .unwrap();
+        assert_eq!((old.progress.total, old.progress.left), (10, 7));
+        assert_eq!(old.progress.fresh, 0);
+    }
 }

@@ -2,9 +2,7 @@
 //! imported with a problem (row number in the file, the header being row 1; the voter id;
 //! a reason in plain words), and a summary counting every outcome.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
+pub use groundgame_core::protocol::data::{ImportSummary, Tally};
 
 use crate::lang::Lang;
 
@@ -68,6 +66,18 @@ impl Issue {
                 | Issue::TooManyFields { .. }
                 | Issue::Duplicate
         )
+    }
+
+    /// Which of the summary's counts this line goes in: the removed and the moved out of
+    /// every turf have counts of their own.
+    pub fn tally(&self) -> Tally {
+        if self.skips_row() {
+            Tally::Skipped
+        } else if matches!(self, Issue::Removed | Issue::MovedUnplaced) {
+            Tally::Counted
+        } else {
+            Tally::Warning
+        }
     }
 
     /// The summary's name for this outcome.
@@ -227,94 +237,4 @@ pub struct ReportLine {
     /// The voter's id in the file, when the row has one.
     pub source_id: String,
     pub issue: Issue,
-}
-
-/// The counts of one import, stored as JSON in `imports.summary` and printed for the lead.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
-pub struct ImportSummary {
-    pub import_id: i64,
-    pub format: String,
-    /// A full file: people of earlier imports of this format who are absent were removed.
-    pub full_file: bool,
-    /// Data rows read (blank rows not counted).
-    pub rows: u64,
-    pub blank_rows: u64,
-    /// New voters.
-    pub added: u64,
-    /// Voters whose name, address, phone, party, birth year, language or status changed.
-    pub updated: u64,
-    pub unchanged: u64,
-    /// Voters marked removed (absent from this full file).
-    pub removed: u64,
-    /// Of the updated, those whose address changed.
-    pub moved: u64,
-    /// Of the moved, those who were in a turf and now live at an address in none.
-    pub moved_unplaced: u64,
-    pub households_added: u64,
-    /// Rows devices will receive on their next pull (changes to placed people and households,
-    /// and removals from turfs).
-    pub sent_to_devices: u64,
-    /// Rows not imported, by reason.
-    pub skipped: BTreeMap<String, u64>,
-    /// Imported rows with a problem, by kind.
-    pub warnings: BTreeMap<String, u64>,
-}
-
-impl ImportSummary {
-    /// Count one report line in the right bucket.
-    pub fn count(&mut self, issue: &Issue) {
-        let bucket = if issue.skips_row() {
-            &mut self.skipped
-        } else if matches!(issue, Issue::Removed | Issue::MovedUnplaced) {
-            return;
-        } else {
-            &mut self.warnings
-        };
-        *bucket.entry(issue.key().to_string()).or_default() += 1;
-    }
-
-    pub fn skipped_total(&self) -> u64 {
-        self.skipped.values().sum()
-    }
-}
-
-impl std::fmt::Display for ImportSummary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "import {} ({})", self.import_id, self.format)?;
-        writeln!(f, "rows read:        {}", self.rows)?;
-        writeln!(f, "added:            {}", self.added)?;
-        writeln!(
-            f,
-            "updated:          {} (moved: {}, of whom {} to an address in no turf yet)",
-            self.updated, self.moved, self.moved_unplaced
-        )?;
-        writeln!(f, "unchanged:        {}", self.unchanged)?;
-        if self.full_file {
-            writeln!(f, "removed:          {}", self.removed)?;
-        } else {
-            writeln!(f, "removed:          none (a partial file removes nobody)")?;
-        }
-        writeln!(f, "households added: {}", self.households_added)?;
-        writeln!(f, "sent to devices:  {}", self.sent_to_devices)?;
-        writeln!(f, "not imported:     {}", self.skipped_total())?;
-        for (reason, n) in &self.skipped {
-            writeln!(f, "  {reason}: {n}")?;
-        }
-        let warned: u64 = self.warnings.values().sum();
-        writeln!(f, "warnings:         {warned}")?;
-        for (kind, n) in &self.warnings {
-            writeln!(f, "  {kind}: {n}")?;
-        }
-        if self.blank_rows > 0 {
-            writeln!(f, "blank rows:       {}", self.blank_rows)?;
-        }
-        if self.moved_unplaced > 0 {
-            writeln!(
-                f,
-                "{} voters moved to addresses in no turf yet; cut turfs again to place them",
-                self.moved_unplaced
-            )?;
-        }
-        Ok(())
-    }
 }

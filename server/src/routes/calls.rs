@@ -212,18 +212,11 @@ pub(crate) async fn progress(
     let list = CallListId(id);
     let campaign = may_call(&state, &device, list).await?;
     let now = state.now_ms();
-    let p = state
+    let progress = state
         .read(move |s| s.call_progress(list, campaign, now))
         .await?;
     Ok(Json(CallProgressResponse {
         call_list: list,
-        total: p.total,
-        retired: p.retired,
-        do_not_call: p.do_not_call,
-        fresh: p.fresh,
-        later_round: p.later_round,
-        call_backs: p.call_backs,
-        claimed: p.claimed,
-        left: p.left,
+        progress,
     }))
 }

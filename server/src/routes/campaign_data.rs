@@ -4,11 +4,12 @@
 
 use axum::extract::State;
 use axum::Json;
+use groundgame_core::protocol::data::{
+    CallListRequest, CallListResponse, CutRequest, CutResponse, CutTurfItem,
+};
 use groundgame_core::protocol::lead::{InviteRequest, InviteResponse};
 use groundgame_core::protocol::ErrorBody;
-use groundgame_core::{CallListId, Role, TurfId};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use groundgame_core::Role;
 
 use crate::auth::AuthDevice;
 use crate::cutting::{self, CuttingError};
@@ -17,58 +18,6 @@ use crate::json::ApiJson;
 use crate::store::CallListFilter;
 use crate::turf_cut::CutMode;
 use crate::{clock, AppState, StoreError};
-
-/// How to cut: `precinct`, `street` or `area`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CutBy {
-    Precinct,
-    Street,
-    Area,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CutRequest {
-    pub by: CutBy,
-    /// Doors per turf: the most for precinct and street, about this many for area.
-    pub doors: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct CutTurfItem {
-    pub id: TurfId,
-    pub name: String,
-    pub doors: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct CutResponse {
-    pub turfs: Vec<CutTurfItem>,
-    /// Households an area cut left waiting for coordinates.
-    pub without_coordinates: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CallListRequest {
-    pub name: String,
-    /// Only voters in these precincts (all when empty).
-    #[serde(default)]
-    pub precincts: Vec<String>,
-    /// The key of the script callers read.
-    #[serde(default)]
-    pub script: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct CallListResponse {
-    pub id: CallListId,
-    pub members: u32,
-    pub without_phone: u32,
-    pub do_not_call: u32,
-    pub shared_phone: u32,
-}
 
 #[utoipa::path(
     post,
@@ -88,12 +37,7 @@ pub(crate) async fn cut_turfs(
     ApiJson(req): ApiJson<CutRequest>,
 ) -> Result<Json<CutResponse>, ApiError> {
     device.require_lead_of(device.campaign)?;
-    let doors = req.doors as usize;
-    let mode = match req.by {
-        CutBy::Precinct => CutMode::Precinct { max_doors: doors },
-        CutBy::Street => CutMode::Street { doors },
-        CutBy::Area => CutMode::Area { doors },
-    };
+    let mode = CutMode::new(req.by, req.doors as usize);
     let campaign = device.campaign;
     let outcome = state
         .write(move |s| {

@@ -22,20 +22,23 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use groundgame_core::protocol::data::{
+    ExportFormat, ImportFormat, ImportJobResponse, ImportStatus, ScriptList, ScriptListItem,
+    ScriptSaved,
+};
 use groundgame_core::protocol::ErrorBody;
 use http_body_util::BodyExt;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::export::{write_csv, ExportFormat};
+use crate::export::write_csv;
 use crate::import::run::{import_file_with_progress, ImportRequest};
 use crate::import::Progress;
-use crate::import::{Format, ImportError, ImportSummary, Mapping};
+use crate::import::{Format, ImportError, Mapping};
 use crate::import_jobs::{ImportJob, JobState, NewImportJob, Upload, HEARTBEAT_MS};
 use crate::lang::Lang;
 use crate::script_file::{self, ScriptFileError};
@@ -46,20 +49,11 @@ pub const MAX_IMPORT_BYTES: u64 = 8 << 30;
 /// The largest script file.
 pub const MAX_SCRIPT_BYTES: usize = 256 * 1024;
 
-/// Which layout an uploaded file has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportFormatName {
-    Ncvoter,
-    Van,
-    Mapped,
-}
-
 /// The query of `POST /api/v1/imports`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
-    pub format: ImportFormatName,
+    pub format: ImportFormat,
     /// The file is the whole voter file: people of earlier imports of this format who are
     /// not in it are marked removed.
     #[serde(default)]
@@ -71,38 +65,6 @@ pub struct ImportQuery {
     /// file holds.
     #[serde(default)]
     pub mapping: Option<String>,
-}
-
-/// Where an import stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportStatus {
-    Running,
-    Done,
-    Failed,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ImportJobResponse {
-    pub id: Uuid,
-    pub status: ImportStatus,
-    pub file_name: String,
-    pub format: String,
-    /// Bytes of the (decompressed) file.
-    pub total_bytes: u64,
-    pub bytes_read: u64,
-    pub rows_read: u64,
-    /// 0 to 100, for a progress bar.
-    pub percent: f64,
-    pub started_at: u64,
-    /// When done: what the import did (rows, added, updated, removed, skipped by reason...).
-    #[schema(value_type = Option<Object>)]
-    pub summary: Option<ImportSummary>,
-    /// When failed: why, in words to show the lead. Nothing was imported.
-    pub error: Option<String>,
-    /// Whether `GET .../report` has a report to download.
-    pub report: bool,
-    pub report_lines: u64,
 }
 
 fn job_response(job: ImportJob) -> ImportJobResponse {
@@ -215,12 +177,12 @@ pub(crate) async fn start_import(
     device.require_lead_of(device.campaign)?;
     let campaign = device.campaign;
     let format = match (query.format, query.mapping.as_deref()) {
-        (ImportFormatName::Ncvoter, None) => Format::NcVoter,
-        (ImportFormatName::Van, None) => Format::Van,
-        (ImportFormatName::Mapped, Some(text)) => Format::Mapped(Box::new(
+        (ImportFormat::Ncvoter, None) => Format::NcVoter,
+        (ImportFormat::Van, None) => Format::Van,
+        (ImportFormat::Mapped, Some(text)) => Format::Mapped(Box::new(
             Mapping::parse(text).map_err(|e| ApiError::InvalidValue(e.to_string()))?,
         )),
-        (ImportFormatName::Mapped, None) => {
+        (ImportFormat::Mapped, None) => {
             return Err(ApiError::InvalidValue(
                 "format=mapped needs mapping=<the column mapping's TOML text>".into(),
             ))
@@ -464,26 +426,6 @@ fn gunzip_stream(gz: Vec<u8>) -> impl futures_util::Stream<Item = std::io::Resul
     )
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ScriptSaved {
-    pub key: String,
-    pub version: u32,
-    /// False when the file equals the latest version (nothing new stored).
-    pub created: bool,
-    pub questions: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ScriptListItem {
-    pub key: String,
-    pub latest_version: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct ScriptList {
-    pub scripts: Vec<ScriptListItem>,
-}
-
 #[utoipa::path(
     post,
     path = super::SCRIPTS_PATH,
@@ -572,17 +514,7 @@ pub(crate) async fn list_scripts(
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     #[serde(default)]
-    pub format: ExportFormatName,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportFormatName {
-    /// One row per contact attempt with every answer.
-    #[default]
-    Full,
-    /// VAN-style: one row per voter and result, for loading back.
-    Van,
+    pub format: ExportFormat,
 }
 
 /// Bytes written by the export's blocking thread, handed to the response in chunks.
@@ -644,10 +576,7 @@ pub(crate) async fn export(
 ) -> Result<Response, ApiError> {
     device.require_lead_of(device.campaign)?;
     let campaign = device.campaign;
-    let format = match query.format {
-        ExportFormatName::Full => ExportFormat::Full,
-        ExportFormatName::Van => ExportFormat::Van,
-    };
+    let format = query.format;
     let (tx, rx) = mpsc::channel::<std::io::Result<Bytes>>(8);
     let task_state = state.clone();
     let who = device.device;
@@ -688,8 +617,8 @@ pub(crate) async fn export(
     let zone = state.read(move |s| s.campaign_time_zone(campaign)).await?;
     let date = zone.date_of(clock::system_ms());
     let name = match query.format {
-        ExportFormatName::Full => "results",
-        ExportFormatName::Van => "results-van",
+        ExportFormat::Full => "results",
+        ExportFormat::Van => "results-van",
     };
     Ok((
         [

@@ -8,10 +8,9 @@
 use axum::body::Body;
 use axum::extract::State;
 use axum::Json;
+use groundgame_core::protocol::data::{GeocodeLine, GeocodeResponse};
 use groundgame_core::protocol::ErrorBody;
 use http_body_util::BodyExt;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
@@ -22,33 +21,6 @@ use crate::AppState;
 pub const MAX_GEOCODE_BYTES: usize = 64 << 20;
 /// Report lines sent back at most (the counts cover them all).
 pub const MAX_REPORT_LINES: usize = 200;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct GeocodeLine {
-    /// The file's row (the header is row 1).
-    pub row: u64,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct GeocodeResponse {
-    /// Data rows read.
-    pub rows: u64,
-    /// Households whose location was set or changed.
-    pub located: u64,
-    /// Households that already had this location.
-    pub unchanged: u64,
-    /// Rows whose address matches no household of the campaign.
-    pub unmatched: u64,
-    /// Rows with no address or no valid location.
-    pub bad_rows: u64,
-    /// Placed households whose new location devices will receive.
-    pub sent_to_devices: u64,
-    /// The first report lines, in row order.
-    pub report: Vec<GeocodeLine>,
-    /// How many report lines there were in all.
-    pub report_lines: u64,
-}
 
 async fn read_body(body: Body) -> Result<Vec<u8>, ApiError> {
     let mut body = body;

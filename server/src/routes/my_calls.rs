@@ -15,19 +15,11 @@ use crate::AppState;
 
 impl From<CallListSummary> for MyCallList {
     fn from(s: CallListSummary) -> Self {
-        let p = s.progress;
         MyCallList {
             id: s.id,
             name: s.name,
             script: s.script,
-            total: p.total,
-            left: p.left,
-            fresh: p.fresh,
-            later_round: p.later_round,
-            call_backs: p.call_backs,
-            claimed: p.claimed,
-            retired: p.retired,
-            do_not_call: p.do_not_call,
+            progress: s.progress,
         }
     }
 }

@@ -19,11 +19,11 @@ use groundgame_core::{
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::campaign_data::{
-    CallListRequest, CallListResponse, CutBy, CutRequest, CutResponse, CutTurfItem,
-};
 use super::health::Health;
 use groundgame_core::protocol::calls;
+use groundgame_core::protocol::data::{
+    self, CallListRequest, CallListResponse, CutBy, CutRequest, CutResponse, CutTurfItem,
+};
 use groundgame_core::protocol::lead::{
     AssigneesRequest, AssigneesResponse, CallListItem, CallListList, DayProgress, DeviceItem,
     Figures, HourProgress, InviteItem, InviteJoin, InviteList, InviteRequest, InviteResponse,
@@ -105,7 +105,7 @@ impl Modify for BearerAuth {
         calls::CallersRequest, calls::CallersResponse, calls::ClaimRequest,
         calls::ClaimResponse, calls::CallContact, calls::ContactAddress,
         calls::ReleaseRequest, calls::ReleaseResponse,
-        calls::CallProgressResponse,
+        calls::CallProgressResponse, calls::CallProgress,
         calls::MyCallList, calls::MyCallListsResponse,
         Progress, Totals, Figures, Support, TurfProgress, VolunteerProgress, QualityFlag,
         HourProgress, DayProgress, QuarantineResponse,
@@ -120,8 +120,9 @@ impl Modify for BearerAuth {
         groundgame_core::network::NetworkTotals, groundgame_core::network::AnswerCounts,
         InviteList, InviteItem, InviteJoin, CallListList, CallListItem, OldAssignmentList,
         OldAssignment,
-        super::data_io::ImportJobResponse, super::data_io::ImportStatus,
-        super::data_io::ScriptSaved, super::data_io::ScriptList, super::data_io::ScriptListItem,
+        data::ImportJobResponse, data::ImportStatus, data::ImportSummary, data::ImportFormat,
+        data::ExportFormat, data::ScriptSaved, data::ScriptList, data::ScriptListItem,
+        data::GeocodeResponse, data::GeocodeLine,
     )),
     modifiers(&BearerAuth),
     tags(

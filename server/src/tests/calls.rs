@@ -14,7 +14,9 @@ use crate::store::sqlite::claims::{
     CALL_BACK_DELAY_MS, CALL_BACK_HOLD_MS, CLAIM_LEASE_MS, LATER_ROUND_DELAY_MS,
 };
 use crate::store::CallListFilter;
-use groundgame_core::protocol::calls::{CallContact, CallProgressResponse, ClaimResponse};
+use groundgame_core::protocol::calls::{
+    CallContact, CallProgress, CallProgressResponse, ClaimResponse,
+};
 
 /// `n` imported voters, each with their own number, in one precinct.
 fn voters(h: &Harness, n: usize) {
@@ -66,7 +68,7 @@ async fn claim(h: &Harness, d: &Device, list: CallListId, count: u32) -> Vec<Cal
     r.contacts
 }
 
-async fn progress(h: &Harness, d: &Device, list: CallListId) -> CallProgressResponse {
+async fn progress(h: &Harness, d: &Device, list: CallListId) -> CallProgress {
     let r = h
         .call(
             Method::GET,
@@ -81,7 +83,9 @@ async fn progress(h: &Harness, d: &Device, list: CallListId) -> CallProgressResp
         "{}",
         String::from_utf8_lossy(&r.body)
     );
-    r.parse()
+    let answer: CallProgressResponse = r.parse();
+    assert_eq!(answer.call_list, list);
+    answer.progress
 }
 
 fn phones(contacts: &[CallContact]) -> Vec<String> {
@@ -492,7 +496,14 @@ async fn my_call_lists_show_a_caller_only_the_lists_they_call_and_a_lead_all() {
     let a = my_lists(&h, &ana).await;
     assert_eq!(a.len(), 1);
     assert_eq!((a[0].id, a[0].name.as_str()), (list, "Everyone"));
-    assert_eq!((a[0].total, a[0].left, a[0].claimed), (3, 3, 1));
+    assert_eq!(
+        (
+            a[0].progress.total,
+            a[0].progress.left,
+            a[0].progress.claimed
+        ),
+        (3, 3, 1)
+    );
     let b: Vec<_> = my_lists(&h, &ben).await.iter().map(|l| l.id).collect();
     assert_eq!(b, vec![list, second]);
     let all: Vec<_> = my_lists(&h, &lead).await.iter().map(|l| l.id).collect();

@@ -550,7 +550,9 @@ fn the_campaign_data_screen_checks_its_forms_and_needs_a_connection() {
 #[test]
 fn campaign_data_sentences_read_in_both_languages() {
     use crate::sync::lead_data::ExportFormat;
-    use crate::sync::lead_data::{CutResult, CutTurf, ImportCounts, NewCallList, ReportLine};
+    use crate::sync::lead_data::{
+        CallListResponse, CutResponse, CutTurfItem, ImportSummary, ReportLine,
+    };
     use crate::ui::views::lead::data::{
         csv_rows, cut_line, export_line, export_name, geocode_line, list_line, parse_doors,
         parse_precincts, problem_lines, report_line, summary_line,
@@ -567,11 +569,11 @@ fn campaign_data_sentences_read_in_both_languages() {
     assert_eq!(parse_doors("2001"), None);
     assert_eq!(parse_doors("many"), None);
     assert_eq!(parse_precincts("P1, P2\n\nDU-3,"), vec!["P1", "P2", "DU-3"]);
-    let mut counts = ImportCounts {
+    let mut counts = ImportSummary {
         rows: 4,
         added: 3,
         households_added: 2,
-        ..ImportCounts::default()
+        ..ImportSummary::default()
     };
     counts.skipped.insert("no_address".into(), 1);
     assert_eq!(
@@ -587,14 +589,14 @@ fn campaign_data_sentences_read_in_both_languages() {
     };
     assert_eq!(report_line(Lang::En, &line), "Row 5 (V4): no address");
     assert_eq!(report_line(Lang::Es, &line), "Fila 5 (V4): no address");
-    let cut = CutResult {
+    let cut = CutResponse {
         turfs: vec![
-            CutTurf {
+            CutTurfItem {
                 id: TurfId(7),
                 name: "Oak Ave".into(),
                 doors: 40,
             },
-            CutTurf {
+            CutTurfItem {
                 id: TurfId(8),
                 name: "Elm St".into(),
                 doors: 20,
@@ -604,7 +606,8 @@ fn campaign_data_sentences_read_in_both_languages() {
     };
     assert!(cut_line(Lang::En, &cut).starts_with("Made 2 turfs with 60 doors. 3 households"));
     assert!(cut_line(Lang::Es, &cut).starts_with("Se hicieron 2 turfs con 60 puertas. 3 hogares"));
-    let list = NewCallList {
+    let list = CallListResponse {
+        id: groundgame_core::CallListId(1),
         members: 120,
         without_phone: 30,
         do_not_call: 2,
@@ -629,12 +632,13 @@ fn campaign_data_sentences_read_in_both_languages() {
         export_line(Lang::Es, 3, "/d/x.csv"),
         "Se guardaron 3 resultados en /d/x.csv."
     );
-    let geo = crate::sync::lead_data::GeocodeResult {
+    let geo = crate::sync::lead_data::GeocodeResponse {
         rows: 10,
         located: 6,
         unchanged: 1,
         unmatched: 2,
         bad_rows: 1,
+        sent_to_devices: 4,
         report: Vec::new(),
         report_lines: 3,
     };

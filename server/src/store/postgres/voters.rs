@@ -659,7 +659,7 @@ struct Run<'a, 'r> {
 
 impl Run<'_, '_> {
     fn line(&mut self, row: u64, source_id: &str, issue: Issue) -> Result<(), ImportError> {
-        self.summary.count(&issue);
+        self.summary.tally(issue.key(), issue.tally());
         (self.report)(&ReportLine {
             row,
             source_id: source_id.to_string(),

@@ -76,25 +76,8 @@ pub struct ClaimedContact {
     pub expires_at: u64,
 }
 
-/// A list's progress, for the caller's and the lead's screens.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CallProgress {
-    pub total: u32,
-    /// Done with (talked, refused, wrong number...), not counting do-not-call.
-    pub retired: u32,
-    /// Numbers on the campaign's do-not-call list.
-    pub do_not_call: u32,
-    /// Never called yet.
-    pub fresh: u32,
-    /// To try again in a later round.
-    pub later_round: u32,
-    /// Call-backs scheduled.
-    pub call_backs: u32,
-    /// Held by a device under an unexpired lease now.
-    pub claimed: u32,
-    /// Still to be handed out at some point: fresh + later round + call-backs.
-    pub left: u32,
-}
+/// A list's progress, for the caller's and the lead's screens (the wire's type).
+pub use groundgame_core::protocol::calls::CallProgress;
 
 /// The list's campaign, when it exists.
 pub(crate) fn campaign_of(

@@ -26,8 +26,9 @@ use dioxus::prelude::*;
 
 use super::{on_runtime, refresh, use_lead, Problem};
 use crate::sync::lead_data::{
-    CutBy, CutResult, ExportFormat, GeocodeResult, ImportCounts, ImportJob, JobStatus, NewCallList,
-    ReportLine, SavedScript, ScriptItem, VoterFormat, VoterUpload,
+    CallListResponse, CutBy, CutResponse, ExportFormat, GeocodeResponse, ImportFormat,
+    ImportJobResponse, ImportStatus, ImportSummary, ReportLine, ScriptListItem, ScriptSaved,
+    VoterUpload,
 };
 use crate::sync::SyncError;
 use crate::ui::components::{BigButton, ChoiceButton, ProgressBar};
@@ -62,7 +63,7 @@ pub fn parse_precincts(text: &str) -> Vec<String> {
 }
 
 /// "Importing… 42% · 12,345 rows read".
-pub fn progress_line(l: Lang, job: &ImportJob) -> String {
+pub fn progress_line(l: Lang, job: &ImportJobResponse) -> String {
     let pct = job.percent.clamp(0.0, 100.0).round();
     match l {
         Lang::En => format!("Importing… {pct}% · {} rows read", job.rows_read),
@@ -71,7 +72,7 @@ pub fn progress_line(l: Lang, job: &ImportJob) -> String {
 }
 
 /// The summary of a finished import, in a sentence or two.
-pub fn summary_line(l: Lang, c: &ImportCounts) -> String {
+pub fn summary_line(l: Lang, c: &ImportSummary) -> String {
     let skipped = c.skipped_total();
     match l {
         Lang::En => format!(
@@ -115,7 +116,7 @@ pub fn report_line(l: Lang, line: &ReportLine) -> String {
 }
 
 /// What a geocoding file did.
-pub fn geocode_line(l: Lang, g: &GeocodeResult) -> String {
+pub fn geocode_line(l: Lang, g: &GeocodeResponse) -> String {
     let not_used = g.unmatched + g.bad_rows;
     match l {
         Lang::En => format!(
@@ -167,7 +168,7 @@ pub fn export_name(format: ExportFormat, today: NaiveDate) -> String {
 }
 
 /// What a cut made.
-pub fn cut_line(l: Lang, cut: &CutResult) -> String {
+pub fn cut_line(l: Lang, cut: &CutResponse) -> String {
     let doors: u32 = cut.turfs.iter().map(|t| t.doors).sum();
     let mut line = match (l, cut.turfs.len()) {
         (Lang::En, 0) => "No new turfs: every household with an address is in a turf.".to_owned(),
@@ -198,7 +199,7 @@ pub fn cut_line(l: Lang, cut: &CutResult) -> String {
 }
 
 /// What making a call list did.
-pub fn list_line(l: Lang, list: &NewCallList) -> String {
+pub fn list_line(l: Lang, list: &CallListResponse) -> String {
     match l {
         Lang::En => format!(
             "Call list made: {} people to call. Left out: {} without a usable phone, {} on \
@@ -214,7 +215,7 @@ pub fn list_line(l: Lang, list: &NewCallList) -> String {
 }
 
 /// What saving a script did.
-pub fn script_line(l: Lang, s: &SavedScript) -> String {
+pub fn script_line(l: Lang, s: &ScriptSaved) -> String {
     match (l, s.created) {
         (Lang::En, true) => format!(
             "Saved as version {} of “{}” ({} questions). Phones get it at their next sync.",
@@ -251,7 +252,7 @@ pub fn problem_lines(message: &str) -> Vec<String> {
 }
 
 /// "“door” — version 3".
-pub fn script_item(l: Lang, s: &ScriptItem) -> String {
+pub fn script_item(l: Lang, s: &ScriptListItem) -> String {
     match l {
         Lang::En => format!("“{}” — version {}", s.key, s.latest_version),
         Lang::Es => format!("“{}” — versión {}", s.key, s.latest_version),
@@ -341,8 +342,8 @@ fn read_picked(
 enum Importing {
     Idle,
     Uploading,
-    Running(ImportJob),
-    Finished(ImportJob, Vec<ReportLine>),
+    Running(ImportJobResponse),
+    Finished(ImportJobResponse, Vec<ReportLine>),
 }
 
 #[component]
@@ -364,7 +365,7 @@ fn ImportCard() -> Element {
     let ctx = use_lead();
     let services = use_services();
     let l = use_lang()();
-    let format = use_signal(|| VoterFormat::Ncvoter);
+    let format = use_signal(|| ImportFormat::Ncvoter);
     let mut full_file = use_signal(|| false);
     let mut mapping = use_signal(String::new);
     let mut picked = use_signal(|| None::<(String, Vec<u8>)>);
@@ -387,7 +388,7 @@ fn ImportCard() -> Element {
         }
         let chosen = *format.peek();
         let map = mapping.peek().trim().to_owned();
-        if chosen == VoterFormat::Mapped && map.is_empty() {
+        if chosen == ImportFormat::Mapped && map.is_empty() {
             error.set(Some(l.t(Msg::DataNeedsMapping).to_owned()));
             return;
         }
@@ -399,7 +400,7 @@ fn ImportCard() -> Element {
             format: chosen,
             full_file: *full_file.peek(),
             file_name,
-            mapping: (chosen == VoterFormat::Mapped).then_some(map),
+            mapping: (chosen == ImportFormat::Mapped).then_some(map),
             bytes,
         };
         error.set(None);
@@ -420,13 +421,13 @@ fn ImportCard() -> Element {
             };
             // Follow the job; a lost connection while it runs is retried, since the
             // import goes on on the server whatever happens here.
-            while job.status == JobStatus::Running {
+            while job.status == ImportStatus::Running {
                 state.set(Importing::Running(job.clone()));
                 let engine = engine.clone();
-                let id = job.id.clone();
+                let id = job.id;
                 match on_runtime(async move {
                     tokio::time::sleep(POLL).await;
-                    engine.import_job(&id).await
+                    engine.import_job(id).await
                 })
                 .await
                 {
@@ -441,14 +442,14 @@ fn ImportCard() -> Element {
             }
             let lines = if job.report && job.report_lines > 0 {
                 let engine = engine.clone();
-                let id = job.id.clone();
-                on_runtime(async move { engine.import_report(&id, REPORT_LINES_SHOWN).await })
+                let id = job.id;
+                on_runtime(async move { engine.import_report(id, REPORT_LINES_SHOWN).await })
                     .await
                     .unwrap_or_default()
             } else {
                 Vec::new()
             };
-            if job.status == JobStatus::Done {
+            if job.status == ImportStatus::Done {
                 picked.set(None);
                 pasted.set(String::new());
                 refresh(ctx, &services);
@@ -464,11 +465,11 @@ fn ImportCard() -> Element {
             p { class: "muted", {l.t(Msg::DataImportHelp)} }
             p { class: "field-label", {l.t(Msg::DataFormat)} }
             {choice_group(l, Msg::DataFormat, &[
-                (VoterFormat::Ncvoter, Msg::DataFormatNcvoter, "format-ncvoter"),
-                (VoterFormat::Van, Msg::DataFormatVan, "format-van"),
-                (VoterFormat::Mapped, Msg::DataFormatMapped, "format-mapped"),
+                (ImportFormat::Ncvoter, Msg::DataFormatNcvoter, "format-ncvoter"),
+                (ImportFormat::Van, Msg::DataFormatVan, "format-van"),
+                (ImportFormat::Mapped, Msg::DataFormatMapped, "format-mapped"),
             ], format)}
-            if format() == VoterFormat::Mapped {
+            if format() == ImportFormat::Mapped {
                 label { r#for: "import-mapping", {l.t(Msg::DataMapping)} }
                 textarea { id: "import-mapping", rows: "5", value: "{mapping}",
                     oninput: move |e| mapping.set(e.value()) }
@@ -510,7 +511,7 @@ fn ImportCard() -> Element {
                     }
                 },
                 Importing::Finished(job, lines) => rsx! {
-                    div { class: if job.status == JobStatus::Done { "notice" } else { "notice error" },
+                    div { class: if job.status == ImportStatus::Done { "notice" } else { "notice error" },
                         role: "status", id: "import-result",
                         if let Some(counts) = job.summary.as_ref() {
                             p { class: "saved", id: "import-summary", {summary_line(l, counts)} }
@@ -545,7 +546,7 @@ fn GeocodeCard() -> Element {
     let l = use_lang()();
     let mut picked = use_signal(|| None::<(String, Vec<u8>)>);
     let mut pasted = use_signal(String::new);
-    let mut result = use_signal(|| None::<GeocodeResult>);
+    let mut result = use_signal(|| None::<GeocodeResponse>);
     let mut error = use_signal(|| None::<String>);
     let busy = use_signal(|| false);
     let on_file = move |e: FormEvent| read_picked(e, l, picked, error);
@@ -625,7 +626,7 @@ fn CutCard() -> Element {
     let l = use_lang()();
     let by = use_signal(|| CutBy::Precinct);
     let mut doors = use_signal(|| "60".to_string());
-    let mut result = use_signal(|| None::<CutResult>);
+    let mut result = use_signal(|| None::<CutResponse>);
     let mut error = use_signal(|| None::<String>);
     let busy = use_signal(|| false);
     let cut = move |_| {
@@ -686,9 +687,9 @@ fn CutCard() -> Element {
 }
 
 /// The campaign's scripts, fetched when a card opens (empty offline).
-fn use_scripts() -> (Signal<Vec<ScriptItem>>, impl Fn() + Clone) {
+fn use_scripts() -> (Signal<Vec<ScriptListItem>>, impl Fn() + Clone) {
     let services = use_services();
-    let mut scripts = use_signal(Vec::<ScriptItem>::new);
+    let mut scripts = use_signal(Vec::<ScriptListItem>::new);
     let load = move || {
         let Some(engine) = services.sync.engine() else {
             return;
@@ -712,7 +713,7 @@ fn CallListCard() -> Element {
     let mut name = use_signal(String::new);
     let mut precincts = use_signal(String::new);
     let mut script = use_signal(String::new);
-    let mut result = use_signal(|| None::<NewCallList>);
+    let mut result = use_signal(|| None::<CallListResponse>);
     let mut error = use_signal(|| None::<String>);
     let busy = use_signal(|| false);
     let make = move |_| {
@@ -780,7 +781,7 @@ fn ScriptCard() -> Element {
     let l = use_lang()();
     let (scripts, reload) = use_scripts();
     let mut text = use_signal(String::new);
-    let mut saved = use_signal(|| None::<SavedScript>);
+    let mut saved = use_signal(|| None::<ScriptSaved>);
     let mut problems = use_signal(|| None::<String>);
     let mut error = use_signal(|| None::<String>);
     let busy = use_signal(|| false);
