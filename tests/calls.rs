@@ -112,6 +112,7 @@ async fn two_callers_share_a_list_leases_run_out_and_an_offline_do_not_call_reac
     let (ana, ana_signal) = caller(dir.path(), "ana", &server.url, &volunteers).await;
     let (ben, _) = caller(dir.path(), "ben", &server.url, &volunteers).await;
     lead.engine
+        .api()
         .assign_call_list(list, &[ana.volunteer(), ben.volunteer()])
         .await
         .expect("assign the callers");

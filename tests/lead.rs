@@ -21,6 +21,7 @@ async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
     let lead = TestDevice::join(dir.path(), "lead", &server.url, &fx.lead_invite, http()).await;
     let (turf, households) = fx.turfs[0].clone();
     lead.engine
+        .api()
         .set_assignees(turf, &[ana.volunteer()])
         .await
         .expect("assign");
@@ -44,7 +45,7 @@ async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
         .create_call_list(fx.campaign, "Evening", &CallListFilter::default())
         .expect("call list");
 
-    let cached = lead.engine.refresh_lead().await.expect("refresh");
+    let cached = lead.engine.api().refresh_lead().await.expect("refresh");
     let on_server = server.store.progress(fx.campaign, None).expect("progress");
     let p = &cached.snapshot.progress;
     assert_eq!(p.totals.households, on_server.totals.households);
@@ -77,20 +78,23 @@ async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
 
     // Actions: callers, quarantine, an invite (shown once, listed without its code).
     lead.engine
+        .api()
         .assign_call_list(list.id, &[ana.volunteer()])
         .await
         .expect("callers");
     lead.engine
+        .api()
         .set_quarantine(ana.volunteer(), true)
         .await
         .expect("quarantine");
     let invite = lead
         .engine
+        .api()
         .create_invite(Role::Volunteer, 2, 3)
         .await
         .expect("invite");
     assert_eq!((invite.role, invite.uses), (Role::Volunteer, 2));
-    let again = lead.engine.refresh_lead().await.expect("refresh");
+    let again = lead.engine.api().refresh_lead().await.expect("refresh");
     assert_eq!(again.snapshot.call_lists[0].callers, vec![ana.volunteer()]);
     assert!(again
         .snapshot
@@ -103,7 +107,12 @@ async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
     assert_eq!((newest.max_uses, newest.used), (2, 0));
 
     // A volunteer's device is refused by the server.
-    let refused = ana.engine.refresh_lead().await.expect_err("not a lead");
+    let refused = ana
+        .engine
+        .api()
+        .refresh_lead()
+        .await
+        .expect_err("not a lead");
     assert!(
         matches!(refused, SyncError::Server { status: 403, .. }),
         "{refused}"
@@ -112,7 +121,7 @@ async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
 
     // The server goes away: the figures stay, with their time.
     server.stop().await;
-    let offline = lead.engine.refresh_lead().await.expect_err("offline");
+    let offline = lead.engine.api().refresh_lead().await.expect_err("offline");
     assert!(offline.is_transient(), "{offline}");
     assert_eq!(
         lead.store.lead_snapshot().expect("read").as_ref(),

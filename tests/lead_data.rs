@@ -5,7 +5,9 @@
 //! list made with a script; a script saved, saved again unchanged, and refused with its
 //! line; and a volunteer's device refused every one of these.
 
-use groundgame::sync::lead_data::{CutBy, ExportFormat, ImportFormat, ImportStatus, VoterUpload};
+use groundgame::sync::client::data::{
+    CutBy, ExportFormat, ImportFormat, ImportStatus, VoterUpload,
+};
 use groundgame::sync::{HttpTransport, SyncError};
 use groundgame::ui::views::lead::data::csv_rows;
 use groundgame_core::event::Channel;
@@ -29,9 +31,9 @@ fn van(rows: &[&str]) -> Vec<u8> {
 async fn wait_done<T: groundgame::sync::Transport>(
     device: &TestDevice<T>,
     id: uuid::Uuid,
-) -> groundgame::sync::lead_data::ImportJobResponse {
+) -> groundgame::sync::client::data::ImportJobResponse {
     for _ in 0..200 {
-        let job = device.engine.import_job(id).await.expect("job");
+        let job = device.engine.api().import_job(id).await.expect("job");
         if job.status != ImportStatus::Running {
             return job;
         }
@@ -62,7 +64,12 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
             "V4,Doe,Sam,,Durham,27701,9195550104,P2",
         ]),
     };
-    let job = lead.engine.start_import(&upload).await.expect("upload");
+    let job = lead
+        .engine
+        .api()
+        .start_import(&upload)
+        .await
+        .expect("upload");
     assert_eq!(job.file_name, "county_export.csv", "the name made safe");
     let job = wait_done(&lead, job.id).await;
     assert_eq!(job.status, ImportStatus::Done, "{:?}", job.error);
@@ -73,7 +80,12 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
         (4, 3, 2)
     );
     assert_eq!(counts.skipped_total(), 1);
-    let report = lead.engine.import_report(job.id, 50).await.expect("report");
+    let report = lead
+        .engine
+        .api()
+        .import_report(job.id, 50)
+        .await
+        .expect("report");
     assert_eq!(report.len(), 1, "{report:?}");
     assert_eq!(
         (report[0].row.as_str(), report[0].source_id.as_str()),
@@ -90,7 +102,12 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
         ]),
         ..upload.clone()
     };
-    let job = lead.engine.start_import(&again).await.expect("upload");
+    let job = lead
+        .engine
+        .api()
+        .start_import(&again)
+        .await
+        .expect("upload");
     let counts = wait_done(&lead, job.id).await.summary.expect("summary");
     assert_eq!((counts.added, counts.updated, counts.unchanged), (0, 1, 2));
 
@@ -101,7 +118,7 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
                 40 ELM ST,Durham,27701,35.98,-78.91\n\
                 99 Nowhere Rd,Durham,27701,35.90,-78.90\n\
                 40 Elm St,Durham,27701,north,-78.91\n";
-    let located = lead.engine.geocode(geo).await.expect("geocode");
+    let located = lead.engine.api().geocode(geo).await.expect("geocode");
     assert_eq!(
         (
             located.rows,
@@ -115,6 +132,7 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
     assert_eq!(rows, vec![4, 5], "{:?}", located.report);
     match lead
         .engine
+        .api()
         .geocode(b"address,city,zip\n1 Oak Ave,Durham,27701\n")
         .await
     {
@@ -125,10 +143,20 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
         }) => assert!(message.contains("lat"), "{message}"),
         other => panic!("a file without locations must be refused: {other:?}"),
     }
-    let cut = lead.engine.cut_turfs(CutBy::Area, 60).await.expect("cut");
+    let cut = lead
+        .engine
+        .api()
+        .cut_turfs(CutBy::Area, 60)
+        .await
+        .expect("cut");
     assert_eq!(cut.turfs.iter().map(|t| t.doors).sum::<u32>(), 2);
     assert_eq!(cut.without_coordinates, 0);
-    let again = lead.engine.cut_turfs(CutBy::Street, 60).await.expect("cut");
+    let again = lead
+        .engine
+        .api()
+        .cut_turfs(CutBy::Street, 60)
+        .await
+        .expect("cut");
     assert!(again.turfs.is_empty(), "every household is in a turf now");
 
     // The lead's own device (its scope is the whole campaign) talks with Ana Peña at her
@@ -165,6 +193,7 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
     lead.engine.sync_until_drained(5).await.expect("push");
     let csv = lead
         .engine
+        .api()
         .export_results(ExportFormat::Full)
         .await
         .expect("export");
@@ -176,17 +205,18 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
     );
     let van = lead
         .engine
+        .api()
         .export_results(ExportFormat::Van)
         .await
         .expect("export");
     assert_eq!(csv_rows(&van), 1);
 
-    let saved = lead.engine.save_script(SCRIPT).await.expect("script");
+    let saved = lead.engine.api().save_script(SCRIPT).await.expect("script");
     assert_eq!((saved.version, saved.created), (1, true));
-    let same = lead.engine.save_script(SCRIPT).await.expect("script");
+    let same = lead.engine.api().save_script(SCRIPT).await.expect("script");
     assert_eq!((same.version, same.created), (1, false));
     let broken = SCRIPT.replacen("next = \"", "next = \"nowhere-", 1);
-    match lead.engine.save_script(&broken).await {
+    match lead.engine.api().save_script(&broken).await {
         Err(SyncError::Server {
             status: 422,
             message,
@@ -199,7 +229,7 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
     }
     // The app in Spanish: its transport asks for Spanish, and the problems come in it.
     lead.engine.transport().set_language("es");
-    match lead.engine.save_script(&broken).await {
+    match lead.engine.api().save_script(&broken).await {
         Err(SyncError::Server {
             status: 422,
             message,
@@ -217,19 +247,20 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
         other => panic!("a broken script must be refused in Spanish: {other:?}"),
     }
     lead.engine.transport().set_language("en");
-    let scripts = lead.engine.scripts().await.expect("scripts");
+    let scripts = lead.engine.api().scripts().await.expect("scripts");
     assert!(scripts
         .iter()
         .any(|s| s.key == saved.key && s.latest_version == 1));
 
     let list = lead
         .engine
+        .api()
         .create_call_list("Evening P1", &["P1".to_string()], Some(&saved.key))
         .await
         .expect("call list");
     // Ana and Luis: two numbers at one door, both in P1.
     assert_eq!(list.members, 2, "{list:?}");
-    let cached = lead.engine.refresh_lead().await.expect("refresh");
+    let cached = lead.engine.api().refresh_lead().await.expect("refresh");
     assert!(cached
         .snapshot
         .call_lists
@@ -239,26 +270,39 @@ async fn a_lead_imports_cuts_makes_a_list_and_saves_a_script_from_the_app() {
     // A volunteer's device may do none of it.
     let refused = |e: SyncError| matches!(e, SyncError::Server { status: 403, .. });
     assert!(refused(
-        ana.engine.start_import(&upload).await.expect_err("import")
+        ana.engine
+            .api()
+            .start_import(&upload)
+            .await
+            .expect_err("import")
     ));
     assert!(refused(
         ana.engine
+            .api()
             .cut_turfs(CutBy::Precinct, 10)
             .await
             .expect_err("cut")
     ));
-    assert!(refused(ana.engine.geocode(geo).await.expect_err("geocode")));
+    assert!(refused(
+        ana.engine.api().geocode(geo).await.expect_err("geocode")
+    ));
     assert!(refused(
         ana.engine
+            .api()
             .export_results(ExportFormat::Full)
             .await
             .expect_err("export")
     ));
     assert!(refused(
-        ana.engine.save_script(SCRIPT).await.expect_err("script")
+        ana.engine
+            .api()
+            .save_script(SCRIPT)
+            .await
+            .expect_err("script")
     ));
     assert!(refused(
         ana.engine
+            .api()
             .create_call_list("Mine", &[], None)
             .await
             .expect_err("list")

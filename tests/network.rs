@@ -156,7 +156,12 @@ async fn my_network_syncs_to_my_devices_only_and_leads_see_totals() {
     assert_eq!(ana.store.network_counts().expect("counts"), (9, 0, 0));
 
     // Ana's laptop joins as Ana with a code her phone made (typed where an invite goes).
-    let link = ana.engine.create_device_link().await.expect("link code");
+    let link = ana
+        .engine
+        .api()
+        .create_device_link()
+        .await
+        .expect("link code");
     let laptop = TestDevice::join(
         dir.path(),
         "laptop",
@@ -193,6 +198,7 @@ async fn my_network_syncs_to_my_devices_only_and_leads_see_totals() {
     // The lead: aggregates only, equal to the sums of Ana's records.
     let body = lead
         .engine
+        .api()
         .get("/api/v1/network/summary")
         .await
         .expect("the lead reads the summary");
@@ -217,7 +223,7 @@ async fn my_network_syncs_to_my_devices_only_and_leads_see_totals() {
     assert_eq!(t.given_cents, 4_000);
     assert_eq!(t.follow_ups_due, 1);
     // A volunteer may not read it.
-    let refused = ben.engine.get("/api/v1/network/summary").await;
+    let refused = ben.engine.api().get("/api/v1/network/summary").await;
     assert!(
         matches!(
             &refused,
@@ -228,6 +234,7 @@ async fn my_network_syncs_to_my_devices_only_and_leads_see_totals() {
 
     // The laptop is lost: revoked, it wipes its copy (the server and Ana's phone keep it).
     lead.engine
+        .api()
         .revoke_device(laptop_identity.device)
         .await
         .expect("revoke the laptop");

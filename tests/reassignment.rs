@@ -34,10 +34,12 @@ async fn knocks_under_an_old_assignment_are_kept_and_the_old_device_drops_the_tu
     let (other_turf, _) = fx.turfs[1].clone();
 
     lead.engine
+        .api()
         .set_assignees(turf, &[ana.volunteer()])
         .await
         .expect("lead assigns the turf to Ana");
     lead.engine
+        .api()
         .set_assignees(other_turf, &[ana.volunteer()])
         .await
         .expect("and a second turf");
@@ -66,6 +68,7 @@ async fn knocks_under_an_old_assignment_are_kept_and_the_old_device_drops_the_tu
 
     // Meanwhile the lead gives the turf to Ben.
     lead.engine
+        .api()
         .set_assignees(turf, &[ben.volunteer()])
         .await
         .expect("reassign to Ben");

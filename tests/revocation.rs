@@ -19,6 +19,7 @@ async fn a_revoked_device_is_refused_and_wipes_its_voter_data() {
     let lead = TestDevice::join(dir.path(), "lead", &server.url, &fx.lead_invite, http()).await;
     let (turf, households) = fx.turfs[0].clone();
     lead.engine
+        .api()
         .set_assignees(turf, &[phone.volunteer()])
         .await
         .expect("assign");
@@ -46,6 +47,7 @@ async fn a_revoked_device_is_refused_and_wipes_its_voter_data() {
         .expect("joined")
         .device;
     lead.engine
+        .api()
         .revoke_device(device)
         .await
         .expect("lead revokes the lost phone");

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use groundgame::sync::lead_data::{ImportFormat, ImportJobResponse, ImportStatus, VoterUpload};
+use groundgame::sync::client::data::{ImportFormat, ImportJobResponse, ImportStatus, VoterUpload};
 use groundgame::sync::{HttpTransport, Transport};
 use groundgame_server::import::columns::NCVOTER_COLUMNS;
 
@@ -130,7 +130,7 @@ fn campaign() -> Campaign {
 
 async fn wait_done<T: Transport>(device: &TestDevice<T>, id: uuid::Uuid) -> ImportJobResponse {
     for _ in 0..400 {
-        let job = device.engine.import_job(id).await.expect("job");
+        let job = device.engine.api().import_job(id).await.expect("job");
         if job.status != ImportStatus::Running {
             return job;
         }
@@ -164,6 +164,7 @@ async fn a_gzipped_voter_file_uploaded_from_the_app_is_imported() {
 
     let job = lead
         .engine
+        .api()
         .start_import(&upload(&gz))
         .await
         .expect("upload");
@@ -172,7 +173,12 @@ async fn a_gzipped_voter_file_uploaded_from_the_app_is_imported() {
     let counts = job.summary.expect("summary");
     assert_eq!((counts.rows, counts.added), (4, 3), "{counts:?}");
     assert_eq!(counts.skipped_total(), 1);
-    let report = lead.engine.import_report(job.id, 10).await.expect("report");
+    let report = lead
+        .engine
+        .api()
+        .import_report(job.id, 10)
+        .await
+        .expect("report");
     assert_eq!(report.len(), 1, "{report:?}");
     assert_eq!(report[0].source_id, "AA4");
 }
@@ -262,6 +268,7 @@ async fn a_county_zip_is_imported_from_the_app_and_the_command_line() {
     let lead = TestDevice::join(c.dir.path(), "lead", &server.url, &c.lead_invite, http).await;
     let job = lead
         .engine
+        .api()
         .start_import(&upload(&zip))
         .await
         .expect("upload");

@@ -232,6 +232,7 @@ async fn a_voter_file_becomes_a_walked_turf_and_comes_back_as_results() {
     )
     .await;
     lead.engine
+        .api()
         .set_assignees(TurfId(turf), &[phone.volunteer()])
         .await
         .expect("assign");

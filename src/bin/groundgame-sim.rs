@@ -204,7 +204,8 @@ async fn main() -> Result<()> {
             .push(*volunteer);
     }
     for (turf, assigned) in &assignment {
-        lead.set_assignees(*turf, assigned)
+        lead.api()
+            .set_assignees(*turf, assigned)
             .await
             .with_context(|| format!("the lead could not assign turf {turf}"))?;
     }

@@ -13,7 +13,7 @@ use groundgame_core::protocol::calls::{
 use groundgame_core::{paths, CallListId};
 use serde::Serialize;
 
-use super::engine::Method;
+use super::client::Method;
 use super::transport::{gzip, Transport};
 use super::{Engine, SyncError};
 use crate::store::calls::{CallListInfo, HeldContact};
@@ -74,6 +74,7 @@ impl<T: Transport> Engine<T> {
     /// server that does not know phone banking (404) leaves the step out.
     pub(super) async fn sync_calls(&self, token: &str) -> Result<(), SyncError> {
         let raw = match self
+            .api()
             .call(Method::Get, MY_CALL_LISTS_PATH, None, Some(token))
             .await
         {
@@ -96,7 +97,8 @@ impl<T: Transport> Engine<T> {
                 call_backs: l.progress.call_backs,
             })
             .collect();
-        self.blocking(move |store| Ok(store.replace_call_lists(&lists)?))
+        self.api()
+            .blocking(move |store| Ok(store.replace_call_lists(&lists)?))
             .await?;
         for list in self.store().active_call_lists()? {
             match self.claim_for(token, list).await {
@@ -117,10 +119,12 @@ impl<T: Transport> Engine<T> {
             let body = json(&ReleaseRequest {
                 people: chunk.to_vec(),
             })?;
-            self.call(Method::Post, &release_path(list), Some(body), Some(token))
+            self.api()
+                .call(Method::Post, &release_path(list), Some(body), Some(token))
                 .await?;
             let given = chunk.to_vec();
-            self.blocking(move |store| Ok(store.forget_released(list, &given)?))
+            self.api()
+                .blocking(move |store| Ok(store.forget_released(list, &given)?))
                 .await?;
         }
         let count = claim_count(
@@ -128,6 +132,7 @@ impl<T: Transport> Engine<T> {
             self.store().due_call_back_count(list)?,
         );
         let raw = self
+            .api()
             .call(
                 Method::Post,
                 &claim_path(list),
@@ -144,7 +149,8 @@ impl<T: Transport> Engine<T> {
             held = contacts.len(),
             "calls claimed"
         );
-        self.blocking(move |store| Ok(store.apply_claim(list, &contacts, count)?))
+        self.api()
+            .blocking(move |store| Ok(store.apply_claim(list, &contacts, count)?))
             .await
     }
 }

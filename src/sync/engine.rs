@@ -4,24 +4,24 @@
 //! batch k+1 is read and compressed), and each batch's outbox rows are removed only by the
 //! server's answer for them.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
 use groundgame_core::protocol::{
-    ErrorBody, PullRequest, PullResponse, PushOutcome, PushResponse, RegisterRequest,
-    RegisterResponse, PROTOCOL_VERSION, PULL_PATH, PUSH_PATH, REGISTER_PATH,
+    PullRequest, PullResponse, PushOutcome, PushResponse, RegisterRequest, RegisterResponse,
+    PROTOCOL_VERSION, PULL_PATH, PUSH_PATH, REGISTER_PATH,
 };
-use groundgame_core::{DeviceId, Hlc, TurfId, VolunteerId};
+use groundgame_core::Hlc;
 use tokio::sync::{watch, Notify};
 
 use super::backoff::BackoffPolicy;
+use super::client::{ApiClient, Method};
 use super::plan::{self, Failure, Step};
 use super::status::{SyncReport, SyncState, SyncStatus, WireStats};
-use super::transport::{gzip, RawResponse, Transport};
-use super::{assignees_path, revoke_path, SyncError};
+use super::transport::{gzip, Transport};
+use super::SyncError;
 use crate::store::{DeviceState, Identity, OutboxBatch, Store, StoreError};
-use groundgame_core::protocol::lead::AssigneesRequest;
 
 /// How long the background loop waits between syncs when nothing happens.
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
@@ -30,25 +30,16 @@ const NUDGE_DEBOUNCE: Duration = Duration::from_millis(200);
 
 /// The sync engine of one device.
 pub struct Engine<T: Transport> {
-    store: Arc<Store>,
-    transport: T,
-    status: watch::Sender<SyncStatus>,
+    /// The requests go through the device's API client, which the lead's and caller's
+    /// screens share.
+    api: Arc<ApiClient<T>>,
     nudged: Notify,
     /// The volunteer asked for a sync ("Sync now"): cuts short a back-off wait too.
     asked: Notify,
     /// One sync (or registration) at a time.
     running: tokio::sync::Mutex<()>,
-    counters: Counters,
     backoff: BackoffPolicy,
     interval: Duration,
-}
-
-#[derive(Default)]
-struct Counters {
-    bytes_sent: AtomicU64,
-    bytes_received: AtomicU64,
-    events_pushed: AtomicU64,
-    requests: AtomicU64,
 }
 
 /// An outbox batch read and compressed, ready to send.
@@ -60,48 +51,18 @@ struct Prepared {
     body: Vec<u8>,
 }
 
-/// `POST`: make a code for another device of this volunteer.
-pub use groundgame_core::paths::DEVICE_LINK_PATH;
-
-/// A code to join another device as the same volunteer, shown once.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-pub struct DeviceLink {
-    pub code: String,
-    /// When it stops working (ms since the epoch).
-    pub expires_at: u64,
-}
-
-#[derive(Clone, Copy)]
-pub(super) enum Method {
-    Get,
-    Post,
-    Put,
-}
-
 impl<T: Transport> Engine<T> {
     /// The transport this engine talks through.
     pub fn transport(&self) -> &T {
-        &self.transport
+        self.api.transport()
     }
 
     pub fn new(store: Arc<Store>, transport: T) -> Self {
-        let state = match store.device_state() {
-            None => SyncState::NotJoined,
-            Some(DeviceState::Active) => SyncState::Idle,
-            Some(DeviceState::SignedOut) => SyncState::SignedOut,
-            Some(DeviceState::Revoked) => SyncState::Revoked,
-        };
-        let pending = store.waiting_count().unwrap_or(0);
-        let rejected = store.rejected_count().unwrap_or(0);
-        let (status, _) = watch::channel(SyncStatus::new(state, pending, rejected));
         Engine {
-            store,
-            transport,
-            status,
+            api: Arc::new(ApiClient::new(store, transport)),
             nudged: Notify::new(),
             asked: Notify::new(),
             running: tokio::sync::Mutex::new(()),
-            counters: Counters::default(),
             backoff: BackoffPolicy::default(),
             interval: DEFAULT_INTERVAL,
         }
@@ -120,7 +81,17 @@ impl<T: Transport> Engine<T> {
     }
 
     pub fn store(&self) -> &Arc<Store> {
-        &self.store
+        self.api.store()
+    }
+
+    /// The API client the engine syncs through, for the lead's and caller's requests.
+    pub fn api(&self) -> &Arc<ApiClient<T>> {
+        &self.api
+    }
+
+    /// Cumulative traffic.
+    pub fn stats(&self) -> WireStats {
+        self.api.stats()
     }
 
     /// Join a campaign with an invite code: keeps the identity and token, absorbs the
@@ -143,7 +114,7 @@ impl<T: Transport> Engine<T> {
                     campaign = response.campaign.0,
                     "joined a campaign"
                 );
-                self.refresh(|s| {
+                self.api.refresh(|s| {
                     s.state = SyncState::Idle;
                     s.last_error = None;
                 });
@@ -151,7 +122,7 @@ impl<T: Transport> Engine<T> {
             }
             Err(e) => {
                 let message = e.to_string();
-                self.refresh(|s| s.last_error = Some(message));
+                self.api.refresh(|s| s.last_error = Some(message));
             }
         }
         result
@@ -173,6 +144,7 @@ impl<T: Transport> Engine<T> {
         };
         let body = gzip(&serde_json::to_vec(&request).map_err(StoreError::from)?);
         let raw = self
+            .api
             .call(Method::Post, REGISTER_PATH, Some(body), None)
             .await?;
         let response: RegisterResponse = serde_json::from_slice(&raw)
@@ -186,7 +158,8 @@ impl<T: Transport> Engine<T> {
         };
         let token = response.token.clone();
         let server_time = response.server_time;
-        self.blocking(move |store| Ok(store.save_registration(&identity, &token, server_time)?))
+        self.api
+            .blocking(move |store| Ok(store.save_registration(&identity, &token, server_time)?))
             .await?;
         Ok(response)
     }
@@ -195,8 +168,8 @@ impl<T: Transport> Engine<T> {
     pub async fn sync_once(&self) -> Result<SyncReport, SyncError> {
         let _running = self.running.lock().await;
         let result = self.sync_inner().await;
-        let now = self.store.now_ms();
-        self.refresh(|s| {
+        let now = self.store().now_ms();
+        self.api.refresh(|s| {
             s.download = None;
             match &result {
                 Ok(_) => {
@@ -223,17 +196,17 @@ impl<T: Transport> Engine<T> {
     }
 
     async fn sync_inner(&self) -> Result<SyncReport, SyncError> {
-        let token = self.token()?;
-        self.refresh(|s| s.state = SyncState::Syncing);
+        let token = self.api.token()?;
+        self.api.refresh(|s| s.state = SyncState::Syncing);
         let mut report = SyncReport::default();
-        if plan::first_step(self.store.pending_count()?) == Step::Push {
+        if plan::first_step(self.store().pending_count()?) == Step::Push {
             self.push_all(&token, &mut report).await?;
         }
         self.sync_network(&token).await?;
         self.pull_all(&token, &mut report).await?;
         self.sync_calls(&token).await?;
-        if self.store.device_state() == Some(DeviceState::SignedOut) {
-            self.store.mark_active()?;
+        if self.store().device_state() == Some(DeviceState::SignedOut) {
+            self.store().mark_active()?;
         }
         Ok(report)
     }
@@ -248,7 +221,7 @@ impl<T: Transport> Engine<T> {
                 Ok(report) => {
                     total.add(&report);
                     failures = 0;
-                    if self.store.waiting_count()? == 0 {
+                    if self.store().waiting_count()? == 0 {
                         break;
                     }
                 }
@@ -316,91 +289,24 @@ impl<T: Transport> Engine<T> {
     /// The volunteer asked to sync now: sync at once, even in the middle of a back-off wait
     /// after failures (the wait would otherwise reach minutes with no signal).
     pub fn sync_now(&self) {
-        self.refresh(|_| {});
+        self.api.refresh(|_| {});
         self.asked.notify_one();
     }
 
     /// A local write happened: update the pending count and sync soon.
     pub fn nudge(&self) {
-        self.refresh(|_| {});
+        self.api.refresh(|_| {});
         self.nudged.notify_one();
     }
 
     /// The current status (with the outbox count read fresh).
     pub fn status(&self) -> SyncStatus {
-        let mut status = self.status.borrow().clone();
-        if let Ok(pending) = self.store.waiting_count() {
-            status.pending = pending;
-        }
-        status
+        self.api.status()
     }
 
     /// Status updates, for the UI.
     pub fn subscribe(&self) -> watch::Receiver<SyncStatus> {
-        self.status.subscribe()
-    }
-
-    /// Lead: replace the volunteers assigned to a turf.
-    pub async fn set_assignees(
-        &self,
-        turf: TurfId,
-        volunteers: &[VolunteerId],
-    ) -> Result<(), SyncError> {
-        let request = AssigneesRequest {
-            volunteers: volunteers.to_vec(),
-        };
-        self.send_json(Method::Put, &assignees_path(turf), &request)
-            .await?;
-        Ok(())
-    }
-
-    /// Lead: revoke a device (its voter data is wiped at its next sync).
-    pub async fn revoke_device(&self, device: DeviceId) -> Result<(), SyncError> {
-        let token = self.token()?;
-        self.call(
-            Method::Post,
-            &revoke_path(device),
-            Some(gzip(b"{}")),
-            Some(&token),
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// A code another device of this volunteer joins with (typed where an invite code
-    /// goes): valid 15 minutes, one use. The server keeps only its hash.
-    pub async fn create_device_link(&self) -> Result<DeviceLink, SyncError> {
-        let token = self.token()?;
-        let raw = self
-            .call(
-                Method::Post,
-                DEVICE_LINK_PATH,
-                Some(gzip(b"{}")),
-                Some(&token),
-            )
-            .await?;
-        serde_json::from_slice(&raw)
-            .map_err(|e| SyncError::Protocol(format!("device link answer: {e}")))
-    }
-
-    /// Lead: GET a JSON view from the server (decompressed body).
-    pub async fn get(&self, path: &str) -> Result<Vec<u8>, SyncError> {
-        let token = self.token()?;
-        self.call(Method::Get, path, None, Some(&token)).await
-    }
-
-    /// Cumulative traffic.
-    pub fn stats(&self) -> WireStats {
-        let c = &self.counters;
-        WireStats {
-            bytes_sent: c.bytes_sent.load(Ordering::Relaxed),
-            bytes_received: self
-                .transport
-                .wire_bytes_received()
-                .unwrap_or_else(|| c.bytes_received.load(Ordering::Relaxed)),
-            events_pushed: c.events_pushed.load(Ordering::Relaxed),
-            requests: c.requests.load(Ordering::Relaxed),
-        }
+        self.api.subscribe()
     }
 
     // --- push ---------------------------------------------------------------------------
@@ -455,19 +361,21 @@ impl<T: Transport> Engine<T> {
 
     /// Read the oldest outbox rows after `after` and compress them into a push body.
     async fn prepare(&self, after: i64, max_events: usize) -> Result<Option<Prepared>, SyncError> {
-        self.blocking(move |store| {
-            let Some(rows) = store.outbox_batch(after, max_events, plan::push_event_bytes())?
-            else {
-                return Ok(None);
-            };
-            let body = gzip(&plan::push_body(&rows.events_json, store.pending_count()?));
-            Ok(Some(Prepared { after, rows, body }))
-        })
-        .await
+        self.api
+            .blocking(move |store| {
+                let Some(rows) = store.outbox_batch(after, max_events, plan::push_event_bytes())?
+                else {
+                    return Ok(None);
+                };
+                let body = gzip(&plan::push_body(&rows.events_json, store.pending_count()?));
+                Ok(Some(Prepared { after, rows, body }))
+            })
+            .await
     }
 
     async fn send_push(&self, token: &str, batch: &Prepared) -> Result<PushResponse, SyncError> {
         let raw = self
+            .api
             .call(
                 Method::Post,
                 PUSH_PATH,
@@ -491,16 +399,18 @@ impl<T: Transport> Engine<T> {
         };
         let tally = plan::tally(batch.rows.len(), &response.results)?;
         let sent = batch.rows.len() as u64;
-        self.blocking(move |store| {
-            store.apply_push_outcomes(&batch.rows, &response.results, response.server_time)?;
-            Ok(())
-        })
-        .await?;
-        self.counters
+        self.api
+            .blocking(move |store| {
+                store.apply_push_outcomes(&batch.rows, &response.results, response.server_time)?;
+                Ok(())
+            })
+            .await?;
+        self.api
+            .counters
             .events_pushed
             .fetch_add(sent, Ordering::Relaxed);
         tracing::debug!(events = sent, rejected = tally.rejected, "push answered");
-        self.refresh(|_| {});
+        self.api.refresh(|_| {});
         Ok(SyncReport {
             pushed: sent,
             accepted: tally.accepted,
@@ -516,7 +426,7 @@ impl<T: Transport> Engine<T> {
     /// transaction with the new cursors.
     async fn pull_all(&self, token: &str, report: &mut SyncReport) -> Result<(), SyncError> {
         loop {
-            let scopes = self.store.scopes()?;
+            let scopes = self.store().scopes()?;
             let request = PullRequest {
                 protocol: PROTOCOL_VERSION,
                 scopes: scopes.clone(),
@@ -524,9 +434,11 @@ impl<T: Transport> Engine<T> {
             };
             let body = gzip(&serde_json::to_vec(&request).map_err(StoreError::from)?);
             let raw = self
+                .api
                 .call(Method::Post, PULL_PATH, Some(body), Some(token))
                 .await?;
             let (applied, step) = self
+                .api
                 .blocking(move |store| {
                     let response: PullResponse = serde_json::from_slice(&raw)
                         .map_err(|e| SyncError::Protocol(format!("pull answer: {e}")))?;
@@ -539,123 +451,9 @@ impl<T: Transport> Engine<T> {
             if step? != Step::Pull {
                 return Ok(());
             }
-            let progress = plan::download_progress(&self.store.turfs()?);
-            self.refresh(|s| s.download = Some(progress));
+            let progress = plan::download_progress(&self.store().turfs()?);
+            self.api.refresh(|s| s.download = Some(progress));
         }
-    }
-
-    // --- plumbing -----------------------------------------------------------------------
-
-    /// The token, or why there is none.
-    pub(super) fn token(&self) -> Result<String, SyncError> {
-        match self.store.device_state() {
-            None => Err(SyncError::NotJoined),
-            Some(DeviceState::Revoked) => Err(SyncError::Revoked),
-            Some(_) => self.store.token()?.ok_or(SyncError::NotJoined),
-        }
-    }
-
-    /// Send one request; a non-2xx answer becomes the matching error (and a revocation
-    /// wipes the device before it is returned).
-    pub(super) async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Vec<u8>>,
-        token: Option<&str>,
-    ) -> Result<Vec<u8>, SyncError> {
-        let c = &self.counters;
-        c.requests.fetch_add(1, Ordering::Relaxed);
-        c.bytes_sent
-            .fetch_add(body.as_ref().map_or(0, Vec::len) as u64, Ordering::Relaxed);
-        let response = match method {
-            Method::Get => self.transport.get(path, token).await,
-            Method::Post => {
-                self.transport
-                    .post(path, token, body.unwrap_or_default())
-                    .await
-            }
-            Method::Put => {
-                self.transport
-                    .put(path, token, body.unwrap_or_default())
-                    .await
-            }
-        }?;
-        c.bytes_received
-            .fetch_add(response.body.len() as u64, Ordering::Relaxed);
-        if (200..300).contains(&response.status) {
-            return Ok(response.body);
-        }
-        Err(self.failure(response, token.is_some()).await)
-    }
-
-    async fn failure(&self, response: RawResponse, authenticated: bool) -> SyncError {
-        let status = response.status;
-        let (code, message) = match serde_json::from_slice::<ErrorBody>(&response.body) {
-            Ok(body) => (body.error.code, body.error.message),
-            Err(_) => (
-                format!("http_{status}"),
-                fallback_message(status).to_owned(),
-            ),
-        };
-        match plan::classify(status, &code) {
-            Failure::Revoked if authenticated => {
-                if let Err(e) = self
-                    .blocking(|store| Ok(store.wipe_for_revocation()?))
-                    .await
-                {
-                    return e;
-                }
-                self.refresh(|s| s.state = SyncState::Revoked);
-                SyncError::Revoked
-            }
-            Failure::SignedOut if authenticated => {
-                if let Err(e) = self.store.mark_signed_out() {
-                    return e.into();
-                }
-                SyncError::Server {
-                    status,
-                    code,
-                    message,
-                }
-            }
-            _ => SyncError::Server {
-                status,
-                code,
-                message,
-            },
-        }
-    }
-
-    /// Run store work on a blocking thread.
-    pub(super) async fn blocking<R, F>(&self, f: F) -> Result<R, SyncError>
-    where
-        R: Send + 'static,
-        F: FnOnce(&Store) -> Result<R, SyncError> + Send + 'static,
-    {
-        let store = self.store.clone();
-        match tokio::task::spawn_blocking(move || f(&store)).await {
-            Ok(result) => result,
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(e) => Err(SyncError::Protocol(format!(
-                "a background task stopped: {e}"
-            ))),
-        }
-    }
-
-    /// Publish a status change, with the outbox and dead-letter counts read fresh.
-    fn refresh(&self, change: impl FnOnce(&mut SyncStatus)) {
-        let pending = self.store.waiting_count().ok();
-        let rejected = self.store.rejected_count().ok();
-        self.status.send_modify(|s| {
-            change(s);
-            if let Some(p) = pending {
-                s.pending = p;
-            }
-            if let Some(r) = rejected {
-                s.rejected = r;
-            }
-        });
     }
 }
 
@@ -667,15 +465,6 @@ fn state_after(e: &SyncError) -> SyncState {
         e if e.needs_the_volunteer() => SyncState::SignedOut,
         e if e.is_transient() => SyncState::Offline,
         _ => SyncState::Idle,
-    }
-}
-
-fn fallback_message(status: u16) -> &'static str {
-    match status {
-        500..=599 => "the campaign server is having trouble; your records are safe and will sync automatically",
-        401 => "this device is not signed in; join again with an invite code from your lead",
-        404 => "the campaign server does not know this request; update the app",
-        _ => "the campaign server gave an unexpected answer; update the app if this keeps happening",
     }
 }
 

@@ -4,7 +4,10 @@
 //! - [`plan`]: pure decisions (request shapes, answer checks, pull again or not, what a
 //!   failure means). Unit-tested without I/O.
 //! - [`transport`]: the wire (the [`Transport`] trait; [`HttpTransport`] over reqwest).
-//! - [`engine`]: the [`Engine`] that runs a sync, retries and publishes [`SyncStatus`].
+//! - [`engine`]: the [`Engine`] that runs a sync (push, my network, pull, call-list
+//!   claims: [`calls`], [`network`]), retries and publishes [`SyncStatus`].
+//! - [`client`]: the [`ApiClient`] every request goes through, and the requests a lead or
+//!   caller makes from a screen (the lead's views and actions, campaign data in and out).
 //! - [`backoff`]: exponential backoff with full jitter.
 //! - [`status`]: what the UI and benchmarks read.
 //!
@@ -16,9 +19,8 @@
 
 pub mod backoff;
 pub mod calls;
+pub mod client;
 pub mod engine;
-pub mod lead;
-pub mod lead_data;
 pub mod network;
 pub mod plan;
 pub mod status;
@@ -32,6 +34,7 @@ use groundgame_core::{DeviceId, TurfId};
 use crate::store::StoreError;
 
 pub use backoff::BackoffPolicy;
+pub use client::ApiClient;
 pub use engine::Engine;
 pub use status::{SyncReport, SyncState, SyncStatus, WireStats};
 pub use transport::{HttpTransport, RawResponse, Transport, TransportError};

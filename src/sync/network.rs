@@ -10,7 +10,7 @@ use groundgame_core::network::{
 };
 use groundgame_core::protocol::PROTOCOL_VERSION;
 
-use super::engine::Method;
+use super::client::Method;
 use super::transport::{gzip, Transport};
 use super::{Engine, SyncError};
 use crate::store::StoreError;
@@ -28,6 +28,7 @@ impl<T: Transport> Engine<T> {
     pub(super) async fn sync_network(&self, token: &str) -> Result<NetworkSyncReport, SyncError> {
         let mut report = NetworkSyncReport::default();
         while let Some(batch) = self
+            .api()
             .blocking(|store| Ok(store.network_outbox_batch(MAX_NETWORK_PUSH)?))
             .await?
         {
@@ -37,6 +38,7 @@ impl<T: Transport> Engine<T> {
             };
             let body = gzip(&serde_json::to_vec(&request).map_err(StoreError::from)?);
             let raw = self
+                .api()
                 .call(Method::Post, NETWORK_PUSH_PATH, Some(body), Some(token))
                 .await?;
             let response: NetworkPushResponse = serde_json::from_slice(&raw)
@@ -54,13 +56,23 @@ impl<T: Transport> Engine<T> {
                 .iter()
                 .filter(|o| matches!(o, groundgame_core::protocol::PushOutcome::Rejected { .. }))
                 .count() as u64;
-            self.blocking(move |store| {
-                Ok(store.apply_network_push(&batch, &response.results, response.server_time)?)
-            })
-            .await?;
+            self.api()
+                .blocking(move |store| {
+                    Ok(
+                        store.apply_network_push(
+                            &batch,
+                            &response.results,
+                            response.server_time,
+                        )?,
+                    )
+                })
+                .await?;
         }
         loop {
-            let cursor = self.blocking(|store| Ok(store.network_cursor()?)).await?;
+            let cursor = self
+                .api()
+                .blocking(|store| Ok(store.network_cursor()?))
+                .await?;
             let request = NetworkPullRequest {
                 protocol: PROTOCOL_VERSION,
                 cursor,
@@ -68,6 +80,7 @@ impl<T: Transport> Engine<T> {
             };
             let body = gzip(&serde_json::to_vec(&request).map_err(StoreError::from)?);
             let raw = self
+                .api()
                 .call(Method::Post, NETWORK_PULL_PATH, Some(body), Some(token))
                 .await?;
             let response: NetworkPullResponse = serde_json::from_slice(&raw)
@@ -79,6 +92,7 @@ impl<T: Transport> Engine<T> {
             }
             let more = response.has_more && response.cursor > cursor;
             report.pulled += self
+                .api()
                 .blocking(move |store| {
                     Ok(store.apply_network_pull(
                         &response.records,

@@ -67,6 +67,17 @@ pub struct RegisterResponse {
     pub server_time: Hlc,
 }
 
+/// `POST /api/v1/devices/link`: a code another device of this volunteer joins with (typed
+/// where an invite code goes), shown on this device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceLinkResponse {
+    /// Shown once; only its hash is kept.
+    pub code: String,
+    /// When it stops working (ms since the epoch): 15 minutes from when it was made.
+    pub expires_at: u64,
+}
+
 /// Events from a device's outbox, oldest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

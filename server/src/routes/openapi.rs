@@ -9,8 +9,8 @@ use axum::response::IntoResponse;
 use groundgame_core::domain::{SurveyChoice, Turf};
 use groundgame_core::event::{AskAnswer, AskKind, Channel, VotePlan};
 use groundgame_core::protocol::{
-    ErrorBody, ErrorInfo, PullRequest, PullResponse, PushOutcome, PushRequest, PushResponse,
-    RegisterRequest, RegisterResponse, ScopeCursor, ScopePage,
+    DeviceLinkResponse, ErrorBody, ErrorInfo, PullRequest, PullResponse, PushOutcome, PushRequest,
+    PushResponse, RegisterRequest, RegisterResponse, ScopeCursor, ScopePage,
 };
 use groundgame_core::{
     CampaignConfig, Event, EventBody, Household, Person, ResultCode, ResultEffect, ResultLevel,
@@ -95,7 +95,7 @@ impl Modify for BearerAuth {
         openapi_json,
     ),
     components(schemas(
-        RegisterRequest, RegisterResponse, PushRequest, PushResponse, PushOutcome, PullRequest,
+        RegisterRequest, RegisterResponse, DeviceLinkResponse, PushRequest, PushResponse, PushOutcome, PullRequest,
         PullResponse, ScopeCursor, ScopePage, ErrorBody, ErrorInfo, Event, EventBody, Channel,
         AskKind, AskAnswer, VotePlan, CampaignConfig, ResultCode, ResultLevel, ResultEffect,
         SurveyQuestion, SurveyChoice, Household, Person, Turf, Role, AssigneesRequest,

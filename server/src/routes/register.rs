@@ -5,10 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use groundgame_core::protocol::{
-    ErrorBody, RegisterRequest, RegisterResponse, PROTOCOL_VERSION, REGISTER_PATH,
+    DeviceLinkResponse, ErrorBody, RegisterRequest, RegisterResponse, PROTOCOL_VERSION,
+    REGISTER_PATH,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::auth::{new_token, AuthDevice};
 use crate::error::ApiError;
@@ -98,15 +97,6 @@ pub(crate) async fn register(
         token,
         server_time: state.store().server_time(now),
     }))
-}
-
-/// A device-link code: shown on this device, typed on the other one's Join screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct DeviceLinkResponse {
-    /// Shown once; only its hash is kept.
-    pub code: String,
-    /// When it stops working (ms since the epoch): 15 minutes from now.
-    pub expires_at: u64,
 }
 
 #[utoipa::path(

@@ -89,7 +89,7 @@ async fn bad_names_and_old_apps_are_refused() {
 
 #[tokio::test]
 async fn a_device_link_code_adds_a_device_to_the_same_volunteer_once() {
-    use crate::routes::register::DeviceLinkResponse;
+    use groundgame_core::protocol::DeviceLinkResponse;
     let h = Harness::new();
     let ana = h.volunteer_on(h.turf_a, "Ana").await;
     let r = h

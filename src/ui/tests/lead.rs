@@ -549,8 +549,8 @@ fn the_campaign_data_screen_checks_its_forms_and_needs_a_connection() {
 
 #[test]
 fn campaign_data_sentences_read_in_both_languages() {
-    use crate::sync::lead_data::ExportFormat;
-    use crate::sync::lead_data::{
+    use crate::sync::client::data::ExportFormat;
+    use crate::sync::client::data::{
         CallListResponse, CutResponse, CutTurfItem, ImportSummary, ReportLine,
     };
     use crate::ui::views::lead::data::{
@@ -632,7 +632,7 @@ fn campaign_data_sentences_read_in_both_languages() {
         export_line(Lang::Es, 3, "/d/x.csv"),
         "Se guardaron 3 resultados en /d/x.csv."
     );
-    let geo = crate::sync::lead_data::GeocodeResponse {
+    let geo = crate::sync::client::data::GeocodeResponse {
         rows: 10,
         located: 6,
         unchanged: 1,

@@ -7,7 +7,7 @@
 use dioxus::prelude::*;
 use groundgame_core::TimeZone;
 
-use crate::sync::engine::DeviceLink;
+use crate::sync::client::DeviceLink;
 use crate::sync::SyncError;
 use crate::ui::components::BigButton;
 use crate::ui::context::{use_lang, use_services};
@@ -51,7 +51,7 @@ pub fn LinkDevice() -> Element {
         error.set(None);
         spawn(async move {
             let zone = crate::ui::local_time::time_zone().await;
-            let work = async move { engine.create_device_link().await };
+            let work = async move { engine.api().create_device_link().await };
             let made = match tokio::runtime::Handle::try_current() {
                 Ok(rt) => rt
                     .spawn(work)

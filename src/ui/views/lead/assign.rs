@@ -176,8 +176,8 @@ fn AssignRow(
                             spawn(async move {
                                 let done = act(ctx, services, move |engine| async move {
                                     match target {
-                                        Target::Turf(t) => engine.set_assignees(t, &volunteers).await,
-                                        Target::CallList(c) => engine.assign_call_list(c, &volunteers).await,
+                                        Target::Turf(t) => engine.api().set_assignees(t, &volunteers).await,
+                                        Target::CallList(c) => engine.api().assign_call_list(c, &volunteers).await,
                                     }
                                 })
                                 .await;

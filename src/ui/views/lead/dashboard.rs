@@ -256,7 +256,7 @@ fn QualityRow(volunteer: VolunteerProgress) -> Element {
                     busy.set(true);
                     spawn(async move {
                         let done = act(ctx, services, move |engine| async move {
-                            engine.set_quarantine(id, quarantine).await
+                            engine.api().set_quarantine(id, quarantine).await
                         })
                         .await;
                         error.set(done.err());

@@ -25,7 +25,7 @@ use std::time::Duration;
 use dioxus::prelude::*;
 
 use super::{on_runtime, refresh, use_lead, Problem};
-use crate::sync::lead_data::{
+use crate::sync::client::data::{
     CallListResponse, CutBy, CutResponse, ExportFormat, GeocodeResponse, ImportFormat,
     ImportJobResponse, ImportStatus, ImportSummary, ReportLine, ScriptListItem, ScriptSaved,
     VoterUpload,
@@ -409,7 +409,7 @@ fn ImportCard() -> Element {
         spawn(async move {
             let first = {
                 let engine = engine.clone();
-                on_runtime(async move { engine.start_import(&upload).await }).await
+                on_runtime(async move { engine.api().start_import(&upload).await }).await
             };
             let mut job = match first {
                 Ok(job) => job,
@@ -427,7 +427,7 @@ fn ImportCard() -> Element {
                 let id = job.id;
                 match on_runtime(async move {
                     tokio::time::sleep(POLL).await;
-                    engine.import_job(id).await
+                    engine.api().import_job(id).await
                 })
                 .await
                 {
@@ -443,7 +443,7 @@ fn ImportCard() -> Element {
             let lines = if job.report && job.report_lines > 0 {
                 let engine = engine.clone();
                 let id = job.id;
-                on_runtime(async move { engine.import_report(id, REPORT_LINES_SHOWN).await })
+                on_runtime(async move { engine.api().import_report(id, REPORT_LINES_SHOWN).await })
                     .await
                     .unwrap_or_default()
             } else {
@@ -566,7 +566,7 @@ fn GeocodeCard() -> Element {
             l,
             busy,
             error,
-            move |engine| async move { engine.geocode(&bytes).await },
+            move |engine| async move { engine.api().geocode(&bytes).await },
             move |answer| match answer {
                 Ok(done) => {
                     result.set(Some(done));
@@ -641,7 +641,7 @@ fn CutCard() -> Element {
             l,
             busy,
             error,
-            move |engine| async move { engine.cut_turfs(how, n).await },
+            move |engine| async move { engine.api().cut_turfs(how, n).await },
             move |answer| match answer {
                 Ok(made) => {
                     result.set(Some(made));
@@ -695,7 +695,7 @@ fn use_scripts() -> (Signal<Vec<ScriptListItem>>, impl Fn() + Clone) {
             return;
         };
         spawn(async move {
-            if let Ok(list) = on_runtime(async move { engine.scripts().await }).await {
+            if let Ok(list) = on_runtime(async move { engine.api().scripts().await }).await {
                 scripts.set(list);
             }
         });
@@ -732,6 +732,7 @@ fn CallListCard() -> Element {
             error,
             move |engine| async move {
                 engine
+                    .api()
                     .create_call_list(&list_name, &wanted, key.as_deref())
                     .await
             },
@@ -809,7 +810,7 @@ fn ScriptCard() -> Element {
             l,
             busy,
             error,
-            move |engine| async move { engine.save_script(&toml).await },
+            move |engine| async move { engine.api().save_script(&toml).await },
             move |answer| match answer {
                 Ok(s) => {
                     saved.set(Some(s));
@@ -883,7 +884,7 @@ fn ExportCard() -> Element {
             l,
             busy,
             error,
-            move |engine| async move { engine.export_results(chosen).await },
+            move |engine| async move { engine.api().export_results(chosen).await },
             move |answer| match answer {
                 Ok(bytes) => {
                     let name = export_name(chosen, zone().date_of(store.now_ms()));

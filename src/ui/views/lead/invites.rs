@@ -55,7 +55,7 @@ pub fn LeadInvites() -> Element {
         busy.set(true);
         error.set(None);
         spawn(async move {
-            match on_runtime(async move { engine.create_invite(r, n, d).await }).await {
+            match on_runtime(async move { engine.api().create_invite(r, n, d).await }).await {
                 Ok(made) => {
                     code.set(Some(made.code));
                     refresh(ctx, &services);

@@ -125,7 +125,7 @@ pub fn refresh(ctx: LeadCtx, services: &Services) {
     generation.set(mine);
     refreshing.set(true);
     spawn(async move {
-        let result = on_runtime(async move { engine.refresh_lead().await }).await;
+        let result = on_runtime(async move { engine.api().refresh_lead().await }).await;
         if *generation.peek() != mine {
             return;
         }

@@ -98,7 +98,7 @@ fn DeviceRow(device: DeviceItem) -> Element {
                                 busy.set(true);
                                 spawn(async move {
                                     let done = act(ctx, services, move |engine| async move {
-                                        engine.revoke_device(id).await
+                                        engine.api().revoke_device(id).await
                                     })
                                     .await;
                                     if done.is_ok() {

@@ -13,10 +13,11 @@ pub use groundgame_core::protocol::data::{
 };
 use uuid::Uuid;
 
-use super::engine::Method;
+use super::super::transport::{gzip, Transport};
 use super::lead::CALL_LISTS_PATH;
-use super::transport::{gzip, Transport};
-use super::{Engine, SyncError};
+use super::ApiClient;
+use super::Method;
+use crate::sync::SyncError;
 
 // `POST` a voter file to IMPORTS_PATH; `GET` IMPORT_PATH its job and IMPORT_REPORT_PATH
 // its report CSV; `POST` TURFS_CUT_PATH to cut turfs; `POST` a geocoding CSV to
@@ -118,7 +119,7 @@ fn parse<R: serde::de::DeserializeOwned>(raw: &[u8], what: &str) -> Result<R, Sy
     serde_json::from_slice(raw).map_err(|e| SyncError::Protocol(format!("{what}: {e}")))
 }
 
-impl<T: Transport> Engine<T> {
+impl<T: Transport> ApiClient<T> {
     /// Upload a voter file; the server answers at once with the job it imports it in.
     pub async fn start_import(&self, upload: &VoterUpload) -> Result<ImportJobResponse, SyncError> {
         if upload.bytes.len() > MAX_UPLOAD_BYTES {

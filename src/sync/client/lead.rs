@@ -2,7 +2,7 @@
 //! volunteers and devices, invites, call lists, records under old assignments) and keep
 //! them in the local cache ([`crate::store::lead_cache`]) so they stay readable offline;
 //! and the lead's actions (quarantine, assign call lists, make invites). Turf assignment
-//! and revocation are [`Engine::set_assignees`] and [`Engine::revoke_device`].
+//! and revocation are [`ApiClient::set_assignees`] and [`ApiClient::revoke_device`].
 //!
 //! A refresh either replaces the whole cached snapshot or leaves it as it was: every view
 //! is fetched first, and only then written, in one transaction.
@@ -13,14 +13,12 @@ use groundgame_core::protocol::lead::{
     VolunteerList,
 };
 use groundgame_core::{paths, CallListId, Role, VolunteerId};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
-use super::engine::Method;
-use super::transport::{gzip, Transport};
-use super::{Engine, SyncError};
+use super::super::transport::Transport;
+use super::ApiClient;
+use super::Method;
 use crate::store::lead_cache::{CachedLead, LeadSnapshot, Progress};
-use crate::store::StoreError;
+use crate::sync::SyncError;
 
 pub use groundgame_core::paths::{
     CALL_LISTS_PATH, INVITES_PATH, OLD_ASSIGNMENTS_PATH, PROGRESS_PATH, TURFS_PATH, VOLUNTEERS_PATH,
@@ -41,7 +39,7 @@ pub fn callers_path(list: CallListId) -> String {
     paths::with_id(paths::CALL_LIST_ASSIGNEES_PATH, list)
 }
 
-impl<T: Transport> Engine<T> {
+impl<T: Transport> ApiClient<T> {
     /// Fetch every lead view, keep them in the cache with the time they were asked for,
     /// and return them. A refresh that started earlier than the cached one never replaces it.
     pub async fn refresh_lead(&self) -> Result<CachedLead, SyncError> {
@@ -123,21 +121,5 @@ impl<T: Transport> Engine<T> {
             )
             .await?;
         serde_json::from_slice(&raw).map_err(|e| SyncError::Protocol(format!("invite answer: {e}")))
-    }
-
-    pub(super) async fn get_json<R: DeserializeOwned>(&self, path: &str) -> Result<R, SyncError> {
-        let raw = self.get(path).await?;
-        serde_json::from_slice(&raw).map_err(|e| SyncError::Protocol(format!("{path}: {e}")))
-    }
-
-    pub(super) async fn send_json(
-        &self,
-        method: Method,
-        path: &str,
-        body: &impl Serialize,
-    ) -> Result<Vec<u8>, SyncError> {
-        let token = self.token()?;
-        let body = gzip(&serde_json::to_vec(body).map_err(StoreError::from)?);
-        self.call(method, path, Some(body), Some(&token)).await
     }
 }
