@@ -18,8 +18,8 @@ use groundgame_core::protocol::{
     PROTOCOL_VERSION,
 };
 use groundgame_core::{Event, EventBody, EventId, Hlc, HouseholdId, Role, TurfId, VolunteerId};
-use groundgame_server::auth::new_token;
 use groundgame_server::demo::{self, DemoOptions};
+use groundgame_server::http::auth::new_token;
 use groundgame_server::store::migrate;
 use groundgame_server::store::postgres::ScratchDb;
 use groundgame_server::{serve, AppState, PgStore, SqliteStore, Store};

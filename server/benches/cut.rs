@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use groundgame_core::HouseholdId;
-use groundgame_server::turf_cut::{self, CutHousehold, CutMode};
+use groundgame_server::turfs::cut::{self, CutHousehold, CutMode};
 
 const HOUSEHOLDS: usize = 100_000;
 const RUNS: usize = 5;
@@ -101,7 +101,7 @@ fn main() {
         (0..RUNS)
             .map(|_| {
                 let t = Instant::now();
-                std::hint::black_box(turf_cut::walk_ordered(&households));
+                std::hint::black_box(cut::walk_ordered(&households));
                 t.elapsed()
             })
             .collect(),
@@ -127,7 +127,7 @@ fn main() {
         let mut last = None;
         for _ in 0..RUNS {
             let t = Instant::now();
-            let cut = turf_cut::cut(&households, mode).expect("cut");
+            let cut = cut::cut(&households, mode).expect("cut");
             times.push(t.elapsed());
             last = Some(cut);
         }

@@ -19,7 +19,8 @@ use std::time::Instant;
 
 use groundgame_core::CampaignId;
 use groundgame_server::import::columns::NCVOTER_COLUMNS as COLUMNS;
-use groundgame_server::import::{run, Format};
+use groundgame_server::import::Format;
+use groundgame_server::ops::import_file as run;
 use groundgame_server::{SqliteStore, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -1,4 +1,7 @@
-//! The API's one error type. Every failure a request can meet becomes an [`ApiError`], and
+//! The server's two error types, in a module that depends on no other of the crate's (so
+//! the store, the file readers and the HTTP layer can all name them without importing one
+//! another): [`StoreError`], why a store operation failed, and the API's one error type,
+//! [`ApiError`]. Every failure a request can meet becomes an [`ApiError`], and
 //! its `IntoResponse` is the only place an HTTP status is chosen. Clients always get the
 //! same JSON shape (`core::protocol::ErrorBody`) with a code from `core::protocol::codes`
 //! and a sentence saying what to do next; internal faults are logged and shown to nobody.
@@ -8,7 +11,33 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use groundgame_core::protocol::{codes, ErrorBody, ErrorInfo};
 
-use crate::store::StoreError;
+/// Why a store operation failed. The invite and lookup variants are answers a caller acts
+/// on; the rest are faults (logged by the server, never shown to a client).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no such invite code; ask your lead for a new one")]
+    InviteUnknown,
+    #[error("the invite code has expired; ask your lead for a new one")]
+    InviteExpired,
+    #[error("the invite code has been used up; ask your lead for a new one")]
+    InviteUsedUp,
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    /// A value the store cannot accept, said in words a lead can act on.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database error: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    /// The PostgreSQL connection pool could not hand out a connection in time.
+    #[error("database connection: {0}")]
+    Pool(String),
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("database schema: {0}")]
+    Migration(String),
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

@@ -1,6 +1,6 @@
 //! Voter-file imports started over the API. The upload is streamed to a private temporary
 //! folder, then imported on a blocking thread exactly as the command line does it
-//! ([`crate::import::run`]), while the lead's app polls the job for a progress bar.
+//! ([`crate::ops::import_file`]), while the lead's app polls the job for a progress bar.
 //!
 //! A job is shared state: any replica may be asked where it stands. Each backend keeps its
 //! jobs behind the [`crate::store::Store`] trait: the embedded database in the memory of
@@ -20,8 +20,8 @@ use std::sync::Mutex;
 use groundgame_core::CampaignId;
 use uuid::Uuid;
 
-use crate::import::ImportSummary;
-use crate::store::StoreError;
+use crate::error::StoreError;
+use groundgame_core::protocol::data::ImportSummary;
 
 /// How many finished jobs are kept per campaign (oldest forgotten first).
 pub const KEEP_FINISHED: usize = 50;

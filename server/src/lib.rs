@@ -7,23 +7,19 @@
 //! the SQL). Store calls block, so they run on blocking threads, admitted through two gates
 //! sized to what the store can serve at once (`Store::concurrency`).
 
-pub mod auth;
 pub mod clock;
-pub mod cutting;
 pub mod demo;
 pub mod error;
-pub mod export;
+pub mod http;
 pub mod import;
 pub mod import_jobs;
-pub mod json;
 pub mod lang;
-pub mod register_limit;
+pub mod ops;
 mod routes;
 pub mod script_file;
 pub mod store;
 mod sync;
-pub mod turf_cut;
-mod walk_order;
+pub mod turfs;
 
 use std::sync::Arc;
 
@@ -35,9 +31,9 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::trace::TraceLayer;
 
-pub use auth::AuthDevice;
 pub use clock::WallClock;
 pub use error::ApiError;
+pub use http::auth::AuthDevice;
 pub use routes::openapi::{openapi, ApiDoc};
 pub use routes::push::APP_VERSION_HEADER;
 pub use store::{NewHousehold, NewPerson, PgStore, SqliteStore, Store, StoreError};
@@ -117,7 +113,7 @@ pub fn app(state: AppState) -> Router {
     routes::router()
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            register_limit::guard,
+            http::register_limit::guard,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Decompress gzip request bodies; the body limit above counts decompressed bytes,

@@ -12,13 +12,14 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
 use groundgame_core::protocol::data::{CutBy, ExportFormat, ImportFormat};
 use groundgame_core::{CampaignId, DeviceId, Role, TimeZone, TurfId, VolunteerId};
-use groundgame_server::cutting;
 use groundgame_server::demo::{self, DemoOptions};
-use groundgame_server::export;
-use groundgame_server::import::{run, Format, Mapping};
+use groundgame_server::import::{Format, Mapping};
+use groundgame_server::ops::cut_turfs;
+use groundgame_server::ops::export;
+use groundgame_server::ops::import_file as run;
 use groundgame_server::script_file;
 use groundgame_server::store::{CallListFilter, Location};
-use groundgame_server::turf_cut::CutMode;
+use groundgame_server::turfs::cut::CutMode;
 use groundgame_server::{clock, AppState, SqliteStore, Store};
 
 #[derive(Parser)]
@@ -493,7 +494,7 @@ fn main() -> anyhow::Result<()> {
         } => {
             let store = open(&data)?;
             let mode = CutMode::new(by, doors);
-            let outcome = cutting::cut_unplaced(store.as_ref(), CampaignId(campaign), mode)
+            let outcome = cut_turfs::cut_unplaced(store.as_ref(), CampaignId(campaign), mode)
                 .context("could not cut turfs")?;
             for (id, name, size) in &outcome.turfs {
                 println!("turf {id}: {name} ({size} doors)");

@@ -6,8 +6,9 @@
 //! problem, becomes a report line with its row number and a reason in plain words.
 //!
 //! Parsing here is pure (no SQL; the only I/O is the reader it is given). The store applies
-//! the records (`store::voters`), and [`run`] ties a file on disk, the store, the report
-//! file and a progress line together for the command line and the benchmark.
+//! the records (`store::voters`), and [`crate::ops::import_file`] ties a file on disk, the
+//! store, the report file and a progress line together for the command line, the API's
+//! import jobs and the benchmark.
 
 mod address;
 pub mod columns;
@@ -16,7 +17,6 @@ pub mod packing;
 mod phone;
 mod reader;
 mod report;
-pub mod run;
 
 #[cfg(test)]
 mod tests;
@@ -33,7 +33,7 @@ pub use report::{ImportSummary, Issue, ReportLine};
 
 use groundgame_core::CampaignId;
 
-use crate::store::StoreError;
+use crate::error::StoreError;
 
 /// Which import the store is applying, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use std::io::{Cursor, Read};
 use groundgame_core::{CampaignId, TurfId};
 
 use super::*;
+use crate::ops::import_file as run;
 use crate::store::sqlite::sequence::Sequence;
 use crate::SqliteStore;
 

@@ -13,9 +13,9 @@ use groundgame_core::protocol::calls::{
 use groundgame_core::protocol::ErrorBody;
 use groundgame_core::CallListId;
 
-use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::http::auth::AuthDevice;
+use crate::http::json::ApiJson;
 use crate::store::sqlite::claims::claim_lease_ms;
 use crate::store::ClaimedContact;
 use crate::AppState;

@@ -12,8 +12,8 @@ use groundgame_core::protocol::data::{GeocodeLine, GeocodeResponse};
 use groundgame_core::protocol::ErrorBody;
 use http_body_util::BodyExt;
 
-use crate::auth::AuthDevice;
 use crate::error::ApiError;
+use crate::http::auth::AuthDevice;
 use crate::import::{GeoReader, ImportError};
 use crate::AppState;
 

@@ -11,9 +11,9 @@ use groundgame_core::protocol::lead::{
 use groundgame_core::protocol::ErrorBody;
 use groundgame_core::{DeviceId, TurfId};
 
-use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::http::auth::AuthDevice;
+use crate::http::json::ApiJson;
 use crate::AppState;
 
 fn require_lead(device: &AuthDevice) -> Result<(), ApiError> {

@@ -10,8 +10,8 @@ use axum::Json;
 use groundgame_core::protocol::lead::{CallListList, InviteItem, InviteList, OldAssignmentList};
 use groundgame_core::protocol::ErrorBody;
 
-use crate::auth::AuthDevice;
 use crate::error::ApiError;
+use crate::http::auth::AuthDevice;
 use crate::AppState;
 
 #[utoipa::path(

@@ -2,11 +2,11 @@
 //! call on a blocking thread, HTTP out. They hold no SQL and no sync rules.
 
 pub(crate) mod calls;
-pub(crate) mod campaign_data;
-pub(crate) mod data_io;
+pub(crate) mod files;
 pub(crate) mod geocode;
 pub(crate) mod health;
 pub(crate) mod lead;
+pub(crate) mod lead_actions;
 pub(crate) mod lead_views;
 pub(crate) mod my_calls;
 pub(crate) mod network;
@@ -38,10 +38,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route(VOLUNTEERS_PATH, get(lead::list_volunteers))
         .route(DEVICE_REVOKE_PATH, post(lead::revoke_device))
         .route(DEVICE_LINK_PATH, post(register::link_device))
-        .route(TURFS_CUT_PATH, post(campaign_data::cut_turfs))
+        .route(TURFS_CUT_PATH, post(lead_actions::cut_turfs))
         .route(
             CALL_LISTS_PATH,
-            post(campaign_data::create_call_list).get(lead_views::list_call_lists),
+            post(lead_actions::create_call_list).get(lead_views::list_call_lists),
         )
         .route(CALL_LIST_ASSIGNEES_PATH, put(calls::set_callers))
         .route(CALL_LIST_CLAIM_PATH, post(calls::claim))
@@ -50,18 +50,18 @@ pub(crate) fn router() -> Router<AppState> {
         .route(MY_CALL_LISTS_PATH, get(my_calls::my_call_lists))
         .route(
             INVITES_PATH,
-            post(campaign_data::create_invite).get(lead_views::list_invites),
+            post(lead_actions::create_invite).get(lead_views::list_invites),
         )
         .route(OLD_ASSIGNMENTS_PATH, get(lead_views::list_old_assignments))
         .route(PROGRESS_PATH, get(progress::progress))
-        .route(IMPORTS_PATH, post(data_io::start_import))
-        .route(IMPORT_PATH, get(data_io::import_status))
-        .route(IMPORT_REPORT_PATH, get(data_io::import_report))
+        .route(IMPORTS_PATH, post(files::start_import))
+        .route(IMPORT_PATH, get(files::import_status))
+        .route(IMPORT_REPORT_PATH, get(files::import_report))
         .route(
             SCRIPTS_PATH,
-            post(data_io::save_script).get(data_io::list_scripts),
+            post(files::save_script).get(files::list_scripts),
         )
-        .route(EXPORT_PATH, get(data_io::export))
+        .route(EXPORT_PATH, get(files::export))
         .route(GEOCODE_PATH, post(geocode::geocode))
         .route(VOLUNTEER_QUARANTINE_PATH, post(progress::quarantine))
         .route(VOLUNTEER_RELEASE_PATH, post(progress::release))

@@ -8,8 +8,8 @@ use axum::Json;
 use groundgame_core::protocol::calls::{MyCallList, MyCallListsResponse};
 use groundgame_core::protocol::ErrorBody;
 
-use crate::auth::AuthDevice;
 use crate::error::ApiError;
+use crate::http::auth::AuthDevice;
 use crate::store::CallListSummary;
 use crate::AppState;
 

@@ -12,9 +12,9 @@ use groundgame_core::network::{
 };
 use groundgame_core::protocol::{ErrorBody, PROTOCOL_VERSION};
 
-use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::http::auth::AuthDevice;
+use crate::http::json::ApiJson;
 use crate::store::sqlite::network::NetworkOwner;
 use crate::sync::push::Tally;
 use crate::AppState;

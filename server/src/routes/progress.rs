@@ -11,8 +11,8 @@ use groundgame_core::protocol::ErrorBody;
 use groundgame_core::{TimeZone, VolunteerId};
 use serde::Deserialize;
 
-use crate::auth::AuthDevice;
 use crate::error::ApiError;
+use crate::http::auth::AuthDevice;
 
 use crate::store::StoreError;
 use crate::AppState;

@@ -9,9 +9,9 @@ use groundgame_core::protocol::{
     ErrorBody, PullRequest, PullResponse, PROTOCOL_VERSION, PULL_PATH,
 };
 
-use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::http::auth::AuthDevice;
+use crate::http::json::ApiJson;
 use crate::AppState;
 
 /// A pull records that the device synced at most this often (pulls are otherwise read-only).

@@ -10,9 +10,9 @@ use groundgame_core::protocol::{
     ErrorBody, PushRequest, PushResponse, MAX_PUSH_EVENTS, PROTOCOL_VERSION, PUSH_PATH,
 };
 
-use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::http::auth::AuthDevice;
+use crate::http::json::ApiJson;
 use crate::sync::push::Tally;
 use crate::AppState;
 

@@ -9,9 +9,9 @@ use groundgame_core::protocol::{
     REGISTER_PATH,
 };
 
-use crate::auth::{new_token, AuthDevice};
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::http::auth::{new_token, AuthDevice};
+use crate::http::json::ApiJson;
 use crate::AppState;
 
 const MAX_NAME_CHARS: usize = 100;

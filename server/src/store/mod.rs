@@ -32,7 +32,7 @@ use std::net::IpAddr;
 
 use uuid::Uuid;
 
-use crate::auth::AuthDevice;
+use crate::http::auth::AuthDevice;
 use crate::import::{
     GeoIssue, GeoRow, GeocodeSummary, ImportError, ImportSummary, ReportLine, Row, VoterImport,
 };
@@ -50,33 +50,7 @@ pub use sqlite::{
     VolunteerSummary, READERS,
 };
 
-/// Why a store operation failed. The invite and lookup variants are answers a caller acts
-/// on; the rest are faults (logged by the server, never shown to a client).
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("no such invite code; ask your lead for a new one")]
-    InviteUnknown,
-    #[error("the invite code has expired; ask your lead for a new one")]
-    InviteExpired,
-    #[error("the invite code has been used up; ask your lead for a new one")]
-    InviteUsedUp,
-    #[error("no such {0}")]
-    NotFound(&'static str),
-    /// A value the store cannot accept, said in words a lead can act on.
-    #[error("{0}")]
-    Invalid(String),
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("database error: {0}")]
-    Postgres(#[from] ::postgres::Error),
-    /// The PostgreSQL connection pool could not hand out a connection in time.
-    #[error("database connection: {0}")]
-    Pool(String),
-    #[error("stored data is damaged: {0}")]
-    Corrupt(String),
-    #[error("database schema: {0}")]
-    Migration(String),
-}
+pub use crate::error::StoreError;
 
 thread_local! {
     /// Set while a thread runs store work for the server's blocking pool: such a thread
@@ -238,7 +212,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<Vec<VolunteerSummary>, StoreError>;
 
     /// Milliseconds until `ip` may try a registration again, when too many of its codes
-    /// were refused lately (see [`crate::register_limit`]).
+    /// were refused lately (see [`crate::http::register_limit`]).
     fn registration_wait_ms(&self, ip: IpAddr, now_ms: u64) -> Result<Option<u64>, StoreError>;
     /// Count a refused registration (a wrong, expired or used-up code) from `ip`.
     fn registration_refused(&self, ip: IpAddr, now_ms: u64) -> Result<(), StoreError>;

@@ -12,7 +12,7 @@ use groundgame_core::{
     VolunteerId,
 };
 
-use crate::auth::AuthDevice;
+use crate::http::auth::AuthDevice;
 use crate::store::StoreError;
 
 /// The look-ups a pull needs, all inside one read snapshot of a backend. Feed numbers are

@@ -27,7 +27,7 @@ use groundgame_core::{
 };
 use groundgame_core::{DeviceId, EventId, Hlc, VolunteerId};
 
-use crate::auth::AuthDevice;
+use crate::http::auth::AuthDevice;
 use crate::store::{NewPerson, StoreError};
 
 /// What a phone result does to a contact's place in the calling rounds.

@@ -19,7 +19,7 @@ use groundgame_core::{
 
 use super::both::{backends, each_backend};
 use super::harness::{households, NOW};
-use crate::auth::{new_token, AuthDevice};
+use crate::http::auth::{new_token, AuthDevice};
 use crate::store::postgres::ScratchDb;
 use crate::store::{PgStore, Store, StoreError};
 
@@ -417,7 +417,7 @@ fn assignments_move_scope_on_every_backend() {
 /// Returns the events the device never received.
 #[test]
 fn refused_registrations_are_counted_per_address_on_every_backend() {
-    use crate::register_limit::{MAX_FAILURES, WINDOW_MS};
+    use crate::http::register_limit::{MAX_FAILURES, WINDOW_MS};
     each_backend(|store| {
         let ip: std::net::IpAddr = "203.0.113.7".parse().expect("ip");
         let other: std::net::IpAddr = "2001:db8::1".parse().expect("ip");

@@ -10,8 +10,8 @@ use groundgame_core::protocol::{
 };
 use groundgame_core::{Event, EventBody, EventId, Hlc, Role};
 
-use crate::auth::{new_token, AuthDevice};
 use crate::demo::{self, DemoOptions};
+use crate::http::auth::{new_token, AuthDevice};
 use crate::store::migrate;
 use crate::store::postgres::ScratchDb;
 use crate::{PgStore, SqliteStore, Store, StoreError};

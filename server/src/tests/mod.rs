@@ -3,9 +3,9 @@
 //! `push`, `pull`, `bad_input` (malformed, oversized, unauthenticated: clear error, nothing
 //! written), `lead`, `authz` (who may call each lead endpoint), `meta` (openapi, health,
 //! 404/405, gzip), `store` (walk order, demo seed), `placement` (imported households into
-//! new turfs), `campaign_data` (cut, call list and invite endpoints), `call_lists` (who a
+//! new turfs), `lead_actions` (cut, call list and invite endpoints), `call_lists` (who a
 //! phone bank may call), `calls` (phone banking: claims, leases, rounds, do-not-call),
-//! `progress` (the lead's figures against a recomputation, quarantine), `data_io` (voter-file
+//! `progress` (the lead's figures against a recomputation, quarantine), `files` (voter-file
 //! upload and import jobs, script files, the results CSV over HTTP), `network` (my network:
 //! idempotent pushes, own-records-only pulls, aggregates-only summary over a real socket),
 //! `pg_calls` (phone banking, scripts and my network alike on SQLite and PostgreSQL, and
@@ -20,10 +20,10 @@ mod bad_input;
 mod both;
 mod call_lists;
 mod calls;
-mod campaign_data;
-mod data_io;
+mod files;
 mod harness;
 mod lead;
+mod lead_actions;
 mod lead_views;
 mod meta;
 mod migrate;

@@ -20,7 +20,7 @@ use groundgame_core::{
 
 use super::both::each_backend;
 use super::harness::NOW;
-use crate::auth::{new_token, AuthDevice};
+use crate::http::auth::{new_token, AuthDevice};
 use crate::store::postgres::ScratchDb;
 use crate::store::sqlite::claims::{
     claim_lease_ms, CALL_BACK_DELAY_MS, CALL_BACK_HOLD_MS, LATER_ROUND_DELAY_MS,

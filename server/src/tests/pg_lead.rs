@@ -23,7 +23,7 @@ use groundgame_core::{
 
 use super::both::same_on_both;
 use super::harness::{households, DAY, NOW};
-use crate::auth::{new_token, AuthDevice};
+use crate::http::auth::{new_token, AuthDevice};
 use crate::store::postgres::ScratchDb;
 use crate::store::sqlite::progress::{
     Cache, FeedCheck, FoldEvent, ProgressRows, QualityFlag, VolunteerProgress,

@@ -1,5 +1,5 @@
 //! Campaign data in and out, alike on SQLite and PostgreSQL: real voter files imported with
-//! `import::run::import_file` through `&dyn Store` (first imports, re-imports with changes
+//! `ops::import_file::import_file` through `&dyn Store` (first imports, re-imports with changes
 //! and removals, a file nothing imports from, a file longer than several of PostgreSQL's
 //! batches), map locations, cutting turfs and a device pulling them, and the results CSV
 //! byte for byte. Each scenario runs on both backends (a fresh database per test in the
@@ -18,14 +18,14 @@ use groundgame_core::{
 
 use super::both::{same, Backend};
 use super::harness::NOW;
-use crate::auth::{new_token, AuthDevice};
-use crate::cutting::{cut_unplaced, CutOutcome};
-use crate::export::{write_csv, ExportFormat, ExportSummary};
+use crate::http::auth::{new_token, AuthDevice};
 use crate::import::columns::NCVOTER_COLUMNS;
-use crate::import::run::{geocode_file, import_file, ImportRequest};
 use crate::import::{Format, GeocodeSummary, ImportError, ImportSummary};
+use crate::ops::cut_turfs::{cut_unplaced, CutOutcome};
+use crate::ops::export::{write_csv, ExportFormat, ExportSummary};
+use crate::ops::import_file::{geocode_file, import_file, ImportRequest};
 use crate::store::{Store, StoreError, UnplacedHousehold};
-use crate::turf_cut::CutMode;
+use crate::turfs::cut::CutMode;
 
 /// What the import left in the tables, as text: people with their door, import marks and
 /// place; households; the import rows with their summaries; and rows of a turf's feed that

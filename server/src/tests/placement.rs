@@ -109,8 +109,8 @@ async fn households_of_another_campaign_cannot_be_placed() {
 
 #[tokio::test]
 async fn cutting_by_street_puts_every_waiting_household_in_exactly_one_turf() {
-    use crate::cutting::cut_unplaced;
-    use crate::turf_cut::CutMode;
+    use crate::ops::cut_turfs::cut_unplaced;
+    use crate::turfs::cut::CutMode;
 
     let h = Harness::new();
     let mut made = Vec::new();
@@ -146,8 +146,8 @@ async fn cutting_by_street_puts_every_waiting_household_in_exactly_one_turf() {
 
 #[tokio::test]
 async fn an_area_cut_leaves_households_without_coordinates_waiting() {
-    use crate::cutting::cut_unplaced;
-    use crate::turf_cut::CutMode;
+    use crate::ops::cut_turfs::cut_unplaced;
+    use crate::turfs::cut::CutMode;
 
     let h = Harness::new();
     let lost = unplaced(&h, "Oak St", "1", &[("V", false)]);

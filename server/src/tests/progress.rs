@@ -16,7 +16,7 @@ use groundgame_core::{
 };
 
 use super::harness::{event_at, knock, Device, Harness, DAY, NOW};
-use crate::export::{write_csv, ExportFormat};
+use crate::ops::export::{write_csv, ExportFormat};
 use crate::store::sqlite::progress::{
     DayProgress, Figures, HourProgress, Progress, QualityFlag, Support, Totals, TurfProgress,
     VolunteerProgress,

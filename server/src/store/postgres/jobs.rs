@@ -12,11 +12,11 @@ use groundgame_core::CampaignId;
 use uuid::Uuid;
 
 use super::PgStore;
+use crate::http::register_limit::{wait_ms, WINDOW_MS};
 use crate::import::ImportSummary;
 use crate::import_jobs::{
     already_running, ImportJob, JobState, NewImportJob, KEEP_FINISHED, STALE_MS, STOPPED_MESSAGE,
 };
-use crate::register_limit::{wait_ms, WINDOW_MS};
 use crate::store::StoreError;
 
 /// The database's clock in ms since the epoch, as SQL.

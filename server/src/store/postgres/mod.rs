@@ -24,7 +24,7 @@ mod migrations;
 mod network;
 pub(crate) mod rows;
 mod scratch;
-mod scripts;
+mod script_versions;
 mod spine;
 mod voters;
 
@@ -48,8 +48,8 @@ use postgres::NoTls;
 use r2d2_postgres::PostgresConnectionManager;
 use uuid::Uuid;
 
-use crate::auth::AuthDevice;
 use crate::clock;
+use crate::http::auth::AuthDevice;
 use crate::import::{
     GeoIssue, GeoRow, GeocodeSummary, ImportError, ImportSummary, ReportLine, Row, VoterImport,
 };

@@ -18,7 +18,7 @@ use postgres::GenericClient;
 use crate::store::codes;
 use crate::store::{DeviceAuth, NewHousehold, NewPerson, Registration, StoreError};
 use crate::sync::push::{NewEvent, PhoneOutcome, StoredEvent};
-use crate::walk_order;
+use crate::turfs::walk_order;
 
 type Db<'a> = &'a mut dyn GenericClientDyn;
 

@@ -11,7 +11,7 @@ use groundgame_core::{
 };
 
 use super::rows;
-use crate::auth::AuthDevice;
+use crate::http::auth::AuthDevice;
 use crate::store::sqlite::claims::{CALL_BACK_DELAY_MS, LATER_ROUND_DELAY_MS};
 use crate::store::{NewPerson, StoreError};
 use crate::sync::pull::{self, PullTx};

@@ -45,7 +45,7 @@ use crate::import::{
     VoterImport, VoterRecord,
 };
 use crate::store::{ExportedEvent, StoreError, UnplacedHousehold};
-use crate::walk_order::WalkKey;
+use crate::turfs::walk_order::WalkKey;
 
 /// Rows read, looked up and written together.
 const BATCH: usize = 4096;

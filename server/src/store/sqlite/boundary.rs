@@ -19,7 +19,7 @@ use std::net::IpAddr;
 use uuid::Uuid;
 
 use super::SqliteStore;
-use crate::auth::AuthDevice;
+use crate::http::auth::AuthDevice;
 use crate::import::{
     GeoIssue, GeoRow, GeocodeSummary, ImportError, ImportSummary, ReportLine, Row, VoterImport,
 };

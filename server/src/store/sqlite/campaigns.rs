@@ -40,7 +40,7 @@ pub(crate) fn config_with_scripts(
     campaign: CampaignId,
 ) -> Result<CampaignConfig, StoreError> {
     let mut config = config(conn, campaign)?;
-    config.scripts = super::scripts::all_latest(conn, campaign)?;
+    config.scripts = super::script_versions::all_latest(conn, campaign)?;
     config.time_zone = time_zone(conn, campaign)?;
     Ok(config)
 }

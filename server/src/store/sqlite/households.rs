@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::sequence::Sequence;
 use super::{people, tombstones, turfs, StoreError};
-use crate::walk_order;
+use crate::turfs::walk_order;
 
 /// A door to import into a turf.
 #[derive(Debug, Clone, PartialEq, Default)]

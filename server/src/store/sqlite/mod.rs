@@ -15,7 +15,7 @@ pub(crate) mod claims;
 pub(crate) mod device_links;
 pub(crate) mod devices;
 pub(crate) mod events;
-pub(crate) mod export;
+pub(crate) mod exported_events;
 pub(crate) mod households;
 pub(crate) mod invites;
 pub(crate) mod lead_views;
@@ -26,7 +26,7 @@ pub(crate) mod placement;
 mod pool;
 pub(crate) mod progress;
 pub(crate) mod quarantine;
-pub(crate) mod scripts;
+pub(crate) mod script_versions;
 pub(crate) mod sequence;
 mod spine;
 pub(crate) mod tombstones;
@@ -48,10 +48,10 @@ use crate::clock;
 pub use call_lists::{CallListFilter, CallListMember, CallListReport};
 pub use claims::{set_claim_lease_ms, CallListSummary, CallProgress, ClaimedContact};
 pub use devices::{DeviceAuth, DeviceSummary, Registration, VolunteerSummary};
-pub use export::ExportedEvent;
+pub use exported_events::ExportedEvent;
 pub use households::{NewHousehold, NewPerson};
 pub use placement::UnplacedHousehold;
-pub use scripts::{SavedScript, ScriptSummary};
+pub use script_versions::{SavedScript, ScriptSummary};
 pub use turfs::TurfItem;
 
 /// How many read-only connections serve pulls and token look-ups.
@@ -70,7 +70,7 @@ pub struct SqliteStore {
     /// Imports started over the API, and refused registrations per address: in memory,
     /// as one process owns the file (PostgreSQL keeps both in tables, for every replica).
     pub(crate) import_jobs: crate::import_jobs::MemoryJobs,
-    pub(crate) register_limit: crate::register_limit::RegisterLimit,
+    pub(crate) register_limit: crate::http::register_limit::RegisterLimit,
 }
 
 impl std::fmt::Debug for SqliteStore {

@@ -15,7 +15,7 @@ use super::{
     campaigns, changes, claims, devices, events, households, people, sequence, tombstones, turfs,
     SqliteStore,
 };
-use crate::auth::AuthDevice;
+use crate::http::auth::AuthDevice;
 use crate::store::{NewPerson, StoreError};
 use crate::sync::pull::{self, PullTx};
 use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent};

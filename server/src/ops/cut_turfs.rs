@@ -1,10 +1,10 @@
 //! Cutting a campaign's imported households into turfs: read the households no turf holds
-//! yet, cut them ([`crate::turf_cut`], pure), and create and fill the turfs in one
+//! yet, cut them ([`crate::turfs::cut`], pure), and create and fill the turfs in one
 //! transaction. The command line and the lead API both call [`cut_unplaced`].
 
 use groundgame_core::{CampaignId, HouseholdId, TurfId};
 
-use crate::turf_cut::{self, CutError, CutHousehold, CutMode};
+use crate::turfs::cut::{self, CutError, CutHousehold, CutMode};
 use crate::{Store, StoreError};
 
 /// What a cut made.
@@ -43,7 +43,7 @@ pub fn cut_unplaced(
             lon: u.lon,
         })
         .collect();
-    let cut = turf_cut::cut(&waiting, mode)?;
+    let cut = cut::cut(&waiting, mode)?;
     let plan: Vec<(String, Vec<HouseholdId>)> = cut
         .turfs
         .into_iter()

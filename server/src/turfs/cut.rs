@@ -1,6 +1,6 @@
 //! Turf cutting: dividing a campaign's households into turfs a canvasser can walk, by
 //! precinct, by street or by area. Pure (no SQL, no I/O): households in, named turfs out,
-//! each with its household ids in walking order ([`crate::walk_order`]).
+//! each with its household ids in walking order ([`crate::turfs::walk_order`]).
 //!
 //! The cut is deterministic: the input is first put in walking order (ties broken by id), so
 //! the same households give the same turfs whatever order they arrive in.
@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use groundgame_core::HouseholdId;
 
-use crate::walk_order::WalkKey;
+use crate::turfs::walk_order::WalkKey;
 
 /// One household to cut, as the lead's voter file gave it.
 #[derive(Debug, Clone, PartialEq)]

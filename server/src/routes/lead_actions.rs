@@ -11,12 +11,12 @@ use groundgame_core::protocol::lead::{InviteRequest, InviteResponse};
 use groundgame_core::protocol::ErrorBody;
 use groundgame_core::Role;
 
-use crate::auth::AuthDevice;
-use crate::cutting::{self, CuttingError};
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::http::auth::AuthDevice;
+use crate::http::json::ApiJson;
+use crate::ops::cut_turfs::{self, CuttingError};
 use crate::store::CallListFilter;
-use crate::turf_cut::CutMode;
+use crate::turfs::cut::CutMode;
 use crate::{clock, AppState, StoreError};
 
 #[utoipa::path(
@@ -41,7 +41,7 @@ pub(crate) async fn cut_turfs(
     let campaign = device.campaign;
     let outcome = state
         .write(move |s| {
-            cutting::cut_unplaced(s, campaign, mode).map_err(|e| match e {
+            cut_turfs::cut_unplaced(s, campaign, mode).map_err(|e| match e {
                 CuttingError::Cut(e) => StoreError::Invalid(e.to_string()),
                 CuttingError::Store(e) => e,
             })

@@ -346,7 +346,7 @@ mod tests {
     use groundgame_core::{Event, EventBody, EventId, Hlc, HouseholdId, PersonId, Role, TurfId};
 
     use super::*;
-    use crate::auth::AuthDevice;
+    use crate::http::auth::AuthDevice;
     use crate::store::sqlite::people;
     use crate::{NewHousehold, NewPerson, SqliteStore};
 

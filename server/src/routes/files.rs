@@ -33,14 +33,14 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::export::write_csv;
-use crate::import::run::{import_file_with_progress, ImportRequest};
+use crate::http::auth::AuthDevice;
 use crate::import::Progress;
 use crate::import::{Format, ImportError, Mapping};
 use crate::import_jobs::{ImportJob, JobState, NewImportJob, Upload, HEARTBEAT_MS};
 use crate::lang::Lang;
+use crate::ops::export::write_csv;
+use crate::ops::import_file::{import_file_with_progress, ImportRequest};
 use crate::script_file::{self, ScriptFileError};
 use crate::{clock, AppState};
 

@@ -13,7 +13,7 @@ use groundgame_core::{CampaignConfig, CampaignId, Script, VersionedScript};
 
 use super::PgStore;
 use crate::clock;
-use crate::store::sqlite::scripts::{check, merge_questions, versioned};
+use crate::store::sqlite::script_versions::{check, merge_questions, versioned};
 use crate::store::{SavedScript, ScriptSummary, StoreError};
 
 type Tx<'a, 'c> = &'a mut postgres::Transaction<'c>;

@@ -15,8 +15,8 @@ use groundgame_core::CampaignId;
 
 use crate::lang::Lang;
 
-use super::packing::{self, MAX_UNPACKED_BYTES};
-use super::{
+use crate::import::packing::{self, MAX_UNPACKED_BYTES};
+use crate::import::{
     read_in_background, year_of, Format, GeoReader, GeocodeSummary, ImportError, ImportSummary,
     Progress, ReadOptions, VoterImport, VoterReader,
 };
