@@ -171,6 +171,24 @@ pub struct ResultCode {
     pub label_es: String,
 }
 
+/// The result codes that belong to phone banking: no one at a door records them.
+pub const PHONE_ONLY_RESULTS: &[&str] = &[
+    "no_answer",
+    "left_message",
+    "busy",
+    "wrong_number",
+    "disconnected",
+    "call_back",
+    "do_not_call",
+];
+
+impl ResultCode {
+    /// A phone-banking result ([`PHONE_ONLY_RESULTS`]), not offered at a door.
+    pub fn is_phone_only(&self) -> bool {
+        PHONE_ONLY_RESULTS.contains(&self.key.as_str())
+    }
+}
+
 /// A survey question with its answer choices (keys plus labels in both languages).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -235,6 +253,15 @@ impl CampaignConfig {
     }
     pub fn result_code(&self, key: &str) -> Option<&ResultCode> {
         self.result_codes.iter().find(|c| c.key == key)
+    }
+    /// The result codes that make sense at a door (every one but phone banking's), in the
+    /// campaign's order: what the door screen and the paper walk list offer.
+    pub fn door_result_codes(&self) -> Vec<ResultCode> {
+        self.result_codes
+            .iter()
+            .filter(|c| !c.is_phone_only())
+            .cloned()
+            .collect()
     }
     pub fn question(&self, key: &str) -> Option<&SurveyQuestion> {
         self.questions.iter().find(|q| q.key == key)

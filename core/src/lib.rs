@@ -5,6 +5,7 @@
 //! This crate does no I/O. It knows nothing of HTTP, SQL or the UI, so the same code decides
 //! the same thing on a phone and on the server.
 
+pub mod conversation;
 pub mod domain;
 pub mod event;
 pub mod fold;

@@ -69,7 +69,9 @@ pub fn walk_list_document(sheet: &PrintSheet, lang: Lang, printed: NaiveDate) ->
     let l = lang;
     let year = i64::from(printed.year());
     let campaign = sheet.campaign.as_ref();
-    let codes = campaign.map(data::door_result_codes).unwrap_or_default();
+    let codes = campaign
+        .map(CampaignConfig::door_result_codes)
+        .unwrap_or_default();
     let questions = campaign.map(|c| c.questions.as_slice()).unwrap_or_default();
     let title = format!("{} · {}", sheet.turf_name, l.t(Msg::PrintTitle));
     let groups = streets(&sheet.doors);

@@ -10,19 +10,21 @@
 
 use dioxus::prelude::*;
 use groundgame_core::domain::SUPPORT_QUESTION;
-use groundgame_core::event::{AskAnswer, AskKind, Channel};
+use groundgame_core::event::{AskAnswer, AskKind};
 use groundgame_core::{CallListId, CampaignConfig, EventBody, PersonId, ResultEffect};
 
-use super::door::{answer_events, Answers, PlanFields, VisitForm};
+use super::door::{conversation, missing_message, PlanFields, VisitForm};
 use super::door_script::{ScriptIntro, ScriptQuestions};
 use crate::store::calls::HeldContact;
 use crate::ui::call_data::{self, Nobody, QuickTime, CALL_BACK};
 use crate::ui::components::{BigButton, ChoiceButton};
 use crate::ui::context::{use_lang, use_services, use_sync_status};
+use crate::ui::data;
 use crate::ui::i18n::{self, Lang, Msg};
 use crate::ui::local_time::use_time_zone;
 use crate::ui::views::call_lists::{call_backs_here, left_on_list, ready_here};
 use crate::ui::Route;
+use groundgame_core::conversation::{self, Missing};
 
 /// What the caller chose on this call, besides the conversation (kept in [`VisitForm`]).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -54,30 +56,19 @@ pub fn call_events(
     campaign: &CampaignConfig,
     script_key: Option<&str>,
 ) -> Result<Vec<(Option<PersonId>, EventBody)>, Msg> {
-    let result = form.result.clone().ok_or(Msg::NeedDisposition)?;
-    let effect = campaign.result_code(&result).map(|c| c.effect);
-    let call_back_at = if effect == Some(ResultEffect::ComeBack) {
-        Some(choice.call_back_at.ok_or(Msg::NeedCallBackTime)?)
-    } else {
-        None
-    };
-    let who = Some(person);
-    let mut items = vec![(
-        who,
-        EventBody::Contact {
-            channel: Channel::Phone,
-            result,
-            call_back_at,
-        },
-    )];
-    let answers = if effect == Some(ResultEffect::Contacted) {
-        let script = call_data::call_script(campaign, script_key);
-        Answers::with_script(form, script.map(|s| &s.script))
-    } else {
-        Answers::default()
-    };
-    answer_events(&mut items, who, answers, form);
-    Ok(items)
+    let script = call_data::call_script(campaign, script_key);
+    let talk = conversation(form, script.map(|s| &s.script));
+    conversation::phone_call(
+        campaign,
+        person,
+        form.result.as_deref(),
+        choice.call_back_at,
+        talk,
+    )
+    .map_err(|missing| match missing {
+        Missing::Result => Msg::NeedDisposition,
+        other => missing_message(other),
+    })
 }
 
 /// "(919) 555-0123" for a North American number, else the number as stored.
@@ -277,13 +268,7 @@ fn CallForm(
     };
     // The draft this call was left with (read once, when the contact comes up).
     let restored = use_hook(|| {
-        let kept = match services.store.call_draft(CallListId(list), person) {
-            Ok(json) => json,
-            Err(e) => {
-                tracing::warn!(list, error = %e, "call draft not read");
-                None
-            }
-        };
+        let kept = data::call_draft(&services.store, CallListId(list), person);
         // Only the error's category is logged: the text could quote the note.
         kept.and_then(|json| {
             serde_json::from_str::<CallDraft>(&json)

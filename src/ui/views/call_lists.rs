@@ -8,36 +8,10 @@ use crate::store::calls::LocalCallList;
 use crate::ui::call_data;
 use crate::ui::components::ProgressBar;
 use crate::ui::context::{use_lang, use_services, use_sync_status};
+use crate::ui::data;
+pub use crate::ui::i18n::{call_backs_here, left_on_list, ready_here};
 use crate::ui::i18n::{Lang, Msg};
 use crate::ui::Route;
-
-/// "12 of 40 left on the list".
-pub fn left_on_list(lang: Lang, left: u32, total: u32) -> String {
-    match lang {
-        Lang::En => format!("{left} of {total} left on the list"),
-        Lang::Es => format!("Quedan {left} de {total} en la lista"),
-    }
-}
-
-/// "5 to call on this device".
-pub fn ready_here(lang: Lang, n: u32) -> String {
-    match (lang, n) {
-        (Lang::En, 1) => "1 to call on this device".into(),
-        (Lang::En, n) => format!("{n} to call on this device"),
-        (Lang::Es, 1) => "1 por llamar en este dispositivo".into(),
-        (Lang::Es, n) => format!("{n} por llamar en este dispositivo"),
-    }
-}
-
-/// "2 call-backs scheduled here".
-pub fn call_backs_here(lang: Lang, n: u32) -> String {
-    match (lang, n) {
-        (Lang::En, 1) => "1 call-back scheduled here".into(),
-        (Lang::En, n) => format!("{n} call-backs scheduled here"),
-        (Lang::Es, 1) => "1 llamada para devolver aquí".into(),
-        (Lang::Es, n) => format!("{n} llamadas para devolver aquí"),
-    }
-}
 
 /// The volunteer's call lists (at `/calls`).
 #[component]
@@ -118,7 +92,7 @@ pub fn CallListsLink() -> Element {
     let has_lists = use_resource(move || {
         let store = store.clone();
         let _landed = status.read().last_success_ms;
-        async move { store.call_lists().map(|l| !l.is_empty()).unwrap_or(false) }
+        async move { data::has_call_lists(&store) }
     });
     if *has_lists.read() != Some(true) {
         return rsx! {};

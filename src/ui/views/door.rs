@@ -20,11 +20,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use groundgame_core::script::QuestionKind;
+use groundgame_core::conversation::{self, Conversation, Missing};
 
 use dioxus::prelude::*;
 use groundgame_core::domain::{ResultLevel, SUPPORT_QUESTION};
-use groundgame_core::event::{AskAnswer, AskKind, Channel, VotePlan};
+use groundgame_core::event::{AskAnswer, VotePlan};
 use groundgame_core::{CampaignConfig, EventBody, HouseholdId, PersonId, TurfId};
 
 use crate::store::Store;
@@ -57,62 +57,30 @@ pub struct VisitForm {
     pub script: ScriptAnswers,
 }
 
-/// What the person answered, whichever way it was asked (the fixed form or the script).
-#[derive(Debug, Default)]
-pub(crate) struct Answers {
-    /// (question key, choice key), in the order asked.
-    survey: Vec<(String, String)>,
-    pledged: bool,
-    volunteer: Option<AskAnswer>,
-    donate: Option<AskAnswer>,
+/// What the person answered in `form`: to `script` (only the answers on the path it took),
+/// or to the fixed questions when there is none; with the form's plan and note.
+pub(crate) fn conversation(
+    form: &VisitForm,
+    script: Option<&groundgame_core::script::Script>,
+) -> Conversation {
+    let talk = match script {
+        Some(script) => Conversation::from_script(door_script::on_path(script, &form.script)),
+        None => Conversation::fixed(
+            form.support.as_deref(),
+            form.pledged,
+            form.volunteer,
+            form.donate,
+        ),
+    };
+    talk.with_plan_and_note(&form.plan, &form.note)
 }
 
-impl Answers {
-    /// The answers in `form`: from the campaign's door script when it has one (only the
-    /// answers on the path the script took), else from the fixed form.
-    fn of(form: &VisitForm, campaign: &CampaignConfig) -> Answers {
-        Answers::with_script(form, campaign.door_script().map(|s| &s.script))
-    }
-
-    /// The answers in `form` to `script` (only those on the path it took), or to the fixed
-    /// form when there is no script.
-    pub(crate) fn with_script(
-        form: &VisitForm,
-        script: Option<&groundgame_core::script::Script>,
-    ) -> Answers {
-        let Some(script) = script else {
-            return Answers {
-                survey: form
-                    .support
-                    .iter()
-                    .map(|a| (SUPPORT_QUESTION.to_owned(), a.clone()))
-                    .collect(),
-                pledged: form.pledged,
-                volunteer: form.volunteer,
-                donate: form.donate,
-            };
-        };
-        let mut answers = Answers::default();
-        for (q, choice) in door_script::on_path(script, &form.script) {
-            let ask = match choice {
-                "yes" => Some(AskAnswer::Yes),
-                "no" => Some(AskAnswer::No),
-                "maybe" => Some(AskAnswer::Maybe),
-                _ => None,
-            };
-            match q.kind {
-                QuestionKind::Survey => answers.survey.push((q.key.clone(), choice.to_owned())),
-                QuestionKind::Pledge => answers.pledged = ask == Some(AskAnswer::Yes),
-                QuestionKind::VolunteerAsk => answers.volunteer = ask,
-                QuestionKind::DonationAsk => answers.donate = ask,
-            }
-        }
-        answers
-    }
-
-    /// Whether anything about the person was answered.
-    fn any(&self) -> bool {
-        !self.survey.is_empty() || self.pledged || self.volunteer.is_some() || self.donate.is_some()
+/// What to tell the volunteer is missing.
+pub(crate) fn missing_message(missing: Missing) -> Msg {
+    match missing {
+        Missing::Result => Msg::NeedResult,
+        Missing::Person => Msg::NeedPerson,
+        Missing::CallBackTime => Msg::NeedCallBackTime,
     }
 }
 
@@ -132,17 +100,13 @@ pub struct DoorDraft {
 /// The draft kept for `household`, or an empty form. A draft that cannot be read (from a
 /// future build, or damaged) is dropped rather than blocking the door.
 pub fn load_draft(store: &Store, household: HouseholdId) -> DoorDraft {
-    match store.draft(household) {
+    match data::door_draft(store, household) {
         // Only the error's category is logged: its text could quote the note.
-        Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_else(|e| {
+        Some(json) => serde_json::from_str(&json).unwrap_or_else(|e| {
             tracing::warn!(household = household.0, kind = ?e.classify(), "unreadable door draft dropped");
             DoorDraft::default()
         }),
-        Ok(None) => DoorDraft::default(),
-        Err(e) => {
-            tracing::warn!(household = household.0, error = %e, "door draft not read");
-            DoorDraft::default()
-        }
+        None => DoorDraft::default(),
     }
 }
 
@@ -165,94 +129,14 @@ pub fn keep_draft(store: &Store, household: HouseholdId, draft: &DoorDraft) {
 }
 
 /// The events of one visit, in the order `record_visit` expects (the contact first), or
-/// the message saying what is missing.
+/// the message saying what is missing (the rules are `core::conversation`'s).
 pub fn visit_events(
     form: &VisitForm,
     campaign: &CampaignConfig,
 ) -> Result<Vec<(Option<PersonId>, EventBody)>, Msg> {
-    let result = form.result.clone().ok_or(Msg::NeedResult)?;
-    let level = campaign
-        .result_code(&result)
-        .map_or(ResultLevel::Door, |c| c.level);
-    let answers = Answers::of(form, campaign);
-    if (level == ResultLevel::Person || answers.any()) && form.answered.is_none() {
-        return Err(Msg::NeedPerson);
-    }
-    let person = form.answered;
-    let contact_person = if level == ResultLevel::Person {
-        person
-    } else {
-        None
-    };
-    let mut items = vec![(
-        contact_person,
-        EventBody::Contact {
-            channel: Channel::Door,
-            result,
-            call_back_at: None,
-        },
-    )];
-    answer_events(&mut items, person, answers, form);
-    Ok(items)
-}
-
-/// Append what was said in a conversation to a contact's events: the survey answers, the
-/// pledge with its plan, the asks, then the note (the note whatever the result).
-pub(crate) fn answer_events(
-    items: &mut Vec<(Option<PersonId>, EventBody)>,
-    person: Option<PersonId>,
-    answers: Answers,
-    form: &VisitForm,
-) {
-    for (question, answer) in answers.survey {
-        items.push((
-            person,
-            EventBody::Survey {
-                attempt: None,
-                question,
-                answer,
-            },
-        ));
-    }
-    if answers.pledged {
-        let plan = VotePlan {
-            when: form.plan.when.trim().to_owned(),
-            place: form.plan.place.trim().to_owned(),
-            how: form.plan.how.trim().to_owned(),
-        };
-        items.push((
-            person,
-            EventBody::Pledge {
-                attempt: None,
-                plan,
-            },
-        ));
-    }
-    for (ask, answer) in [
-        (AskKind::Volunteer, answers.volunteer),
-        (AskKind::Donate, answers.donate),
-    ] {
-        if let Some(answer) = answer {
-            items.push((
-                person,
-                EventBody::Ask {
-                    attempt: None,
-                    ask,
-                    answer,
-                    amount_cents: None,
-                },
-            ));
-        }
-    }
-    if !form.note.trim().is_empty() {
-        items.push((
-            person,
-            EventBody::Note {
-                attempt: None,
-                text: form.note.trim().to_owned(),
-            },
-        ));
-    }
+    let talk = conversation(form, campaign.door_script().map(|s| &s.script));
+    conversation::door_visit(campaign, form.result.as_deref(), form.answered, talk)
+        .map_err(missing_message)
 }
 
 /// The route component: a fresh form for every door, so nothing chosen at one door carries
@@ -427,7 +311,7 @@ fn DoorForm(turf: i64, household: i64) -> Element {
     let codes: Vec<_> = d
         .campaign
         .as_ref()
-        .map(data::door_result_codes)
+        .map(CampaignConfig::door_result_codes)
         .unwrap_or_default();
     let levels = [
         (ResultLevel::Building, Msg::ResultBuilding),

@@ -11,17 +11,9 @@ use crate::sync::client::DeviceLink;
 use crate::sync::SyncError;
 use crate::ui::components::BigButton;
 use crate::ui::context::{use_lang, use_services};
+pub use crate::ui::i18n::valid_until;
 use crate::ui::i18n::{Lang, Msg};
 use crate::ui::Route;
-
-/// "It works once, until 14:35." on the device's own clock (`zone`).
-pub fn valid_until(l: Lang, expires_at_ms: u64, zone: TimeZone) -> String {
-    let hm = zone.local(expires_at_ms).format("%H:%M");
-    match l {
-        Lang::En => format!("It works once, until {hm}."),
-        Lang::Es => format!("Sirve una sola vez, hasta las {hm}."),
-    }
-}
 
 /// Why no code could be made, in words.
 fn why_not(l: Lang, e: &SyncError) -> String {

@@ -16,7 +16,8 @@ pub mod data;
 mod invites;
 mod people;
 mod turf_map;
-pub mod words;
+/// The lead's sentences (in `ui/i18n/lead.rs`, with every other string).
+pub use crate::ui::i18n::lead as words;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -162,19 +163,11 @@ where
 pub fn LeadLayout() -> Element {
     let services = use_services();
     let l = use_lang()();
-    let is_lead = services
-        .store
-        .identity()
-        .ok()
-        .flatten()
-        .is_some_and(|i| i.role.sees_whole_campaign());
+    let is_lead = crate::ui::data::is_lead(&services.store);
     let store = services.store.clone();
     let cached = use_signal(move || {
         if is_lead {
-            store.lead_snapshot().unwrap_or_else(|e| {
-                tracing::warn!("lead cache: {e}");
-                None
-            })
+            crate::ui::data::lead_snapshot(&store)
         } else {
             None
         }

@@ -8,6 +8,7 @@ use groundgame_core::DeviceId;
 use super::{act, use_lead, words, Problem};
 use crate::store::lead_cache::DeviceItem;
 use crate::ui::context::{use_lang, use_services};
+use crate::ui::data;
 use crate::ui::i18n::Msg;
 
 #[component]
@@ -55,7 +56,7 @@ fn DeviceRow(device: DeviceItem) -> Element {
     let mut busy = use_signal(|| false);
     let mut error = use_signal(|| None::<Problem>);
     let now = services.store.now_ms();
-    let this_device = services.store.identity().ok().flatten().map(|i| i.device);
+    let this_device = data::this_device(&services.store);
     let d = device;
     let id: DeviceId = d.id;
     let mine = this_device == Some(id);

@@ -4,89 +4,16 @@
 //! of households that have no coordinates. A lead's device holds the whole campaign, so
 //! this reads only the local store.
 
-use std::collections::HashMap;
-
 use dioxus::prelude::*;
-use groundgame_core::fold::DoorState;
-use groundgame_core::TurfId;
 
-use crate::store::{Store, StoreError};
 use crate::ui::components::charts::escape;
 use crate::ui::components::{state_class, Chart};
 use crate::ui::context::{use_lang, use_services};
-use crate::ui::data;
 use crate::ui::i18n::{self, Lang, Msg};
 
 use super::words;
 
-/// The states in the legend's order.
-pub const STATES: [DoorState; 6] = [
-    DoorState::NotVisited,
-    DoorState::TryAgain,
-    DoorState::ComeBack,
-    DoorState::Contacted,
-    DoorState::Refused,
-    DoorState::Closed,
-];
-
-/// One household on the map.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dot {
-    pub lat: f64,
-    pub lon: f64,
-    pub state: DoorState,
-    pub address: String,
-}
-
-/// One turf's map.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TurfMap {
-    pub id: TurfId,
-    pub name: String,
-    pub dots: Vec<Dot>,
-    pub without_coordinates: usize,
-    /// Households in each state (with or without coordinates), in [`STATES`] order.
-    pub counts: [usize; 6],
-}
-
-/// Every held turf's map: its households, their coordinates and their folded status.
-pub fn turf_maps(store: &Store) -> Result<Vec<TurfMap>, StoreError> {
-    let mut maps = Vec::new();
-    for turf in store.turfs()? {
-        let states: HashMap<_, _> = data::walk_rows(store, turf.id)?
-            .into_iter()
-            .map(|r| (r.id, r.state))
-            .collect();
-        let mut map = TurfMap {
-            id: turf.id,
-            name: turf.name,
-            dots: Vec::new(),
-            without_coordinates: 0,
-            counts: [0; 6],
-        };
-        for h in store.households(turf.id)? {
-            let state = states.get(&h.id).copied().unwrap_or(DoorState::NotVisited);
-            if let Some(i) = STATES.iter().position(|s| *s == state) {
-                map.counts[i] += 1;
-            }
-            match (h.lat, h.lon) {
-                (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => {
-                    map.dots.push(Dot {
-                        lat,
-                        lon,
-                        state,
-                        address: format!("{} {}", data::address_line(&h), h.street),
-                    })
-                }
-                _ => map.without_coordinates += 1,
-            }
-        }
-        // Visited doors on top of the unvisited ones (units of a building share a spot).
-        map.dots.sort_by_key(|d| d.state != DoorState::NotVisited);
-        maps.push(map);
-    }
-    Ok(maps)
-}
+pub use crate::ui::data::turf_map::{turf_maps, TurfMap, STATES};
 
 const SIZE: f64 = 300.0;
 const PAD: f64 = 10.0;

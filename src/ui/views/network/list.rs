@@ -3,48 +3,19 @@
 //! only the local store (the shared fold over my network records).
 
 use dioxus::prelude::*;
-use groundgame_core::network::{ContactState, FollowUp, NetworkTotals, ASK_KINDS};
-use groundgame_core::TimeZone;
+use groundgame_core::network::{ContactState, ASK_KINDS};
 
 use super::text;
 
 /// The search box's id (a constant, so tests can find it).
 const SEARCH_ID: &str = "net-search";
-use crate::store::{Store, StoreError};
 use crate::ui::components::ProgressBar;
 use crate::ui::context::{use_lang, use_services, use_sync_status};
 use crate::ui::i18n::{Lang, Msg};
 use crate::ui::local_time::use_time_zone;
 use crate::ui::Route;
 
-/// What the screen shows, read in one go.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Overview {
-    pub contacts: Vec<ContactState>,
-    pub totals: NetworkTotals,
-    pub due: Vec<FollowUp>,
-    pub waiting: u64,
-    /// The server's reasons for records it refused.
-    pub refused: Vec<String>,
-}
-
-/// Read my network from the store; follow-ups are due on or before today in the device's
-/// time zone.
-pub fn overview(store: &Store, zone: TimeZone) -> Result<Overview, StoreError> {
-    let state = store.network_state()?;
-    let today = zone.date_of(store.now_ms());
-    Ok(Overview {
-        totals: state.totals(today),
-        due: state.follow_ups_due(today),
-        contacts: state.active().cloned().collect(),
-        waiting: store.network_pending()?,
-        refused: store
-            .network_rejected()?
-            .into_iter()
-            .map(|r| r.message)
-            .collect(),
-    })
-}
+pub use crate::ui::data::network::{overview, Overview};
 
 /// The contacts whose name, phone or email contains `query` (any case).
 pub fn matching<'a>(contacts: &'a [ContactState], query: &str) -> Vec<&'a ContactState> {

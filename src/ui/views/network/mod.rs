@@ -7,7 +7,8 @@
 mod contact;
 mod import;
 mod list;
-pub mod text;
+/// My network's sentences (in `ui/i18n/network.rs`, with every other string).
+pub use crate::ui::i18n::network as text;
 
 pub use contact::{ContactFields, NetworkContact};
 pub use import::{check as check_import, commit as commit_import, NetworkImport};

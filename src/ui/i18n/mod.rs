@@ -2,8 +2,15 @@
 //! it asks for a [`Msg`] in the chosen [`Lang`] (or calls one of the small formatting
 //! functions below for sentences with numbers in them). Campaign data (result codes, survey
 //! questions) carries its own `label_en` / `label_es` and is shown through [`Lang::pick`].
+//! The lead's screens' sentences are in [`lead`] and [`lead_data`], my network's in
+//! [`network`].
+
+pub mod lead;
+pub mod lead_data;
+pub mod network;
 
 use groundgame_core::fold::DoorState;
+use groundgame_core::TimeZone;
 
 /// The language the volunteer chose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -746,6 +753,43 @@ pub fn save_failed(lang: Lang, detail: &str) -> String {
         Lang::Es => format!(
             "No se guardó: {detail}. Revise lo marcado y vuelva a intentarlo; si sigue pasando, reinicie la aplicación."
         ),
+    }
+}
+
+/// "12 of 40 left on the list".
+pub fn left_on_list(lang: Lang, left: u32, total: u32) -> String {
+    match lang {
+        Lang::En => format!("{left} of {total} left on the list"),
+        Lang::Es => format!("Quedan {left} de {total} en la lista"),
+    }
+}
+
+/// "5 to call on this device".
+pub fn ready_here(lang: Lang, n: u32) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 to call on this device".into(),
+        (Lang::En, n) => format!("{n} to call on this device"),
+        (Lang::Es, 1) => "1 por llamar en este dispositivo".into(),
+        (Lang::Es, n) => format!("{n} por llamar en este dispositivo"),
+    }
+}
+
+/// "2 call-backs scheduled here".
+pub fn call_backs_here(lang: Lang, n: u32) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 call-back scheduled here".into(),
+        (Lang::En, n) => format!("{n} call-backs scheduled here"),
+        (Lang::Es, 1) => "1 llamada para devolver aquí".into(),
+        (Lang::Es, n) => format!("{n} llamadas para devolver aquí"),
+    }
+}
+
+/// "It works once, until 14:35." on the device's own clock (`zone`).
+pub fn valid_until(l: Lang, expires_at_ms: u64, zone: TimeZone) -> String {
+    let hm = zone.local(expires_at_ms).format("%H:%M");
+    match l {
+        Lang::En => format!("It works once, until {hm}."),
+        Lang::Es => format!("Sirve una sola vez, hasta las {hm}."),
     }
 }
 

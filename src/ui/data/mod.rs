@@ -3,39 +3,25 @@
 //! size: the walk list reads the turf's households and the held events once and folds them
 //! in memory (no query per row), so 2,000 doors stay quick; the paper walk list reads the
 //! turf's people in one more query.
+//!
+//! Views read the store only through here (they write through the store's public API,
+//! and may ask it for the clock and the app's folder): [`turf_map`] for the lead's map,
+//! [`network`] for my network, and below the walk list, the door, the paper walk list and
+//! the few small reads the other screens make.
+
+pub mod network;
+pub mod turf_map;
 
 use std::collections::HashMap;
 
-use groundgame_core::domain::ResultCode;
 use groundgame_core::fold::{self, DoorState, DoorStatus};
 use groundgame_core::{
     CampaignConfig, Event, EventBody, Household, HouseholdId, Person, PersonId, TurfId,
 };
 
+use crate::store::lead_cache::CachedLead;
 use crate::store::turfs::add_people_from_events;
 use crate::store::{Store, StoreError};
-
-/// Result codes that belong to phone banking; the door screen and the paper walk list do
-/// not offer them.
-const PHONE_ONLY: &[&str] = &[
-    "no_answer",
-    "left_message",
-    "busy",
-    "wrong_number",
-    "disconnected",
-    "call_back",
-    "do_not_call",
-];
-
-/// The campaign's result codes that make sense at a door, in the campaign's order.
-pub fn door_result_codes(config: &CampaignConfig) -> Vec<ResultCode> {
-    config
-        .result_codes
-        .iter()
-        .filter(|c| !PHONE_ONLY.contains(&c.key.as_str()))
-        .cloned()
-        .collect()
-}
 
 /// A turf on the home screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -304,4 +290,54 @@ fn door_history(
             _ => None,
         })
         .collect()
+}
+
+/// Whether this device's volunteer sees the whole campaign (a lead or an admin).
+pub fn is_lead(store: &Store) -> bool {
+    store
+        .identity()
+        .ok()
+        .flatten()
+        .is_some_and(|i| i.role.sees_whole_campaign())
+}
+
+/// This device's id, once it has joined.
+pub fn this_device(store: &Store) -> Option<groundgame_core::DeviceId> {
+    store.identity().ok().flatten().map(|i| i.device)
+}
+
+/// The lead's views as last fetched, when there are any (a cache that cannot be read is
+/// logged and treated as none: the next refresh replaces it).
+pub fn lead_snapshot(store: &Store) -> Option<CachedLead> {
+    store.lead_snapshot().unwrap_or_else(|e| {
+        tracing::warn!("lead cache: {e}");
+        None
+    })
+}
+
+/// The unsaved door form kept for `household` (its JSON), when there is one. A failed
+/// read is logged and treated as none: the door opens with a fresh form.
+pub fn door_draft(store: &Store, household: HouseholdId) -> Option<String> {
+    store.draft(household).unwrap_or_else(|e| {
+        tracing::warn!(household = household.0, error = %e, "door draft not read");
+        None
+    })
+}
+
+/// The unsaved call form kept for `person` on `list` (its JSON), when there is one; a
+/// failed read is logged and treated as none.
+pub fn call_draft(
+    store: &Store,
+    list: groundgame_core::CallListId,
+    person: PersonId,
+) -> Option<String> {
+    store.call_draft(list, person).unwrap_or_else(|e| {
+        tracing::warn!(list = list.0, error = %e, "call draft not read");
+        None
+    })
+}
+
+/// Whether this device holds any call list (the home screen's phone-bank entry).
+pub fn has_call_lists(store: &Store) -> bool {
+    store.call_lists().is_ok_and(|l| !l.is_empty())
 }
