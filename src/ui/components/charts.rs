@@ -1,9 +1,10 @@
-//! Charts for the lead's dashboard, drawn as inline SVG by pure functions: plain values in,
-//! SVG markup out (no store, no signals), so they are tested as text and need no chart
-//! library, no network and no canvas. Every chart is an `<svg role="img">` with a `<title>`
-//! and a `<desc>` for screen readers, every bar and point carries its number as text, and
-//! every label is escaped. Colours come from the style sheet (`.chart-*` classes), so the
-//! charts follow the dark and light themes.
+//! Charts for the lead's dashboard, drawn as inline SVG in rsx by pure functions: plain
+//! values in, an element out (no store, no signals), so they render the same in the window,
+//! the browser and a test's server-side render, and need no chart library, no network and
+//! no canvas. The renderer escapes every label and number, as everywhere else in the UI.
+//! Every chart is an `<svg role="img">` with a `<title>` and a `<desc>` for screen readers,
+//! and every bar and point carries its number as text. Colours come from the style sheet
+//! (`.chart-*` classes), so the charts follow the dark and light themes.
 
 use dioxus::prelude::*;
 
@@ -37,22 +38,6 @@ pub struct Point {
     pub tick: bool,
 }
 
-/// Escape text for SVG/HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// At most `max` characters, with an ellipsis when cut.
 fn clip(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -76,54 +61,74 @@ pub fn bar_length(value: u64, scale: u64) -> u32 {
 /// Horizontal bars, one row each: the label above, the bar (over its track when it has a
 /// total), the number at the right. All rows share one scale: the largest total or value.
 /// `id` makes the title's id unique on the page.
-pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar]) -> String {
+pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar]) -> Element {
     let scale = bars
         .iter()
         .map(|b| b.total.unwrap_or(0).max(b.value))
         .max()
         .unwrap_or(0);
     let height = (bars.len() as u32).max(1) * ROW_HEIGHT + 4;
-    let id = escape(id);
-    let mut svg = format!(
-        "<svg class=\"chart chart-bars\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
-         viewBox=\"0 0 {CHART_WIDTH} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">\
-         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-        escape(title),
-        escape(description)
-    );
-    for (i, bar) in bars.iter().enumerate() {
-        let y = i as u32 * ROW_HEIGHT;
-        let label = escape(&clip(&bar.label, 28));
-        let text = escape(&bar.text);
-        svg.push_str(&format!(
-            "<g class=\"chart-row\"><title>{}: {text}</title>\
-             <text class=\"chart-label\" x=\"{BAR_X}\" y=\"{}\">{label}</text>\
-             <text class=\"chart-value\" x=\"{CHART_WIDTH}\" y=\"{}\" text-anchor=\"end\">{text}</text>",
-            escape(&bar.label),
-            y + 13,
-            y + 13,
-        ));
-        if let Some(total) = bar.total {
-            svg.push_str(&format!(
-                "<rect class=\"chart-track\" x=\"{BAR_X}\" y=\"{}\" width=\"{}\" height=\"{BAR_HEIGHT}\" rx=\"3\"/>",
-                y + 18,
-                bar_length(total, scale)
-            ));
+    rsx! {
+        svg {
+            class: "chart chart-bars",
+            role: "img",
+            "aria-labelledby": "{id}-title {id}-desc",
+            view_box: "0 0 {CHART_WIDTH} {height}",
+            width: "100%",
+            preserve_aspect_ratio: "xMinYMin meet",
+            title { id: "{id}-title", "{title}" }
+            desc { id: "{id}-desc", "{description}" }
+            for (i , bar) in bars.iter().enumerate() {
+                BarRow { key: "{i}", bar: bar.clone(), y: i as u32 * ROW_HEIGHT, scale }
+            }
         }
-        let class = if bar.class.is_empty() {
-            String::new()
-        } else {
-            format!(" {}", escape(bar.class))
-        };
-        svg.push_str(&format!(
-            "<rect class=\"chart-bar{class}\" x=\"{BAR_X}\" y=\"{}\" width=\"{}\" height=\"{BAR_HEIGHT}\" rx=\"3\" data-value=\"{}\"/></g>",
-            y + 18,
-            bar_length(bar.value, scale),
-            bar.value
-        ));
     }
-    svg.push_str("</svg>");
-    svg
+}
+
+#[component]
+fn BarRow(bar: Bar, y: u32, scale: u64) -> Element {
+    let label = clip(&bar.label, 28);
+    let text_y = y + 13;
+    let bar_y = y + 18;
+    let track = bar.total.map(|total| bar_length(total, scale));
+    let length = bar_length(bar.value, scale);
+    let class = if bar.class.is_empty() {
+        "chart-bar".to_owned()
+    } else {
+        format!("chart-bar {}", bar.class)
+    };
+    rsx! {
+        g { class: "chart-row",
+            title { "{bar.label}: {bar.text}" }
+            text { class: "chart-label", x: "{BAR_X}", y: "{text_y}", "{label}" }
+            text {
+                class: "chart-value",
+                x: "{CHART_WIDTH}",
+                y: "{text_y}",
+                text_anchor: "end",
+                "{bar.text}"
+            }
+            if let Some(track) = track {
+                rect {
+                    class: "chart-track",
+                    x: "{BAR_X}",
+                    y: "{bar_y}",
+                    width: "{track}",
+                    height: "{BAR_HEIGHT}",
+                    rx: "3",
+                }
+            }
+            rect {
+                class: "{class}",
+                x: "{BAR_X}",
+                y: "{bar_y}",
+                width: "{length}",
+                height: "{BAR_HEIGHT}",
+                rx: "3",
+                "data-value": "{bar.value}",
+            }
+        }
+    }
 }
 
 const LINE_HEIGHT: u32 = 150;
@@ -131,26 +136,19 @@ const LINE_LEFT: u32 = 34;
 const LINE_TOP: u32 = 18;
 const LINE_BOTTOM: u32 = 126;
 
-/// A line over time: points evenly spaced left to right, the axis from 0 to the largest
-/// value (both labelled), each point's number as text (every point when there are at most
-/// 14, else the nonzero peaks), and tick labels under the axis.
-pub fn line_chart(id: &str, title: &str, description: &str, points: &[Point]) -> String {
+/// Where each point of a line sits, and whether its number is shown.
+struct Plotted {
+    /// The point's centre, and where its number goes, as SVG coordinates (one decimal).
+    cx: String,
+    cy: String,
+    above: String,
+    /// The number is written over the point: every point when there are at most 14, else
+    /// the nonzero peaks.
+    labelled: bool,
+}
+
+fn plot(points: &[Point]) -> Vec<Plotted> {
     let max = points.iter().map(|p| p.value).max().unwrap_or(0);
-    let id = escape(id);
-    let mut svg = format!(
-        "<svg class=\"chart chart-line\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
-         viewBox=\"0 0 {CHART_WIDTH} {LINE_HEIGHT}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">\
-         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>\
-         <line class=\"chart-axis\" x1=\"{LINE_LEFT}\" y1=\"{LINE_BOTTOM}\" x2=\"{CHART_WIDTH}\" y2=\"{LINE_BOTTOM}\"/>\
-         <text class=\"chart-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>\
-         <text class=\"chart-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{max}</text>",
-        escape(title),
-        escape(description),
-        LINE_LEFT - 4,
-        LINE_BOTTOM + 4,
-        LINE_LEFT - 4,
-        LINE_TOP + 4,
-    );
     let n = points.len();
     let span = f64::from(CHART_WIDTH - LINE_LEFT - 10);
     let x_of = |i: usize| -> f64 {
@@ -168,54 +166,114 @@ pub fn line_chart(id: &str, title: &str, description: &str, points: &[Point]) ->
             f64::from(LINE_BOTTOM) - h * v as f64 / max as f64
         }
     };
-    if n > 0 {
-        let path: Vec<String> = points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| format!("{:.1},{:.1}", x_of(i), y_of(p.value)))
-            .collect();
-        svg.push_str(&format!(
-            "<polyline class=\"chart-path\" fill=\"none\" points=\"{}\"/>",
-            path.join(" ")
-        ));
-    }
-    for (i, p) in points.iter().enumerate() {
-        let (x, y) = (x_of(i), y_of(p.value));
-        let label = escape(&p.label);
-        svg.push_str(&format!(
-            "<circle class=\"chart-point\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" data-value=\"{}\"><title>{label}: {}</title></circle>",
-            p.value, p.value
-        ));
-        let peak = p.value > 0
-            && (n <= 14
-                || (p.value == max)
-                || (i > 0
-                    && i + 1 < n
-                    && p.value > points[i - 1].value
-                    && p.value >= points[i + 1].value));
-        if peak {
-            svg.push_str(&format!(
-                "<text class=\"chart-value\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-                y - 6.0,
-                p.value
-            ));
-        }
-        if p.tick {
-            svg.push_str(&format!(
-                "<text class=\"chart-label\" x=\"{x:.1}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
-                LINE_BOTTOM + 16
-            ));
-        }
-    }
-    svg.push_str("</svg>");
-    svg
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Plotted {
+            cx: format!("{:.1}", x_of(i)),
+            cy: format!("{:.1}", y_of(p.value)),
+            above: format!("{:.1}", y_of(p.value) - 6.0),
+            labelled: p.value > 0
+                && (n <= 14
+                    || (p.value == max)
+                    || (i > 0
+                        && i + 1 < n
+                        && p.value > points[i - 1].value
+                        && p.value >= points[i + 1].value)),
+        })
+        .collect()
 }
 
-/// A chart's SVG markup in the page (the markup is made, and escaped, by this module).
-#[component]
-pub fn Chart(svg: String) -> Element {
+/// A line over time: points evenly spaced left to right, the axis from 0 to the largest
+/// value (both labelled), each point's number as text (every point when there are at most
+/// 14, else the nonzero peaks), and tick labels under the axis.
+pub fn line_chart(id: &str, title: &str, description: &str, points: &[Point]) -> Element {
+    let max = points.iter().map(|p| p.value).max().unwrap_or(0);
+    let plotted = plot(points);
+    let path: Vec<String> = plotted
+        .iter()
+        .map(|p| format!("{},{}", p.cx, p.cy))
+        .collect();
+    let path = path.join(" ");
+    let (label_x, zero_y, max_y, tick_y) = (
+        LINE_LEFT - 4,
+        LINE_BOTTOM + 4,
+        LINE_TOP + 4,
+        LINE_BOTTOM + 16,
+    );
     rsx! {
-        div { class: "chart-box", dangerous_inner_html: "{svg}" }
+        svg {
+            class: "chart chart-line",
+            role: "img",
+            "aria-labelledby": "{id}-title {id}-desc",
+            view_box: "0 0 {CHART_WIDTH} {LINE_HEIGHT}",
+            width: "100%",
+            preserve_aspect_ratio: "xMinYMin meet",
+            title { id: "{id}-title", "{title}" }
+            desc { id: "{id}-desc", "{description}" }
+            line {
+                class: "chart-axis",
+                x1: "{LINE_LEFT}",
+                y1: "{LINE_BOTTOM}",
+                x2: "{CHART_WIDTH}",
+                y2: "{LINE_BOTTOM}",
+            }
+            text {
+                class: "chart-label",
+                x: "{label_x}",
+                y: "{zero_y}",
+                text_anchor: "end",
+                "0"
+            }
+            text {
+                class: "chart-label",
+                x: "{label_x}",
+                y: "{max_y}",
+                text_anchor: "end",
+                "{max}"
+            }
+            if !points.is_empty() {
+                polyline { class: "chart-path", fill: "none", points: "{path}" }
+            }
+            for (i , (p , at)) in points.iter().zip(&plotted).enumerate() {
+                g { key: "{i}",
+                    circle {
+                        class: "chart-point",
+                        cx: "{at.cx}",
+                        cy: "{at.cy}",
+                        r: "3",
+                        "data-value": "{p.value}",
+                        title { "{p.label}: {p.value}" }
+                    }
+                    if at.labelled {
+                        text {
+                            class: "chart-value",
+                            x: "{at.cx}",
+                            y: "{at.above}",
+                            text_anchor: "middle",
+                            "{p.value}"
+                        }
+                    }
+                    if p.tick {
+                        text {
+                            class: "chart-label",
+                            x: "{at.cx}",
+                            y: "{tick_y}",
+                            text_anchor: "middle",
+                            "{p.label}"
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A chart in its box on the page.
+#[component]
+pub fn Chart(children: Element) -> Element {
+    rsx! {
+        div { class: "chart-box", {children} }
     }
 }
 

@@ -238,7 +238,7 @@ fn bars_are_proportional_labelled_and_escaped() {
             class: "",
         },
     ];
-    let svg = bar_chart("t", "Doors \"knocked\"", "By turf", &bars);
+    let svg = dioxus::ssr::render_element(bar_chart("t", "Doors \"knocked\"", "By turf", &bars));
     // One scale for all rows (the largest total, 40): 10 → a quarter, 20 → a half.
     let widths = bar_widths(&svg);
     assert_eq!(widths, vec![75, 150, 0], "{svg}");
@@ -247,8 +247,19 @@ fn bars_are_proportional_labelled_and_escaped() {
         "the 40-door track is full length"
     );
     assert!(!svg.contains("<script>"), "{svg}");
-    assert!(svg.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co"));
-    assert!(svg.contains("<title id=\"t-title\">Doors &quot;knocked&quot;</title>"));
+    // The renderer's escaper (dioxus-ssr, as the window's and the browser's DOM text): the
+    // markup in a label stays text.
+    let escaped = |text: &str| dioxus::ssr::render_element(rsx! { "{text}" });
+    let label = escaped("<script>alert('x')</script> & Co");
+    assert!(
+        !label.contains(['<', '>']) && label.contains("script") && !label.contains(" & "),
+        "{label}"
+    );
+    assert!(svg.contains(&label), "{svg}");
+    assert!(svg.contains(&format!(
+        "<title id=\"t-title\">{}</title>",
+        escaped("Doors \"knocked\"")
+    )));
     assert!(svg.contains("role=\"img\""));
     for text in ["10 / 40", "20 / 20", ">0<"] {
         assert!(svg.contains(text), "{text} missing: {svg}");
@@ -263,16 +274,16 @@ fn bars_are_proportional_labelled_and_escaped() {
             tick: true,
         })
         .collect();
-    let line = line_chart("l", "Over time", "Knocks", &points);
+    let line = dioxus::ssr::render_element(line_chart("l", "Over time", "Knocks", &points));
     assert_eq!(line.matches("<circle").count(), 4);
     assert!(
-        line.contains("&lt;2&gt;") && !line.contains("<2>"),
+        line.contains(&escaped("<2>")) && !line.contains("<2>"),
         "{line}"
     );
     // The axis runs from 0 to the peak (8), and the peak sits at the top.
     assert!(line.contains(">8</text>"));
     assert!(line.contains("data-value=\"8\""));
-    let empty = line_chart("e", "Nothing", "None", &[]);
+    let empty = dioxus::ssr::render_element(line_chart("e", "Nothing", "None", &[]));
     assert!(empty.ends_with("</svg>") && !empty.contains("<polyline"));
 }
 
@@ -301,8 +312,10 @@ fn dashboard_shows_cached_figures_with_their_age_offline_in_both_languages() {
     ] {
         assert!(html.contains(chart), "{chart} missing");
     }
-    // A turf name with markup in it is drawn as text.
-    assert!(html.contains("Oak &amp; &lt;Elm&gt;") && !html.contains("<Elm>"));
+    // A turf name with markup in it is drawn as text (as the renderer escapes it).
+    let name = dioxus::ssr::render_element(rsx! { {"Oak & <Elm>"} });
+    assert!(!name.contains('<'), "{name}");
+    assert!(html.contains(&name) && !html.contains("<Elm>"), "{html}");
     // The flagged volunteer, with the quarantine action.
     assert!(html.contains(Lang::En.t(Msg::LeadFlagFastDoors)), "{html}");
     assert!(html.contains("data-action=\"quarantine\""));

@@ -13,7 +13,7 @@ use crate::ui::context::{use_lang, use_services};
 use crate::ui::i18n::{Lang, Msg};
 
 /// The dashboard's charts, as SVG markup (pure: tested as text).
-pub fn dashboard_charts(l: Lang, s: &LeadSnapshot) -> Vec<(&'static str, String)> {
+pub fn dashboard_charts(l: Lang, s: &LeadSnapshot) -> Vec<(&'static str, Element)> {
     let p = &s.progress;
     let support_labels = [
         Msg::LeadSupport1,
@@ -204,10 +204,10 @@ pub fn LeadDashboard() -> Element {
             if f.knocks == 0 {
                 p { class: "muted", {l.t(Msg::LeadNoKnocks)} }
             }
-            for (key, svg) in charts {
+            for (key, chart) in charts {
                 section { class: "lead-chart", key: "{key}",
                     h3 { {l.t(titles.iter().find(|(k, _)| *k == key).map_or(Msg::LeadTabDashboard, |(_, m)| *m))} }
-                    Chart { svg }
+                    Chart { {chart} }
                 }
             }
             section { class: "lead-quality", "aria-labelledby": "quality-title",

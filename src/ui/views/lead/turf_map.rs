@@ -6,7 +6,6 @@
 
 use dioxus::prelude::*;
 
-use crate::ui::components::charts::escape;
 use crate::ui::components::{state_class, Chart};
 use crate::ui::context::{use_lang, use_services};
 use crate::ui::i18n::{self, Lang, Msg};
@@ -18,19 +17,22 @@ pub use crate::ui::data::turf_map::{turf_maps, TurfMap, STATES};
 const SIZE: f64 = 300.0;
 const PAD: f64 = 10.0;
 
+/// Where a dot goes on the drawing.
+struct Placed {
+    cx: String,
+    cy: String,
+    class: String,
+    /// "12 Oak St: Not visited", for screen readers and as the dot's title.
+    label: String,
+}
+
 /// The turf's households as SVG: north up, distances kept in proportion (longitude shrunk
 /// by the cosine of the latitude), fitted into a square.
-pub fn map_svg(l: Lang, map: &TurfMap) -> String {
+pub fn map_svg(l: Lang, map: &TurfMap) -> Element {
     let id = format!("map-{}", map.id.0);
-    let title = escape(&format!("{}: {}", l.t(Msg::LeadMapTitle), map.name));
-    let mut svg = format!(
-        "<svg class=\"chart turf-map\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
-         viewBox=\"0 0 {w} {w}\" width=\"100%\" preserveAspectRatio=\"xMidYMid meet\">\
-         <title id=\"{id}-title\">{title}</title><desc id=\"{id}-desc\">{}</desc>\
-         <rect class=\"map-ground\" x=\"0\" y=\"0\" width=\"{w}\" height=\"{w}\" rx=\"8\"/>",
-        escape(l.t(Msg::LeadMapHelp)),
-        w = SIZE + 2.0 * PAD,
-    );
+    let title = format!("{}: {}", l.t(Msg::LeadMapTitle), map.name);
+    let w = SIZE + 2.0 * PAD;
+    let mut placed = Vec::with_capacity(map.dots.len());
     if !map.dots.is_empty() {
         let (mut min_lat, mut max_lat, mut min_lon, mut max_lon) =
             (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
@@ -53,18 +55,44 @@ pub fn map_svg(l: Lang, map: &TurfMap) -> String {
         let off_x = PAD + (SIZE - width * scale) / 2.0;
         let off_y = PAD + (SIZE - height * scale) / 2.0;
         for d in &map.dots {
-            let x = off_x + (d.lon - min_lon) * shrink * scale;
-            let y = off_y + (max_lat - d.lat) * scale;
-            svg.push_str(&format!(
-                "<circle class=\"map-dot {}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\"><title>{}: {}</title></circle>",
-                state_class(d.state),
-                escape(&d.address),
-                escape(i18n::door_state(l, d.state)),
-            ));
+            placed.push(Placed {
+                cx: format!("{:.1}", off_x + (d.lon - min_lon) * shrink * scale),
+                cy: format!("{:.1}", off_y + (max_lat - d.lat) * scale),
+                class: format!("map-dot {}", state_class(d.state)),
+                label: format!("{}: {}", d.address, i18n::door_state(l, d.state)),
+            });
         }
     }
-    svg.push_str("</svg>");
-    svg
+    rsx! {
+        svg {
+            class: "chart turf-map",
+            role: "img",
+            "aria-labelledby": "{id}-title {id}-desc",
+            view_box: "0 0 {w} {w}",
+            width: "100%",
+            preserve_aspect_ratio: "xMidYMid meet",
+            title { id: "{id}-title", "{title}" }
+            desc { id: "{id}-desc", {l.t(Msg::LeadMapHelp)} }
+            rect {
+                class: "map-ground",
+                x: "0",
+                y: "0",
+                width: "{w}",
+                height: "{w}",
+                rx: "8",
+            }
+            for (i , dot) in placed.iter().enumerate() {
+                circle {
+                    key: "{i}",
+                    class: "{dot.class}",
+                    cx: "{dot.cx}",
+                    cy: "{dot.cy}",
+                    r: "5",
+                    title { "{dot.label}" }
+                }
+            }
+        }
+    }
 }
 
 #[component]
@@ -89,7 +117,7 @@ pub fn LeadTurfMap() -> Element {
             for m in list.iter() {
                 section { class: "lead-map", key: "{m.id}", "data-turf": "{m.id}",
                     h4 { "{m.name}" }
-                    Chart { svg: map_svg(l, m) }
+                    Chart { {map_svg(l, m)} }
                     ul { class: "legend", "aria-label": l.t(Msg::LeadLegend),
                         for (i, state) in STATES.iter().enumerate() {
                             li { key: "{i}",
