@@ -305,6 +305,24 @@ async fn an_import_is_followed_on_any_replica_and_a_killed_one_saves_nothing() {
         failed["error"].as_str().unwrap_or("").contains("stopped"),
         "{failed}"
     );
+    // A lead reading in Spanish reads why in Spanish.
+    let es: serde_json::Value = http
+        .get(format!("{}/api/v1/imports/{id}", b.url))
+        .bearer_auth(&token)
+        .header("Accept-Language", "es")
+        .send()
+        .await
+        .expect("job")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        es["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("se detuvo antes de terminar"),
+        "{es}"
+    );
     assert_eq!(people(&db.url), before, "nothing of the file was saved");
 
     // The next import (on B) is not blocked; A, restarted, follows it to its report.

@@ -33,6 +33,15 @@ pub const STALE_MS: u64 = 10_000;
 pub const STOPPED_MESSAGE: &str = "the server that was importing this file stopped before it \
     finished; nothing of the file was saved. Upload it again";
 
+/// [`STOPPED_MESSAGE`] in `lang`.
+pub fn stopped_message(lang: crate::lang::Lang) -> &'static str {
+    lang.pick(
+        STOPPED_MESSAGE,
+        "el servidor que importaba este archivo se detuvo antes de terminar; no se guardó nada \
+         del archivo. Súbalo otra vez",
+    )
+}
+
 /// Where one import stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobState {

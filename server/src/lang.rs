@@ -1,5 +1,5 @@
-//! The language of the server's own sentences — an import's report reasons, a refused
-//! script's problems — chosen from the request's `Accept-Language` (as the lead's app sends
+//! The language of the server's own sentences — an import's report reasons and why an
+//! import or a geocoding file failed, a refused script's problems — chosen from the request's `Accept-Language` (as the lead's app sends
 //! its own language), English when it names neither English nor Spanish first.
 //!
 //! The header is parsed by the `accept-language` crate (quality values and all); only the
@@ -35,6 +35,14 @@ impl Lang {
                 }
             })
             .unwrap_or_default()
+    }
+
+    /// `en` or `es`, whichever this is.
+    pub fn pick(self, en: &'static str, es: &'static str) -> &'static str {
+        match self {
+            Lang::En => en,
+            Lang::Es => es,
+        }
     }
 }
 

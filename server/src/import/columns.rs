@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::ImportError;
+use super::{ImportError, Said};
 
 /// Which kind of file is being imported.
 #[derive(Debug, Clone, PartialEq)]
@@ -222,12 +222,12 @@ impl Header<'_> {
             .find_map(|c| self.names.iter().position(|n| n == c))
     }
 
-    fn require(&self, name: &str, what: &str, hint: &str) -> Result<usize, ImportError> {
+    fn require(&self, name: &str, what: Said, hint: Said) -> Result<usize, ImportError> {
         self.find(&[&squash(name)])
             .ok_or_else(|| ImportError::MissingColumn {
                 column: name.to_string(),
-                what: what.to_string(),
-                hint: hint.to_string(),
+                what,
+                hint,
                 found: self.raw.join(", "),
             })
     }
@@ -246,20 +246,49 @@ pub(crate) fn resolve(format: &Format, header: &[String]) -> Result<Columns, Imp
     }
 }
 
-const NC_HINT: &str = "is this North Carolina's ncvoter file? For other files use --format van \
-                       or --format mapped with a mapping file";
+/// What each column the importer looks for holds, in both languages.
+const WHAT_THE_VOTER_ID: Said = Said::new("the voter id", "el identificador del votante");
+const WHAT_FIRST_NAMES: Said = Said::new("first names", "los nombres");
+const WHAT_LAST_NAMES: Said = Said::new("last names", "los apellidos");
+const WHAT_RESIDENTIAL_ADDRESSES: Said =
+    Said::new("residential addresses", "las direcciones residenciales");
+const WHAT_RESIDENTIAL_CITIES: Said = Said::new("residential cities", "las ciudades de residencia");
+const WHAT_ZIP_CODES: Said = Said::new("zip codes", "los códigos postales");
+const WHAT_REGISTRATION_STATUS: Said = Said::new("registration status", "el estado de inscripción");
+const WHAT_THE_CONFIDENTIAL_FLAG: Said =
+    Said::new("the confidential flag", "la marca de confidencialidad");
+const WHAT_NAMES: Said = Said::new("names", "los nombres");
+const WHAT_ADDRESSES: Said = Said::new("addresses", "las direcciones");
+const WHAT_HOUSE_NUMBERS: Said = Said::new("house numbers", "los números de casa");
+const WHAT_STREETS: Said = Said::new("streets", "las calles");
+const WHAT_UNITS: Said = Said::new("units", "los apartamentos");
+const WHAT_CITIES: Said = Said::new("cities", "las ciudades");
+const WHAT_PHONES: Said = Said::new("phones", "los teléfonos");
+const WHAT_PARTIES: Said = Said::new("parties", "los partidos");
+const WHAT_PRECINCTS: Said = Said::new("precincts", "los precintos");
+const WHAT_BIRTH_YEARS: Said = Said::new("birth years", "los años de nacimiento");
+const WHAT_LANGUAGES: Said = Said::new("languages", "los idiomas");
+const WHAT_LATITUDES: Said = Said::new("latitudes", "las latitudes");
+const WHAT_LONGITUDES: Said = Said::new("longitudes", "las longitudes");
+
+const NC_HINT: Said = Said::new(
+    "is this North Carolina's ncvoter file? For other files use --format van or --format \
+     mapped with a mapping file",
+    "¿es el archivo ncvoter de Carolina del Norte? Para otros archivos use el formato van, o \
+     mapped con un archivo de columnas",
+);
 
 fn ncvoter(h: &Header<'_>) -> Result<Columns, ImportError> {
-    let req = |name: &str, what: &str| h.require(name, what, NC_HINT);
+    let req = |name: &str, what: Said| h.require(name, what, NC_HINT);
     Ok(Columns {
-        source_id: req("ncid", "the voter id")?,
+        source_id: req("ncid", WHAT_THE_VOTER_ID)?,
         source_id_name: "ncid".into(),
-        first_name: Some(req("first_name", "first names")?),
-        last_name: Some(req("last_name", "last names")?),
+        first_name: Some(req("first_name", WHAT_FIRST_NAMES)?),
+        last_name: Some(req("last_name", WHAT_LAST_NAMES)?),
         name_suffix: h.find(&["namesuffixlbl"]),
-        address: AddressColumns::Line(req("res_street_address", "residential addresses")?),
-        city: Some(req("res_city_desc", "residential cities")?),
-        zip: Some(req("zip_code", "zip codes")?),
+        address: AddressColumns::Line(req("res_street_address", WHAT_RESIDENTIAL_ADDRESSES)?),
+        city: Some(req("res_city_desc", WHAT_RESIDENTIAL_CITIES)?),
+        zip: Some(req("zip_code", WHAT_ZIP_CODES)?),
         phones: h.find(&["fullphonenumber"]).into_iter().collect(),
         party: h.find(&["partycd"]),
         precinct: h.find(&["precinctabbrv", "precinctdesc"]),
@@ -267,13 +296,17 @@ fn ncvoter(h: &Header<'_>) -> Result<Columns, ImportError> {
         language: None,
         lat: None,
         lon: None,
-        status: Some(req("status_cd", "registration status")?),
-        confidential: Some(req("confidential_ind", "the confidential flag")?),
+        status: Some(req("status_cd", WHAT_REGISTRATION_STATUS)?),
+        confidential: Some(req("confidential_ind", WHAT_THE_CONFIDENTIAL_FLAG)?),
     })
 }
 
-const VAN_HINT: &str = "a VAN export needs a voter id column (VANID), names and an address; \
-                        for other layouts use --format mapped with a mapping file";
+const VAN_HINT: Said = Said::new(
+    "a VAN export needs a voter id column (VANID), names and an address; for other layouts \
+     use --format mapped with a mapping file",
+    "una exportación de VAN necesita una columna de identificador (VANID), nombres y una \
+     dirección; para otros formatos use mapped con un archivo de columnas",
+);
 
 fn van(h: &Header<'_>) -> Result<Columns, ImportError> {
     let source_id = h
@@ -287,8 +320,8 @@ fn van(h: &Header<'_>) -> Result<Columns, ImportError> {
         .or_else(|| h.names.iter().position(|n| n.ends_with("vanid")))
         .ok_or_else(|| ImportError::MissingColumn {
             column: "VANID".into(),
-            what: "the voter id".into(),
-            hint: VAN_HINT.into(),
+            what: WHAT_THE_VOTER_ID,
+            hint: VAN_HINT,
             found: h.raw.join(", "),
         })?;
     let first_name = h.find(&["firstname", "first"]);
@@ -296,8 +329,8 @@ fn van(h: &Header<'_>) -> Result<Columns, ImportError> {
     if first_name.is_none() && last_name.is_none() {
         return Err(ImportError::MissingColumn {
             column: "LastName".into(),
-            what: "names".into(),
-            hint: VAN_HINT.into(),
+            what: WHAT_NAMES,
+            hint: VAN_HINT,
             found: h.raw.join(", "),
         });
     }
@@ -325,8 +358,8 @@ fn van(h: &Header<'_>) -> Result<Columns, ImportError> {
         None => {
             return Err(ImportError::MissingColumn {
                 column: "Address".into(),
-                what: "addresses".into(),
-                hint: VAN_HINT.into(),
+                what: WHAT_ADDRESSES,
+                hint: VAN_HINT,
                 found: h.raw.join(", "),
             })
         }
@@ -371,19 +404,23 @@ fn van(h: &Header<'_>) -> Result<Columns, ImportError> {
 }
 
 fn mapped(h: &Header<'_>, c: &MappedColumns) -> Result<Columns, ImportError> {
-    const HINT: &str = "fix the column name in the mapping file (case and spaces do not matter)";
-    let req = |name: &str, what: &str| h.require(name, what, HINT);
-    let opt = |name: &Option<String>, what: &str| -> Result<Option<usize>, ImportError> {
+    const HINT: Said = Said::new(
+        "fix the column name in the mapping file (case and spaces do not matter)",
+        "corrija el nombre de la columna en el archivo de columnas (no importan las mayúsculas \
+         ni los espacios)",
+    );
+    let req = |name: &str, what: Said| h.require(name, what, HINT);
+    let opt = |name: &Option<String>, what: Said| -> Result<Option<usize>, ImportError> {
         name.as_deref().map(|n| req(n, what)).transpose()
     };
     let address = match (&c.address, &c.street) {
-        (Some(line), _) => AddressColumns::Line(req(line, "addresses")?),
+        (Some(line), _) => AddressColumns::Line(req(line, WHAT_ADDRESSES)?),
         (None, Some(street)) => AddressColumns::Parts {
-            number: opt(&c.number, "house numbers")?,
+            number: opt(&c.number, WHAT_HOUSE_NUMBERS)?,
             half: None,
-            street: vec![req(street, "streets")?],
+            street: vec![req(street, WHAT_STREETS)?],
             unit_type: None,
-            unit: opt(&c.unit, "units")?,
+            unit: opt(&c.unit, WHAT_UNITS)?,
         },
         (None, None) => {
             return Err(ImportError::Mapping(
@@ -391,23 +428,23 @@ fn mapped(h: &Header<'_>, c: &MappedColumns) -> Result<Columns, ImportError> {
             ))
         }
     };
-    let source_id = req(&c.source_id, "the voter id")?;
+    let source_id = req(&c.source_id, WHAT_THE_VOTER_ID)?;
     Ok(Columns {
         source_id,
         source_id_name: c.source_id.clone(),
-        first_name: opt(&c.first_name, "first names")?,
-        last_name: opt(&c.last_name, "last names")?,
+        first_name: opt(&c.first_name, WHAT_FIRST_NAMES)?,
+        last_name: opt(&c.last_name, WHAT_LAST_NAMES)?,
         name_suffix: None,
         address,
-        city: opt(&c.city, "cities")?,
-        zip: opt(&c.zip, "zip codes")?,
-        phones: opt(&c.phone, "phones")?.into_iter().collect(),
-        party: opt(&c.party, "parties")?,
-        precinct: opt(&c.precinct, "precincts")?,
-        birth: opt(&c.birth_year, "birth years")?.map(BirthColumn::Date),
-        language: opt(&c.language, "languages")?,
-        lat: opt(&c.lat, "latitudes")?,
-        lon: opt(&c.lon, "longitudes")?,
+        city: opt(&c.city, WHAT_CITIES)?,
+        zip: opt(&c.zip, WHAT_ZIP_CODES)?,
+        phones: opt(&c.phone, WHAT_PHONES)?.into_iter().collect(),
+        party: opt(&c.party, WHAT_PARTIES)?,
+        precinct: opt(&c.precinct, WHAT_PRECINCTS)?,
+        birth: opt(&c.birth_year, WHAT_BIRTH_YEARS)?.map(BirthColumn::Date),
+        language: opt(&c.language, WHAT_LANGUAGES)?,
+        lat: opt(&c.lat, WHAT_LATITUDES)?,
+        lon: opt(&c.lon, WHAT_LONGITUDES)?,
         status: None,
         confidential: None,
     })

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read};
 use super::address::Address;
 use super::columns::{squash, Encoding};
 use super::reader::{csv_error, decode, parse_location, sniff_delimiter, terminator};
-use super::ImportError;
+use super::{ImportError, Said};
 
 /// Why a geocoding row set no location.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,11 +119,14 @@ impl<R: Read> GeoReader<R> {
             .collect();
         let names: Vec<String> = raw.iter().map(|n| squash(n)).collect();
         let find = |cands: &[&str]| cands.iter().find_map(|c| names.iter().position(|n| n == c));
-        let missing = |column: &str, what: &str| ImportError::MissingColumn {
+        let missing = |column: &str, what: Said| ImportError::MissingColumn {
             column: column.into(),
-            what: what.into(),
-            hint: "a geocoding file needs address_key (or address, city and zip) and lat, lon"
-                .into(),
+            what,
+            hint: Said::new(
+                "a geocoding file needs address_key (or address, city and zip) and lat, lon",
+                "un archivo de geocodificación necesita address_key (o address, city y zip) y \
+                 lat, lon",
+            ),
             found: raw.join(", "),
         };
         let key = if let Some(i) = find(&["addresskey", "key"]) {
@@ -137,14 +140,18 @@ impl<R: Read> GeoReader<R> {
                 unit: find(&["unit", "apt", "aptno"]),
             }
         } else {
-            return Err(missing("address_key", "addresses"));
+            return Err(missing(
+                "address_key",
+                Said::new("addresses", "las direcciones"),
+            ));
         };
         Ok(GeoReader {
             city: find(&["city", "rescitydesc"]),
             zip: find(&["zip", "zip5", "zipcode", "postalcode"]),
-            lat: find(&["lat", "latitude", "y"]).ok_or_else(|| missing("lat", "latitudes"))?,
+            lat: find(&["lat", "latitude", "y"])
+                .ok_or_else(|| missing("lat", Said::new("latitudes", "las latitudes")))?,
             lon: find(&["lon", "lng", "long", "longitude", "x"])
-                .ok_or_else(|| missing("lon", "longitudes"))?,
+                .ok_or_else(|| missing("lon", Said::new("longitudes", "las longitudes")))?,
             csv,
             record,
             key,

@@ -34,6 +34,7 @@ pub use report::{ImportSummary, Issue, ReportLine};
 use groundgame_core::CampaignId;
 
 use crate::error::StoreError;
+use crate::lang::Lang;
 
 /// Which import the store is applying, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,11 +61,13 @@ pub enum ImportError {
     Utf16,
     #[error("the file is empty; export the voter file again")]
     Empty,
-    #[error("the file has no \"{column}\" column ({what}); {hint}. Its columns are: {found}")]
+    #[error("the file has no \"{column}\" column ({}); {}. Its columns are: {found}", what.en, hint.en)]
     MissingColumn {
         column: String,
-        what: String,
-        hint: String,
+        /// What the column holds ("the voter id").
+        what: Said,
+        /// What to do about it.
+        hint: Said,
         found: String,
     },
     #[error("the mapping file is not right: {0}")]
@@ -80,6 +83,71 @@ pub enum ImportError {
     Report(std::io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A few words in both of the server's languages (what a missing column holds, what to do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Said {
+    pub en: &'static str,
+    pub es: &'static str,
+}
+
+impl Said {
+    pub const fn new(en: &'static str, es: &'static str) -> Said {
+        Said { en, es }
+    }
+}
+
+impl ImportError {
+    /// Why the import stopped, in `lang` (English is the error's `Display`). Details that
+    /// come from elsewhere (a file system's, the CSV reader's or the mapping parser's
+    /// words) stay as they were said.
+    pub fn message_in(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::En, e) => e.to_string(),
+            (Lang::Es, ImportError::Io(e)) => format!(
+                "no se pudo leer el archivo: {e}; revise la ruta y que el archivo esté completo"
+            ),
+            (Lang::Es, ImportError::Packing(p)) => p.message_in(lang),
+            (Lang::Es, ImportError::Utf16) => {
+                "el archivo es texto UTF-16; guárdelo como UTF-8 (o como CSV) e impórtelo otra vez"
+                    .into()
+            }
+            (Lang::Es, ImportError::Empty) => {
+                "el archivo está vacío; exporte otra vez el archivo de votantes".into()
+            }
+            (
+                Lang::Es,
+                ImportError::MissingColumn {
+                    column,
+                    what,
+                    hint,
+                    found,
+                },
+            ) => format!(
+                "el archivo no tiene la columna \"{column}\" ({}); {}. Sus columnas son: {found}",
+                what.es, hint.es
+            ),
+            (Lang::Es, ImportError::Mapping(detail)) => {
+                format!("el archivo de columnas no está bien: {detail}")
+            }
+            (Lang::Es, ImportError::Csv(detail)) => {
+                format!("no se pudo leer el archivo como CSV o TSV: {detail}")
+            }
+            (Lang::Es, ImportError::NothingImported) => {
+                "no se pudo importar ninguna fila del archivo, así que no se cambió nada ni se \
+                 marcó a nadie como dado de baja; el informe dice por qué se omitió cada fila"
+                    .into()
+            }
+            (Lang::Es, ImportError::Report(e)) => format!(
+                "no se pudo escribir el informe: {e}; revise que su carpeta exista y se pueda \
+                 escribir"
+            ),
+            (Lang::Es, ImportError::Store(e)) => {
+                format!("la base de datos del servidor falló ({e}); no se cambió nada")
+            }
+        }
+    }
 }
 
 impl From<std::io::Error> for ImportError {

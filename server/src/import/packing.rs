@@ -72,6 +72,37 @@ pub enum PackingError {
     BadZip { detail: String },
 }
 
+impl PackingError {
+    /// Why the packed file cannot be read, in `lang` (English is the `Display`).
+    pub fn message_in(&self, lang: crate::lang::Lang) -> String {
+        use crate::lang::Lang;
+        match (lang, self) {
+            (Lang::En, e) => e.to_string(),
+            (Lang::Es, PackingError::NoDataMember { names }) => format!(
+                "el archivo zip no contiene ningún archivo de votantes (un archivo .txt, .csv o \
+                 .tsv); contiene: {names}. Comprima el archivo de votantes mismo, o impórtelo \
+                 sin comprimir"
+            ),
+            (Lang::Es, PackingError::SeveralMembers { names }) => format!(
+                "el archivo zip contiene varios archivos de votantes ({names}); impórtelos de uno \
+                 en uno, cada uno en su propio zip o sin comprimir"
+            ),
+            (Lang::Es, PackingError::Encrypted { name }) => format!(
+                "{name} en el archivo zip está cifrado; descomprímalo con su contraseña e \
+                 importe el archivo que sale"
+            ),
+            (Lang::Es, PackingError::TooLarge { limit_gib }) => format!(
+                "el archivo descomprimido pasa de {limit_gib} GiB, más de lo que puede ser un \
+                 archivo de votantes; revise que sea el archivo correcto, o divídalo por condado"
+            ),
+            (Lang::Es, PackingError::BadZip { detail }) => format!(
+                "no se puede leer el archivo zip ({detail}); descárguelo otra vez, o \
+                 descomprímalo e importe el archivo que contiene"
+            ),
+        }
+    }
+}
+
 /// A file opened for reading: its data, unpacked as it is read.
 pub struct Opened {
     pub reader: Box<dyn Read + Send>,

@@ -37,7 +37,9 @@ use crate::error::ApiError;
 use crate::http::auth::AuthDevice;
 use crate::import::Progress;
 use crate::import::{Format, ImportError, Mapping};
-use crate::import_jobs::{ImportJob, JobState, NewImportJob, Upload, HEARTBEAT_MS};
+use crate::import_jobs::{
+    stopped_message, ImportJob, JobState, NewImportJob, Upload, HEARTBEAT_MS, STOPPED_MESSAGE,
+};
 use crate::lang::Lang;
 use crate::ops::export::write_csv;
 use crate::ops::import_file::{import_file_with_progress, ImportRequest};
@@ -67,7 +69,7 @@ pub struct ImportQuery {
     pub mapping: Option<String>,
 }
 
-fn job_response(job: ImportJob) -> ImportJobResponse {
+fn job_response(job: ImportJob, lang: Lang) -> ImportJobResponse {
     let report = job.state.has_report();
     let (status, summary, error, report_lines) = match job.state {
         JobState::Running => (ImportStatus::Running, None, None, 0),
@@ -75,7 +77,16 @@ fn job_response(job: ImportJob) -> ImportJobResponse {
             summary,
             report_lines,
         } => (ImportStatus::Done, Some(summary), None, report_lines),
-        JobState::Failed { message, .. } => (ImportStatus::Failed, None, Some(message), 0),
+        JobState::Failed { message, .. } => {
+            // The one failure a store words (a replica that stopped mid-import), said in
+            // the asking lead's language; every other was said in the uploader's.
+            let message = if message == STOPPED_MESSAGE {
+                stopped_message(lang).to_owned()
+            } else {
+                message
+            };
+            (ImportStatus::Failed, None, Some(message), 0)
+        }
     };
     let bytes_read = job.bytes_read.min(job.total_bytes);
     let percent = match status {
@@ -180,7 +191,7 @@ pub(crate) async fn start_import(
         (ImportFormat::Ncvoter, None) => Format::NcVoter,
         (ImportFormat::Van, None) => Format::Van,
         (ImportFormat::Mapped, Some(text)) => Format::Mapped(Box::new(
-            Mapping::parse(text).map_err(|e| ApiError::InvalidValue(e.to_string()))?,
+            Mapping::parse(text).map_err(|e| ApiError::InvalidValue(e.message_in(lang)))?,
         )),
         (ImportFormat::Mapped, None) => {
             return Err(ApiError::InvalidValue(
@@ -288,15 +299,21 @@ pub(crate) async fn start_import(
                 tracing::warn!(import = %id, "import failed: {e}");
                 let state = JobState::Failed {
                     report: matches!(e, ImportError::NothingImported) && report.is_some(),
-                    message: e.to_string(),
+                    message: e.message_in(lang),
                 };
                 (state, report)
             }
             Err(e) => {
                 tracing::error!(import = %id, "import failed: {e:?}");
                 let state = JobState::Failed {
-                    message: "the server could not finish the import; nothing was changed. \
-                              Try again, and tell the campaign's admin if it fails again"
+                    message: lang
+                        .pick(
+                            "the server could not finish the import; nothing was changed. \
+                             Try again, and tell the campaign's admin if it fails again",
+                            "el servidor no pudo terminar la importación; no se cambió nada. \
+                             Inténtelo otra vez, y avise al administrador de la campaña si \
+                             vuelve a fallar",
+                        )
                         .into(),
                     report: false,
                 };
@@ -332,7 +349,7 @@ pub(crate) async fn start_import(
         rows_read: 0,
         state: JobState::Running,
     };
-    Ok((StatusCode::ACCEPTED, Json(job_response(job))).into_response())
+    Ok((StatusCode::ACCEPTED, Json(job_response(job, lang))).into_response())
 }
 
 fn parse_job_id(id: &str) -> Result<Uuid, ApiError> {
@@ -354,6 +371,7 @@ fn parse_job_id(id: &str) -> Result<Uuid, ApiError> {
 pub(crate) async fn import_status(
     State(state): State<AppState>,
     device: AuthDevice,
+    lang: Lang,
     Path(id): Path<String>,
 ) -> Result<Json<ImportJobResponse>, ApiError> {
     device.require_lead_of(device.campaign)?;
@@ -362,7 +380,7 @@ pub(crate) async fn import_status(
         .read(move |s| s.import_job(campaign, id, now))
         .await?
         .ok_or_else(|| ApiError::NotFound("no such import".into()))?;
-    Ok(Json(job_response(job)))
+    Ok(Json(job_response(job, lang)))
 }
 
 #[utoipa::path(

@@ -96,7 +96,11 @@ pub(crate) async fn geocode(
         .await?
         .map_err(|e| match e {
             ImportError::Store(e) => ApiError::from(e),
-            other => ApiError::InvalidValue(format!("{other}; nothing was changed")),
+            other => ApiError::InvalidValue(format!(
+                "{}; {}",
+                other.message_in(lang),
+                lang.pick("nothing was changed", "no se cambió nada")
+            )),
         })?;
     tracing::info!(device = %device.device, rows = summary.rows, located = summary.updated, "geocoding file applied");
     Ok(Json(GeocodeResponse {

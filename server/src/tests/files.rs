@@ -561,3 +561,83 @@ async fn the_servers_sentences_come_in_the_leads_language() {
         "the columns stay as programs read them"
     );
 }
+
+/// An import that fails says why in the lead's language: a file without the columns its
+/// format needs, a mapping that names no address, and a zip archive with no voter file.
+#[tokio::test]
+async fn a_failed_import_says_why_in_the_leads_language() {
+    let h = Harness::new();
+    let lead = h.register(&h.lead_invite, "Lee").await;
+    let start = |query: &'static str, body: Vec<u8>, language: &'static str| {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1/imports?{query}"))
+            .header(header::AUTHORIZATION, format!("Bearer {}", lead.token))
+            .header(header::ACCEPT_LANGUAGE, language)
+            .body(Body::from(body))
+            .expect("request");
+        h.send(request)
+    };
+    for (language, says, not) in [
+        (
+            "es",
+            "el archivo no tiene la columna \"ncid\" (el identificador del votante)",
+            "the file has no",
+        ),
+        (
+            "en",
+            "the file has no \"ncid\" column (the voter id)",
+            "no tiene la columna",
+        ),
+    ] {
+        let r = start("format=ncvoter", b"a,b\n1,2\n".to_vec(), language).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED);
+        let started: ImportJobResponse = r.parse();
+        let job = finished(&h, &lead, started.id).await;
+        assert_eq!(job.status, ImportStatus::Failed);
+        let error = job.error.unwrap_or_default();
+        assert!(
+            error.contains(says) && !error.contains(not),
+            "{language}: {error}"
+        );
+        assert!(
+            error.contains("a, b"),
+            "the file's own columns are listed: {error}"
+        );
+    }
+
+    // A zip with no voter file in it.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("readme.pdf", zip::write::SimpleFileOptions::default())
+        .expect("zip member");
+    std::io::Write::write_all(&mut zip, b"%PDF").expect("zip data");
+    let zip = zip.finish().expect("zip").into_inner();
+    let r = start("format=ncvoter", zip, "es-MX").await;
+    assert_eq!(r.status, StatusCode::ACCEPTED);
+    let started: ImportJobResponse = r.parse();
+    let job = finished(&h, &lead, started.id).await;
+    let error = job.error.unwrap_or_default();
+    assert!(
+        error.starts_with("el archivo zip no contiene ningún archivo de votantes")
+            && error.contains("readme.pdf"),
+        "{error}"
+    );
+    assert_eq!(people(&h), 0, "nothing was imported");
+
+    // A mapping that is not TOML is refused at once, in Spanish too.
+    let r = start(
+        "format=mapped&mapping=%5Bcolumns",
+        b"id\n1\n".to_vec(),
+        "es",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = r.json()["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        message.starts_with("el archivo de columnas no está bien"),
+        "{message}"
+    );
+}
