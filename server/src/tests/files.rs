@@ -38,6 +38,14 @@ async fn upload(h: &Harness, token: &str, query: &str, body: Vec<u8>, gzip: bool
         .await
 }
 
+/// The sentence of an error answer.
+fn error_message(r: &Response) -> String {
+    r.json()["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
 async fn get(h: &Harness, path: &str, token: &str) -> Response {
     h.call(Method::GET, path, Some(token), None).await
 }
@@ -394,19 +402,13 @@ async fn script_files_are_stored_as_versions_and_mistakes_name_their_lines() {
     assert_ne!(broken, SCRIPT, "the example has a branch");
     let r = post_script(&h, &lead.token, &broken).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let message = r.json()["error"]["message"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let message = error_message(&r);
     assert!(message.contains("line "), "{message}");
     assert!(message.contains("nowhere-"), "{message}");
 
     let r = post_script(&h, &lead.token, "key = \"x\"\n[[questions]\n").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let message = r.json()["error"]["message"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let message = error_message(&r);
     assert!(message.contains("line 2"), "{message}");
 
     let r = h
@@ -504,10 +506,7 @@ async fn the_servers_sentences_come_in_the_leads_language() {
             .send(request.body(Body::from(broken.clone())).expect("request"))
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let message = r.json()["error"]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let message = error_message(&r);
         assert!(
             message.contains(says) && !message.contains(not),
             "{language:?}: {message}"
@@ -632,10 +631,7 @@ async fn a_failed_import_says_why_in_the_leads_language() {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let message = r.json()["error"]["message"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let message = error_message(&r);
     assert!(
         message.starts_with("el archivo de columnas no está bien"),
         "{message}"
