@@ -23,8 +23,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use groundgame_core::protocol::data::{
-    ExportFormat, ImportFormat, ImportJobResponse, ImportStatus, ScriptList, ScriptListItem,
-    ScriptSaved,
+    ExportFormat, ImportFormat, ImportJobResponse, ImportStatus, ScriptList, ScriptSaved,
 };
 use groundgame_core::protocol::ErrorBody;
 use http_body_util::BodyExt;
@@ -516,15 +515,7 @@ pub(crate) async fn list_scripts(
     device.require_lead_of(device.campaign)?;
     let campaign = device.campaign;
     let scripts = state.read(move |s| s.scripts(campaign)).await?;
-    Ok(Json(ScriptList {
-        scripts: scripts
-            .into_iter()
-            .map(|s| ScriptListItem {
-                key: s.key,
-                latest_version: s.latest_version,
-            })
-            .collect(),
-    }))
+    Ok(Json(ScriptList { scripts }))
 }
 
 /// The query of `GET /api/v1/export`.

@@ -5,24 +5,12 @@
 
 use axum::extract::State;
 use axum::Json;
-use groundgame_core::protocol::calls::{MyCallList, MyCallListsResponse};
+use groundgame_core::protocol::calls::MyCallListsResponse;
 use groundgame_core::protocol::ErrorBody;
 
 use crate::error::ApiError;
 use crate::http::auth::AuthDevice;
-use crate::store::CallListSummary;
 use crate::AppState;
-
-impl From<CallListSummary> for MyCallList {
-    fn from(s: CallListSummary) -> Self {
-        MyCallList {
-            id: s.id,
-            name: s.name,
-            script: s.script,
-            progress: s.progress,
-        }
-    }
-}
 
 #[utoipa::path(
     get,
@@ -44,7 +32,5 @@ pub(crate) async fn my_call_lists(
     let lists = state
         .read(move |s| s.call_lists_for(campaign, volunteer, now))
         .await?;
-    Ok(Json(MyCallListsResponse {
-        lists: lists.into_iter().map(MyCallList::from).collect(),
-    }))
+    Ok(Json(MyCallListsResponse { lists }))
 }

@@ -44,9 +44,9 @@ pub use sqlite::invites::InviteSummary;
 pub use sqlite::network::NetworkOwner;
 pub use sqlite::progress::Progress;
 pub use sqlite::{
-    set_claim_lease_ms, CallListFilter, CallListMember, CallListReport, CallListSummary,
-    CallProgress, ClaimedContact, DeviceAuth, DeviceSummary, ExportedEvent, NewHousehold,
-    NewPerson, Registration, SavedScript, ScriptSummary, SqliteStore, TurfItem, UnplacedHousehold,
+    set_claim_lease_ms, CallListFilter, CallListMember, CallListReport, CallProgress,
+    ClaimedContact, DeviceAuth, DeviceSummary, ExportedEvent, MyCallList, NewHousehold, NewPerson,
+    Registration, SavedScript, ScriptListItem, SqliteStore, TurfItem, UnplacedHousehold,
     VolunteerSummary, READERS,
 };
 
@@ -278,7 +278,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         campaign: CampaignId,
         key: &str,
     ) -> Result<Option<VersionedScript>, StoreError>;
-    fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptSummary>, StoreError>;
+    fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptListItem>, StoreError>;
 
     /// Whether the campaign has an import running over the API (one at a time).
     fn import_running(&self, campaign: CampaignId, now_ms: u64) -> Result<bool, StoreError>;
@@ -363,7 +363,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         campaign: CampaignId,
         volunteer: Option<VolunteerId>,
         now_ms: u64,
-    ) -> Result<Vec<CallListSummary>, StoreError>;
+    ) -> Result<Vec<MyCallList>, StoreError>;
 
     // --- the lead's figures and lists ------------------------------------------------
 

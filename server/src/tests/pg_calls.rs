@@ -26,7 +26,7 @@ use crate::store::sqlite::claims::{
     claim_lease_ms, CALL_BACK_DELAY_MS, CALL_BACK_HOLD_MS, LATER_ROUND_DELAY_MS,
 };
 use crate::store::{
-    CallListFilter, ClaimedContact, NetworkOwner, PgStore, SavedScript, ScriptSummary, Store,
+    CallListFilter, ClaimedContact, NetworkOwner, PgStore, SavedScript, ScriptListItem, Store,
     StoreError,
 };
 use crate::{NewHousehold, NewPerson};
@@ -603,11 +603,11 @@ fn scripts_are_versioned_and_teach_the_campaign_their_questions_on_every_backend
         assert_eq!(
             store.scripts(campaign).expect("list"),
             [
-                ScriptSummary {
+                ScriptListItem {
                     key: "a_first".into(),
                     latest_version: 1
                 },
-                ScriptSummary {
+                ScriptListItem {
                     key: first.key.clone(),
                     latest_version: 2
                 }

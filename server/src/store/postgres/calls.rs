@@ -40,8 +40,8 @@ use crate::store::sqlite::claims::{
     claim_lease_ms, CALL_BACK_HOLD_MS, ROUND_CALL_BACK, ROUND_FRESH, ROUND_LATER,
 };
 use crate::store::{
-    CallListFilter, CallListItem, CallListMember, CallListReport, CallListSummary, CallProgress,
-    ClaimedContact, StoreError,
+    CallListFilter, CallListItem, CallListMember, CallListReport, CallProgress, ClaimedContact,
+    MyCallList, StoreError,
 };
 
 type Tx<'a, 'c> = &'a mut postgres::Transaction<'c>;
@@ -572,7 +572,7 @@ fn lists_for(
     campaign: CampaignId,
     volunteer: Option<VolunteerId>,
     now_ms: u64,
-) -> Result<Vec<CallListSummary>, StoreError> {
+) -> Result<Vec<MyCallList>, StoreError> {
     let lists: Vec<(CallListId, String, Option<String>)> = tx
         .query(
             "SELECT l.id, l.name, l.script_key FROM call_lists l
@@ -590,7 +590,7 @@ fn lists_for(
     lists
         .into_iter()
         .map(|(id, name, script)| {
-            Ok(CallListSummary {
+            Ok(MyCallList {
                 id,
                 name,
                 script,
@@ -728,7 +728,7 @@ impl PgStore {
         campaign: CampaignId,
         volunteer: Option<VolunteerId>,
         now_ms: u64,
-    ) -> Result<Vec<CallListSummary>, StoreError> {
+    ) -> Result<Vec<MyCallList>, StoreError> {
         self.read(|tx| lists_for(tx, campaign, volunteer, now_ms))
     }
 

@@ -55,10 +55,10 @@ use crate::import::{
 };
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
-    CallListFilter, CallListItem, CallListMember, CallListReport, CallListSummary, CallProgress,
-    ClaimedContact, DeviceAuth, ExportedEvent, InviteSummary, NetworkOwner, NewHousehold,
-    NewPerson, OldAssignment, Progress, Registration, SavedScript, ScriptSummary, Store,
-    StoreError, TurfItem, UnplacedHousehold, VolunteerSummary,
+    CallListFilter, CallListItem, CallListMember, CallListReport, CallProgress, ClaimedContact,
+    DeviceAuth, ExportedEvent, InviteSummary, MyCallList, NetworkOwner, NewHousehold, NewPerson,
+    OldAssignment, Progress, Registration, SavedScript, ScriptListItem, Store, StoreError,
+    TurfItem, UnplacedHousehold, VolunteerSummary,
 };
 use rows::Feed;
 
@@ -621,7 +621,7 @@ impl Store for PgStore {
         PgStore::latest_script(self, campaign, key)
     }
 
-    fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptSummary>, StoreError> {
+    fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptListItem>, StoreError> {
         PgStore::scripts(self, campaign)
     }
 
@@ -702,7 +702,7 @@ impl Store for PgStore {
         campaign: CampaignId,
         volunteer: Option<VolunteerId>,
         now_ms: u64,
-    ) -> Result<Vec<CallListSummary>, StoreError> {
+    ) -> Result<Vec<MyCallList>, StoreError> {
         PgStore::call_lists_for(self, campaign, volunteer, now_ms)
     }
 

@@ -14,7 +14,7 @@ use groundgame_core::{CampaignConfig, CampaignId, Script, VersionedScript};
 use super::PgStore;
 use crate::clock;
 use crate::store::sqlite::script_versions::{check, merge_questions, versioned};
-use crate::store::{SavedScript, ScriptSummary, StoreError};
+use crate::store::{SavedScript, ScriptListItem, StoreError};
 
 type Tx<'a, 'c> = &'a mut postgres::Transaction<'c>;
 
@@ -112,7 +112,7 @@ impl PgStore {
         self.read(|tx| latest(tx, campaign, key))
     }
 
-    pub(super) fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptSummary>, StoreError> {
+    pub(super) fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptListItem>, StoreError> {
         self.read(|tx| {
             tx.query(
                 "SELECT key, MAX(version) FROM scripts WHERE campaign_id = $1
@@ -121,7 +121,7 @@ impl PgStore {
             )?
             .iter()
             .map(|r| {
-                Ok(ScriptSummary {
+                Ok(ScriptListItem {
                     key: r.get(0),
                     latest_version: version_of(r.get(1))?,
                 })

@@ -25,10 +25,10 @@ use crate::import::{
 };
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
-    CallListFilter, CallListItem, CallListMember, CallListReport, CallListSummary, CallProgress,
-    ClaimedContact, DeviceAuth, ExportedEvent, InviteSummary, NetworkOwner, NewHousehold,
-    NewPerson, OldAssignment, Progress, Registration, SavedScript, ScriptSummary, Store,
-    StoreError, TurfItem, UnplacedHousehold, VolunteerSummary,
+    CallListFilter, CallListItem, CallListMember, CallListReport, CallProgress, ClaimedContact,
+    DeviceAuth, ExportedEvent, InviteSummary, MyCallList, NetworkOwner, NewHousehold, NewPerson,
+    OldAssignment, Progress, Registration, SavedScript, ScriptListItem, Store, StoreError,
+    TurfItem, UnplacedHousehold, VolunteerSummary,
 };
 
 impl Store for SqliteStore {
@@ -325,7 +325,7 @@ impl Store for SqliteStore {
         SqliteStore::latest_script(self, campaign, key)
     }
 
-    fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptSummary>, StoreError> {
+    fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptListItem>, StoreError> {
         SqliteStore::scripts(self, campaign)
     }
 
@@ -405,7 +405,7 @@ impl Store for SqliteStore {
         campaign: CampaignId,
         volunteer: Option<VolunteerId>,
         now_ms: u64,
-    ) -> Result<Vec<CallListSummary>, StoreError> {
+    ) -> Result<Vec<MyCallList>, StoreError> {
         SqliteStore::call_lists_for(self, campaign, volunteer, now_ms)
     }
 

@@ -551,15 +551,9 @@ impl super::SqliteStore {
     }
 }
 
-/// A call list a device may work, with where it stands (`GET /api/v1/my/call-lists`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallListSummary {
-    pub id: CallListId,
-    pub name: String,
-    /// The key of the script its callers read, when it names one.
-    pub script: Option<String>,
-    pub progress: CallProgress,
-}
+/// A call list a device may work, with where it stands (`GET /api/v1/my/call-lists`: the
+/// wire's type).
+pub use groundgame_core::protocol::calls::MyCallList;
 
 /// The campaign's call lists that `volunteer` calls now (every list of the campaign when
 /// `volunteer` is `None`: a lead), by id, with their progress.
@@ -568,7 +562,7 @@ pub(crate) fn lists_for(
     campaign: CampaignId,
     volunteer: Option<VolunteerId>,
     now_ms: u64,
-) -> Result<Vec<CallListSummary>, StoreError> {
+) -> Result<Vec<MyCallList>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.id, l.name, l.script_key FROM call_lists l
          WHERE l.campaign_id = ?1
@@ -585,7 +579,7 @@ pub(crate) fn lists_for(
     lists
         .into_iter()
         .map(|(id, name, script)| {
-            Ok(CallListSummary {
+            Ok(MyCallList {
                 id,
                 name,
                 script,
@@ -602,7 +596,7 @@ impl super::SqliteStore {
         campaign: CampaignId,
         volunteer: Option<VolunteerId>,
         now_ms: u64,
-    ) -> Result<Vec<CallListSummary>, StoreError> {
+    ) -> Result<Vec<MyCallList>, StoreError> {
         self.read(|tx| lists_for(tx, campaign, volunteer, now_ms))
     }
 }

@@ -46,12 +46,12 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use super::StoreError;
 use crate::clock;
 pub use call_lists::{CallListFilter, CallListMember, CallListReport};
-pub use claims::{set_claim_lease_ms, CallListSummary, CallProgress, ClaimedContact};
+pub use claims::{set_claim_lease_ms, CallProgress, ClaimedContact, MyCallList};
 pub use devices::{DeviceAuth, DeviceSummary, Registration, VolunteerSummary};
 pub use exported_events::ExportedEvent;
 pub use households::{NewHousehold, NewPerson};
 pub use placement::UnplacedHousehold;
-pub use script_versions::{SavedScript, ScriptSummary};
+pub use script_versions::{SavedScript, ScriptListItem};
 pub use turfs::TurfItem;
 
 /// How many read-only connections serve pulls and token look-ups.

@@ -23,12 +23,8 @@ pub struct SavedScript {
     pub created: bool,
 }
 
-/// One script of a campaign as a lead sees it in a list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScriptSummary {
-    pub key: String,
-    pub latest_version: u32,
-}
+/// A script of the campaign, by key, with its latest version (the wire's type).
+pub use groundgame_core::protocol::data::ScriptListItem;
 
 fn corrupt(e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("script body: {e}"))
@@ -162,13 +158,13 @@ pub(crate) fn version(
 pub(crate) fn list(
     conn: &Connection,
     campaign: CampaignId,
-) -> Result<Vec<ScriptSummary>, StoreError> {
+) -> Result<Vec<ScriptListItem>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT key, MAX(version) FROM scripts WHERE campaign_id = ?1 GROUP BY key ORDER BY key",
     )?;
     let rows = stmt
         .query_map([campaign.0], |r| {
-            Ok(ScriptSummary {
+            Ok(ScriptListItem {
                 key: r.get(0)?,
                 latest_version: r.get(1)?,
             })
@@ -228,7 +224,7 @@ impl SqliteStore {
     }
 
     /// The campaign's scripts with their latest versions.
-    pub fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptSummary>, StoreError> {
+    pub fn scripts(&self, campaign: CampaignId) -> Result<Vec<ScriptListItem>, StoreError> {
         self.read(|tx| list(tx, campaign))
     }
 }
@@ -286,7 +282,7 @@ mod tests {
         assert_eq!(old.script, first);
         assert_eq!(
             store.scripts(campaign).expect("list"),
-            [ScriptSummary {
+            [ScriptListItem {
                 key: "canvass".into(),
                 latest_version: 2
             }]
