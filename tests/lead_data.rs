@@ -5,11 +5,11 @@
 //! list made with a script; a script saved, saved again unchanged, and refused with its
 //! line; and a volunteer's device refused every one of these.
 
-use groundgame::sync::client::data::{
+use groundgame::sync::client::campaign_data::{
     CutBy, ExportFormat, ImportFormat, ImportStatus, VoterUpload,
 };
 use groundgame::sync::{HttpTransport, SyncError};
-use groundgame::ui::views::lead::data::csv_rows;
+use groundgame::ui::views::lead::campaign_data::csv_rows;
 use groundgame_core::event::Channel;
 use groundgame_core::EventBody;
 
@@ -31,7 +31,7 @@ fn van(rows: &[&str]) -> Vec<u8> {
 async fn wait_done<T: groundgame::sync::Transport>(
     device: &TestDevice<T>,
     id: uuid::Uuid,
-) -> groundgame::sync::client::data::ImportJobResponse {
+) -> groundgame::sync::client::campaign_data::ImportJobResponse {
     for _ in 0..200 {
         let job = device.engine.api().import_job(id).await.expect("job");
         if job.status != ImportStatus::Running {

@@ -8,7 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use groundgame::sync::client::data::{ImportFormat, ImportJobResponse, ImportStatus, VoterUpload};
+use groundgame::sync::client::campaign_data::{
+    ImportFormat, ImportJobResponse, ImportStatus, VoterUpload,
+};
 use groundgame::sync::{HttpTransport, Transport};
 use groundgame_server::import::columns::NCVOTER_COLUMNS;
 

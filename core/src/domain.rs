@@ -182,6 +182,21 @@ pub const PHONE_ONLY_RESULTS: &[&str] = &[
     "do_not_call",
 ];
 
+/// The results a caller is offered, in the order callers meet them.
+pub const PHONE_DISPOSITIONS: &[&str] = &[
+    "no_answer",
+    "left_message",
+    "busy",
+    "wrong_number",
+    "disconnected",
+    "talked",
+    "refused",
+    "language_barrier",
+    "deceased",
+    "call_back",
+    "do_not_call",
+];
+
 impl ResultCode {
     /// A phone-banking result ([`PHONE_ONLY_RESULTS`]), not offered at a door.
     pub fn is_phone_only(&self) -> bool {
@@ -253,6 +268,13 @@ impl CampaignConfig {
     }
     pub fn result_code(&self, key: &str) -> Option<&ResultCode> {
         self.result_codes.iter().find(|c| c.key == key)
+    }
+    /// The campaign's results a caller is offered, in [`PHONE_DISPOSITIONS`] order.
+    pub fn phone_result_codes(&self) -> Vec<ResultCode> {
+        PHONE_DISPOSITIONS
+            .iter()
+            .filter_map(|k| self.result_code(k).cloned())
+            .collect()
     }
     /// The result codes that make sense at a door (every one but phone banking's), in the
     /// campaign's order: what the door screen and the paper walk list offer.

@@ -21,7 +21,7 @@ use groundgame_core::CampaignId;
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use groundgame_core::protocol::data::ImportSummary;
+use groundgame_core::protocol::campaign_data::ImportSummary;
 
 /// How many finished jobs are kept per campaign (oldest forgotten first).
 pub const KEEP_FINISHED: usize = 50;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand, ValueEnum};
-use groundgame_core::protocol::data::{CutBy, ExportFormat, ImportFormat};
+use groundgame_core::protocol::campaign_data::{CutBy, ExportFormat, ImportFormat};
 use groundgame_core::{CampaignId, DeviceId, Role, TimeZone, TurfId, VolunteerId};
 use groundgame_server::demo::{self, DemoOptions};
 use groundgame_server::import::{Format, Mapping};

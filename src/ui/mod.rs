@@ -8,7 +8,6 @@
 //! on the network. [`components`] are presentational and never touch the store. [`print`]
 //! makes the paper walk list (a standalone HTML document) for when a phone dies.
 
-pub mod call_data;
 pub mod components;
 pub mod context;
 pub mod data;

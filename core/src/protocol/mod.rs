@@ -15,7 +15,7 @@
 //! is [`codes::DEVICE_REVOKED`] tells the device to wipe its voter data.
 
 pub mod calls;
-pub mod data;
+pub mod campaign_data;
 pub mod lead;
 
 use serde::{Deserialize, Serialize};

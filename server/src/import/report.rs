@@ -2,7 +2,7 @@
 //! imported with a problem (row number in the file, the header being row 1; the voter id;
 //! a reason in plain words), and a summary counting every outcome.
 
-pub use groundgame_core::protocol::data::{ImportSummary, Tally};
+pub use groundgame_core::protocol::campaign_data::{ImportSummary, Tally};
 
 use crate::lang::Lang;
 

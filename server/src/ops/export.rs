@@ -33,7 +33,7 @@ use groundgame_core::{CampaignConfig, CampaignId, EventBody, ResultLevel};
 use crate::store::{ExportedEvent, Store, StoreError};
 
 /// Which shape of CSV to write (the wire's and the command line's name for it).
-pub use groundgame_core::protocol::data::ExportFormat;
+pub use groundgame_core::protocol::campaign_data::ExportFormat;
 
 /// The columns of the full shape, in order.
 pub const FULL_HEADER: [&str; 18] = [

@@ -22,7 +22,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use groundgame_core::protocol::data::{
+use groundgame_core::protocol::campaign_data::{
     ExportFormat, ImportFormat, ImportJobResponse, ImportStatus, ScriptList, ScriptSaved,
 };
 use groundgame_core::protocol::ErrorBody;

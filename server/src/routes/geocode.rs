@@ -8,7 +8,7 @@
 use axum::body::Body;
 use axum::extract::State;
 use axum::Json;
-use groundgame_core::protocol::data::{GeocodeLine, GeocodeResponse};
+use groundgame_core::protocol::campaign_data::{GeocodeLine, GeocodeResponse};
 use groundgame_core::protocol::ErrorBody;
 use http_body_util::BodyExt;
 

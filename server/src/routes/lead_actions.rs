@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use groundgame_core::protocol::data::{
+use groundgame_core::protocol::campaign_data::{
     CallListRequest, CallListResponse, CutRequest, CutResponse, CutTurfItem,
 };
 use groundgame_core::protocol::lead::{InviteRequest, InviteResponse};

@@ -21,8 +21,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::health::Health;
 use groundgame_core::protocol::calls;
-use groundgame_core::protocol::data::{
-    self, CallListRequest, CallListResponse, CutBy, CutRequest, CutResponse, CutTurfItem,
+use groundgame_core::protocol::campaign_data::{
+    self as data, CallListRequest, CallListResponse, CutBy, CutRequest, CutResponse, CutTurfItem,
 };
 use groundgame_core::protocol::lead::{
     AssigneesRequest, AssigneesResponse, CallListItem, CallListList, DayProgress, DeviceItem,

@@ -9,7 +9,9 @@ use axum::http::{header, Method, Request, StatusCode};
 use groundgame_core::protocol::codes;
 
 use super::harness::{event_at, knock, Device, Harness, Response};
-use groundgame_core::protocol::data::{ImportJobResponse, ImportStatus, ScriptList, ScriptSaved};
+use groundgame_core::protocol::campaign_data::{
+    ImportJobResponse, ImportStatus, ScriptList, ScriptSaved,
+};
 
 const VAN_FILE: &str =
     "Voter File VANID,LastName,FirstName,Address,City,State,Zip5,Cell Phone,Party,Precinct\n\

@@ -6,7 +6,7 @@ use groundgame_core::protocol::codes;
 use serde_json::json;
 
 use super::harness::Harness;
-use groundgame_core::protocol::data::{CallListResponse, CutResponse};
+use groundgame_core::protocol::campaign_data::{CallListResponse, CutResponse};
 use groundgame_core::protocol::lead::InviteResponse;
 
 fn waiting(h: &Harness, n: usize) {

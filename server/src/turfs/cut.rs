@@ -54,8 +54,8 @@ pub enum CutMode {
 
 impl CutMode {
     /// The cut the lead asked for, by its wire name, with `doors` per turf.
-    pub fn new(by: groundgame_core::protocol::data::CutBy, doors: usize) -> CutMode {
-        use groundgame_core::protocol::data::CutBy;
+    pub fn new(by: groundgame_core::protocol::campaign_data::CutBy, doors: usize) -> CutMode {
+        use groundgame_core::protocol::campaign_data::CutBy;
         match by {
             CutBy::Precinct => CutMode::Precinct { max_doors: doors },
             CutBy::Street => CutMode::Street { doors },

@@ -7,9 +7,9 @@
 //!   ([`super::Engine`]) sends its pushes and pulls through it.
 //! - The requests a volunteer or a lead makes from a screen, each needing a connection:
 //!   a code to link another device (here), the lead's views and actions ([`lead`]), and
-//!   the campaign's data in and out ([`data`]).
+//!   the campaign's data in and out ([`campaign_data`]).
 
-pub mod data;
+pub mod campaign_data;
 pub mod lead;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -9,6 +9,7 @@
 //! [`network`] for my network, and below the walk list, the door, the paper walk list and
 //! the few small reads the other screens make.
 
+pub mod calls;
 pub mod network;
 pub mod turf_map;
 

@@ -2,11 +2,11 @@
 //! it asks for a [`Msg`] in the chosen [`Lang`] (or calls one of the small formatting
 //! functions below for sentences with numbers in them). Campaign data (result codes, survey
 //! questions) carries its own `label_en` / `label_es` and is shown through [`Lang::pick`].
-//! The lead's screens' sentences are in [`lead`] and [`lead_data`], my network's in
+//! The lead's screens' sentences are in [`lead`] and [`campaign_data`], my network's in
 //! [`network`].
 
+pub mod campaign_data;
 pub mod lead;
-pub mod lead_data;
 pub mod network;
 
 use groundgame_core::fold::DoorState;

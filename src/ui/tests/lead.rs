@@ -562,11 +562,11 @@ fn the_campaign_data_screen_checks_its_forms_and_needs_a_connection() {
 
 #[test]
 fn campaign_data_sentences_read_in_both_languages() {
-    use crate::sync::client::data::ExportFormat;
-    use crate::sync::client::data::{
+    use crate::sync::client::campaign_data::ExportFormat;
+    use crate::sync::client::campaign_data::{
         CallListResponse, CutResponse, CutTurfItem, ImportSummary, ReportLine,
     };
-    use crate::ui::views::lead::data::{
+    use crate::ui::views::lead::campaign_data::{
         csv_rows, cut_line, export_line, export_name, geocode_line, list_line, parse_doors,
         parse_precincts, problem_lines, report_line, summary_line,
     };
@@ -645,7 +645,7 @@ fn campaign_data_sentences_read_in_both_languages() {
         export_line(Lang::Es, 3, "/d/x.csv"),
         "Se guardaron 3 resultados en /d/x.csv."
     );
-    let geo = crate::sync::client::data::GeocodeResponse {
+    let geo = crate::sync::client::campaign_data::GeocodeResponse {
         rows: 10,
         located: 6,
         unchanged: 1,

@@ -16,10 +16,10 @@ use groundgame_core::{CallListId, CampaignConfig, EventBody, PersonId, ResultEff
 use super::door::{conversation, missing_message, PlanFields, VisitForm};
 use super::door_script::{ScriptIntro, ScriptQuestions};
 use crate::store::calls::HeldContact;
-use crate::ui::call_data::{self, Nobody, QuickTime, CALL_BACK};
 use crate::ui::components::{BigButton, ChoiceButton};
 use crate::ui::context::{use_lang, use_services, use_sync_status};
 use crate::ui::data;
+use crate::ui::data::calls::{self, Nobody, QuickTime, CALL_BACK};
 use crate::ui::i18n::{self, Lang, Msg};
 use crate::ui::local_time::use_time_zone;
 use crate::ui::views::call_lists::{call_backs_here, left_on_list, ready_here};
@@ -56,7 +56,7 @@ pub fn call_events(
     campaign: &CampaignConfig,
     script_key: Option<&str>,
 ) -> Result<Vec<(Option<PersonId>, EventBody)>, Msg> {
-    let script = call_data::call_script(campaign, script_key);
+    let script = calls::call_script(campaign, script_key);
     let talk = conversation(form, script.map(|s| &s.script));
     conversation::phone_call(
         campaign,
@@ -144,7 +144,7 @@ pub fn Call(list: i64) -> Element {
         let _turn = turn();
         let showing = *current.peek();
         async move {
-            let loaded = call_data::call_session(&store, id, showing);
+            let loaded = calls::call_session(&store, id, showing);
             if let Ok(Some(s)) = &loaded {
                 let now = s.contact.as_ref().map(|c| c.person);
                 if *current.peek() != now {
@@ -201,7 +201,7 @@ pub fn Call(list: i64) -> Element {
                         }
                     }
                 },
-                _ => rsx! { NobodyLeft { why: call_data::why_nobody(&s.list, &status()), lang: l, waiting: s.list.waiting_call_backs } },
+                _ => rsx! { NobodyLeft { why: calls::why_nobody(&s.list, &status()), lang: l, waiting: s.list.waiting_call_backs } },
             }
         }
     }
@@ -230,7 +230,7 @@ fn NobodyLeft(why: Nobody, lang: Lang, waiting: u32) -> Element {
             format!(
                 "{} {}.",
                 l.t(Msg::CallBacksLaterHelp),
-                call_data::show_time(at, zone())
+                calls::show_time(at, zone())
             ),
         ),
     };
@@ -387,13 +387,13 @@ fn CallForm(
 
     let f = form();
     let sl = script_lang();
-    let codes = call_data::phone_dispositions(&campaign);
+    let codes = calls::phone_dispositions(&campaign);
     let chosen_effect = f
         .result
         .as_deref()
         .and_then(|r| campaign.result_code(r))
         .map(|c| c.effect);
-    let script = call_data::call_script(&campaign, script_key.as_deref()).map(|s| s.script.clone());
+    let script = calls::call_script(&campaign, script_key.as_deref()).map(|s| s.script.clone());
     let support_q = campaign.question(SUPPORT_QUESTION).cloned();
     let name = format!("{} {}", contact.first_name, contact.last_name)
         .trim()
@@ -408,7 +408,7 @@ fn CallForm(
             .to_owned()
     };
     let now = services.store.now_ms();
-    let quick = call_data::quick_times(now, zone());
+    let quick = calls::quick_times(now, zone());
     let picked = choice().call_back_at;
 
     rsx! {
@@ -476,7 +476,7 @@ fn CallForm(
                             selected: picked == Some(at),
                             onclick: move |_| {
                                 choice.write().call_back_at = Some(at);
-                                other_time.set(call_data::input_time(at, zone()));
+                                other_time.set(calls::input_time(at, zone()));
                             },
                         }
                     }
@@ -485,13 +485,13 @@ fn CallForm(
                 input { id: "call-back-other", r#type: "datetime-local", value: "{other_time}",
                     oninput: move |e| {
                         let v = e.value();
-                        choice.write().call_back_at = call_data::parse_local_time(&v, zone());
+                        choice.write().call_back_at = calls::parse_local_time(&v, zone());
                         other_time.set(v);
                     }
                 }
                 if let Some(at) = picked {
                     p { class: "call-back-chosen", role: "status", id: "call-back-chosen",
-                        {l.t(Msg::CallBackAt)} ": " strong { {call_data::show_time(at, zone())} }
+                        {l.t(Msg::CallBackAt)} ": " strong { {calls::show_time(at, zone())} }
                     }
                 }
             }

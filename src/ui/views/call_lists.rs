@@ -5,10 +5,10 @@
 use dioxus::prelude::*;
 
 use crate::store::calls::LocalCallList;
-use crate::ui::call_data;
 use crate::ui::components::ProgressBar;
 use crate::ui::context::{use_lang, use_services, use_sync_status};
 use crate::ui::data;
+use crate::ui::data::calls;
 pub use crate::ui::i18n::{call_backs_here, left_on_list, ready_here};
 use crate::ui::i18n::{Lang, Msg};
 use crate::ui::Route;
@@ -24,7 +24,7 @@ pub fn CallLists() -> Element {
         let store = store.clone();
         let s = status.read();
         let _changed = (s.last_success_ms, s.pending);
-        async move { call_data::call_lists(&store) }
+        async move { calls::call_lists(&store) }
     });
     let body = match &*lists.read() {
         None => rsx! { p { class: "loading", role: "status", {l.t(Msg::Loading)} } },

@@ -24,7 +24,7 @@ pub struct SavedScript {
 }
 
 /// A script of the campaign, by key, with its latest version (the wire's type).
-pub use groundgame_core::protocol::data::ScriptListItem;
+pub use groundgame_core::protocol::campaign_data::ScriptListItem;
 
 fn corrupt(e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(format!("script body: {e}"))

@@ -11,8 +11,8 @@
 //! the server; after one succeeds the figures are fetched again.
 
 mod assign;
+pub mod campaign_data;
 mod dashboard;
-pub mod data;
 mod invites;
 mod people;
 mod turf_map;
@@ -31,8 +31,8 @@ use crate::ui::i18n::{Lang, Msg};
 use crate::ui::Route;
 
 pub use assign::LeadAssign;
+pub use campaign_data::LeadData;
 pub use dashboard::LeadDashboard;
-pub use data::LeadData;
 pub use invites::LeadInvites;
 pub use people::LeadPeople;
 pub use turf_map::{turf_maps, LeadTurfMap, TurfMap};

@@ -25,14 +25,14 @@ use std::time::Duration;
 use dioxus::prelude::*;
 
 use super::{on_runtime, refresh, use_lead, Problem};
-use crate::sync::client::data::{
+use crate::sync::client::campaign_data::{
     CallListResponse, CutBy, CutResponse, ExportFormat, GeocodeResponse, ImportFormat,
     ImportJobResponse, ImportStatus, ReportLine, ScriptListItem, ScriptSaved, VoterUpload,
 };
 use crate::sync::SyncError;
 use crate::ui::components::{BigButton, ChoiceButton, ProgressBar};
 use crate::ui::context::{use_lang, use_services, AppEngine};
-pub use crate::ui::i18n::lead_data::{
+pub use crate::ui::i18n::campaign_data::{
     cut_line, export_line, geocode_line, geocode_report_line, list_line, progress_line,
     report_line, script_item, script_line, summary_line,
 };

@@ -1,6 +1,6 @@
 //! What the phone-bank screens read from the local store, shaped for display, and the
-//! small pure rules they follow: which script a list reads, which dispositions a caller is
-//! offered (the campaign's phone result codes, in the order callers meet them), why
+//! small rules of display they follow: which script a list reads, the dispositions a
+//! caller is offered (core's `CampaignConfig::phone_result_codes`), why
 //! nobody is left to call, and the call-back times offered (in the device's local time).
 //! Each loader runs a fixed, small number of indexed queries, whatever the list's size.
 
@@ -14,20 +14,9 @@ use crate::store::calls::{HeldContact, LocalCallList};
 use crate::store::{Store, StoreError};
 use crate::sync::{SyncState, SyncStatus};
 
-/// The dispositions a caller is offered, in this order, when the campaign has them.
-pub const PHONE_DISPOSITIONS: &[&str] = &[
-    "no_answer",
-    "left_message",
-    "busy",
-    "wrong_number",
-    "disconnected",
-    "talked",
-    "refused",
-    "language_barrier",
-    "deceased",
-    "call_back",
-    "do_not_call",
-];
+/// The dispositions a caller is offered, in this order (core's, with the campaign's own
+/// codes filtered by it).
+pub use groundgame_core::domain::PHONE_DISPOSITIONS;
 
 /// The call-back disposition (asks for a time).
 pub const CALL_BACK: &str = "call_back";
@@ -86,12 +75,10 @@ pub fn call_script<'a>(
         })
 }
 
-/// The campaign's phone dispositions, in [`PHONE_DISPOSITIONS`] order.
+/// The campaign's phone dispositions, in [`PHONE_DISPOSITIONS`] order
+/// (`CampaignConfig::phone_result_codes`).
 pub fn phone_dispositions(config: &CampaignConfig) -> Vec<ResultCode> {
-    PHONE_DISPOSITIONS
-        .iter()
-        .filter_map(|k| config.result_code(k).cloned())
-        .collect()
+    config.phone_result_codes()
 }
 
 /// Why there is nobody to call on this device now.

@@ -1,7 +1,7 @@
 //! The lead's data screen's sentences: an import's progress and summary, a report line,
 //! what a geocoding file, a cut, a call list, a saved script and an export did.
 
-use crate::sync::client::data::{
+use crate::sync::client::campaign_data::{
     CallListResponse, CutResponse, GeocodeResponse, ImportJobResponse, ImportSummary, ReportLine,
     ScriptListItem, ScriptSaved,
 };

@@ -6,7 +6,7 @@
 //! Nothing here is kept on the device: these are actions on the server's data, and each
 //! needs a connection (the screen says so when there is none).
 
-pub use groundgame_core::protocol::data::{
+pub use groundgame_core::protocol::campaign_data::{
     CallListRequest, CallListResponse, CutBy, CutRequest, CutResponse, CutTurfItem, ExportFormat,
     GeocodeLine, GeocodeResponse, ImportFormat, ImportJobResponse, ImportStatus, ImportSummary,
     ScriptList, ScriptListItem, ScriptSaved,
