@@ -295,7 +295,13 @@ async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
     assert_eq!(a.status, 404);
 
     server.kill();
-    let log = std::fs::read_to_string(log_path(&db.log)).unwrap_or_default();
+    let log = std::fs::read_to_string(log_path(&db.log)).expect("the server's log file");
+    // The log is the server's, and it speaks of these very requests: what it leaves out
+    // below is left out of something real.
+    assert!(
+        log.contains("device registered") && log.contains("push"),
+        "the server's log holds none of this test's requests: {log}"
+    );
     assert!(!log.contains(&token), "the server never logs a token");
     assert!(!log.contains(&fx.volunteer_invite), "nor an invite code");
     assert!(

@@ -13,8 +13,10 @@
 //! - the door status each device computes equals the server's;
 //! - every outbox is drained and nothing was rejected.
 //!
-//! `GROUNDGAME_SIM_SEEDS=N` sets how many seeds run (default 1,000, split over 4 tests that
-//! run in parallel); a failing seed is printed and `GROUNDGAME_SIM_SEED=S` replays it alone.
+//! `GROUNDGAME_SIM_SEEDS=N` sets how many seeds run (default 1,000, at least 40, split over
+//! 4 tests that run in parallel); every sweep checks that each kind of fault fired in each
+//! shard, so a change that turned the faults off fails. A failing seed is printed and
+//! `GROUNDGAME_SIM_SEED=S` replays it alone.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,6 +38,9 @@ use crate::support::TestDevice;
 
 const DEFAULT_SEEDS: u64 = 1000;
 const SHARDS: u64 = 4;
+/// The fewest seeds a run takes: ten per shard, enough that every kind of fault fires in
+/// each (which every run checks). One seed alone is replayed with `GROUNDGAME_SIM_SEED`.
+const MIN_SEEDS: u64 = 40;
 const DAY_MS: i64 = 86_400_000;
 
 type Net = FaultTransport<RouterTransport>;
@@ -70,16 +75,31 @@ fn seeds(shard: u64) -> Vec<u64> {
         let seed: u64 = one.parse().expect("GROUNDGAME_SIM_SEED is a number");
         return if shard == 0 { vec![seed] } else { vec![] };
     }
-    let n = std::env::var("GROUNDGAME_SIM_SEEDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(DEFAULT_SEEDS);
+    let n = match std::env::var("GROUNDGAME_SIM_SEEDS") {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("GROUNDGAME_SIM_SEEDS={text:?} is not a number")),
+        Err(_) => DEFAULT_SEEDS,
+    };
+    assert!(
+        n >= MIN_SEEDS,
+        "GROUNDGAME_SIM_SEEDS={n}: a run takes at least {MIN_SEEDS} seeds, so that every kind \
+         of fault fires in each shard; replay one seed with GROUNDGAME_SIM_SEED=S"
+    );
     (0..n).filter(|s| s % SHARDS == shard).collect()
+}
+
+/// Whether this run replays one seed (`GROUNDGAME_SIM_SEED`) rather than a sweep.
+fn replaying_one() -> bool {
+    std::env::var("GROUNDGAME_SIM_SEED").is_ok()
 }
 
 fn run_shard(shard: u64) {
     let mut total = Totals::default();
-    for seed in seeds(shard) {
+    let seeds = seeds(shard);
+    let planned = seeds.len() as u64;
+    for seed in seeds {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -104,6 +124,26 @@ fn run_shard(shard: u64) {
         total.faults.replayed,
         total.faults.crashes
     );
+    assert_eq!(total.seeds, planned, "every planned seed ran");
+    if replaying_one() {
+        return;
+    }
+    // A sweep in which a kind of fault never happened proves nothing about it.
+    let f = &total.faults;
+    for (kind, n) in [
+        ("request", f.requests),
+        ("dropped request", f.dropped_requests),
+        ("lost answer", f.dropped_responses),
+        ("duplicated request", f.duplicated),
+        ("stale replay", f.replayed),
+        ("device crash", f.crashes),
+    ] {
+        assert!(
+            n > 0,
+            "shard {shard}: no {kind} in {} seeds; the faults were not injected",
+            total.seeds
+        );
+    }
 }
 
 #[derive(Default)]
