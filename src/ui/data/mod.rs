@@ -342,3 +342,12 @@ pub fn call_draft(
 pub fn has_call_lists(store: &Store) -> bool {
     store.call_lists().is_ok_and(|l| !l.is_empty())
 }
+
+/// The name of a turf this device holds, when it holds it.
+pub fn turf_name(store: &Store, turf: TurfId) -> Result<Option<String>, StoreError> {
+    Ok(store
+        .turfs()?
+        .into_iter()
+        .find(|t| t.id == turf)
+        .map(|t| t.name))
+}

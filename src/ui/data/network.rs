@@ -1,7 +1,7 @@
 //! My network's screen: my totals, the follow-ups due and my contacts, from the shared fold
 //! over my network records, with what waits to sync and what the server refused.
 
-use groundgame_core::network::{ContactState, FollowUp, NetworkTotals};
+use groundgame_core::network::{ContactState, FollowUp, NetworkContactId, NetworkTotals};
 use groundgame_core::TimeZone;
 
 use crate::store::{Store, StoreError};
@@ -33,4 +33,15 @@ pub fn overview(store: &Store, zone: TimeZone) -> Result<Overview, StoreError> {
             .map(|r| r.message)
             .collect(),
     })
+}
+
+/// One of my contacts, as the shared fold has it (none once removed or never there).
+pub fn contact(store: &Store, id: NetworkContactId) -> Result<Option<ContactState>, StoreError> {
+    Ok(store.network_state()?.contact(id).cloned())
+}
+
+/// Every contact on my list, removed ones included (an import checks new rows against
+/// them all).
+pub fn all_contacts(store: &Store) -> Result<Vec<ContactState>, StoreError> {
+    Ok(store.network_state()?.contacts)
 }

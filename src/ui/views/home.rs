@@ -63,12 +63,7 @@ pub fn Home() -> Element {
         },
     };
     // The field lead's screens, for lead and admin devices only.
-    let is_lead = services
-        .store
-        .identity()
-        .ok()
-        .flatten()
-        .is_some_and(|i| i.role.sees_whole_campaign());
+    let is_lead = crate::ui::data::is_lead(&services.store);
     rsx! {
         section { class: "home", "aria-labelledby": "home-title",
             if is_lead {

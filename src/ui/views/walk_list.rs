@@ -81,12 +81,10 @@ fn TurfDoors(turf: i64) -> Element {
         let s = status.read();
         let _changed = (s.last_success_ms, s.download, s.pending);
         async move {
-            let name = store
-                .turfs()?
-                .into_iter()
-                .find(|t| t.id == turf)
-                .map(|t| t.name);
-            Ok::<_, crate::store::StoreError>((name, data::walk_rows(&store, turf)?))
+            Ok::<_, crate::store::StoreError>((
+                data::turf_name(&store, turf)?,
+                data::walk_rows(&store, turf)?,
+            ))
         }
     });
 

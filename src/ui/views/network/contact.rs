@@ -122,11 +122,7 @@ fn ExistingContact(id: NetworkContactId) -> Element {
         let store = store.clone();
         let s = status.read();
         let _landed = (s.last_success_ms, changed());
-        async move {
-            store
-                .network_state()
-                .map(|state| state.contact(id).cloned())
-        }
+        async move { crate::ui::data::network::contact(&store, id) }
     });
     let mut editing = use_signal(|| false);
     let mut remove_error = use_signal(|| None::<String>);

@@ -20,10 +20,7 @@ use crate::ui::Route;
 /// Check a file's text against my list: what would be imported, or why nothing can be.
 pub fn check(store: &Store, text: &str) -> Result<ImportPlan, import::ImportError> {
     let parsed = import::parse(text)?;
-    let existing = store
-        .network_state()
-        .map(|s| s.contacts)
-        .unwrap_or_default();
+    let existing = crate::ui::data::network::all_contacts(store).unwrap_or_default();
     Ok(import::plan(parsed, &existing))
 }
 
