@@ -3,7 +3,8 @@
 # of about 20,000 voters) in .data/ on first run, starts the server on 127.0.0.1:8080, joins
 # a canvasser's device to it and assigns it turf 1, lets a fleet of simulated teammates
 # knock doors and sync, then opens the app's window on that canvasser's device. Without a
-# display, the server keeps running until Ctrl-C (the app in a browser: see README).
+# display, it serves the same app to a browser on 127.0.0.1:8081 (GROUNDGAME_APP_ADDR) and
+# prints the address; both keep running until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,6 +12,9 @@ bash scripts/setup.sh
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 
 cargo build --release --workspace --bins
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  cargo build --release --features liveview --bin groundgame-liveview
+fi
 bin=target/release
 data=${GROUNDGAME_DATA:-.data}
 addr=${GROUNDGAME_ADDR:-127.0.0.1:8080}
@@ -50,8 +54,22 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "Opening the app window (close it to stop the server)."
   GROUNDGAME_DATA="$data/device" "$bin/groundgame"
 else
-  echo "No display here. Serve the app to a browser instead with:"
-  echo "  cargo run --release --features liveview --bin groundgame-liveview -- --addr 127.0.0.1:8081 --data $data/device"
+  app_addr=${GROUNDGAME_APP_ADDR:-127.0.0.1:8081}
+  "$bin/groundgame-liveview" --addr "$app_addr" --data "$data/device" >"$data/liveview.txt" &
+  app=$!
+  trap 'kill $server $app 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do
+    grep -q '^listening on ' "$data/liveview.txt" 2>/dev/null && break
+    kill -0 "$app" 2>/dev/null || break
+    sleep 0.1
+  done
+  url=$(sed -n 's/^listening on //p' "$data/liveview.txt" | head -1)
+  if [ -z "$url" ]; then
+    echo "The app could not be served on $app_addr (is something else using it? set GROUNDGAME_APP_ADDR)." >&2
+    exit 1
+  fi
+  echo "No display here, so the app is served to a browser instead."
+  echo "Open the demo canvasser's app at: $url"
   echo "Press Ctrl-C to stop."
   wait "$server"
 fi

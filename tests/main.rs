@@ -18,6 +18,8 @@
 //!   saves scripts through the API; a volunteer's may not.
 //! - `bad_input`: the bad-input matrix against the real server process.
 //! - `simulation`: the seeded deterministic fault simulation (1,000+ seeds).
+//! - `simulator`: the field simulator beside a real canvasser: turf 1 stays theirs, and a
+//!   second run on the same campaign passes.
 //! - `server_kill`: the server process SIGKILLed in the middle of a push.
 //! - `replicas`: three server processes on one PostgreSQL, the simulator's devices spread
 //!   over them, one replica SIGKILLed mid-push and PostgreSQL restarted: nothing lost.
@@ -42,6 +44,7 @@ mod replicas;
 mod revocation;
 mod server_kill;
 mod simulation;
+mod simulator;
 mod two_devices;
 mod voter_archives;
 mod voter_file;

@@ -9,15 +9,19 @@
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use groundgame::store::Store;
-use groundgame::sync::{Engine, HttpTransport, RawResponse, Transport, TransportError};
+use groundgame::sync::{
+    BackoffPolicy, Engine, HttpTransport, RawResponse, SyncError, Transport, TransportError,
+};
 use groundgame::system_clock;
 use groundgame_core::event::{AskAnswer, AskKind, Channel, VotePlan};
+use groundgame_core::protocol::RegisterResponse;
 use groundgame_core::protocol::PUSH_PATH;
 use groundgame_core::{
     CampaignConfig, EventBody, EventId, HouseholdId, Person, PersonId, ResultEffect, ResultLevel,
@@ -60,6 +64,11 @@ struct Args {
     #[arg(long)]
     concurrency: Option<usize>,
 }
+
+/// How often a long run prints how far it has come.
+const PROGRESS_EVERY: Duration = Duration::from_secs(5);
+/// How many times a device tries to join again after a failure that may pass by itself.
+const JOIN_RETRIES: u32 = 6;
 
 /// When each answered push started and ended.
 type PushTimes = Arc<Mutex<Vec<(Instant, Instant)>>>;
@@ -108,6 +117,30 @@ struct World {
     client: reqwest::Client,
     dir: PathBuf,
     pushes: PushTimes,
+    progress: Progress,
+}
+
+/// How far the run has come, printed every few seconds on a long run.
+#[derive(Default)]
+struct Progress {
+    joined: AtomicUsize,
+    downloaded: AtomicUsize,
+    recorded: AtomicUsize,
+    drained: AtomicUsize,
+}
+
+impl Progress {
+    fn line(&self, devices: usize, elapsed: Duration) -> String {
+        let n = |a: &AtomicUsize| a.load(Ordering::Relaxed);
+        format!(
+            "{:>4} s: {}/{devices} joined, {} downloaded their turf, {} events recorded, {} drained",
+            elapsed.as_secs(),
+            n(&self.joined),
+            n(&self.downloaded),
+            n(&self.recorded),
+            n(&self.drained),
+        )
+    }
 }
 
 impl World {
@@ -129,8 +162,6 @@ impl World {
 
 /// What one volunteer device did.
 struct DeviceRun {
-    /// Which volunteer (and so which turf) this was.
-    index: usize,
     created: Vec<EventId>,
     pending_after: u64,
     rejected: u64,
@@ -153,15 +184,33 @@ async fn main() -> Result<()> {
         client: HttpTransport::client()?,
         dir,
         pushes: Arc::new(Mutex::new(Vec::new())),
+        progress: Progress::default(),
     });
+    let ticker = {
+        let (world, devices) = (world.clone(), args.devices);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(PROGRESS_EVERY);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                eprintln!("{}", world.progress.line(devices, started.elapsed()));
+            }
+        })
+    };
     let concurrency = args.concurrency.unwrap_or(args.devices).max(1);
     let gate = Arc::new(Semaphore::new(concurrency));
 
     // The lead joins and pulls the campaign.
     let lead = world.device("lead.sqlite3", 0)?;
-    lead.register(world.server(0), &args.lead_invite, "Sim Lead", "sim lead")
-        .await
-        .context("the lead could not join")?;
+    join(
+        &lead,
+        world.server(0),
+        &args.lead_invite,
+        "Sim Lead",
+        "sim lead",
+    )
+    .await
+    .context("the lead could not join")?;
     lead.sync_until_drained(10)
         .await
         .context("the lead could not download the campaign")?;
@@ -177,15 +226,16 @@ async fn main() -> Result<()> {
         joins.spawn(async move {
             let _slot = gate.acquire_owned().await?;
             let engine = world.device(&format!("device-{i}.sqlite3"), i)?;
-            let joined = engine
-                .register(
-                    world.server(i),
-                    &invite,
-                    &format!("Sim Volunteer {i}"),
-                    &format!("sim device {i}"),
-                )
-                .await
-                .with_context(|| format!("device {i} could not join"))?;
+            let joined = join(
+                &engine,
+                world.server(i),
+                &invite,
+                &format!("Sim Volunteer {i}"),
+                &format!("sim device {i}"),
+            )
+            .await
+            .with_context(|| format!("device {i} could not join"))?;
+            world.progress.joined.fetch_add(1, Ordering::Relaxed);
             anyhow::Ok((i, joined.volunteer))
         });
     }
@@ -195,14 +245,30 @@ async fn main() -> Result<()> {
     }
     volunteers.sort_unstable();
 
-    // The lead assigns turfs round-robin.
-    let mut assignment: HashMap<TurfId, Vec<VolunteerId>> = HashMap::new();
+    // The lead assigns turfs round-robin, adding the simulated volunteers to whoever the
+    // turf already has: a real canvasser on turf 1 (the demo's) keeps it.
+    let already = lead
+        .api()
+        .refresh_lead()
+        .await
+        .context("the lead could not read the turfs' assignees")?;
+    let mut assignment: HashMap<TurfId, Vec<VolunteerId>> = already
+        .snapshot
+        .turfs
+        .iter()
+        .map(|t| (t.id, t.assignees.clone()))
+        .collect();
     for (i, volunteer) in &volunteers {
-        assignment
-            .entry(turfs[i % turfs.len()])
-            .or_default()
-            .push(*volunteer);
+        let assigned = assignment.entry(turfs[i % turfs.len()]).or_default();
+        if !assigned.contains(volunteer) {
+            assigned.push(*volunteer);
+        }
     }
+    let ours: HashSet<TurfId> = volunteers
+        .iter()
+        .map(|(i, _)| turfs[i % turfs.len()])
+        .collect();
+    assignment.retain(|turf, _| ours.contains(turf));
     for (turf, assigned) in &assignment {
         lead.api()
             .set_assignees(*turf, assigned)
@@ -231,12 +297,40 @@ async fn main() -> Result<()> {
         .await
         .context("the lead could not pull the results")?;
     let held: Vec<EventId> = lead.store().all_events()?.iter().map(|e| e.id).collect();
-    let behind = devices_behind(&world, &volunteers, &turfs, &results).await?;
+    let behind = devices_behind(&world, lead.store(), &volunteers, &turfs).await?;
+    ticker.abort();
     let ok = report(&args, &results, &held, behind, started.elapsed(), &world);
     if !ok {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// Join as the app does when the volunteer taps "Join" again after "no connection": a
+/// failure that may pass by itself (no answer, a server restarting) is tried again after a
+/// jittered wait, a few times; a refusal (a wrong or spent code) is not.
+async fn join<T: Transport>(
+    engine: &Engine<T>,
+    server: &str,
+    invite: &str,
+    name: &str,
+    device: &str,
+) -> Result<RegisterResponse, SyncError> {
+    let policy = BackoffPolicy {
+        min: Duration::from_millis(250),
+        max: Duration::from_secs(8),
+    };
+    let mut failures = 0;
+    loop {
+        match engine.register(server, invite, name, device).await {
+            Err(e) if e.is_transient() && failures < JOIN_RETRIES => {
+                failures += 1;
+                let wait = policy.delay(failures, &mut rand::thread_rng());
+                tokio::time::sleep(wait).await;
+            }
+            joined => return joined,
+        }
+    }
 }
 
 fn data_dir(given: Option<&Path>) -> Result<(Option<tempfile::TempDir>, PathBuf)> {
@@ -272,6 +366,7 @@ async fn volunteer(
         .sync_until_drained(10)
         .await
         .with_context(|| format!("device {i} could not download its turf"))?;
+    world.progress.downloaded.fetch_add(1, Ordering::Relaxed);
     let campaign = store
         .campaign()?
         .context("the server sent no campaign configuration")?;
@@ -296,14 +391,20 @@ async fn volunteer(
             .record_visit(household, items)
             .with_context(|| format!("device {i} could not record"))?;
         record_latencies.push(start.elapsed());
+        world
+            .progress
+            .recorded
+            .fetch_add(recorded.len(), Ordering::Relaxed);
         created.extend(recorded.iter().map(|e| e.id));
     }
     let sync_start = Instant::now();
     let drained = engine.sync_until_drained(20).await;
     let sync_end = Instant::now();
+    if drained.is_ok() {
+        world.progress.drained.fetch_add(1, Ordering::Relaxed);
+    }
     let stats = engine.stats();
     Ok(DeviceRun {
-        index: i,
         created,
         pending_after: store.pending_count()?,
         rejected: store.rejected_count()?,
@@ -439,20 +540,22 @@ fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
 
-/// Once everyone is done, every device syncs once more and must then hold exactly what
-/// the volunteers of its turf recorded: how many do not.
+/// Once everyone is done, every device syncs once more and must then hold exactly what the
+/// lead (who pulled last, and holds every turf) holds for its turf: the server's events
+/// there, this run's and any earlier ones alike. How many do not.
 async fn devices_behind(
     world: &World,
+    lead: &Store,
     volunteers: &[(usize, VolunteerId)],
     turfs: &[TurfId],
-    runs: &[DeviceRun],
 ) -> Result<usize> {
     let mut by_turf: HashMap<TurfId, HashSet<EventId>> = HashMap::new();
-    for run in runs {
-        by_turf
-            .entry(turfs[run.index % turfs.len()])
-            .or_default()
-            .extend(run.created.iter().copied());
+    for turf in turfs {
+        let mut held = HashSet::new();
+        for household in lead.households(*turf)? {
+            held.extend(lead.household_events(household.id)?.iter().map(|e| e.id));
+        }
+        by_turf.insert(*turf, held);
     }
     let mut behind = 0;
     for (i, _) in volunteers {
@@ -462,11 +565,7 @@ async fn devices_behind(
             .await
             .with_context(|| format!("device {i} could not catch up"))?;
         let held: HashSet<EventId> = engine.store().all_events()?.iter().map(|e| e.id).collect();
-        let expected = by_turf
-            .get(&turfs[i % turfs.len()])
-            .cloned()
-            .unwrap_or_default();
-        if held != expected {
+        if by_turf.get(&turfs[i % turfs.len()]) != Some(&held) {
             behind += 1;
         }
     }
