@@ -26,7 +26,8 @@ fi
 volunteer_invite=$(sed -n 's/^volunteer invite: //p' "$data/demo.txt")
 lead_invite=$(sed -n 's/^lead invite: //p' "$data/demo.txt")
 
-"$bin/groundgame-server" serve --data "$data/server.sqlite" --addr "$addr" &
+# The server's log goes to a file, so the terminal shows what the user came for.
+"$bin/groundgame-server" serve --data "$data/server.sqlite" --addr "$addr" 2>>"$data/server.log" &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
@@ -49,7 +50,7 @@ echo "Simulating 20 canvassers recording doors offline and syncing:"
   --lead-invite "$lead_invite" --devices 20 --events 200
 
 echo
-echo "Server running at http://$addr (API description: http://$addr/api/v1/openapi.json)."
+echo "Server running at http://$addr (API description: http://$addr/api/v1/openapi.json; its log: $data/server.log)."
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   echo "Opening the app window (close it to stop the server)."
   GROUNDGAME_DATA="$data/device" "$bin/groundgame"

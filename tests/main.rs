@@ -16,6 +16,9 @@
 //! - `lead`: a lead's device caches the lead views, acts, and reads them offline.
 //! - `lead_data`: a lead's device imports a voter file, cuts turfs, makes a call list and
 //!   saves scripts through the API; a volunteer's may not.
+//! - `bad_signal`: three devices on one turf over a network losing 10%, 25% and 40% of
+//!   requests (before and after the server acts): nothing lost or twice, all drained within
+//!   a stated number of syncs.
 //! - `bad_input`: the bad-input matrix against the real server process.
 //! - `simulation`: the seeded deterministic fault simulation (1,000+ seeds).
 //! - `simulator`: the field simulator beside a real canvasser: turf 1 stays theirs, and a
@@ -33,6 +36,7 @@
 mod support;
 
 mod bad_input;
+mod bad_signal;
 mod calls;
 mod crash_before_push;
 mod lead;

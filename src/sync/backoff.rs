@@ -1,6 +1,10 @@
 //! Retry timing: exponential backoff with full jitter, so a thousand phones that lost the
 //! network together do not come back together. The n-th consecutive failure waits a
 //! uniformly random time between the minimum and `min * 2^(n-1)` (capped at the maximum).
+//!
+//! Two scales use it: [`BackoffPolicy`] between whole syncs (seconds to minutes), and
+//! [`RetryPolicy`] for one request inside a sync (a dropped packet on a bad signal is tried
+//! again at once, a few times, after a fraction of a second).
 
 use std::time::Duration;
 
@@ -42,6 +46,63 @@ impl BackoffPolicy {
             low
         };
         Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+    }
+}
+
+/// How one request that failed transiently (no answer, `408`, `429`, `5xx`) is tried again
+/// inside a sync before the step gives up and the sync's own back-off takes over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Tries after the first one.
+    pub retries: u32,
+    /// The jittered wait before each retry.
+    pub delay: BackoffPolicy,
+    /// A server's `Retry-After` up to this long is waited out here; a longer one ends the
+    /// step and the sync's back-off waits it out instead.
+    pub longest_wait: Duration,
+}
+
+impl RetryPolicy {
+    /// No retries inside a sync (tests of the back-off between syncs use it).
+    pub const NONE: RetryPolicy = RetryPolicy {
+        retries: 0,
+        delay: BackoffPolicy {
+            min: Duration::ZERO,
+            max: Duration::ZERO,
+        },
+        longest_wait: Duration::ZERO,
+    };
+
+    /// The wait before retry number `retry` (1 is the first), or None when none is left.
+    /// A `Retry-After` the server sent is honoured when it is short enough.
+    pub fn wait(
+        &self,
+        retry: u32,
+        retry_after: Option<Duration>,
+        rng: &mut impl Rng,
+    ) -> Option<Duration> {
+        if retry > self.retries {
+            return None;
+        }
+        match retry_after {
+            Some(asked) if asked > self.longest_wait => None,
+            Some(asked) => Some(asked.max(self.delay.delay(retry, rng))),
+            None => Some(self.delay.delay(retry, rng)),
+        }
+    }
+}
+
+impl Default for RetryPolicy {
+    /// Three retries after 0.2 s .. 2 s (jittered, doubling); `Retry-After` up to 10 s.
+    fn default() -> Self {
+        RetryPolicy {
+            retries: 3,
+            delay: BackoffPolicy {
+                min: Duration::from_millis(200),
+                max: Duration::from_secs(2),
+            },
+            longest_wait: Duration::from_secs(10),
+        }
     }
 }
 
@@ -92,5 +153,31 @@ mod tests {
             .sum::<f64>()
             / n as f64;
         assert!((120.0..180.0).contains(&mean), "mean {mean}");
+    }
+
+    #[test]
+    fn a_request_is_retried_a_few_times_honouring_a_short_retry_after() {
+        let p = RetryPolicy::default();
+        let mut rng = StdRng::seed_from_u64(3);
+        for retry in 1..=3 {
+            let wait = p.wait(retry, None, &mut rng).expect("a retry left");
+            assert!(
+                wait >= p.delay.min && wait <= p.delay.ceiling(retry),
+                "{wait:?}"
+            );
+        }
+        assert_eq!(
+            p.wait(4, None, &mut rng),
+            None,
+            "three retries, then the step stops"
+        );
+        let asked = Duration::from_secs(5);
+        assert!(p.wait(1, Some(asked), &mut rng).expect("short enough") >= asked);
+        assert_eq!(
+            p.wait(1, Some(Duration::from_secs(60)), &mut rng),
+            None,
+            "a long Retry-After is left to the sync's back-off"
+        );
+        assert_eq!(RetryPolicy::NONE.wait(1, None, &mut rng), None);
     }
 }

@@ -74,8 +74,7 @@ impl<T: Transport> Engine<T> {
     /// server that does not know phone banking (404) leaves the step out.
     pub(super) async fn sync_calls(&self, token: &str) -> Result<(), SyncError> {
         let raw = match self
-            .api()
-            .call(Method::Get, MY_CALL_LISTS_PATH, None, Some(token))
+            .request(Method::Get, MY_CALL_LISTS_PATH, None, token)
             .await
         {
             Ok(raw) => raw,
@@ -119,8 +118,7 @@ impl<T: Transport> Engine<T> {
             let body = json(&ReleaseRequest {
                 people: chunk.to_vec(),
             })?;
-            self.api()
-                .call(Method::Post, &release_path(list), Some(body), Some(token))
+            self.request(Method::Post, &release_path(list), Some(body), token)
                 .await?;
             let given = chunk.to_vec();
             self.api()
@@ -132,12 +130,11 @@ impl<T: Transport> Engine<T> {
             self.store().due_call_back_count(list)?,
         );
         let raw = self
-            .api()
-            .call(
+            .request(
                 Method::Post,
                 &claim_path(list),
                 Some(json(&ClaimRequest { count })?),
-                Some(token),
+                token,
             )
             .await?;
         let wire: ClaimResponse = serde_json::from_slice(&raw)

@@ -1,8 +1,18 @@
-//! The engine: runs syncs (push the whole outbox in batches, then pull every page), retries
-//! with backoff, and publishes [`SyncStatus`]. Store work runs on blocking threads; the
-//! push is pipelined (while batch k is on the wire, the answer to batch k-1 is applied and
-//! batch k+1 is read and compressed), and each batch's outbox rows are removed only by the
-//! server's answer for them.
+//! The engine: runs syncs (push the whole outbox in batches, my network, every pull page,
+//! the call-list claims), retries, and publishes [`SyncStatus`]. Store work runs on blocking
+//! threads; the push is pipelined (while batch k is on the wire, the answer to batch k-1 is
+//! applied and batch k+1 is read and compressed), and each batch's outbox rows are removed
+//! only by the server's answer for them.
+//!
+//! On a bad signal it keeps moving:
+//! - a request that fails in a way that may pass by itself is tried again at once, a few
+//!   times, after a short jittered wait ([`RetryPolicy`]), honouring a short `Retry-After`;
+//! - each step keeps what it achieved (every answered batch and applied page is already in
+//!   the store), and once this sync has reached the server, a step that still fails does
+//!   not stop the steps after it;
+//! - a sync that made progress (a push answered, a page applied) is not a failure for the
+//!   back-off between syncs: the next one comes after the shortest wait, and a download
+//!   stopped half-way resumes from its last page.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -15,7 +25,7 @@ use groundgame_core::protocol::{
 use groundgame_core::Hlc;
 use tokio::sync::{watch, Notify};
 
-use super::backoff::BackoffPolicy;
+use super::backoff::{BackoffPolicy, RetryPolicy};
 use super::client::{ApiClient, Method};
 use super::plan::{self, Failure, Step};
 use super::status::{SyncReport, SyncState, SyncStatus, WireStats};
@@ -39,7 +49,27 @@ pub struct Engine<T: Transport> {
     /// One sync (or registration) at a time.
     running: tokio::sync::Mutex<()>,
     backoff: BackoffPolicy,
+    retry: RetryPolicy,
     interval: Duration,
+    /// Events per push request, at most [`plan::PUSH_MAX_EVENTS`].
+    push_events: usize,
+    /// Rows per pull page asked for (None: the server's default).
+    pull_rows: Option<u32>,
+}
+
+/// What one sync did, and why it stopped short if it did.
+struct Attempt {
+    report: SyncReport,
+    error: Option<SyncError>,
+}
+
+impl Attempt {
+    fn into_result(self) -> Result<SyncReport, SyncError> {
+        match self.error {
+            None => Ok(self.report),
+            Some(e) => Err(e),
+        }
+    }
 }
 
 /// An outbox batch read and compressed, ready to send.
@@ -64,13 +94,31 @@ impl<T: Transport> Engine<T> {
             asked: Notify::new(),
             running: tokio::sync::Mutex::new(()),
             backoff: BackoffPolicy::default(),
+            retry: RetryPolicy::default(),
             interval: DEFAULT_INTERVAL,
+            push_events: plan::PUSH_MAX_EVENTS,
+            pull_rows: None,
         }
     }
 
     /// Use other retry bounds (tests and simulations use milliseconds).
     pub fn with_backoff(mut self, policy: BackoffPolicy) -> Self {
         self.backoff = policy;
+        self
+    }
+
+    /// Retry single requests inside a sync this way (tests use milliseconds, or
+    /// [`RetryPolicy::NONE`] to see one failure end a sync).
+    pub fn with_retries(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Smaller requests: at most `push_events` events per push and `pull_rows` rows per
+    /// pull page (tests and benchmarks see many batches and pages on a small campaign).
+    pub fn with_request_sizes(mut self, push_events: usize, pull_rows: u32) -> Self {
+        self.push_events = push_events.clamp(1, plan::PUSH_MAX_EVENTS);
+        self.pull_rows = Some(pull_rows.max(1));
         self
     }
 
@@ -164,94 +212,174 @@ impl<T: Transport> Engine<T> {
         Ok(response)
     }
 
-    /// One full sync: push the whole outbox in batches, then pull every page.
+    /// One full sync: push the whole outbox in batches, my network, every pull page, the
+    /// call-list claims. An error says why it stopped short; what it achieved before (and,
+    /// after a step failed, in the steps after it) is kept all the same.
     pub async fn sync_once(&self) -> Result<SyncReport, SyncError> {
+        self.attempt().await.into_result()
+    }
+
+    async fn attempt(&self) -> Attempt {
         let _running = self.running.lock().await;
-        let result = self.sync_inner().await;
+        let mut report = SyncReport::default();
+        let error = self.sync_inner(&mut report).await.err();
         let now = self.store().now_ms();
+        let download = self
+            .store()
+            .turfs()
+            .map(|t| plan::download_progress(&t))
+            .ok();
         self.api.refresh(|s| {
             s.download = None;
-            match &result {
-                Ok(_) => {
+            match &error {
+                None => {
                     s.state = SyncState::Idle;
                     s.last_success_ms = Some(now);
                     s.last_error = None;
                 }
-                Err(e) => {
+                Some(e) => {
                     s.state = state_after(e);
                     s.last_error = Some(e.to_string());
+                    // A download stopped half-way stays on screen; the next sync resumes it.
+                    if s.state == SyncState::Offline {
+                        s.download = download.filter(|(held, total)| held < total);
+                    }
                 }
             }
         });
-        match &result {
-            Ok(r) => tracing::debug!(
-                pushed = r.pushed,
-                rejected = r.rejected,
-                pulled = r.pulled_rows,
+        match &error {
+            None => tracing::debug!(
+                pushed = report.pushed,
+                rejected = report.rejected,
+                pulled = report.pulled_rows,
                 "sync done"
             ),
-            Err(e) => tracing::info!(transient = e.is_transient(), "sync failed: {e}"),
+            Some(e) => tracing::info!(
+                transient = e.is_transient(),
+                progress = report.made_progress(),
+                "sync stopped short: {e}"
+            ),
         }
-        result
+        Attempt { report, error }
     }
 
-    async fn sync_inner(&self) -> Result<SyncReport, SyncError> {
+    async fn sync_inner(&self, report: &mut SyncReport) -> Result<(), SyncError> {
         let token = self.api.token()?;
         self.api.refresh(|s| s.state = SyncState::Syncing);
-        let mut report = SyncReport::default();
+        let answered_before = self.api.counters.answered.load(Ordering::Relaxed);
+        let mut stopped: Option<SyncError> = None;
+        // After a step fails transiently (its retries spent), the next steps still run if
+        // this sync has had any answer: the signal comes and goes, and pulling does not need
+        // the push to have finished. With no answer at all, the device is offline: stop.
+        let mut step = |result: Result<(), SyncError>| -> Result<(), SyncError> {
+            match result {
+                Ok(()) => Ok(()),
+                Err(e) if e.is_transient() => {
+                    let answered = self.api.counters.answered.load(Ordering::Relaxed);
+                    if answered == answered_before {
+                        return Err(e);
+                    }
+                    tracing::debug!("a sync step stopped short, going on: {e}");
+                    stopped.get_or_insert(e);
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
+        };
         if plan::first_step(self.store().pending_count()?) == Step::Push {
-            self.push_all(&token, &mut report).await?;
+            step(self.push_all(&token, report).await)?;
         }
-        self.sync_network(&token).await?;
-        self.pull_all(&token, &mut report).await?;
-        self.sync_calls(&token).await?;
+        step(self.sync_network(&token).await.map(|_| ()))?;
+        step(self.pull_all(&token, report).await)?;
+        step(self.sync_calls(&token).await)?;
+        if let Some(e) = stopped {
+            return Err(e);
+        }
         if self.store().device_state() == Some(DeviceState::SignedOut) {
             self.store().mark_active()?;
         }
-        Ok(report)
+        Ok(())
     }
 
-    /// Sync, retrying transient failures with backoff, until the outbox is empty (or
-    /// `max_attempts` syncs were made). Other failures return at once.
+    /// One request of a sync, tried again as [`RetryPolicy`] says.
+    pub(super) async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        token: &str,
+    ) -> Result<Vec<u8>, SyncError> {
+        self.api
+            .call_retrying(&self.retry, method, path, body, Some(token))
+            .await
+    }
+
+    /// The wait before the next sync after `failures` fruitless ones in a row: the
+    /// back-off, or longer if the server asked for it.
+    pub(super) fn wait_after(&self, failures: u32, error: &SyncError) -> Duration {
+        let delay = self.backoff.delay(failures, &mut rand::thread_rng());
+        delay.max(error.retry_after().unwrap_or_default())
+    }
+
+    /// Sync until the outbox is empty, retrying transient failures with backoff. A sync
+    /// that failed but made progress does not count as a failure: `max_attempts` bounds the
+    /// syncs that moved nothing (and the clean ones), so a long download on a bad signal is
+    /// not cut off while it advances. Other failures return at once.
     pub async fn sync_until_drained(&self, max_attempts: u32) -> Result<SyncReport, SyncError> {
+        let max_attempts = max_attempts.max(1);
         let mut total = SyncReport::default();
-        let mut failures = 0u32;
-        for attempt in 1..=max_attempts.max(1) {
-            match self.sync_once().await {
-                Ok(report) => {
-                    total.add(&report);
+        let (mut attempts, mut failures) = (0u32, 0u32);
+        loop {
+            let attempt = self.attempt().await;
+            total.add(&attempt.report);
+            match attempt.error {
+                None => {
                     failures = 0;
-                    if self.store().waiting_count()? == 0 {
-                        break;
+                    attempts += 1;
+                    if self.store().waiting_count()? == 0 || attempts >= max_attempts {
+                        return Ok(total);
                     }
                 }
-                Err(e) if e.is_transient() && attempt < max_attempts => {
-                    failures += 1;
-                    let delay = self.backoff.delay(failures, &mut rand::thread_rng());
-                    tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+                Some(e) if e.is_transient() => {
+                    if attempt.report.made_progress() {
+                        failures = 1;
+                    } else {
+                        failures += 1;
+                        attempts += 1;
+                    }
+                    if attempts >= max_attempts {
+                        return Err(e);
+                    }
+                    let delay = self.wait_after(failures, &e);
+                    tracing::debug!(attempts, delay_ms = delay.as_millis() as u64, "retrying");
                     tokio::time::sleep(delay).await;
                 }
-                Err(e) => return Err(e),
+                Some(e) => return Err(e),
             }
         }
-        Ok(total)
     }
 
     /// The background loop: sync, then wait for [`Engine::nudge`] or the interval. After a
     /// failure, retry with exponential backoff and full jitter even if nothing new is
-    /// written. Returns when `shutdown` becomes true (or its sender is dropped).
+    /// written (the shortest wait when the failed sync made progress; at least the
+    /// server's `Retry-After`). Returns when `shutdown` becomes true (or its sender is dropped).
     pub async fn run(&self, mut shutdown: watch::Receiver<bool>) {
         let mut failures = 0u32;
         loop {
-            let result = tokio::select! {
+            let attempt = tokio::select! {
                 biased;
                 () = shutdown_requested(&mut shutdown) => return,
-                r = self.sync_once() => r,
+                a = self.attempt() => a,
             };
-            let retry_in = match &result {
-                Err(e) if !e.needs_the_volunteer() => {
-                    failures = failures.saturating_add(1);
-                    Some(self.backoff.delay(failures, &mut rand::thread_rng()))
+            let retry_in = match &attempt.error {
+                Some(e) if !e.needs_the_volunteer() => {
+                    // A sync that moved something starts the count again.
+                    failures = if attempt.report.made_progress() {
+                        1
+                    } else {
+                        failures.saturating_add(1)
+                    };
+                    Some(self.wait_after(failures, e))
                 }
                 _ => {
                     failures = 0;
@@ -315,7 +443,7 @@ impl<T: Transport> Engine<T> {
     /// until the event at fault stands alone; that one becomes a dead letter, so it cannot
     /// block the others.
     async fn push_all(&self, token: &str, report: &mut SyncReport) -> Result<(), SyncError> {
-        let mut max_events = plan::PUSH_MAX_EVENTS;
+        let mut max_events = self.push_events;
         let mut next = self.prepare(0, max_events).await?;
         let mut answered: Option<(Prepared, PushResponse)> = None;
         while let Some(batch) = next.take() {
@@ -332,12 +460,13 @@ impl<T: Transport> Engine<T> {
                         next = None;
                     }
                     answered = Some((batch, response));
-                    max_events = (max_events * 2).min(plan::PUSH_MAX_EVENTS);
+                    max_events = (max_events * 2).min(self.push_events);
                 }
                 Err(SyncError::Server {
                     status,
                     code,
                     message,
+                    ..
                 }) if plan::classify(status, &code) == Failure::SplitBatch => {
                     if batch.rows.len() > 1 {
                         max_events = batch.rows.len() / 2;
@@ -375,13 +504,7 @@ impl<T: Transport> Engine<T> {
 
     async fn send_push(&self, token: &str, batch: &Prepared) -> Result<PushResponse, SyncError> {
         let raw = self
-            .api
-            .call(
-                Method::Post,
-                PUSH_PATH,
-                Some(batch.body.clone()),
-                Some(token),
-            )
+            .request(Method::Post, PUSH_PATH, Some(batch.body.clone()), token)
             .await?;
         let response: PushResponse = serde_json::from_slice(&raw)
             .map_err(|e| SyncError::Protocol(format!("push answer: {e}")))?;
@@ -430,12 +553,11 @@ impl<T: Transport> Engine<T> {
             let request = PullRequest {
                 protocol: PROTOCOL_VERSION,
                 scopes: scopes.clone(),
-                limit: None,
+                limit: self.pull_rows,
             };
             let body = gzip(&serde_json::to_vec(&request).map_err(StoreError::from)?);
             let raw = self
-                .api
-                .call(Method::Post, PULL_PATH, Some(body), Some(token))
+                .request(Method::Post, PULL_PATH, Some(body), token)
                 .await?;
             let (applied, step) = self
                 .api
@@ -447,6 +569,7 @@ impl<T: Transport> Engine<T> {
                 })
                 .await?;
             report.pulled_rows += applied.rows;
+            report.pulled_pages += 1;
             report.removed_turfs += applied.removed_turfs;
             if step? != Step::Pull {
                 return Ok(());

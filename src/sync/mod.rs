@@ -33,7 +33,7 @@ use groundgame_core::{DeviceId, TurfId};
 
 use crate::store::StoreError;
 
-pub use backoff::BackoffPolicy;
+pub use backoff::{BackoffPolicy, RetryPolicy};
 pub use client::ApiClient;
 pub use engine::Engine;
 pub use status::{SyncReport, SyncState, SyncStatus, WireStats};
@@ -64,6 +64,8 @@ pub enum SyncError {
         status: u16,
         code: String,
         message: String,
+        /// How long the server asked the device to wait (`Retry-After`).
+        retry_after: Option<std::time::Duration>,
     },
     #[error(
         "a lead signed this device out and its campaign data was removed; ask your lead for \
@@ -90,6 +92,14 @@ impl SyncError {
                 plan::classify(*status, code) == plan::Failure::Transient
             }
             _ => false,
+        }
+    }
+
+    /// How long the server asked to be left alone before the next try, if it did.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            SyncError::Server { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 

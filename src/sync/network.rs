@@ -38,8 +38,7 @@ impl<T: Transport> Engine<T> {
             };
             let body = gzip(&serde_json::to_vec(&request).map_err(StoreError::from)?);
             let raw = self
-                .api()
-                .call(Method::Post, NETWORK_PUSH_PATH, Some(body), Some(token))
+                .request(Method::Post, NETWORK_PUSH_PATH, Some(body), token)
                 .await?;
             let response: NetworkPushResponse = serde_json::from_slice(&raw)
                 .map_err(|e| SyncError::Protocol(format!("network push answer: {e}")))?;
@@ -80,8 +79,7 @@ impl<T: Transport> Engine<T> {
             };
             let body = gzip(&serde_json::to_vec(&request).map_err(StoreError::from)?);
             let raw = self
-                .api()
-                .call(Method::Post, NETWORK_PULL_PATH, Some(body), Some(token))
+                .request(Method::Post, NETWORK_PULL_PATH, Some(body), token)
                 .await?;
             let response: NetworkPullResponse = serde_json::from_slice(&raw)
                 .map_err(|e| SyncError::Protocol(format!("network pull answer: {e}")))?;

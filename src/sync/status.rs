@@ -60,6 +60,8 @@ pub struct SyncReport {
     pub rejected: u64,
     /// Households, people and events applied from pulls (upserts and removals).
     pub pulled_rows: u64,
+    /// Pull answers applied.
+    pub pulled_pages: u64,
     pub removed_turfs: u64,
 }
 
@@ -70,7 +72,15 @@ impl SyncReport {
         self.duplicates += other.duplicates;
         self.rejected += other.rejected;
         self.pulled_rows += other.pulled_rows;
+        self.pulled_pages += other.pulled_pages;
         self.removed_turfs += other.removed_turfs;
+    }
+
+    /// The sync moved something: a push was answered (its outbox rows settled) or a pull
+    /// page applied. A sync that did is not a failure for the back-off, even if a later
+    /// request failed.
+    pub fn made_progress(&self) -> bool {
+        self.pushed > 0 || self.pulled_pages > 0
     }
 }
 
@@ -84,4 +94,6 @@ pub struct WireStats {
     /// Events in answered push requests.
     pub events_pushed: u64,
     pub requests: u64,
+    /// Requests tried again inside a sync after a failure that may pass by itself.
+    pub retries: u64,
 }

@@ -37,6 +37,10 @@ enum Fault {
     LoseResponse,
     /// The server answers this status and code without doing anything.
     Status(u16, &'static str),
+    /// `429` with this `Retry-After`.
+    Busy(Duration),
+    /// Answered as usual (to place faults on later requests).
+    Pass,
 }
 
 struct ServerState {
@@ -137,6 +141,11 @@ impl FakeServer {
         match fault {
             Some(Fault::DropRequest) => return Err(TransportError("connection reset".into())),
             Some(Fault::Status(status, code)) => return Ok(error(status, code)),
+            Some(Fault::Busy(wait)) => {
+                let mut busy = error(429, codes::TOO_MANY_ATTEMPTS);
+                busy.retry_after = Some(wait);
+                return Ok(busy);
+            }
             _ => {}
         }
         let answer = if path == REGISTER_PATH {
@@ -259,23 +268,20 @@ fn pull(s: &ServerState, req: &PullRequest) -> RawResponse {
 }
 
 fn json<T: serde::Serialize>(value: &T) -> RawResponse {
-    RawResponse {
-        status: 200,
-        body: serde_json::to_vec(value).expect("json"),
-    }
+    RawResponse::new(200, serde_json::to_vec(value).expect("json"))
 }
 
 fn error(status: u16, code: &str) -> RawResponse {
-    RawResponse {
+    RawResponse::new(
         status,
-        body: serde_json::to_vec(&ErrorBody {
+        serde_json::to_vec(&ErrorBody {
             error: ErrorInfo {
                 code: code.into(),
                 message: format!("fake {code}"),
             },
         })
         .expect("json"),
-    }
+    )
 }
 
 impl Transport for FakeServer {
@@ -307,11 +313,21 @@ fn fast() -> BackoffPolicy {
     }
 }
 
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        retries: 3,
+        delay: fast(),
+        longest_wait: Duration::from_millis(500),
+    }
+}
+
 /// A device that joined and downloaded the turf.
 async fn joined(dir: &Path, server: &FakeServer) -> Engine<FakeServer> {
     let store =
         Arc::new(Store::open(&dir.join("device.sqlite3"), fixed_clock(T0)).expect("open store"));
-    let engine = Engine::new(store, server.clone()).with_backoff(fast());
+    let engine = Engine::new(store, server.clone())
+        .with_backoff(fast())
+        .with_retries(fast_retries());
     assert_eq!(engine.status().state, SyncState::NotJoined);
     engine
         .register("http://fake", "INVITE", "Ana", "Ana's phone")
@@ -358,7 +374,10 @@ async fn joins_and_downloads_the_turf() {
 async fn a_lost_response_is_pushed_again_and_answered_duplicate() {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = FakeServer::new();
-    let engine = joined(dir.path(), &server).await;
+    // No retry inside the sync, to see the answer lost across two syncs.
+    let engine = joined(dir.path(), &server)
+        .await
+        .with_retries(RetryPolicy::NONE);
     let recorded: Vec<Event> = (0..5).map(|i| knock(&engine, 1 + i % 3)).collect();
     assert_eq!(engine.status().pending, 5);
 
@@ -607,7 +626,9 @@ async fn the_background_loop_retries_after_a_failure_without_new_writes() {
     let engine = Arc::new(
         joined(dir.path(), &server)
             .await
-            .with_interval(Duration::from_secs(3600)),
+            .with_interval(Duration::from_secs(3600))
+            // One failure ends a sync, to see the loop itself try again.
+            .with_retries(RetryPolicy::NONE),
     );
     knock(&engine, 1);
     server.with(|s| {
@@ -651,7 +672,8 @@ async fn sync_now_cuts_a_long_back_off_short() {
             .with_backoff(BackoffPolicy {
                 min: Duration::from_secs(600),
                 max: Duration::from_secs(600),
-            }),
+            })
+            .with_retries(RetryPolicy::NONE),
     );
     knock(&engine, 1);
     server.with(|s| s.faults.push_back(Fault::DropRequest));
@@ -691,4 +713,168 @@ async fn sync_now_cuts_a_long_back_off_short() {
         .await
         .expect("stops on shutdown")
         .expect("no panic");
+}
+
+/// Events the server already holds for the turf, as if teammates had recorded them.
+fn teammates_knocked(server: &FakeServer, n: usize) {
+    server.with(|s| {
+        for i in 0..n {
+            let event = Event {
+                id: groundgame_core::EventId::new_v7(),
+                at: Hlc::new(T0 + i as u64, 0),
+                household: HouseholdId(1 + (i as i64) % 3),
+                person: None,
+                body: EventBody::Contact {
+                    channel: Channel::Door,
+                    result: "not_home".into(),
+                    call_back_at: None,
+                },
+            };
+            s.ids.insert(event.id);
+            s.events.push(event);
+        }
+    });
+}
+
+#[tokio::test]
+async fn a_dropped_request_is_tried_again_inside_the_sync() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = FakeServer::new();
+    let engine = joined(dir.path(), &server).await;
+    let recorded: Vec<Event> = (0..4).map(|i| knock(&engine, 1 + i % 3)).collect();
+    let retries_before = engine.stats().retries;
+    server.with(|s| {
+        s.faults.push_back(Fault::DropRequest);
+        s.faults.push_back(Fault::LoseResponse);
+        s.faults.push_back(Fault::Status(503, codes::INTERNAL));
+    });
+    let report = engine
+        .sync_once()
+        .await
+        .expect("the retries carried it through");
+    assert_eq!(report.pushed, 4);
+    assert_eq!(engine.stats().retries - retries_before, 3);
+    assert_eq!(engine.store().pending_count().expect("pending"), 0);
+    let on_server: Vec<_> = server.with(|s| s.events.iter().map(|e| e.id).collect());
+    assert_eq!(
+        on_server,
+        recorded.iter().map(|e| e.id).collect::<Vec<_>>(),
+        "once each"
+    );
+    assert_eq!(engine.status().state, SyncState::Idle);
+}
+
+#[tokio::test]
+async fn a_failed_pull_page_keeps_what_came_before_and_the_next_sync_resumes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = FakeServer::new();
+    let engine = joined(dir.path(), &server).await;
+    teammates_knocked(&server, 10);
+    server.with(|s| s.page_limit = 3);
+    knock(&engine, 2);
+    // The push and the first page go through; the second page fails every retry.
+    server.with(|s| {
+        s.faults.push_back(Fault::Pass);
+        s.faults.push_back(Fault::Pass);
+        for _ in 0..4 {
+            s.faults.push_back(Fault::DropRequest);
+        }
+    });
+    let err = engine
+        .sync_once()
+        .await
+        .expect_err("the second page never came");
+    assert!(err.is_transient(), "{err}");
+    assert_eq!(
+        engine.store().pending_count().expect("pending"),
+        0,
+        "the push is kept"
+    );
+    assert_eq!(
+        engine.store().turfs().expect("turfs")[0].cursor,
+        3,
+        "the first page is kept"
+    );
+    assert_eq!(engine.status().state, SyncState::Offline);
+
+    let pulls_before = server.with(|s| s.pulls);
+    engine.sync_once().await.expect("resumed");
+    assert_eq!(engine.store().turfs().expect("turfs")[0].cursor, 11);
+    assert_eq!(engine.store().all_events().expect("events").len(), 11);
+    // Pages 2, 3 and 4 of 3 events (11 in all): nothing pulled twice.
+    assert_eq!(server.with(|s| s.pulls) - pulls_before, 3);
+}
+
+#[tokio::test]
+async fn syncs_that_make_progress_do_not_use_up_the_attempts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = FakeServer::new();
+    let engine = joined(dir.path(), &server).await;
+    teammates_knocked(&server, 12);
+    server.with(|s| {
+        s.page_limit = 2;
+        // Six syncs in a row each get one page, then lose every retry of the next (and go
+        // on to the call-list step, which this server does not have).
+        for _ in 0..6 {
+            s.faults.push_back(Fault::Pass);
+            for _ in 0..4 {
+                s.faults.push_back(Fault::DropRequest);
+            }
+            s.faults.push_back(Fault::Pass);
+        }
+    });
+    let report = engine
+        .sync_until_drained(2)
+        .await
+        .expect("six failed syncs that each moved a page do not count against two attempts");
+    assert_eq!(report.pulled_pages, 7);
+    assert_eq!(engine.store().all_events().expect("events").len(), 12);
+    assert_eq!(engine.status().state, SyncState::Idle);
+
+    // Syncs that move nothing do count.
+    knock(&engine, 1);
+    server.with(|s| {
+        for _ in 0..8 {
+            s.faults.push_back(Fault::DropRequest);
+        }
+    });
+    let err = engine
+        .sync_until_drained(2)
+        .await
+        .expect_err("two fruitless syncs");
+    assert!(err.is_transient(), "{err}");
+    assert_eq!(engine.store().pending_count().expect("pending"), 1);
+}
+
+#[tokio::test]
+async fn a_short_retry_after_is_waited_out_and_a_long_one_left_to_the_back_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = FakeServer::new();
+    let engine = joined(dir.path(), &server).await;
+    knock(&engine, 1);
+    server.with(|s| s.faults.push_back(Fault::Busy(Duration::from_millis(150))));
+    let started = std::time::Instant::now();
+    engine
+        .sync_once()
+        .await
+        .expect("retried after the wait asked for");
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "waited as asked"
+    );
+    assert_eq!(engine.store().pending_count().expect("pending"), 0);
+
+    knock(&engine, 2);
+    let asked = Duration::from_secs(90);
+    server.with(|s| s.faults.push_back(Fault::Busy(asked)));
+    let err = engine
+        .sync_once()
+        .await
+        .expect_err("longer than a sync waits");
+    assert_eq!(err.retry_after(), Some(asked));
+    assert!(
+        engine.wait_after(1, &err) >= asked,
+        "the next sync waits at least that long"
+    );
+    assert_eq!(engine.store().pending_count().expect("pending"), 1);
 }

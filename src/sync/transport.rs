@@ -17,11 +17,35 @@ use reqwest::header::{ACCEPT_ENCODING, ACCEPT_LANGUAGE, CONTENT_ENCODING, CONTEN
 /// smaller).
 const MAX_RESPONSE_BYTES: u64 = 512 * 1024 * 1024;
 
-/// An HTTP answer: status and decompressed body.
+/// An HTTP answer: status, decompressed body, and how long the server asked to be left
+/// alone (`Retry-After`, on a `429` or `503`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawResponse {
     pub status: u16,
     pub body: Vec<u8>,
+    pub retry_after: Option<Duration>,
+}
+
+impl RawResponse {
+    /// An answer with no `Retry-After`.
+    pub fn new(status: u16, body: Vec<u8>) -> Self {
+        RawResponse {
+            status,
+            body,
+            retry_after: None,
+        }
+    }
+}
+
+/// The longest `Retry-After` taken from a server: an hour (a longer one is read as an hour,
+/// so a misconfigured proxy cannot park the phone for days).
+pub const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// A `Retry-After` value in seconds (RFC 9110 also allows an HTTP date; no server of ours
+/// sends one, and a date is read as absent, leaving the engine's own back-off).
+pub fn parse_retry_after(value: &[u8]) -> Option<Duration> {
+    let seconds: u64 = std::str::from_utf8(value).ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds).min(LONGEST_RETRY_AFTER))
 }
 
 /// The request did not get an answer: no connection, timeout, reset. Always worth
@@ -195,6 +219,10 @@ impl HttpTransport {
         }
         let response = request.send().await.map_err(describe)?;
         let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| parse_retry_after(v.as_bytes()));
         let gzipped = response
             .headers()
             .get(CONTENT_ENCODING)
@@ -207,7 +235,11 @@ impl HttpTransport {
         } else {
             bytes.to_vec()
         };
-        Ok(RawResponse { status, body })
+        Ok(RawResponse {
+            status,
+            body,
+            retry_after,
+        })
     }
 
     fn url(&self, path: &str) -> String {
@@ -297,6 +329,16 @@ mod tests {
         assert_eq!(gunzip(&packed, 1 << 20).expect("inflate"), data);
         assert!(gunzip(&packed, 100).is_err());
         assert!(gunzip(b"not gzip", 100).is_err());
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds_and_capped() {
+        assert_eq!(parse_retry_after(b"7"), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after(b" 0 "), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after(b"999999999"), Some(LONGEST_RETRY_AFTER));
+        assert_eq!(parse_retry_after(b"Wed, 21 Oct 2026 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after(b"-3"), None);
+        assert_eq!(parse_retry_after(b"\xff"), None);
     }
 
     #[test]

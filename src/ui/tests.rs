@@ -414,6 +414,18 @@ fn sync_bar_shows_offline_errors_and_download_progress() {
     assert!(html.contains("2 rechazados por el servidor"));
     assert!(html.contains("120 de 2000 casas descargadas"));
     assert!(html.contains("aria-valuenow=\"120\""));
+
+    // A download stopped half-way by the signal says it waits and will pick up again.
+    let mut paused = SyncStatus::new(SyncState::Offline, 0, 0);
+    paused.last_error = Some("no connection to the campaign server (reset)".into());
+    paused.download = Some((400, 1000));
+    h.services.sync.publish(paused);
+    let html = h.settle();
+    assert!(html.contains(Lang::Es.t(Msg::DownloadPaused)), "{html}");
+    assert!(html.contains("400 de 1000 casas descargadas"), "{html}");
+    let html = h.set_lang(Lang::En);
+    assert!(html.contains(Lang::En.t(Msg::DownloadPaused)), "{html}");
+    assert!(!html.contains(Lang::En.t(Msg::Downloading)), "{html}");
 }
 
 #[test]
@@ -670,6 +682,7 @@ fn join_errors_are_classified_and_explained_in_both_languages() {
         status: 403,
         code: code.into(),
         message: String::new(),
+        retry_after: None,
     };
     assert_eq!(
         JoinError::from_sync(&server("invite_invalid")),

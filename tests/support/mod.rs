@@ -108,6 +108,18 @@ impl Drop for TestServer {
     }
 }
 
+/// The app's retries inside a sync, on a test's time scale: three, after 1-10 ms.
+pub fn quick_retries() -> groundgame::sync::RetryPolicy {
+    groundgame::sync::RetryPolicy {
+        retries: 3,
+        delay: groundgame::sync::BackoffPolicy {
+            min: std::time::Duration::from_millis(1),
+            max: std::time::Duration::from_millis(10),
+        },
+        longest_wait: std::time::Duration::from_millis(100),
+    }
+}
+
 /// A device: the app's store on its own SQLite file and its sync engine.
 pub struct TestDevice<T: Transport> {
     pub store: Arc<Store>,
@@ -120,7 +132,7 @@ impl<T: Transport> TestDevice<T> {
     /// Open (or reopen, after a crash) the device whose database lives at `path`.
     pub fn open(path: &Path, transport: T, clock: WallClock) -> TestDevice<T> {
         let store = Arc::new(Store::open(path, clock.clone()).expect("open device store"));
-        let engine = Engine::new(store.clone(), transport);
+        let engine = Engine::new(store.clone(), transport).with_retries(quick_retries());
         TestDevice {
             store,
             engine,

@@ -2,7 +2,8 @@
 //! router (all of its parsing, auth, limits and store, no socket), so a simulation can run
 //! a thousand seeds quickly and deterministically. [`FaultTransport`] wraps any transport
 //! and misbehaves the way networks do: it drops requests, loses responses after the server
-//! committed, delivers requests twice, and replays stale requests late (reordering).
+//! committed, delivers requests twice, and replays stale requests late (reordering). GETs
+//! and PUTs are dropped and lose their answers too.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -51,6 +52,10 @@ impl RouterTransport {
             .await
             .map_err(|e| TransportError(e.to_string()))?;
         let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| groundgame::sync::transport::parse_retry_after(v.as_bytes()));
         let body = resp
             .into_body()
             .collect()
@@ -58,7 +63,11 @@ impl RouterTransport {
             .map_err(|e| TransportError(e.to_string()))?
             .to_bytes()
             .to_vec();
-        Ok(RawResponse { status, body })
+        Ok(RawResponse {
+            status,
+            body,
+            retry_after,
+        })
     }
 }
 
@@ -271,10 +280,10 @@ impl<T: Transport> Transport for FaultTransport<T> {
         self.deliver(path, token, body).await
     }
     async fn get(&self, path: &str, token: Option<&str>) -> Result<RawResponse, TransportError> {
-        if self.is_offline() || self.shared.crashed.load(Ordering::SeqCst) {
-            return Err(TransportError("no signal".into()));
-        }
-        self.inner.get(path, token).await
+        let inner = self.inner.clone();
+        let (path, token) = (path.to_owned(), token.map(str::to_owned));
+        self.lossy(async move { inner.get(&path, token.as_deref()).await })
+            .await
     }
     async fn put(
         &self,
@@ -282,9 +291,37 @@ impl<T: Transport> Transport for FaultTransport<T> {
         token: Option<&str>,
         body: Vec<u8>,
     ) -> Result<RawResponse, TransportError> {
+        let inner = self.inner.clone();
+        let (path, token) = (path.to_owned(), token.map(str::to_owned));
+        self.lossy(async move { inner.put(&path, token.as_deref(), body).await })
+            .await
+    }
+}
+
+impl<T: Transport> FaultTransport<T> {
+    /// A GET or PUT on the same network: it may be dropped before it reaches the server or
+    /// have its answer lost after the server acted (never duplicated or replayed: those
+    /// model a POST retried by a proxy).
+    async fn lossy(
+        &self,
+        send: impl std::future::Future<Output = Result<RawResponse, TransportError>>,
+    ) -> Result<RawResponse, TransportError> {
         if self.is_offline() || self.shared.crashed.load(Ordering::SeqCst) {
             return Err(TransportError("no signal".into()));
         }
-        self.inner.put(path, token, body).await
+        let faults = *self.shared.faults.lock().expect("faults");
+        self.count(|c| c.requests += 1);
+        if self.roll(faults.drop_request) {
+            self.count(|c| c.dropped_requests += 1);
+            return Err(TransportError("connection reset before sending".into()));
+        }
+        let response = send.await;
+        if self.roll(faults.drop_response) {
+            self.count(|c| c.dropped_responses += 1);
+            return Err(TransportError(
+                "connection lost while waiting for the answer".into(),
+            ));
+        }
+        response
     }
 }

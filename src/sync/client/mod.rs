@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::sync::watch;
 
+use super::backoff::RetryPolicy;
 use super::plan::{self, Failure};
 use super::status::{SyncState, SyncStatus, WireStats};
 use super::transport::{gzip, RawResponse, Transport};
@@ -44,6 +45,10 @@ pub(crate) struct Counters {
     pub(crate) bytes_received: AtomicU64,
     pub(crate) events_pushed: AtomicU64,
     pub(crate) requests: AtomicU64,
+    /// Requests answered 2xx.
+    pub(crate) answered: AtomicU64,
+    /// Requests tried again inside a sync.
+    pub(crate) retries: AtomicU64,
 }
 
 /// `POST`: make a code for another device of this volunteer.
@@ -162,6 +167,7 @@ impl<T: Transport> ApiClient<T> {
                 .unwrap_or_else(|| c.bytes_received.load(Ordering::Relaxed)),
             events_pushed: c.events_pushed.load(Ordering::Relaxed),
             requests: c.requests.load(Ordering::Relaxed),
+            retries: c.retries.load(Ordering::Relaxed),
         }
     }
 
@@ -221,13 +227,45 @@ impl<T: Transport> ApiClient<T> {
         c.bytes_received
             .fetch_add(response.body.len() as u64, Ordering::Relaxed);
         if (200..300).contains(&response.status) {
+            c.answered.fetch_add(1, Ordering::Relaxed);
             return Ok(response.body);
         }
         Err(self.failure(response, token.is_some()).await)
     }
 
+    /// [`ApiClient::call`], tried again after a short jittered wait when it fails in a way
+    /// that may pass by itself (no answer, `408`, `429`, `5xx`; a short `Retry-After` is
+    /// waited out), up to the policy's retries. Only for requests that are safe to repeat:
+    /// the sync's pushes (answered `duplicate` the second time), pulls, claims and releases.
+    pub(crate) async fn call_retrying(
+        &self,
+        policy: &RetryPolicy,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        token: Option<&str>,
+    ) -> Result<Vec<u8>, SyncError> {
+        let mut retry = 0;
+        loop {
+            match self.call(method, path, body.clone(), token).await {
+                Err(e) if e.is_transient() => {
+                    retry += 1;
+                    let wait = policy.wait(retry, e.retry_after(), &mut rand::thread_rng());
+                    let Some(wait) = wait else {
+                        return Err(e);
+                    };
+                    self.counters.retries.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(path, retry, wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                answered => return answered,
+            }
+        }
+    }
+
     async fn failure(&self, response: RawResponse, authenticated: bool) -> SyncError {
         let status = response.status;
+        let retry_after = response.retry_after;
         let (code, message) = match serde_json::from_slice::<ErrorBody>(&response.body) {
             Ok(body) => (body.error.code, body.error.message),
             Err(_) => (
@@ -254,12 +292,14 @@ impl<T: Transport> ApiClient<T> {
                     status,
                     code,
                     message,
+                    retry_after,
                 }
             }
             _ => SyncError::Server {
                 status,
                 code,
                 message,
+                retry_after,
             },
         }
     }

@@ -91,7 +91,11 @@ pub fn SyncBar(
                 ProgressBar {
                     value: held,
                     max: total,
-                    label: format!("{}: {}", lang.t(Msg::Downloading), i18n::download(lang, held, total)),
+                    label: format!(
+                        "{}: {}",
+                        lang.t(if status.state == SyncState::Offline { Msg::DownloadPaused } else { Msg::Downloading }),
+                        i18n::download(lang, held, total),
+                    ),
                 }
             }
         }

@@ -114,6 +114,7 @@ messages! {
         "Un líder cerró la sesión de este teléfono y borró los datos de la campaña. Pida a su líder un nuevo código."
     ),
     Downloading => ("Downloading your turfs", "Descargando sus zonas"),
+    DownloadPaused => ("Download paused until the signal is back; it picks up where it stopped", "Descarga en pausa hasta que vuelva la señal; seguirá donde se quedó"),
     LastProblem => ("Last problem:", "Último problema:"),
     SyncProblem => (
         "Syncing did not work. Your records are saved here and it will try again by itself; if it keeps happening, tell your lead.",
