@@ -37,6 +37,29 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database schema: {0}")]
     Migration(String),
+    /// A database failure that several requests met at once (a group commit that did not
+    /// commit), told to each of them.
+    #[error("database error: {0}")]
+    Shared(String),
+}
+
+impl StoreError {
+    /// The same failure, for another request of a group that failed together.
+    pub fn duplicate(&self) -> StoreError {
+        match self {
+            StoreError::InviteUnknown => StoreError::InviteUnknown,
+            StoreError::InviteExpired => StoreError::InviteExpired,
+            StoreError::InviteUsedUp => StoreError::InviteUsedUp,
+            StoreError::NotFound(what) => StoreError::NotFound(what),
+            StoreError::Invalid(message) => StoreError::Invalid(message.clone()),
+            other => StoreError::Shared(
+                other
+                    .to_string()
+                    .trim_start_matches("database error: ")
+                    .to_owned(),
+            ),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -176,7 +199,8 @@ impl From<StoreError> for ApiError {
             | StoreError::Postgres(_)
             | StoreError::Pool(_)
             | StoreError::Corrupt(_)
-            | StoreError::Migration(_)) => ApiError::Internal(fault.to_string()),
+            | StoreError::Migration(_)
+            | StoreError::Shared(_)) => ApiError::Internal(fault.to_string()),
         }
     }
 }

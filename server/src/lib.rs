@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
-use groundgame_core::protocol::MAX_BODY_BYTES;
+use groundgame_core::protocol::{PushResponse, MAX_BODY_BYTES};
 use tokio::sync::Semaphore;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::decompression::RequestDecompressionLayer;
@@ -46,6 +46,7 @@ pub struct AppState {
     clock: WallClock,
     write_gate: Arc<Semaphore>,
     read_gate: Arc<Semaphore>,
+    pushes: Arc<http::group_commit::PushQueue>,
 }
 
 impl AppState {
@@ -62,6 +63,7 @@ impl AppState {
             clock,
             write_gate: Arc::new(Semaphore::new(writers)),
             read_gate: Arc::new(Semaphore::new(readers)),
+            pushes: Arc::default(),
         }
     }
 
@@ -81,6 +83,11 @@ impl AppState {
         F: FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
     {
         Self::blocking(&self.write_gate, self.store.clone(), f).await
+    }
+
+    /// Apply a push, together with any others waiting for the writer (group commit).
+    pub(crate) async fn push(&self, job: store::PushJob) -> Result<PushResponse, ApiError> {
+        self.pushes.push(&self.write_gate, &self.store, job).await
     }
 
     /// Run a reading store call on a blocking thread, at most as many as there are readers.

@@ -13,6 +13,7 @@ use groundgame_core::protocol::{
 use crate::error::ApiError;
 use crate::http::auth::AuthDevice;
 use crate::http::json::ApiJson;
+use crate::store::PushJob;
 use crate::sync::push::Tally;
 use crate::AppState;
 
@@ -54,10 +55,14 @@ pub(crate) async fn push(
     }
     let started = Instant::now();
     let now = state.now_ms();
-    let version = app_version(&headers);
     let count = req.events.len();
     let response = state
-        .write(move |store| store.push(&device, &req, version.as_deref(), now))
+        .push(PushJob {
+            who: device,
+            req,
+            app_version: app_version(&headers),
+            wall_ms: now,
+        })
         .await?;
     let tally = Tally::of(&response.results);
     tracing::info!(

@@ -52,6 +52,35 @@ pub use sqlite::{
 
 pub use crate::error::StoreError;
 
+/// One push request as a group commit carries it ([`Store::push_group`]).
+#[derive(Debug, Clone)]
+pub struct PushJob {
+    pub who: AuthDevice,
+    pub req: PushRequest,
+    pub app_version: Option<String>,
+    pub wall_ms: u64,
+}
+
+/// A push to apply, borrowed: what the stores' one push path takes, alone or in a group.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PushRef<'a> {
+    pub who: &'a AuthDevice,
+    pub req: &'a PushRequest,
+    pub app_version: Option<&'a str>,
+    pub wall_ms: u64,
+}
+
+impl PushJob {
+    pub(crate) fn borrowed(&self) -> PushRef<'_> {
+        PushRef {
+            who: &self.who,
+            req: &self.req,
+            app_version: self.app_version.as_deref(),
+            wall_ms: self.wall_ms,
+        }
+    }
+}
+
 thread_local! {
     /// Set while a thread runs store work for the server's blocking pool: such a thread
     /// is off the async runtime, so a blocking client may block it.
@@ -227,6 +256,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         app_version: Option<&str>,
         wall_ms: u64,
     ) -> Result<PushResponse, StoreError>;
+    /// Apply pushes that arrived together, sharing write transactions (group commit), and
+    /// answer each exactly as [`Store::push`] would have alone, in the order given: a push
+    /// that fails is rolled back by itself and gets its error; the others are unaffected.
+    /// (One at a time unless the backend knows better.)
+    fn push_group(&self, jobs: &[PushJob]) -> Vec<Result<PushResponse, StoreError>> {
+        jobs.iter()
+            .map(|j| self.push(&j.who, &j.req, j.app_version.as_deref(), j.wall_ms))
+            .collect()
+    }
     /// Answer a pull from one consistent snapshot.
     fn pull(
         &self,

@@ -1,6 +1,7 @@
 //! In-process API tests: every request goes through `app(state).oneshot(...)`, no socket.
 //! Index: `harness` (a fresh store, two campaigns, a clock tests can set), `register`,
-//! `push`, `pull`, `bad_input` (malformed, oversized, unauthenticated: clear error, nothing
+//! `push`, `pull`, `group_commit` (pushes waiting for the writer share a commit, each
+//! answered as if alone), `bad_input` (malformed, oversized, unauthenticated: clear error, nothing
 //! written), `lead`, `authz` (who may call each lead endpoint), `meta` (openapi, health,
 //! 404/405, gzip), `store` (walk order, demo seed), `placement` (imported households into
 //! new turfs), `lead_actions` (cut, call list and invite endpoints), `call_lists` (who a
@@ -21,6 +22,7 @@ mod both;
 mod call_lists;
 mod calls;
 mod files;
+mod group_commit;
 mod harness;
 mod lead;
 mod lead_actions;

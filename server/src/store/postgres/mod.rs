@@ -57,8 +57,8 @@ use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
     CallListFilter, CallListItem, CallListMember, CallListReport, CallProgress, ClaimedContact,
     DeviceAuth, ExportedEvent, InviteSummary, MyCallList, NetworkOwner, NewHousehold, NewPerson,
-    OldAssignment, Progress, Registration, SavedScript, ScriptListItem, Store, StoreError,
-    TurfItem, UnplacedHousehold, VolunteerSummary,
+    OldAssignment, Progress, PushJob, PushRef, Registration, SavedScript, ScriptListItem, Store,
+    StoreError, TurfItem, UnplacedHousehold, VolunteerSummary,
 };
 use rows::Feed;
 
@@ -257,6 +257,98 @@ pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
         Ok(out) => out,
         Err(panic) => std::panic::resume_unwind(panic),
     })
+}
+
+impl PgStore {
+    /// Apply pushes that arrived together in one transaction with one commit, each
+    /// answered exactly as if it had been applied alone: in a group, each runs in its own
+    /// savepoint, so one that fails rolls back alone and gets its error. They are applied
+    /// campaign by campaign in id order, so two groups (on this replica or another) take
+    /// the campaigns' feed locks in the same order and never deadlock on them.
+    fn push_all(&self, jobs: &[PushRef<'_>]) -> Vec<Result<PushResponse, StoreError>> {
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        order.sort_by_key(|&i| jobs[i].who.campaign.0);
+        let alone = jobs.len() == 1;
+        let mut clock = *self.clock();
+        #[cfg(test)]
+        let naive = self.naive_feed.load(std::sync::atomic::Ordering::SeqCst);
+        #[cfg(not(test))]
+        let naive = false;
+        let outcomes = self.write(|tx| {
+            let mut outcomes: Vec<Option<Result<Vec<PushOutcome>, StoreError>>> =
+                (0..jobs.len()).map(|_| None).collect();
+            // Statements prepared by one push serve the next.
+            let mut statements = std::collections::HashMap::new();
+            for &i in &order {
+                let job = jobs[i];
+                let applied = if alone {
+                    spine::push(
+                        tx,
+                        job.who,
+                        job.req,
+                        job.app_version,
+                        job.wall_ms,
+                        &mut clock,
+                        naive,
+                        &mut statements,
+                    )?
+                } else {
+                    let mut savepoint = tx.transaction()?;
+                    match spine::push(
+                        &mut savepoint,
+                        job.who,
+                        job.req,
+                        job.app_version,
+                        job.wall_ms,
+                        &mut clock,
+                        naive,
+                        &mut statements,
+                    ) {
+                        Ok(results) => {
+                            savepoint.commit()?;
+                            results
+                        }
+                        // Dropped: rolled back to before this push.
+                        Err(e) => {
+                            outcomes[i] = Some(Err(e));
+                            continue;
+                        }
+                    }
+                };
+                outcomes[i] = Some(Ok(applied));
+            }
+            #[cfg(test)]
+            if let Some(hold) = self
+                .before_commit
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+            {
+                hold();
+            }
+            Ok(outcomes)
+        });
+        let outcomes = match outcomes {
+            Ok(outcomes) => outcomes,
+            // Nothing was committed: every push of the group gets the failure.
+            Err(e) => return jobs.iter().map(|_| Err(e.duplicate())).collect(),
+        };
+        self.clock().observe(clock.last());
+        outcomes
+            .into_iter()
+            .zip(jobs)
+            .map(|(outcome, job)| {
+                let outcome = outcome.unwrap_or_else(|| {
+                    Err(StoreError::Corrupt(
+                        "a push of the group was skipped".into(),
+                    ))
+                });
+                outcome.map(|results| {
+                    crate::sync::push::response(results, self.server_time(job.wall_ms))
+                })
+            })
+            .collect()
+    }
 }
 
 impl Store for PgStore {
@@ -520,29 +612,20 @@ impl Store for PgStore {
         app_version: Option<&str>,
         wall_ms: u64,
     ) -> Result<PushResponse, StoreError> {
-        let mut clock = *self.clock();
-        #[cfg(test)]
-        let naive = self.naive_feed.load(std::sync::atomic::Ordering::SeqCst);
-        #[cfg(not(test))]
-        let naive = false;
-        let results = self.write(|tx| {
-            let results = spine::push(tx, who, req, app_version, wall_ms, &mut clock, naive)?;
-            #[cfg(test)]
-            if let Some(hold) = self
-                .before_commit
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take()
-            {
-                hold();
-            }
-            Ok(results)
-        })?;
-        self.clock().observe(clock.last());
-        Ok(crate::sync::push::response(
-            results,
-            self.server_time(wall_ms),
-        ))
+        let one = PushRef {
+            who,
+            req,
+            app_version,
+            wall_ms,
+        };
+        self.push_all(&[one])
+            .pop()
+            .unwrap_or_else(|| Err(StoreError::Corrupt("a push went unanswered".into())))
+    }
+
+    fn push_group(&self, jobs: &[PushJob]) -> Vec<Result<PushResponse, StoreError>> {
+        let borrowed: Vec<_> = jobs.iter().map(PushJob::borrowed).collect();
+        self.push_all(&borrowed)
     }
 
     fn pull(

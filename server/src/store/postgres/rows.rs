@@ -73,6 +73,17 @@ impl<'a, 'c> Prepared<'a, 'c> {
         }
     }
 
+    /// Reuse statements a transaction on the same connection prepared before (a group
+    /// commit's pushes share them: preparing is a round trip each).
+    pub(crate) fn adopt(&mut self, statements: HashMap<String, postgres::Statement>) {
+        self.statements.extend(statements);
+    }
+
+    /// The statements prepared so far, for the next transaction on this connection.
+    pub(crate) fn into_statements(self) -> HashMap<String, postgres::Statement> {
+        self.statements
+    }
+
     fn statement(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
         if let Some(stmt) = self.statements.get(sql) {
             return Ok(stmt.clone());

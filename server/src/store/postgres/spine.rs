@@ -250,7 +250,10 @@ impl PullTx for Rows<'_, '_> {
     }
 }
 
-/// Apply a push in the caller's transaction.
+/// Apply a push in the caller's transaction, preparing statements with the ones in
+/// `statements` (prepared by earlier pushes of a group on this connection) and leaving
+/// every statement it prepared there.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn push(
     tx: &mut postgres::Transaction<'_>,
     who: &AuthDevice,
@@ -259,16 +262,21 @@ pub(super) fn push(
     wall_ms: u64,
     clock: &mut HlcClock,
     naive: bool,
+    statements: &mut HashMap<String, postgres::Statement>,
 ) -> Result<Vec<PushOutcome>, StoreError> {
-    push::apply(
-        &mut Rows::new(tx, naive),
+    let mut rows = Rows::new(tx, naive);
+    rows.db.adopt(std::mem::take(statements));
+    let applied = push::apply(
+        &mut rows,
         who,
         &req.events,
         req.pending,
         app_version,
         wall_ms,
         clock,
-    )
+    );
+    *statements = rows.db.into_statements();
+    applied
 }
 
 /// Answer a pull inside the caller's snapshot, with the campaign's clock mark.

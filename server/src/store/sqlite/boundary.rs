@@ -27,7 +27,7 @@ use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
     CallListFilter, CallListItem, CallListMember, CallListReport, CallProgress, ClaimedContact,
     DeviceAuth, ExportedEvent, InviteSummary, MyCallList, NetworkOwner, NewHousehold, NewPerson,
-    OldAssignment, Progress, Registration, SavedScript, ScriptListItem, Store, StoreError,
+    OldAssignment, Progress, PushJob, Registration, SavedScript, ScriptListItem, Store, StoreError,
     TurfItem, UnplacedHousehold, VolunteerSummary,
 };
 
@@ -250,6 +250,11 @@ impl Store for SqliteStore {
         wall_ms: u64,
     ) -> Result<PushResponse, StoreError> {
         super::spine::push(self, who, req, app_version, wall_ms)
+    }
+
+    fn push_group(&self, jobs: &[PushJob]) -> Vec<Result<PushResponse, StoreError>> {
+        let borrowed: Vec<_> = jobs.iter().map(PushJob::borrowed).collect();
+        super::spine::push_all(self, &borrowed)
     }
 
     fn pull(

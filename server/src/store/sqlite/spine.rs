@@ -16,7 +16,7 @@ use super::{
     SqliteStore,
 };
 use crate::http::auth::AuthDevice;
-use crate::store::{NewPerson, StoreError};
+use crate::store::{NewPerson, PushRef, StoreError};
 use crate::sync::pull::{self, PullTx};
 use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent};
 
@@ -166,20 +166,71 @@ pub(crate) fn push(
     app_version: Option<&str>,
     wall_ms: u64,
 ) -> Result<PushResponse, StoreError> {
+    let one = PushRef {
+        who,
+        req,
+        app_version,
+        wall_ms,
+    };
+    push_all(store, &[one])
+        .pop()
+        .unwrap_or_else(|| Err(StoreError::Corrupt("a push went unanswered".into())))
+}
+
+/// Apply pushes that arrived together in one write transaction, with one commit — one
+/// fsync — for all of them. Each is answered exactly as if it had been applied alone in
+/// this order: in a group, each runs inside its own savepoint, so one that fails rolls
+/// back alone and gets its error.
+pub(crate) fn push_all(
+    store: &SqliteStore,
+    jobs: &[PushRef<'_>],
+) -> Vec<Result<PushResponse, StoreError>> {
     let mut clock = store.clock_snapshot();
-    let results = store.write(|tx| {
-        push::apply(
-            &mut Rows(tx),
-            who,
-            &req.events,
-            req.pending,
-            app_version,
-            wall_ms,
-            &mut clock,
-        )
-    })?;
+    let alone = jobs.len() == 1;
+    let outcomes = store.write(|tx| {
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            if !alone {
+                tx.execute_batch("SAVEPOINT push")?;
+            }
+            let applied = push::apply(
+                &mut Rows(tx),
+                job.who,
+                &job.req.events,
+                job.req.pending,
+                job.app_version,
+                job.wall_ms,
+                &mut clock,
+            );
+            match applied {
+                Ok(results) if alone => outcomes.push(Ok(results)),
+                Ok(results) => {
+                    tx.execute_batch("RELEASE push")?;
+                    outcomes.push(Ok(results));
+                }
+                // Alone, the failure rolls the whole transaction back.
+                Err(e) if alone => return Err(e),
+                Err(e) => {
+                    tx.execute_batch("ROLLBACK TO push; RELEASE push")?;
+                    outcomes.push(Err(e));
+                }
+            }
+        }
+        Ok(outcomes)
+    });
+    let outcomes = match outcomes {
+        Ok(outcomes) => outcomes,
+        // Nothing was committed: every push of the group gets the failure.
+        Err(e) => return jobs.iter().map(|_| Err(e.duplicate())).collect(),
+    };
     store.clock_merge(clock.last());
-    Ok(push::response(results, store.server_time(wall_ms)))
+    outcomes
+        .into_iter()
+        .zip(jobs)
+        .map(|(outcome, job)| {
+            outcome.map(|results| push::response(results, store.server_time(job.wall_ms)))
+        })
+        .collect()
 }
 
 /// Answer a pull from one consistent snapshot.
