@@ -19,7 +19,7 @@ use groundgame_core::{
 #[path = "common/mod.rs"]
 #[allow(dead_code)]
 mod common;
-use common::{bench_dir, ms, percentile, print_table, row, scale};
+use common::{bench_dir, ms, percentile, print_table, raw_insert, raw_sqlite, row, scale};
 
 const DOORS: i64 = 1_000;
 
@@ -73,36 +73,10 @@ fn system_ms() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-fn raw(path: &Path) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(path).expect("open");
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .expect("wal");
-    conn.pragma_update(None, "synchronous", "FULL")
-        .expect("sync");
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS events (id BLOB PRIMARY KEY, household INTEGER NOT NULL,
-         at INTEGER NOT NULL, body TEXT NOT NULL);",
-    )
-    .expect("table");
-    conn
-}
-
-fn raw_insert(conn: &rusqlite::Connection, i: u64) {
-    conn.prepare_cached("INSERT INTO events (id, household, at, body) VALUES (?1, ?2, ?3, ?4)")
-        .expect("prepare")
-        .execute(rusqlite::params![
-            uuid::Uuid::now_v7().as_bytes().as_slice(),
-            (i % 5000) as i64,
-            i as i64,
-            r#"{"kind":"contact","channel":"door","result":"not_home"}"#
-        ])
-        .expect("insert");
-}
-
 fn main() {
     let dir = bench_dir("groundgame-door-save-");
     let store = device(&dir.path().join("device.sqlite"));
-    let conn = raw(&dir.path().join("raw.sqlite"));
+    let conn = raw_sqlite(&dir.path().join("raw.sqlite"), "FULL");
     let n = scale(10_000, 200);
     let (mut ours, mut base): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
     for i in 0..n {

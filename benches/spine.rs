@@ -25,35 +25,7 @@ use groundgame_server::{serve, AppState, SqliteStore};
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{bench_dir, ms, percentile, print_table, row, scale};
-
-/// Raw SQLite, the floor: a table shaped like the events table.
-fn raw_sqlite(path: &Path, synchronous: &str) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(path).expect("open");
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .expect("wal");
-    conn.pragma_update(None, "synchronous", synchronous)
-        .expect("sync");
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS events (id BLOB PRIMARY KEY, household INTEGER NOT NULL,
-         at INTEGER NOT NULL, body TEXT NOT NULL);",
-    )
-    .expect("table");
-    conn
-}
-
-fn raw_insert(conn: &rusqlite::Connection, i: u64) {
-    let id = uuid::Uuid::now_v7();
-    conn.prepare_cached("INSERT INTO events (id, household, at, body) VALUES (?1, ?2, ?3, ?4)")
-        .expect("prepare")
-        .execute(rusqlite::params![
-            id.as_bytes().as_slice(),
-            (i % 5000) as i64,
-            i as i64,
-            r#"{"kind":"contact","channel":"door","result":"not_home"}"#
-        ])
-        .expect("insert");
-}
+use common::{bench_dir, ms, percentile, print_table, raw_insert, raw_sqlite, row, scale};
 
 struct Server {
     url: String,

@@ -61,3 +61,34 @@ pub fn print_table(rows: &[Row]) {
         );
     }
 }
+
+/// Raw SQLite, the floor: a table shaped like the events table, WAL, the given
+/// `synchronous` level.
+#[allow(dead_code)]
+pub fn raw_sqlite(path: &std::path::Path, synchronous: &str) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).expect("open");
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .expect("wal");
+    conn.pragma_update(None, "synchronous", synchronous)
+        .expect("sync");
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS events (id BLOB PRIMARY KEY, household INTEGER NOT NULL,
+         at INTEGER NOT NULL, body TEXT NOT NULL);",
+    )
+    .expect("table");
+    conn
+}
+
+/// One row into [`raw_sqlite`]'s table, one autocommit.
+#[allow(dead_code)]
+pub fn raw_insert(conn: &rusqlite::Connection, i: u64) {
+    conn.prepare_cached("INSERT INTO events (id, household, at, body) VALUES (?1, ?2, ?3, ?4)")
+        .expect("prepare")
+        .execute(rusqlite::params![
+            uuid::Uuid::now_v7().as_bytes().as_slice(),
+            (i % 5000) as i64,
+            i as i64,
+            r#"{"kind":"contact","channel":"door","result":"not_home"}"#
+        ])
+        .expect("insert");
+}
