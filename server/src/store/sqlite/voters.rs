@@ -82,6 +82,8 @@ struct Door {
 struct Statements<'c> {
     find_person: Statement<'c>,
     find_household: Statement<'c>,
+    household_by_id: Statement<'c>,
+    spend_household_id: Statement<'c>,
     update_household: Statement<'c>,
     update_person: Statement<'c>,
     mark_seen: Statement<'c>,
@@ -100,6 +102,10 @@ impl<'c> Statements<'c> {
          FROM people WHERE campaign_id = ?1 AND source_id = ?2 AND source_id <> ''";
     const FIND_HOUSEHOLD: &'static str = "SELECT id, turf_id, lat, lon, precinct FROM households
          WHERE campaign_id = ?1 AND address_key = ?2 AND address_key <> ''";
+    const HOUSEHOLD_BY_ID: &'static str =
+        "SELECT id, turf_id, lat, lon, precinct FROM households WHERE id = ?1";
+    const SPEND_HOUSEHOLD_ID: &'static str =
+        "UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = 'households'";
     const UPDATE_HOUSEHOLD: &'static str =
         "UPDATE households SET lat = ?2, lon = ?3, precinct = ?4 WHERE id = ?1";
     const UPDATE_PERSON: &'static str =
@@ -124,6 +130,8 @@ impl<'c> Statements<'c> {
         Ok(Statements {
             find_person: tx.prepare(Self::FIND_PERSON)?,
             find_household: tx.prepare(Self::FIND_HOUSEHOLD)?,
+            household_by_id: tx.prepare(Self::HOUSEHOLD_BY_ID)?,
+            spend_household_id: tx.prepare(Self::SPEND_HOUSEHOLD_ID)?,
             update_household: tx.prepare(Self::UPDATE_HOUSEHOLD)?,
             update_person: tx.prepare(Self::UPDATE_PERSON)?,
             mark_seen: tx.prepare(Self::MARK_SEEN)?,
@@ -169,6 +177,8 @@ struct Run<'a, 'r> {
     fresh_people: bool,
     /// No household of the campaign had an address key when the import began.
     fresh_households: bool,
+    /// The unique indexes this first import builds after its rows.
+    deferred: Deferred,
 }
 
 impl Run<'_, '_> {
@@ -180,6 +190,147 @@ impl Run<'_, '_> {
             issue,
         })
         .map_err(ImportError::Report)
+    }
+}
+
+/// A campaign's first import writes its rows before the two unique indexes whose inserts
+/// come in random order — voter id and address, the cost of an import that otherwise only
+/// appends — and builds them after, in one sorted pass. Meanwhile the same questions they
+/// answered ("is this voter id taken?", "which household has this address?") are answered
+/// from memory, for this campaign's keys only (no other row of the campaign has one, or
+/// the indexes are not deferred): a duplicate row and a shared door are reported row by
+/// row exactly as before. Keys are kept as 128 bits of their SHA-256 (about 40 bytes a
+/// voter, against a file's hundreds), so memory stays bounded: past
+/// [`DEFERRED_MAX_KEYS`] the indexes are built there and the import goes on through them.
+/// A failed import rolls the dropped indexes back with everything else.
+#[derive(Default)]
+struct Deferred {
+    /// The definitions of the indexes dropped, to build them again.
+    indexes: Vec<String>,
+    /// Voter ids seen, while `people_source` is deferred.
+    people: Option<std::collections::HashSet<u128>>,
+    /// Households made, by address, while `households_address` is deferred.
+    households: Option<std::collections::HashMap<u128, i64>>,
+}
+
+/// The page cache while a first import writes its rows before its indexes (KiB).
+const DEFERRED_CACHE_KIB: i64 = -32_768;
+
+/// The most keys held in memory before the deferred indexes are built (about 80 MB).
+const DEFERRED_MAX_KEYS: usize = 2_000_000;
+
+#[cfg(test)]
+thread_local! {
+    /// Tests lower the bound to see an import build its indexes half-way.
+    pub(crate) static TEST_DEFERRED_MAX_KEYS: std::cell::Cell<usize> =
+        const { std::cell::Cell::new(DEFERRED_MAX_KEYS) };
+}
+
+fn deferred_max_keys() -> usize {
+    #[cfg(test)]
+    return TEST_DEFERRED_MAX_KEYS.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    DEFERRED_MAX_KEYS
+}
+
+impl Deferred {
+    /// Drop the indexes a first import may build after its rows: the address index when
+    /// the campaign has no addressed household yet, the voter-id index when it also has no
+    /// voter with an id (a placed door would need look-ups by voter id).
+    fn begin(tx: &Transaction<'_>, people: bool, households: bool) -> Result<Self, StoreError> {
+        let mut deferred = Deferred::default();
+        if households {
+            deferred.drop_index(tx, "households_address")?;
+            deferred.households = Some(Default::default());
+        }
+        if people && households {
+            deferred.drop_index(tx, "people_source")?;
+            deferred.people = Some(Default::default());
+        }
+        if !deferred.indexes.is_empty() {
+            // Rows that only append need little cache; the keys in memory take the rest.
+            tx.execute_batch(&format!("PRAGMA cache_size = {DEFERRED_CACHE_KIB}"))?;
+        }
+        Ok(deferred)
+    }
+
+    fn drop_index(&mut self, tx: &Transaction<'_>, name: &str) -> Result<(), StoreError> {
+        let sql: Option<String> = tx
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let sql = sql.ok_or_else(|| StoreError::Corrupt(format!("the index {name} is missing")))?;
+        tx.execute_batch(&format!("DROP INDEX {name}"))?;
+        self.indexes.push(sql);
+        Ok(())
+    }
+
+    fn key(text: &str) -> u128 {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(text.as_bytes());
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&digest[..16]);
+        u128::from_le_bytes(first)
+    }
+
+    /// Build the dropped indexes (at the end, or when memory would grow past the bound);
+    /// from then on the indexes answer.
+    fn build(&mut self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        if self.indexes.is_empty() {
+            return Ok(());
+        }
+        for sql in self.indexes.drain(..) {
+            tx.execute_batch(&sql)?;
+        }
+        // Any rows after this go through the indexes again, in random order.
+        tx.execute_batch(&format!("PRAGMA cache_size = {IMPORT_CACHE_KIB}"))?;
+        self.people = None;
+        self.households = None;
+        Ok(())
+    }
+
+    fn build_if_full(&mut self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        let held = self.people.as_ref().map_or(0, |p| p.len())
+            + self.households.as_ref().map_or(0, |h| h.len());
+        if held >= deferred_max_keys() {
+            self.build(tx)?;
+        }
+        Ok(())
+    }
+
+    /// While the voter-id index is deferred: whether `source_id` is new (and now taken).
+    /// None when the index answers.
+    fn take_voter_id(&mut self, source_id: &str) -> Option<bool> {
+        let people = self.people.as_mut()?;
+        // The index is partial: an empty id never conflicts.
+        Some(source_id.is_empty() || people.insert(Self::key(source_id)))
+    }
+
+    /// While the address index is deferred: the household already made at this address,
+    /// as `Some(Some(id))`; `Some(None)` when there is none. None when the index answers.
+    fn household_at(&self, address_key: &str) -> Option<Option<i64>> {
+        let households = self.households.as_ref()?;
+        if address_key.is_empty() {
+            return Some(None);
+        }
+        Some(households.get(&Self::key(address_key)).copied())
+    }
+
+    fn made_household(&mut self, address_key: &str, id: i64) {
+        if let Some(households) = self.households.as_mut() {
+            if !address_key.is_empty() {
+                households.insert(Self::key(address_key), id);
+            }
+        }
+    }
+
+    fn removed_household(&mut self, address_key: &str) {
+        if let Some(households) = self.households.as_mut() {
+            households.remove(&Self::key(address_key));
+        }
     }
 }
 
@@ -244,7 +395,9 @@ fn apply(
                                 WHERE campaign_id = ?1 AND address_key <> '')",
             )?
             .query_row([import.campaign.0], |r| r.get::<_, bool>(0))?,
+        deferred: Deferred::default(),
     };
+    run.deferred = Deferred::begin(tx, run.fresh_people, run.fresh_households)?;
     {
         let mut st = Statements::prepare(tx)?;
         for row in rows {
@@ -257,10 +410,12 @@ fn apply(
                 Row::Voter(record) => {
                     run.summary.rows += 1;
                     voter(tx, &mut st, &mut seq, &mut run, record)?;
+                    run.deferred.build_if_full(tx)?;
                 }
             }
         }
     }
+    run.deferred.build(tx)?;
     let s = &run.summary;
     if import.full_file && s.added + s.updated + s.unchanged == 0 {
         // A wrong file must not mark the whole campaign removed.
@@ -296,11 +451,15 @@ fn voter(
         // row that turns out to be a duplicate).
         let found = household(tx, st, seq, run, &rec)?;
         if found.turf.is_none() {
-            let inserted = new_person(st, run.import, found.id, None, 0, &rec)?;
+            let inserted = match run.deferred.take_voter_id(&rec.source_id) {
+                Some(false) => 0,
+                _ => new_person(st, run.import, found.id, None, 0, &rec)?,
+            };
             if inserted == 0 {
                 if found.created {
                     // Made for this row alone: a duplicate leaves no empty household.
                     st.delete_household.execute([found.id])?;
+                    run.deferred.removed_household(&rec.address_key);
                     run.summary.households_added -= 1;
                 }
                 return run.line(rec.row, &rec.source_id, Issue::Duplicate);
@@ -405,21 +564,14 @@ fn household(
             return Ok(door);
         }
     }
-    let found = st
-        .find_household
-        .query_row(params![campaign.0, rec.address_key], |r| {
-            Ok((
-                Door {
-                    id: r.get(0)?,
-                    turf: r.get(1)?,
-                    created: false,
-                },
-                r.get::<_, Option<f64>>(2)?,
-                r.get::<_, Option<f64>>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })
-        .optional()?;
+    let found = match run.deferred.household_at(&rec.address_key) {
+        Some(None) => Err(rusqlite::Error::QueryReturnedNoRows),
+        Some(Some(id)) => st.household_by_id.query_row(params![id], stored_door),
+        None => st
+            .find_household
+            .query_row(params![campaign.0, rec.address_key], stored_door),
+    }
+    .optional()?;
     let Some((door, lat, lon, precinct)) = found else {
         return new_household(tx, st, run, rec)?.ok_or_else(|| {
             StoreError::Corrupt("a household missing from its campaign could not be added".into())
@@ -446,6 +598,23 @@ fn household(
         run.summary.sent_to_devices += resend_household(tx, seq, door.id, TurfId(turf))?;
     }
     Ok(door)
+}
+
+/// A household row as [`Statements::FIND_HOUSEHOLD`] and `HOUSEHOLD_BY_ID` read it, with
+/// its location and precinct.
+fn stored_door(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(Door, Option<f64>, Option<f64>, String)> {
+    Ok((
+        Door {
+            id: r.get(0)?,
+            turf: r.get(1)?,
+            created: false,
+        },
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+    ))
 }
 
 /// Insert the record as a new person of `household`; 0 when its voter id is taken.
@@ -482,6 +651,12 @@ fn new_household(
     run: &mut Run<'_, '_>,
     rec: &VoterRecord,
 ) -> Result<Option<Door>, ImportError> {
+    if let Some(Some(_)) = run.deferred.household_at(&rec.address_key) {
+        // What the refused insert did with the index in place: the id it took is spent
+        // (the table counts ids with AUTOINCREMENT, as PostgreSQL's sequence does).
+        st.spend_household_id.execute([])?;
+        return Ok(None);
+    }
     let a = &rec.address;
     let inserted = st.try_insert_household.execute(params![
         run.import.campaign.0,
@@ -499,8 +674,10 @@ fn new_household(
         return Ok(None);
     }
     run.summary.households_added += 1;
+    let id = tx.last_insert_rowid();
+    run.deferred.made_household(&rec.address_key, id);
     Ok(Some(Door {
-        id: tx.last_insert_rowid(),
+        id,
         turf: None,
         created: true,
     }))
