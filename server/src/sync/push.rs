@@ -214,7 +214,7 @@ struct Passed {
 /// Per-request state: the campaign, the device's scope and cached look-ups.
 struct Batch<'a> {
     who: &'a AuthDevice,
-    config: CampaignConfig,
+    config: &'a CampaignConfig,
     scope: Scope,
     homes: HashMap<HouseholdId, Option<(TurfId, CampaignId)>>,
     residents: HashMap<PersonId, Option<HouseholdId>>,
@@ -325,7 +325,7 @@ impl Batch<'_> {
         e: &Event,
         wall_ms: u64,
     ) -> Result<Result<Passed, PushOutcome>, StoreError> {
-        if let Err(err) = e.validate(&self.config) {
+        if let Err(err) = e.validate(self.config) {
             return Ok(Err(rejected(codes::INVALID_VALUE, err.to_string())));
         }
         let not_yours = || {
@@ -420,36 +420,106 @@ fn replay(stored: &StoredEvent, e: &Event, body: &str) -> PushOutcome {
     }
 }
 
-/// Apply a push in the caller's transaction. `clock` is the server clock to advance (the
-/// caller merges it back once the transaction commits).
-pub(crate) fn apply(
+/// Tests make a push fail in the store by sending this app version.
+#[cfg(test)]
+pub(crate) const TEST_FAILING_PUSH: &str = "test: fail this push in the store";
+
+/// One push of a group, as [`apply_many`] takes it.
+#[derive(Clone, Copy)]
+pub(crate) struct Pushed<'a> {
+    pub who: &'a AuthDevice,
+    pub events: &'a [Event],
+    pub pending: u32,
+    pub app_version: Option<&'a str>,
+    pub wall_ms: u64,
+}
+
+/// Apply pushes to ONE campaign in the caller's transaction (a push alone is a group of
+/// one); `clock` is the server clock to advance (the caller merges it back once the
+/// transaction commits). One after the other in the order given, each answered exactly as if it had been applied alone — but with the
+/// campaign's rules read, its feed locked and its events' rows looked up once for all of
+/// them, and the feed and clock written back once (a group commit's pushes share that
+/// work). An error fails them all: the caller rolls back and, to find the push at fault,
+/// applies them one by one.
+pub(crate) fn apply_many(
     tx: &mut dyn PushTx,
-    who: &AuthDevice,
-    pushed: &[Event],
-    pending: u32,
-    app_version: Option<&str>,
-    wall_ms: u64,
+    pushes: &[Pushed<'_>],
     clock: &mut HlcClock,
-) -> Result<Vec<PushOutcome>, StoreError> {
-    let scope = if who.role.sees_whole_campaign() {
-        Scope::Campaign
+) -> Result<Vec<Vec<PushOutcome>>, StoreError> {
+    let Some(first) = pushes.first() else {
+        return Ok(Vec::new());
+    };
+    let campaign = first.who.campaign;
+    if pushes.iter().any(|p| p.who.campaign != campaign) {
+        return Err(StoreError::Corrupt(
+            "pushes to several campaigns were applied as one".into(),
+        ));
+    }
+    let config = tx.campaign_config(campaign)?;
+    let (last, seen) = tx.begin_feed(campaign)?;
+    if let [only] = pushes {
+        tx.prefetch(only.events)?;
     } else {
-        Scope::Turfs(tx.ever_assigned(who.volunteer)?)
-    };
-    let mut batch = Batch {
-        who,
-        config: tx.campaign_config(who.campaign)?,
-        scope,
-        homes: HashMap::new(),
-        residents: HashMap::new(),
-        on_my_lists: HashMap::new(),
-    };
-    let (last, seen) = tx.begin_feed(who.campaign)?;
-    tx.prefetch(pushed)?;
+        let all: Vec<Event> = pushes
+            .iter()
+            .flat_map(|p| p.events.iter().cloned())
+            .collect();
+        tx.prefetch(&all)?;
+    }
     // Another replica may have accepted later times in this campaign: stay after them.
     clock.observe(seen);
     let mut seq = Feed { last };
     let start = seq.last;
+    let mut assigned: HashMap<VolunteerId, HashMap<TurfId, bool>> = HashMap::new();
+    let mut answers = Vec::with_capacity(pushes.len());
+    for push in pushes {
+        let who = push.who;
+        #[cfg(test)]
+        if push.app_version == Some(TEST_FAILING_PUSH) {
+            return Err(StoreError::Corrupt("a push made to fail by a test".into()));
+        }
+        let scope = if who.role.sees_whole_campaign() {
+            Scope::Campaign
+        } else {
+            let turfs = match assigned.get(&who.volunteer) {
+                Some(turfs) => turfs.clone(),
+                None => {
+                    let turfs = tx.ever_assigned(who.volunteer)?;
+                    assigned.insert(who.volunteer, turfs.clone());
+                    turfs
+                }
+            };
+            Scope::Turfs(turfs)
+        };
+        let mut batch = Batch {
+            who,
+            config: &config,
+            scope,
+            homes: HashMap::new(),
+            residents: HashMap::new(),
+            on_my_lists: HashMap::new(),
+        };
+        let outcomes = apply_events(tx, &mut batch, push.events, push.wall_ms, clock, &mut seq)?;
+        tx.record_push(who.device, push.wall_ms, push.pending, push.app_version)?;
+        answers.push(outcomes);
+    }
+    if seq.last != start {
+        tx.end_feed(campaign, seq.last)?;
+    }
+    tx.save_clock(campaign, clock.last())?;
+    Ok(answers)
+}
+
+/// One push's events, checked and stored in order.
+fn apply_events(
+    tx: &mut dyn PushTx,
+    batch: &mut Batch<'_>,
+    pushed: &[Event],
+    wall_ms: u64,
+    clock: &mut HlcClock,
+    seq: &mut Feed,
+) -> Result<Vec<PushOutcome>, StoreError> {
+    let who = batch.who;
     let mut outcomes = Vec::with_capacity(pushed.len());
     for e in pushed {
         let body = serde_json::to_string(&e.body)
@@ -502,7 +572,7 @@ pub(crate) fn apply(
             batch.residents.insert(*person, Some(e.household));
         }
         if let (Some(person), Some((outcome, do_not_call))) =
-            (e.person, phone_effect(&batch.config, &e.body))
+            (e.person, phone_effect(batch.config, &e.body))
         {
             tx.record_phone_result(person, outcome, at.ms(), who.volunteer)?;
             if do_not_call {
@@ -512,11 +582,6 @@ pub(crate) fn apply(
         seq.take();
         outcomes.push(PushOutcome::Accepted);
     }
-    if seq.last != start {
-        tx.end_feed(who.campaign, seq.last)?;
-    }
-    tx.save_clock(who.campaign, clock.last())?;
-    tx.record_push(who.device, wall_ms, pending, app_version)?;
     Ok(outcomes)
 }
 

@@ -146,3 +146,86 @@ async fn many_concurrent_pushes_each_land_once() {
     sent.sort_unstable();
     assert_eq!(ids, sent, "every event exactly once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_that_fails_in_a_group_fails_alone() {
+    use axum::body::Body;
+    use axum::http::{header, Method, Request, StatusCode};
+    let h = Arc::new(Harness::new());
+    let doors = h.households_of(h.turf_a);
+    let mut devices = Vec::new();
+    for name in ["Ana", "Ben", "Cy"] {
+        devices.push(h.volunteer_on(h.turf_a, name).await);
+    }
+    let pushes: Vec<Vec<Event>> = (0..3)
+        .map(|i| {
+            vec![event_at(
+                NOW - 100 + i,
+                doors[i as usize],
+                None,
+                knock("not_home"),
+            )]
+        })
+        .collect();
+    let writers = h.store.concurrency().0 as u32;
+    let before = h.state.pushes.stats();
+    let writer = h
+        .state
+        .write_gate
+        .acquire_many(writers)
+        .await
+        .expect("the gate");
+    let mut tasks = Vec::new();
+    for (i, events) in pushes.iter().enumerate() {
+        let (pusher, device, events) = (h.clone(), devices[i].clone(), events.clone());
+        tasks.push(tokio::spawn(async move {
+            let body = serde_json::json!({"protocol": 1, "events": events, "pending": 0});
+            let mut request = Request::builder()
+                .method(Method::POST)
+                .uri("/api/v1/push")
+                .header(header::AUTHORIZATION, format!("Bearer {}", device.token))
+                .header(header::CONTENT_TYPE, "application/json");
+            if i == 1 {
+                request = request.header(
+                    crate::APP_VERSION_HEADER,
+                    crate::sync::push::TEST_FAILING_PUSH,
+                );
+            }
+            let body = Body::from(serde_json::to_vec(&body).expect("json"));
+            pusher.send(request.body(body).expect("request")).await
+        }));
+        tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            while h.state.pushes.queued() < i + 1 {
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the push queued behind the held writer");
+    }
+    drop(writer);
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.expect("the push").status);
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            StatusCode::OK
+        ]
+    );
+    assert_eq!(h.state.pushes.stats().groups - before.groups, 1);
+    let stored: Vec<_> = h
+        .store
+        .campaign_events(h.campaign)
+        .expect("events")
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(
+        stored,
+        vec![pushes[0][0].id, pushes[2][0].id],
+        "the others are kept"
+    );
+}

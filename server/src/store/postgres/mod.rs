@@ -279,43 +279,54 @@ impl PgStore {
                 (0..jobs.len()).map(|_| None).collect();
             // Statements prepared by one push serve the next.
             let mut statements = std::collections::HashMap::new();
-            for &i in &order {
+            let pushed = |i: usize| {
                 let job = jobs[i];
-                let applied = if alone {
-                    spine::push(
-                        tx,
-                        job.who,
-                        job.req,
-                        job.app_version,
-                        job.wall_ms,
-                        &mut clock,
-                        naive,
-                        &mut statements,
-                    )?
-                } else {
-                    let mut savepoint = tx.transaction()?;
-                    match spine::push(
-                        &mut savepoint,
-                        job.who,
-                        job.req,
-                        job.app_version,
-                        job.wall_ms,
+                crate::sync::push::Pushed {
+                    who: job.who,
+                    events: &job.req.events,
+                    pending: job.req.pending,
+                    app_version: job.app_version,
+                    wall_ms: job.wall_ms,
+                }
+            };
+            for run in order.chunk_by(|&a, &b| jobs[a].who.campaign == jobs[b].who.campaign) {
+                let group: Vec<_> = run.iter().map(|&i| pushed(i)).collect();
+                if alone {
+                    let mut answers =
+                        spine::push_many(tx, &group, &mut clock, naive, &mut statements)?;
+                    outcomes[run[0]] = answers.pop().map(Ok);
+                    continue;
+                }
+                // The campaign's pushes together, in one savepoint ...
+                let mut together = tx.transaction()?;
+                if let Ok(answers) =
+                    spine::push_many(&mut together, &group, &mut clock, naive, &mut statements)
+                {
+                    together.commit()?;
+                    for (&i, answer) in run.iter().zip(answers) {
+                        outcomes[i] = Some(Ok(answer));
+                    }
+                    continue;
+                }
+                drop(together);
+                // ... and if that failed, one by one, so only the push at fault fails.
+                for &i in run {
+                    let mut alone_here = tx.transaction()?;
+                    match spine::push_many(
+                        &mut alone_here,
+                        &[pushed(i)],
                         &mut clock,
                         naive,
                         &mut statements,
                     ) {
-                        Ok(results) => {
-                            savepoint.commit()?;
-                            results
+                        Ok(mut answers) => {
+                            alone_here.commit()?;
+                            outcomes[i] = answers.pop().map(Ok);
                         }
                         // Dropped: rolled back to before this push.
-                        Err(e) => {
-                            outcomes[i] = Some(Err(e));
-                            continue;
-                        }
+                        Err(e) => outcomes[i] = Some(Err(e)),
                     }
-                };
-                outcomes[i] = Some(Ok(applied));
+                }
             }
             #[cfg(test)]
             if let Some(hold) = self

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use groundgame_core::protocol::{PullRequest, PullResponse, PushOutcome, PushRequest};
+use groundgame_core::protocol::{PullRequest, PullResponse, PushOutcome};
 use groundgame_core::{
     CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, HlcClock, Household, HouseholdId,
     Person, PersonId, Turf, TurfId, VolunteerId,
@@ -32,6 +32,8 @@ struct Rows<'a, 'c> {
     residents: HashMap<PersonId, Option<HouseholdId>>,
     stored: HashSet<EventId>,
     pending: Vec<rows::PendingEvent>,
+    /// The ids in `pending` (a group's pending events run to thousands).
+    pending_ids: HashSet<EventId>,
 }
 
 impl<'a, 'c> Rows<'a, 'c> {
@@ -43,6 +45,7 @@ impl<'a, 'c> Rows<'a, 'c> {
             residents: HashMap::new(),
             stored: HashSet::new(),
             pending: Vec::new(),
+            pending_ids: HashSet::new(),
         }
     }
 
@@ -51,6 +54,7 @@ impl<'a, 'c> Rows<'a, 'c> {
         if self.pending.is_empty() {
             return Ok(());
         }
+        self.pending_ids.clear();
         rows::insert_events(&mut self.db, &std::mem::take(&mut self.pending))
     }
 }
@@ -134,7 +138,7 @@ impl PushTx for Rows<'_, '_> {
         rows::set_feed(&mut self.db, campaign, last)
     }
     fn insert_event(&mut self, e: &NewEvent<'_>) -> Result<bool, StoreError> {
-        if self.stored.contains(&e.id) || self.pending.iter().any(|p| p.id == e.id) {
+        if self.stored.contains(&e.id) || !self.pending_ids.insert(e.id) {
             return Ok(false);
         }
         self.pending.push(rows::PendingEvent::from(e));
@@ -250,31 +254,19 @@ impl PullTx for Rows<'_, '_> {
     }
 }
 
-/// Apply a push in the caller's transaction, preparing statements with the ones in
-/// `statements` (prepared by earlier pushes of a group on this connection) and leaving
-/// every statement it prepared there.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn push(
+/// Apply pushes to one campaign in the caller's transaction ([`push::apply_many`]),
+/// preparing statements with the ones in `statements` (prepared by earlier pushes on this
+/// connection) and leaving every statement it prepared there.
+pub(super) fn push_many(
     tx: &mut postgres::Transaction<'_>,
-    who: &AuthDevice,
-    req: &PushRequest,
-    app_version: Option<&str>,
-    wall_ms: u64,
+    pushes: &[push::Pushed<'_>],
     clock: &mut HlcClock,
     naive: bool,
     statements: &mut HashMap<String, postgres::Statement>,
-) -> Result<Vec<PushOutcome>, StoreError> {
+) -> Result<Vec<Vec<PushOutcome>>, StoreError> {
     let mut rows = Rows::new(tx, naive);
     rows.db.adopt(std::mem::take(statements));
-    let applied = push::apply(
-        &mut rows,
-        who,
-        &req.events,
-        req.pending,
-        app_version,
-        wall_ms,
-        clock,
-    );
+    let applied = push::apply_many(&mut rows, pushes, clock);
     *statements = rows.db.into_statements();
     applied
 }

@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use groundgame_core::protocol::{PullRequest, PullResponse, PushRequest, PushResponse};
+use groundgame_core::protocol::{
+    PullRequest, PullResponse, PushOutcome, PushRequest, PushResponse,
+};
 use groundgame_core::{
     CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, Household, HouseholdId, Person,
     PersonId, Turf, TurfId, VolunteerId,
@@ -179,40 +181,69 @@ pub(crate) fn push(
 
 /// Apply pushes that arrived together in one write transaction, with one commit — one
 /// fsync — for all of them. Each is answered exactly as if it had been applied alone in
-/// this order: in a group, each runs inside its own savepoint, so one that fails rolls
-/// back alone and gets its error.
+/// this order. A campaign's pushes are applied together in one savepoint, sharing its
+/// rules, feed and clock ([`push::apply_many`]); if that fails, they are applied again one
+/// by one, each in its own savepoint, so only the push at fault fails.
 pub(crate) fn push_all(
     store: &SqliteStore,
     jobs: &[PushRef<'_>],
 ) -> Vec<Result<PushResponse, StoreError>> {
     let mut clock = store.clock_snapshot();
     let alone = jobs.len() == 1;
+    let pushed = |i: usize| {
+        let job = jobs[i];
+        push::Pushed {
+            who: job.who,
+            events: &job.req.events,
+            pending: job.req.pending,
+            app_version: job.app_version,
+            wall_ms: job.wall_ms,
+        }
+    };
+    // Each campaign's pushes in arrival order.
+    let mut campaigns: Vec<Vec<usize>> = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
+        match campaigns
+            .iter_mut()
+            .find(|c| jobs[c[0]].who.campaign == job.who.campaign)
+        {
+            Some(c) => c.push(i),
+            None => campaigns.push(vec![i]),
+        }
+    }
     let outcomes = store.write(|tx| {
-        let mut outcomes = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            if !alone {
-                tx.execute_batch("SAVEPOINT push")?;
+        let mut outcomes: Vec<Option<Result<Vec<PushOutcome>, StoreError>>> =
+            (0..jobs.len()).map(|_| None).collect();
+        for run in &campaigns {
+            let group: Vec<_> = run.iter().map(|&i| pushed(i)).collect();
+            if alone {
+                // Alone, a failure rolls the whole transaction back.
+                let mut answers = push::apply_many(&mut Rows(tx), &group, &mut clock)?;
+                outcomes[run[0]] = answers.pop().map(Ok);
+                continue;
             }
-            let applied = push::apply(
-                &mut Rows(tx),
-                job.who,
-                &job.req.events,
-                job.req.pending,
-                job.app_version,
-                job.wall_ms,
-                &mut clock,
-            );
-            match applied {
-                Ok(results) if alone => outcomes.push(Ok(results)),
-                Ok(results) => {
-                    tx.execute_batch("RELEASE push")?;
-                    outcomes.push(Ok(results));
+            // The campaign's pushes together, in one savepoint ...
+            tx.execute_batch("SAVEPOINT pushes")?;
+            if let Ok(answers) = push::apply_many(&mut Rows(tx), &group, &mut clock) {
+                tx.execute_batch("RELEASE pushes")?;
+                for (&i, answer) in run.iter().zip(answers) {
+                    outcomes[i] = Some(Ok(answer));
                 }
-                // Alone, the failure rolls the whole transaction back.
-                Err(e) if alone => return Err(e),
-                Err(e) => {
-                    tx.execute_batch("ROLLBACK TO push; RELEASE push")?;
-                    outcomes.push(Err(e));
+                continue;
+            }
+            tx.execute_batch("ROLLBACK TO pushes; RELEASE pushes")?;
+            // ... and if that failed, one by one, so only the push at fault fails.
+            for &i in run {
+                tx.execute_batch("SAVEPOINT push")?;
+                match push::apply_many(&mut Rows(tx), &[pushed(i)], &mut clock) {
+                    Ok(mut answers) => {
+                        tx.execute_batch("RELEASE push")?;
+                        outcomes[i] = answers.pop().map(Ok);
+                    }
+                    Err(e) => {
+                        tx.execute_batch("ROLLBACK TO push; RELEASE push")?;
+                        outcomes[i] = Some(Err(e));
+                    }
                 }
             }
         }
@@ -228,6 +259,11 @@ pub(crate) fn push_all(
         .into_iter()
         .zip(jobs)
         .map(|(outcome, job)| {
+            let outcome = outcome.unwrap_or_else(|| {
+                Err(StoreError::Corrupt(
+                    "a push of the group was skipped".into(),
+                ))
+            });
             outcome.map(|results| push::response(results, store.server_time(job.wall_ms)))
         })
         .collect()
