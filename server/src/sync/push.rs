@@ -147,6 +147,35 @@ pub(crate) trait PushTx {
         pending: u32,
         app_version: Option<&str>,
     ) -> Result<(), StoreError>;
+    /// [`PushTx::ever_assigned`] for several volunteers at once (a group's); every one
+    /// asked for is in the answer.
+    fn ever_assigned_many(
+        &mut self,
+        volunteers: &[VolunteerId],
+    ) -> Result<HashMap<VolunteerId, HashMap<TurfId, bool>>, StoreError> {
+        volunteers
+            .iter()
+            .map(|v| Ok((*v, self.ever_assigned(*v)?)))
+            .collect()
+    }
+    /// [`PushTx::record_push`] for several pushes at once, in order (a device may push
+    /// twice in one group: the later one's figures win, as they would one after the other).
+    fn record_pushes(&mut self, pushes: &[DevicePush<'_>]) -> Result<(), StoreError> {
+        for p in pushes {
+            self.record_push(p.device, p.now_ms, p.pending, p.app_version)?;
+        }
+        Ok(())
+    }
+}
+
+/// What a push tells about its device: when it was seen, how many records still waited
+/// there, the app's version.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DevicePush<'a> {
+    pub device: DeviceId,
+    pub now_ms: u64,
+    pub pending: u32,
+    pub app_version: Option<&'a str>,
 }
 
 /// Numbers handed out in a push, in memory until the transaction ends.
@@ -470,7 +499,18 @@ pub(crate) fn apply_many(
     clock.observe(seen);
     let mut seq = Feed { last };
     let start = seq.last;
-    let mut assigned: HashMap<VolunteerId, HashMap<TurfId, bool>> = HashMap::new();
+    let mut volunteers: Vec<VolunteerId> = pushes
+        .iter()
+        .filter(|p| !p.who.role.sees_whole_campaign())
+        .map(|p| p.who.volunteer)
+        .collect();
+    volunteers.sort_unstable_by_key(|v| v.0);
+    volunteers.dedup();
+    let mut assigned = if volunteers.is_empty() {
+        HashMap::new()
+    } else {
+        tx.ever_assigned_many(&volunteers)?
+    };
     let mut answers = Vec::with_capacity(pushes.len());
     for push in pushes {
         let who = push.who;
@@ -500,13 +540,22 @@ pub(crate) fn apply_many(
             on_my_lists: HashMap::new(),
         };
         let outcomes = apply_events(tx, &mut batch, push.events, push.wall_ms, clock, &mut seq)?;
-        tx.record_push(who.device, push.wall_ms, push.pending, push.app_version)?;
         answers.push(outcomes);
     }
     if seq.last != start {
         tx.end_feed(campaign, seq.last)?;
     }
     tx.save_clock(campaign, clock.last())?;
+    let devices: Vec<DevicePush<'_>> = pushes
+        .iter()
+        .map(|p| DevicePush {
+            device: p.who.device,
+            now_ms: p.wall_ms,
+            pending: p.pending,
+            app_version: p.app_version,
+        })
+        .collect();
+    tx.record_pushes(&devices)?;
     Ok(answers)
 }
 

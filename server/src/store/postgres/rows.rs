@@ -521,6 +521,46 @@ pub(crate) fn record_push(
     Ok(())
 }
 
+/// [`record_push`] for a group's pushes in one statement: per device, in order, the latest
+/// time seen, the last push's waiting count and its version when it sent one.
+pub(crate) fn record_pushes(
+    db: Db<'_>,
+    pushes: &[crate::sync::push::DevicePush<'_>],
+) -> Result<(), StoreError> {
+    let mut latest: Vec<(i64, i64, i64, Option<String>)> = Vec::new();
+    for p in pushes {
+        let seen = ms(p.now_ms);
+        match latest.iter_mut().find(|l| l.0 == p.device.0) {
+            Some(l) => {
+                l.1 = l.1.max(seen);
+                l.2 = i64::from(p.pending);
+                if let Some(v) = p.app_version {
+                    l.3 = Some(v.to_owned());
+                }
+            }
+            None => latest.push((
+                p.device.0,
+                seen,
+                i64::from(p.pending),
+                p.app_version.map(str::to_owned),
+            )),
+        }
+    }
+    let ids: Vec<i64> = latest.iter().map(|l| l.0).collect();
+    let seen: Vec<i64> = latest.iter().map(|l| l.1).collect();
+    let pending: Vec<i64> = latest.iter().map(|l| l.2).collect();
+    let versions: Vec<Option<String>> = latest.into_iter().map(|l| l.3).collect();
+    db.exec(
+        "UPDATE devices d SET last_seen_at = GREATEST(d.last_seen_at, v.seen), pending = v.pending,
+             app_version = COALESCE(v.version, d.app_version)
+         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[])
+              AS v(id, seen, pending, version)
+         WHERE d.id = v.id",
+        &[&ids, &seen, &pending, &versions],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn revoke_device(db: Db<'_>, device: DeviceId, now_ms: u64) -> Result<(), StoreError> {
     let found = db.exec(
         "UPDATE devices SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1",
@@ -677,6 +717,26 @@ pub(crate) fn ever_assigned(
         .iter()
         .map(|r| (TurfId(r.get(0)), r.get(1)))
         .collect())
+}
+
+/// [`ever_assigned`] for several volunteers in one query.
+pub(crate) fn ever_assigned_many(
+    db: Db<'_>,
+    volunteers: &[VolunteerId],
+) -> Result<HashMap<VolunteerId, HashMap<TurfId, bool>>, StoreError> {
+    let ids: Vec<i64> = volunteers.iter().map(|v| v.0).collect();
+    let mut out: HashMap<VolunteerId, HashMap<TurfId, bool>> =
+        volunteers.iter().map(|v| (*v, HashMap::new())).collect();
+    for r in db.rows(
+        "SELECT volunteer_id, turf_id, bool_or(unassigned_at IS NULL) FROM assignments
+         WHERE volunteer_id = ANY($1) GROUP BY volunteer_id, turf_id",
+        &[&ids],
+    )? {
+        out.entry(VolunteerId(r.get(0)))
+            .or_default()
+            .insert(TurfId(r.get(1)), r.get(2));
+    }
+    Ok(out)
 }
 
 // --- the feed: households, people, events, tombstones ---------------------------------

@@ -205,6 +205,16 @@ impl PushTx for Rows<'_, '_> {
         self.flush()?;
         rows::record_push(&mut self.db, device, now_ms, pending, app_version)
     }
+    fn ever_assigned_many(
+        &mut self,
+        volunteers: &[VolunteerId],
+    ) -> Result<HashMap<VolunteerId, HashMap<TurfId, bool>>, StoreError> {
+        rows::ever_assigned_many(&mut self.db, volunteers)
+    }
+    fn record_pushes(&mut self, pushes: &[push::DevicePush<'_>]) -> Result<(), StoreError> {
+        self.flush()?;
+        rows::record_pushes(&mut self.db, pushes)
+    }
 }
 
 impl PullTx for Rows<'_, '_> {
