@@ -1,14 +1,15 @@
 //! Group commit: push requests that arrive while the store's writer is busy are applied
 //! together, in shared write transactions, instead of one transaction (and one fsync) each.
 //!
-//! Each request puts its push in the queue, then waits to lead (one group at a time) and
-//! for a writer's permit (the write gate, sized by `Store::concurrency`, which the store's
-//! other writes share). Whoever gets both takes everything queued — its
-//! own push, unless an earlier taker already carried it, and every push that came in
-//! meanwhile — and applies it with one [`Store::push_group`] call; each request then gets
-//! its own answer, exactly as if it had been applied alone. No push is stranded: a push
-//! leaves the queue only inside a group, and its request, once it holds a permit, takes the
-//! queue itself. A request given up by its client (the connection closed) leaves its push
+//! Each request puts its push in the queue, then waits for its answer or to lead (one group
+//! at a time), whichever comes first; a leader with pushes queued waits for a writer's
+//! permit (the write gate, sized by `Store::concurrency`, which the store's other writes
+//! share). It takes everything queued (up to [`GROUP_MAX_EVENTS`]) — its own push, unless
+//! an earlier leader already carried it, and every push that came in meanwhile — and
+//! applies it with one [`Store::push_group`] call; each request then gets its own answer,
+//! exactly as if it had been applied alone. No push is stranded: a push leaves the queue
+//! only inside a group, and its request, until it is answered, waits to lead and then
+//! takes the queue itself. A request given up by its client (the connection closed) leaves its push
 //! queued; the next group applies it, which is harmless (pushes are idempotent by event id),
 //! and its answer goes nowhere.
 
@@ -21,8 +22,9 @@ use crate::error::ApiError;
 use crate::store::{self, PushJob, Store};
 use groundgame_core::protocol::PushResponse;
 
-/// At most this many events in one group (20 full pushes); the rest wait for the next.
-pub const GROUP_MAX_EVENTS: usize = 20_000;
+/// At most this many events in one group (five full pushes, or 250 of 20): the rest wait
+/// for the next, so answers start flowing before a crowd's last push is applied.
+pub const GROUP_MAX_EVENTS: usize = 5_000;
 
 type Answer = oneshot::Sender<Result<PushResponse, store::StoreError>>;
 
@@ -52,10 +54,15 @@ impl PushQueue {
         store: &Arc<dyn Store>,
         job: PushJob,
     ) -> Result<PushResponse, ApiError> {
-        let (answer, answered) = oneshot::channel();
+        let (answer, mut answered) = oneshot::channel();
         self.lock().push((job, answer));
-        {
-            let _leader = self.leader.lock().await;
+        // Answered by a group someone else leads, or leading one: whichever comes first.
+        let leader = tokio::select! {
+            biased;
+            result = &mut answered => return finished(result),
+            leader = self.leader.lock() => leader,
+        };
+        if self.queued() > 0 {
             let _permit = gate
                 .acquire()
                 .await
@@ -73,12 +80,8 @@ impl PushQueue {
                 .await?;
             }
         }
-        match answered.await {
-            Ok(result) => Ok(result?),
-            Err(_) => Err(ApiError::Internal(
-                "the push was dropped before it was answered".into(),
-            )),
-        }
+        drop(leader);
+        finished(answered.await)
     }
 
     /// Pushes waiting for a writer now.
@@ -110,6 +113,17 @@ impl PushQueue {
             n += 1;
         }
         waiting.drain(..n).collect()
+    }
+}
+
+fn finished(
+    answer: Result<Result<PushResponse, store::StoreError>, oneshot::error::RecvError>,
+) -> Result<PushResponse, ApiError> {
+    match answer {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(ApiError::Internal(
+            "the push was dropped before it was answered".into(),
+        )),
     }
 }
 
