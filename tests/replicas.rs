@@ -13,7 +13,7 @@ use groundgame_core::CampaignId;
 use groundgame_server::store::postgres::ScratchDb;
 use groundgame_server::{PgStore, Store};
 
-use crate::support::process::{server_command, ServerProcess};
+use crate::support::process::{field, server_command, ServerProcess};
 use crate::support::temp_dir;
 
 const DEVICES: u64 = 6;
@@ -63,15 +63,6 @@ impl Drop for Cluster {
     fn drop(&mut self) {
         Self::script(self.dir.path(), "stop");
     }
-}
-
-fn field(output: &str, prefix: &str) -> String {
-    output
-        .lines()
-        .find_map(|l| l.strip_prefix(prefix))
-        .unwrap_or_else(|| panic!("no line starting {prefix:?} in:\n{output}"))
-        .trim()
-        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

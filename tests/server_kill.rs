@@ -8,20 +8,11 @@ use std::time::{Duration, Instant};
 
 use groundgame_core::CampaignId;
 
-use crate::support::process::{server_command, ServerProcess, TestDatabase};
+use crate::support::process::{field, server_command, ServerProcess, TestDatabase};
 use crate::support::temp_dir;
 
 const DEVICES: u64 = 6;
 const EVENTS: u64 = 4000;
-
-fn field(output: &str, prefix: &str) -> String {
-    output
-        .lines()
-        .find_map(|l| l.strip_prefix(prefix))
-        .unwrap_or_else(|| panic!("no line starting {prefix:?} in:\n{output}"))
-        .trim()
-        .to_string()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_server_mid_push_loses_and_duplicates_nothing() {

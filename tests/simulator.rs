@@ -7,17 +7,8 @@ use std::process::Command;
 
 use groundgame_core::{TurfId, VolunteerId};
 
-use crate::support::process::{server_command, ServerProcess, TestDatabase};
+use crate::support::process::{field, server_command, ServerProcess, TestDatabase};
 use crate::support::temp_dir;
-
-fn field(output: &str, prefix: &str) -> String {
-    output
-        .lines()
-        .find_map(|l| l.strip_prefix(prefix))
-        .unwrap_or_else(|| panic!("no line starting {prefix:?} in:\n{output}"))
-        .trim()
-        .to_string()
-}
 
 fn simulate(server: &str, invite: &str, lead_invite: &str, dir: &std::path::Path) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_groundgame-sim"))

@@ -224,11 +224,11 @@ impl<T: Transport> Engine<T> {
         let mut report = SyncReport::default();
         let error = self.sync_inner(&mut report).await.err();
         let now = self.store().now_ms();
-        let download = self
-            .store()
-            .turfs()
-            .map(|t| plan::download_progress(&t))
-            .ok();
+        // Only a sync stopped short shows where its download stands.
+        let download = error
+            .as_ref()
+            .and_then(|_| self.store().turfs().ok())
+            .map(|t| plan::download_progress(&t));
         self.api.refresh(|s| {
             s.download = None;
             match &error {

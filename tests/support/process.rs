@@ -34,6 +34,17 @@ pub fn server_binary() -> PathBuf {
     bin
 }
 
+/// The rest of the first line of a command's output that starts with `prefix` (the
+/// demo's "volunteer invite: ", join's "volunteer: ").
+pub fn field(output: &str, prefix: &str) -> String {
+    output
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("no line starting {prefix:?} in:\n{output}"))
+        .trim()
+        .to_string()
+}
+
 /// Run a server subcommand to completion and return its standard output.
 pub fn server_command(args: &[&str]) -> String {
     let out = Command::new(server_binary())
