@@ -9,6 +9,7 @@
 //! device takes for the same events. Prints one table; asserts nothing.
 //!
 //! `GROUNDGAME_TEST_POSTGRES=$(bash scripts/pg-cluster.sh) cargo bench -p groundgame-server --bench backends`
+//! (`GROUNDGAME_BENCH_BACKENDS=sqlite,pg1,pg2` runs only the configurations listed).
 
 use std::io::Write;
 use std::sync::Arc;
@@ -67,6 +68,8 @@ struct Row {
     many_p99: Duration,
     many_wall: Duration,
     many_rate: f64,
+    /// Write transactions the crowd's pushes were applied in (group commit).
+    groups: u64,
     pull: Duration,
 }
 
@@ -79,12 +82,15 @@ async fn measure(
     walkers: &[String],
 ) -> Row {
     let mut urls = Vec::new();
+    let mut states = Vec::new();
     for store in stores {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         urls.push(format!("http://{}", listener.local_addr().expect("addr")));
-        tokio::spawn(serve(listener, AppState::new(store)));
+        let state = AppState::new(store);
+        states.push(state.clone());
+        tokio::spawn(serve(listener, state));
     }
     let client = reqwest::Client::builder()
         .gzip(true)
@@ -163,6 +169,7 @@ async fn measure(
             )
         })
         .collect();
+    let groups_before: u64 = states.iter().map(|s| s.push_stats().groups).sum();
     let started = Instant::now();
     let mut pushes = tokio::task::JoinSet::new();
     for (i, (token, body)) in walkers.iter().zip(bodies).enumerate() {
@@ -187,6 +194,7 @@ async fn measure(
         times.push(t.expect("join"));
     }
     let many_wall = started.elapsed();
+    let groups = states.iter().map(|s| s.push_stats().groups).sum::<u64>() - groups_before;
     times.sort();
     let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
     Row {
@@ -196,6 +204,7 @@ async fn measure(
         many_p99: at(0.99),
         many_wall,
         many_rate: (walkers.len() * EACH) as f64 / many_wall.as_secs_f64(),
+        groups,
         pull,
     }
 }
@@ -253,7 +262,12 @@ async fn main() {
         .tempdir_in(std::env::var("GROUNDGAME_BENCH_DIR").unwrap_or_else(|_| "/tmp".into()))
         .expect("temp dir");
     let mut rows = Vec::new();
+    let wanted = std::env::var("GROUNDGAME_BENCH_BACKENDS").unwrap_or_default();
+    let wanted = |key: &str| wanted.is_empty() || wanted.split(',').any(|w| w.trim() == key);
     for config in 0..3 {
+        if !wanted(["sqlite", "pg1", "pg2"][config]) {
+            continue;
+        }
         // The same campaign each time: the demo town with one 20,000-voter turf.
         let file = dir.path().join(format!("server-{config}.sqlite"));
         let sqlite = Arc::new(SqliteStore::open(&file).expect("open"));
@@ -293,14 +307,14 @@ async fn main() {
     }
     println!();
     println!(
-        "| backend | push, one device | {DEVICES} devices at once: p50 / p99 / wall | the same {} events from one device | wall ÷ one device (target ≤ 2×) | events/s | pull of a 20,000-voter turf |",
+        "| backend | push, one device | {DEVICES} devices at once: p50 / p99 / wall | the same {} events from one device | wall ÷ one device (target ≤ 2×) | events/s | write transactions | pull of a 20,000-voter turf |",
         DEVICES * EACH
     );
-    println!("|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for r in &rows {
         let alone = Duration::from_secs_f64((DEVICES * EACH) as f64 / r.push_one);
         println!(
-            "| {} | {:.0} events/s | {} / {} / {} | {} | {:.2}× | {:.0} | {} |",
+            "| {} | {:.0} events/s | {} / {} / {} | {} | {:.2}× | {:.0} | {} | {} |",
             r.name,
             r.push_one,
             ms(r.many_p50),
@@ -309,6 +323,7 @@ async fn main() {
             ms(alone),
             r.many_wall.as_secs_f64() / alone.as_secs_f64(),
             r.many_rate,
+            r.groups,
             ms(r.pull)
         );
     }

@@ -71,6 +71,11 @@ impl AppState {
         &self.store
     }
 
+    /// How many push groups this server has applied, and pushes in them.
+    pub fn push_stats(&self) -> http::group_commit::GroupStats {
+        self.pushes.stats()
+    }
+
     /// The wall clock now, in ms since the epoch.
     pub fn now_ms(&self) -> u64 {
         (self.clock)()
@@ -130,10 +135,20 @@ pub fn app(state: AppState) -> Router {
         .layer(
             CompressionLayer::new()
                 .gzip(true)
-                .quality(CompressionLevel::Fastest),
+                .quality(CompressionLevel::Fastest)
+                .compress_when(compress_when()),
         )
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Answers worth compressing: those bigger than one TCP segment (a smaller one goes in one
+/// packet either way, so gzip would save the phone nothing and cost the server a
+/// compressor), and not of a kind gzip cannot shrink (images) or must not hold back (event
+/// streams).
+fn compress_when() -> impl tower_http::compression::Predicate {
+    use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
+    DefaultPredicate::new().and(SizeAbove::new(1400))
 }
 
 /// Serve the API on `listener` until the task is dropped or the listener fails.

@@ -91,3 +91,20 @@ async fn responses_are_gzipped_for_clients_that_accept_it() {
         .expect("gunzip");
     assert!(text.contains("/api/v1/push"));
 }
+
+/// An answer that fits in one TCP segment goes as it is: gzip would save the phone nothing
+/// and cost the server a compressor per request.
+#[tokio::test]
+async fn answers_smaller_than_a_packet_are_not_gzipped() {
+    let h = Harness::new();
+    let req = Request::get("/api/v1/health")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .expect("request");
+    let r = h.send(req).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.len() < 1400, "{} bytes", r.body.len());
+    assert_eq!(r.headers.get(header::CONTENT_ENCODING), None);
+    let body: serde_json::Value = serde_json::from_slice(&r.body).expect("plain JSON");
+    assert!(body.is_object());
+}
