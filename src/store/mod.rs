@@ -16,6 +16,7 @@
 
 pub mod calls;
 pub mod campaign;
+mod checkpoint;
 pub mod drafts;
 pub mod events;
 pub mod hlc;
@@ -84,6 +85,10 @@ pub enum StoreError {
 
 /// The local store. Cheap to share: wrap it in an `Arc`.
 pub struct Store {
+    /// WAL checkpoints on threads of their own (first, so a running one finishes before
+    /// the connection closes). Outside tests only its `Drop` reads it.
+    #[cfg_attr(not(test), expect(dead_code, reason = "held for its Drop"))]
+    checkpoints: checkpoint::Checkpointer,
     inner: Mutex<Inner>,
     clock: WallClock,
     /// Rows in the outbox and in the dead-letter table, kept in step with every write to
@@ -124,6 +129,7 @@ impl Store {
         let campaign = campaign::load(&conn)?;
         let (pending, rejected) = outbox::counts(&conn)?;
         let state = identity::load_state(&conn)?;
+        let checkpoints = checkpoint::Checkpointer::start(&conn, path)?;
         Ok(Store {
             inner: Mutex::new(Inner {
                 conn,
@@ -134,6 +140,7 @@ impl Store {
             clock,
             pending: AtomicU64::new(pending),
             rejected: AtomicU64::new(rejected),
+            checkpoints,
         })
     }
 

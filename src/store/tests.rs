@@ -655,3 +655,66 @@ fn drafts_leave_with_their_households_their_turf_and_a_revocation_wipe() {
         Err(StoreError::Revoked)
     ));
 }
+
+/// A door save never copies the write-ahead log into the database: a thread of its own
+/// does, every few dozen commits, and at a volunteer's pace the log then starts again from
+/// its beginning, so it stays small (SQLite alone copies it inside a save, and here only
+/// past 4,000 pages, some 16 MB).
+#[test]
+fn checkpoints_run_off_the_saving_thread_and_keep_the_log_small() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    let wal = dir.path().join("device.sqlite3-wal");
+    let saves = 640;
+    let mut largest = 0;
+    let mut started = store.checkpoints.started();
+    for i in 0..saves {
+        store
+            .record(HouseholdId(1 + i % 2), None, not_home())
+            .expect("record");
+        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+        if store.checkpoints.started() > started {
+            // The volunteer walks to the next door; the checkpoint ends meanwhile.
+            store.checkpoints.settle();
+            started = store.checkpoints.started();
+        }
+    }
+    assert!(
+        store.checkpoints.started() >= 9,
+        "{} background checkpoints for {saves} saves",
+        store.checkpoints.started()
+    );
+    // Two checkpoints' worth of saves (some 1.2 MB), far under all 640 (some 23 MB).
+    assert!(
+        largest < 3 << 20,
+        "the log reached {largest} bytes over {saves} saves"
+    );
+    drop(store);
+    let store = open(dir.path(), fixed_clock(T0));
+    assert_eq!(store.pending_count().expect("pending"), saves as u64);
+}
+
+/// Saved back to back, the copy runs behind the saves, and the log is held at SQLite's
+/// backstop; nothing is lost.
+#[test]
+fn back_to_back_saves_keep_the_log_under_the_backstop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    let wal = dir.path().join("device.sqlite3-wal");
+    let saves = 1_000;
+    let mut largest = 0;
+    for i in 0..saves {
+        store
+            .record(HouseholdId(1 + i % 2), None, not_home())
+            .expect("record");
+        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+    }
+    assert!(store.checkpoints.started() >= 1);
+    assert!(
+        largest < (u64::from(checkpoint::BACKSTOP_PAGES) + 64) * 4200,
+        "the log reached {largest} bytes over {saves} saves"
+    );
+    drop(store);
+    let store = open(dir.path(), fixed_clock(T0));
+    assert_eq!(store.pending_count().expect("pending"), saves as u64);
+}
