@@ -451,10 +451,10 @@ fn walk_list_groups_streets_filters_and_handles_two_thousand_doors() {
             },
         )
         .expect("record");
-    let started = std::time::Instant::now();
+    // How fast is `cargo bench --bench ui`'s business ("start to a usable walk list of
+    // 2,000 doors"); this checks what is shown.
     let mut h = Harness::new(store, "/turf/1", Lang::En);
     let html = h.settle();
-    let took = started.elapsed();
     assert!(
         html.contains("2000 doors"),
         "{}",
@@ -462,7 +462,6 @@ fn walk_list_groups_streets_filters_and_handles_two_thousand_doors() {
     );
     assert!(html.contains("Elm St") && html.contains("Oak Ave"));
     assert!(html.contains("Talked") && html.contains("Come back"));
-    assert!(took < Duration::from_secs(20), "took {took:?}");
 
     use crate::ui::views::{visible_groups, Filter};
     let rows = crate::ui::data::walk_rows(&h.services.store, TurfId(1)).expect("rows");

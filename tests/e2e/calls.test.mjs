@@ -7,9 +7,11 @@
 //     lists, and opening the list brings a buffer of contacts: one on screen at a time,
 //     with a tel: link and the number.
 //  2. Online: a no answer, then a conversation (talked, a support answer, a note).
-//  3. The server stops. Ana keeps calling the contacts she holds: a call-back at a chosen
-//     time ("tomorrow, 10 am"), a do-not-call, a left message. Each "Save and next contact"
-//     brings the next contact at once and the waiting count rises.
+//  3. The server stops, and a dead host that never answers takes its port (a sync hangs),
+//     then nothing at all (connection refused). Ana keeps calling the contacts she holds: a
+//     call-back at a chosen time ("tomorrow, 10 am"), a do-not-call, a left message. Each
+//     "Save and next contact" brings the next contact with a sync hanging or refused, and
+//     the waiting count rises.
 //  4. The server comes back on the same port: everything drains. Through the API, the
 //     server holds each call exactly once (one contact event per call, with its note), the
 //     call-back carries its time, and the number is on the campaign's do-not-call list.
@@ -19,11 +21,9 @@
 
 import { join } from 'node:path';
 import {
-  api, check, joinApp, launchBrowser, liveviewBin, log, openPage, pullAllEvents, register, run, screenshot, seedDemo, serverBin, start, stop, tmp,
+  api, check, deadHost, joinApp, launchBrowser, liveviewBin, log, openPage, pullAllEvents, register, run, screenshot, seedDemo, serverBin, start, stop, tmp,
 } from './lib.mjs';
 
-/** "Save and next contact" must bring up the next contact within this (no network wait). */
-const NEXT_BUDGET_MS = 1_500;
 const DRAIN_BUDGET_MS = 15_000;
 
 const runId = Date.now().toString(36);
@@ -88,8 +88,10 @@ async function makeCall(page, n, { result, events, offline = false, extra = asyn
     const error = await page.locator('#call-error').textContent({ timeout: 500 }).catch(() => null);
     throw new Error(`"${result}" for ${who} did not bring up the next contact within 10 s${error ? `: ${error}` : ''}`);
   }
+  // No time budget (timing belongs in `cargo bench --bench ui`): the first offline call
+  // is made while a sync hangs on a host that never answers (the app's requests time out
+  // after 30 s, the wait above after 10), which is what shows the UI never waits on it.
   const ms = Date.now() - clicked;
-  check(ms <= NEXT_BUDGET_MS, `the next contact after ${who} took ${ms} ms (budget ${NEXT_BUDGET_MS} ms): the UI waited`);
   if (offline) {
     // Nothing can leave: the waiting count rises by exactly the call's records.
     await waitPending(page, waiting + events, 3_000, `after calling ${who} offline`);
@@ -160,7 +162,8 @@ run('calls (a phone-bank session with the server down part of the time)', 150_00
 
   // ---- 3. The server stops; Ana keeps calling the contacts she holds. ----
   await stop(server.child);
-  log('server stopped');
+  const dead = await deadHost(port);
+  log('server stopped; a dead host holds its port (connections hang)');
   calls.push(
     await makeCall(a, 3, {
       result: 'call_back',
@@ -172,7 +175,13 @@ run('calls (a phone-bank session with the server down part of the time)', 150_00
       },
     }),
   );
+  // The sync after that call now hangs on the dead host; the next calls must not notice.
+  const hung = Date.now();
+  while (dead.sockets.size === 0 && Date.now() - hung < 5_000) await new Promise((r) => setTimeout(r, 50));
+  check(dead.sockets.size > 0, 'the app did not try to sync within 5 s of a call');
   calls.push(await makeCall(a, 4, { result: 'do_not_call', events: 2, offline: true }));
+  await dead.close();
+  log('dead host gone: connections are now refused');
   calls.push(await makeCall(a, 5, { result: 'left_message', events: 2, offline: true }));
   const waiting = await pending(a);
   check(waiting === 6, `6 records should wait (3 calls with their notes); the bar says ${waiting}`);

@@ -16,14 +16,11 @@
 //
 // Run: tests/e2e/run.sh (builds the binaries, installs playwright-core, runs every test).
 
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
-  api, check, joinApp, launchBrowser, liveviewBin, log, openPage, pullAllEvents, register, run, screenshot, seedDemo, serverBin, shotsDir, start, stop, tmp,
+  api, check, deadHost, joinApp, launchBrowser, liveviewBin, log, openPage, pullAllEvents, register, run, screenshot, seedDemo, serverBin, shotsDir, start, stop, tmp,
 } from './lib.mjs';
 
-/** A save must bring up the next door within this (it never waits on the network). */
-const SAVE_BUDGET_MS = 1_500;
 /** After "Sync now" with the server back, the waiting records must be gone within this. */
 const DRAIN_BUDGET_MS = 15_000;
 
@@ -127,39 +124,16 @@ async function recordVisit(page, { result, person = false, support = null, text 
     const error = await page.locator('#door-error').textContent({ timeout: 500 }).catch(() => null);
     throw new Error(`saving at ${before} did not bring up the next door within 10 s${error ? `: ${error}` : ''}`);
   }
+  // No time budget here (timing belongs in `cargo bench --bench ui`): the proof that a
+  // save never waits on the network is that the first two are made while a sync hangs on
+  // a host that never answers (the app's requests time out after 30 s, the wait above
+  // after 10).
   const ms = Date.now() - clicked;
-  check(
-    ms <= SAVE_BUDGET_MS,
-    `saving at ${before} took ${ms} ms to bring up the next door (budget ${SAVE_BUDGET_MS} ms): the UI waited`,
-  );
   const fresh = await page.locator('[aria-pressed="true"]').count();
   check(fresh === 0, `the form at the door after ${before} came up with ${fresh} choices already made`);
   await waitPending(page, waiting + events, 3_000, `after saving at ${before}`);
   log(`  saved "${result}" at ${before} in ${ms} ms; ${waiting + events} records waiting`);
   return ms;
-}
-
-/** A TCP server that accepts connections and never answers: a network that hangs. */
-function deadHost(port) {
-  return new Promise((resolve, reject) => {
-    const sockets = new Set();
-    const server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => sockets.delete(socket));
-    });
-    server.on('error', reject);
-    server.listen(port, '127.0.0.1', () =>
-      resolve({
-        sockets,
-        close: () =>
-          new Promise((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      }),
-    );
-  });
 }
 
 // ---- the test -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 //
 // Every wait has a timeout that fails with a sentence saying what did not happen.
 
+import { createServer } from 'node:net';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -258,4 +259,27 @@ export async function screenshot(page, name, { fullPage = false } = {}) {
   await page.screenshot({ path: join(shotsDir, `${name}.png`), animations: 'disabled' });
   if (fullPage) await page.setViewportSize(viewport);
   log(`screenshot ${name}.png`);
+}
+
+/** A TCP server that accepts connections and never answers: a network that hangs. */
+export function deadHost(port) {
+  return new Promise((resolve, reject) => {
+    const sockets = new Set();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => sockets.delete(socket));
+    });
+    server.on('error', reject);
+    server.listen(port, '127.0.0.1', () =>
+      resolve({
+        sockets,
+        close: () =>
+          new Promise((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      }),
+    );
+  });
 }
