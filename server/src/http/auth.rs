@@ -96,6 +96,21 @@ impl FromRequestParts<AppState> for AuthDevice {
     }
 }
 
+/// A lead or admin of their campaign, checked before anything else of the request is read
+/// (its query string, its body): anyone else gets 403 and learns nothing about what the
+/// endpoint would have wanted.
+pub struct AuthLead(pub AuthDevice);
+
+impl FromRequestParts<AppState> for AuthLead {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let device = AuthDevice::from_request_parts(parts, state).await?;
+        device.require_lead_of(device.campaign)?;
+        Ok(AuthLead(device))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

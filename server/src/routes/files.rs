@@ -33,7 +33,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::http::auth::AuthDevice;
+use crate::http::auth::{AuthDevice, AuthLead};
 use crate::import::Progress;
 use crate::import::{Format, ImportError, Mapping};
 use crate::import_jobs::{
@@ -179,12 +179,12 @@ async fn receive(body: Body, upload: &Upload) -> Result<u64, ApiError> {
 )]
 pub(crate) async fn start_import(
     State(state): State<AppState>,
-    device: AuthDevice,
+    AuthLead(device): AuthLead,
     lang: Lang,
     Query(query): Query<ImportQuery>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    device.require_lead_of(device.campaign)?;
+    // `AuthLead`: a lead of their campaign, checked before the query string was read.
     let campaign = device.campaign;
     let format = match (query.format, query.mapping.as_deref()) {
         (ImportFormat::Ncvoter, None) => Format::NcVoter,
@@ -580,10 +580,10 @@ impl Write for ChannelWriter {
 )]
 pub(crate) async fn export(
     State(state): State<AppState>,
-    device: AuthDevice,
+    AuthLead(device): AuthLead,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    device.require_lead_of(device.campaign)?;
+    // `AuthLead`: a lead of their campaign, checked before the query string was read.
     let campaign = device.campaign;
     let format = query.format;
     let (tx, rx) = mpsc::channel::<std::io::Result<Bytes>>(8);

@@ -16,7 +16,6 @@ pub(crate) mod pull;
 pub(crate) mod push;
 pub(crate) mod register;
 
-use axum::routing::{get, post, put};
 use axum::Router;
 
 use crate::error::ApiError;
@@ -25,50 +24,58 @@ use crate::AppState;
 // Every path is core's (`groundgame_core::paths`), shared with the app's client.
 pub(crate) use groundgame_core::paths::*;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route(REGISTER_PATH, post(register::register))
-        .route(PUSH_PATH, post(push::push))
-        .route(PULL_PATH, post(pull::pull))
-        .route(NETWORK_PUSH_PATH, post(network::push))
-        .route(NETWORK_PULL_PATH, post(network::pull))
-        .route(NETWORK_SUMMARY_PATH, get(network::summary))
-        .route(TURFS_PATH, get(lead::list_turfs))
-        .route(TURF_ASSIGNEES_PATH, put(lead::set_assignees))
-        .route(VOLUNTEERS_PATH, get(lead::list_volunteers))
-        .route(DEVICE_REVOKE_PATH, post(lead::revoke_device))
-        .route(DEVICE_LINK_PATH, post(register::link_device))
-        .route(TURFS_CUT_PATH, post(lead_actions::cut_turfs))
-        .route(
-            CALL_LISTS_PATH,
-            post(lead_actions::create_call_list).get(lead_views::list_call_lists),
-        )
-        .route(CALL_LIST_ASSIGNEES_PATH, put(calls::set_callers))
-        .route(CALL_LIST_CLAIM_PATH, post(calls::claim))
-        .route(CALL_LIST_RELEASE_PATH, post(calls::release))
-        .route(CALL_LIST_PROGRESS_PATH, get(calls::progress))
-        .route(MY_CALL_LISTS_PATH, get(my_calls::my_call_lists))
-        .route(
-            INVITES_PATH,
-            post(lead_actions::create_invite).get(lead_views::list_invites),
-        )
-        .route(OLD_ASSIGNMENTS_PATH, get(lead_views::list_old_assignments))
-        .route(PROGRESS_PATH, get(progress::progress))
-        .route(IMPORTS_PATH, post(files::start_import))
-        .route(IMPORT_PATH, get(files::import_status))
-        .route(IMPORT_REPORT_PATH, get(files::import_report))
-        .route(
-            SCRIPTS_PATH,
-            post(files::save_script).get(files::list_scripts),
-        )
-        .route(EXPORT_PATH, get(files::export))
-        .route(GEOCODE_PATH, post(geocode::geocode))
-        .route(VOLUNTEER_QUARANTINE_PATH, post(progress::quarantine))
-        .route(VOLUNTEER_RELEASE_PATH, post(progress::release))
-        .route(OPENAPI_PATH, get(openapi::openapi_json))
-        .route(HEALTH_PATH, get(health::health))
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+/// The router and [`ROUTES`], its list of (path, method), from one table: a route cannot
+/// be served without being listed, so the authorization test, which needs a row for every
+/// listed route (`tests::authz`), cannot miss one.
+macro_rules! api {
+    ($( $path:expr => $first:ident($handler:expr) $(. $method:ident($more:expr))* ;)*) => {
+        /// Every route the API serves: (path, method in lower case).
+        #[cfg_attr(not(test), allow(dead_code))]
+        pub(crate) const ROUTES: &[(&str, &str)] = &[
+            $( ($path, stringify!($first)), $( ($path, stringify!($method)), )* )*
+        ];
+
+        pub(crate) fn router() -> Router<AppState> {
+            Router::new()
+                $( .route($path, axum::routing::$first($handler) $(.$method($more))*) )*
+                .fallback(not_found)
+                .method_not_allowed_fallback(method_not_allowed)
+        }
+    };
+}
+
+api! {
+    REGISTER_PATH => post(register::register);
+    PUSH_PATH => post(push::push);
+    PULL_PATH => post(pull::pull);
+    NETWORK_PUSH_PATH => post(network::push);
+    NETWORK_PULL_PATH => post(network::pull);
+    NETWORK_SUMMARY_PATH => get(network::summary);
+    TURFS_PATH => get(lead::list_turfs);
+    TURF_ASSIGNEES_PATH => put(lead::set_assignees);
+    VOLUNTEERS_PATH => get(lead::list_volunteers);
+    DEVICE_REVOKE_PATH => post(lead::revoke_device);
+    DEVICE_LINK_PATH => post(register::link_device);
+    TURFS_CUT_PATH => post(lead_actions::cut_turfs);
+    CALL_LISTS_PATH => post(lead_actions::create_call_list).get(lead_views::list_call_lists);
+    CALL_LIST_ASSIGNEES_PATH => put(calls::set_callers);
+    CALL_LIST_CLAIM_PATH => post(calls::claim);
+    CALL_LIST_RELEASE_PATH => post(calls::release);
+    CALL_LIST_PROGRESS_PATH => get(calls::progress);
+    MY_CALL_LISTS_PATH => get(my_calls::my_call_lists);
+    INVITES_PATH => post(lead_actions::create_invite).get(lead_views::list_invites);
+    OLD_ASSIGNMENTS_PATH => get(lead_views::list_old_assignments);
+    PROGRESS_PATH => get(progress::progress);
+    IMPORTS_PATH => post(files::start_import);
+    IMPORT_PATH => get(files::import_status);
+    IMPORT_REPORT_PATH => get(files::import_report);
+    SCRIPTS_PATH => post(files::save_script).get(files::list_scripts);
+    EXPORT_PATH => get(files::export);
+    GEOCODE_PATH => post(geocode::geocode);
+    VOLUNTEER_QUARANTINE_PATH => post(progress::quarantine);
+    VOLUNTEER_RELEASE_PATH => post(progress::release);
+    OPENAPI_PATH => get(openapi::openapi_json);
+    HEALTH_PATH => get(health::health);
 }
 
 async fn not_found() -> ApiError {

@@ -12,7 +12,7 @@ use groundgame_core::{TimeZone, VolunteerId};
 use serde::Deserialize;
 
 use crate::error::ApiError;
-use crate::http::auth::AuthDevice;
+use crate::http::auth::{AuthDevice, AuthLead};
 
 use crate::store::StoreError;
 use crate::AppState;
@@ -42,10 +42,10 @@ pub struct ProgressQuery {
 )]
 pub(crate) async fn progress(
     State(state): State<AppState>,
-    device: AuthDevice,
+    AuthLead(device): AuthLead,
     Query(query): Query<ProgressQuery>,
 ) -> Result<Json<Progress>, ApiError> {
-    device.require_lead_of(device.campaign)?;
+    // `AuthLead`: a lead of their campaign, checked before the query string was read.
     let campaign = device.campaign;
     let zone = match query.time_zone.as_deref() {
         Some(name) => Some(
