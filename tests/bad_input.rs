@@ -11,6 +11,8 @@ use serde_json::{json, Value};
 use crate::support::fixture::{now_ms, small_campaign, Fixture};
 use crate::support::process::{log_path, ServerProcess, TestDatabase};
 use crate::support::temp_dir;
+use groundgame_server::store::digest::Digest;
+use groundgame_server::store::Location;
 
 struct Api {
     url: String,
@@ -116,8 +118,16 @@ async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
         http: reqwest::Client::new(),
     };
     let count = || store.event_count(fx.campaign).expect("count");
+    // "Writes nothing" means the whole database is as it was: every row of every table.
+    let unchanged = |before: &Digest, what: &str, may_change: &[&str]| {
+        let mut changed = Location::changed(before, &db.digest());
+        changed.retain(|t| !may_change.contains(&t.as_str()));
+        assert!(changed.is_empty(), "{what} changed {changed:?}");
+    };
 
-    // Invites.
+    // Invites: a wrong code is refused and counted against the address (the guessing
+    // limit), and nothing else is written.
+    let before = db.digest();
     let bad_invite = api
         .post(
             "/api/v1/register",
@@ -130,6 +140,44 @@ async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
         (bad_invite.status, bad_invite.code()),
         (403, codes::INVITE_INVALID)
     );
+    unchanged(&before, "a wrong invite code", &["registration_refusals"]);
+    // A good code with a name the server refuses: no invite use spent, no volunteer or
+    // device made, nothing counted.
+    for (what, name, protocol, status, code) in [
+        (
+            "an empty name",
+            "  ",
+            PROTOCOL_VERSION,
+            422,
+            codes::INVALID_VALUE,
+        ),
+        (
+            "a name with control characters",
+            "Ana\u{7}",
+            PROTOCOL_VERSION,
+            422,
+            codes::INVALID_VALUE,
+        ),
+        (
+            "an unsupported protocol",
+            "Ana",
+            99,
+            400,
+            codes::UNSUPPORTED_PROTOCOL,
+        ),
+    ] {
+        let before = db.digest();
+        let a = api
+            .post(
+                "/api/v1/register",
+                None,
+                &json!({"protocol": protocol, "invite_code": fx.volunteer_invite,
+                        "volunteer_name": name, "device_name": "X", "app_version": "t"}),
+            )
+            .await;
+        assert_eq!((a.status, a.code()), (status, code), "{what}: {}", a.body);
+        unchanged(&before, &format!("a registration with {what}"), &[]);
+    }
 
     let me = register(&api, &fx.volunteer_invite, "Ana").await;
     let token = me.token.clone();
@@ -207,11 +255,13 @@ async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
         ),
     ];
     for (what, body, gz, status, code) in cases {
+        let before = db.digest();
         let a = api.post_raw("/api/v1/push", Some(&token), body, gz).await;
         assert_eq!((a.status, a.code()), (status, code), "{what}: {}", a.body);
         assert!(!a.message().is_empty(), "{what}: the error says what to do");
-        assert_eq!(count(), 0, "{what} wrote nothing");
+        unchanged(&before, what, &[]);
     }
+    assert_eq!(count(), 0);
 
     // Events the server must refuse one by one, without refusing their neighbours.
     let good = knock(households[0], now_hlc());
@@ -249,13 +299,20 @@ async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
     assert_eq!(count(), 1, "only the good event was stored");
 
     // A replayed batch changes nothing and says so.
+    let before = db.digest();
     let again = api.post("/api/v1/push", Some(&token), &batch).await;
     let again: PushResponse = serde_json::from_value(again.body).expect("push response");
     assert_eq!(
         again.results[0],
         groundgame_core::protocol::PushOutcome::Duplicate
     );
-    assert_eq!(count(), 1);
+    // Only bookkeeping moves: the device's last sync (the lead's "last seen") and the
+    // server clock's mark (`sync_state` here, `campaign_feeds` on PostgreSQL).
+    unchanged(
+        &before,
+        "a replayed batch",
+        &["devices", "sync_state", "campaign_feeds"],
+    );
 
     // The same id with different content is refused, not silently merged.
     let mut reused = batch["events"][0].clone();
@@ -270,6 +327,7 @@ async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
     ));
 
     // Tokens.
+    let before = db.digest();
     let one = push(vec![knock(households[0], now_hlc())]);
     let a = api.post("/api/v1/push", None, &one).await;
     assert_eq!((a.status, a.code()), (401, codes::UNAUTHORIZED));
@@ -286,6 +344,14 @@ async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
         )
         .await;
     assert_eq!((a.status, a.code()), (401, codes::DEVICE_REVOKED));
+    // The revocation itself is the only change: the refused calls wrote nothing.
+    let mut revoked = before.clone();
+    revoked.insert("devices".into(), db.digest()["devices"].clone());
+    unchanged(
+        &revoked,
+        "pushes and pulls with no, a wrong or a revoked token",
+        &[],
+    );
     assert_eq!(count(), 1);
 
     // Unknown routes answer in the same JSON shape.

@@ -96,6 +96,13 @@ impl TestDatabase {
         }
         std::sync::Arc::new(groundgame_server::SqliteStore::open(&self.log).expect("open the file"))
     }
+
+    /// Every committed row of every table (`groundgame_server::store::digest`).
+    pub fn digest(&self) -> groundgame_server::store::digest::Digest {
+        groundgame_server::store::Location::parse(&self.arg)
+            .digest()
+            .expect("digest")
+    }
 }
 
 /// The server's log goes beside its data file, so a test can read what it logged.

@@ -13,6 +13,7 @@
 //! (see `AppState::read` / `AppState::write`).
 
 mod codes;
+pub mod digest;
 pub mod migrate;
 pub mod postgres;
 pub mod sqlite;

@@ -8,8 +8,6 @@
 //! database as it was (a digest of every table), and no answer to lead B or to the
 //! volunteer holds anything of campaign A's they may not see.
 
-use std::collections::BTreeMap;
-
 use axum::http::{Method, StatusCode};
 use groundgame_core::protocol::PROTOCOL_VERSION;
 use groundgame_core::Role;
@@ -18,6 +16,7 @@ use serde_json::{json, Value};
 use super::harness::{Harness, DAY, NOW};
 use crate::import_jobs::NewImportJob;
 use crate::routes::ROUTES;
+use crate::store::Location;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Caller {
@@ -80,21 +79,6 @@ fn row(
 /// A row whose path is the route itself (no id in it).
 fn plain(route: &'static str, method: Method, body: Option<Value>, want: [u16; 5]) -> Row {
     row(route, method, route, body, want)
-}
-
-/// The tables whose rows differ between two digests.
-fn changed(
-    before: &BTreeMap<String, Vec<String>>,
-    after: &BTreeMap<String, Vec<String>>,
-) -> Vec<String> {
-    let mut tables: Vec<&String> = before.keys().chain(after.keys()).collect();
-    tables.sort();
-    tables.dedup();
-    tables
-        .into_iter()
-        .filter(|t| before.get(*t) != after.get(*t))
-        .cloned()
-        .collect()
 }
 
 #[tokio::test]
@@ -427,7 +411,7 @@ async fn every_route_answers_each_caller_as_the_table_says_and_a_refusal_changes
             if !r.status.is_success() {
                 // A refusal writes nothing (in process there is no client address, so a
                 // refused registration is not counted against one either).
-                let changed = changed(&before, &after);
+                let changed = Location::changed(&before, &after);
                 if !changed.is_empty() {
                     wrong.push(format!(
                         "{method} {path} as {caller:?} was refused ({}) but changed {changed:?}",

@@ -22,6 +22,7 @@ use tower::ServiceExt;
 
 use crate::store::postgres::ScratchDb;
 use crate::store::sqlite::people;
+use crate::store::Location;
 use crate::{app, AppState, NewHousehold, NewPerson, PgStore, SqliteStore, Store};
 
 /// 2027-01-15T08:00:00Z: the server's "now" unless a test moves it.
@@ -189,75 +190,13 @@ impl Harness {
         self.clock.load(Ordering::SeqCst)
     }
 
-    /// Every committed row of every table, as text, sorted within its table: two digests
-    /// are equal exactly when nothing in the database changed between them.
-    pub fn digest(&self) -> std::collections::BTreeMap<String, Vec<String>> {
-        match &self.backing {
-            Backing::Sqlite(_) => {
-                let conn = rusqlite::Connection::open(self._dir.path().join("server.sqlite"))
-                    .expect("open for the digest");
-                let tables: Vec<String> = conn
-                    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-                    .and_then(|mut s| {
-                        s.query_map([], |r| r.get(0))?
-                            .collect::<rusqlite::Result<_>>()
-                    })
-                    .expect("tables");
-                tables
-                    .into_iter()
-                    .map(|table| {
-                        let mut stmt = conn
-                            .prepare(&format!("SELECT * FROM \"{table}\""))
-                            .expect("select");
-                        let n = stmt.column_count();
-                        let mut rows: Vec<String> = stmt
-                            .query_map([], |r| {
-                                (0..n)
-                                    .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
-                                    .collect::<rusqlite::Result<Vec<_>>>()
-                                    .map(|v| v.join("|"))
-                            })
-                            .and_then(|rows| rows.collect())
-                            .expect("rows");
-                        rows.sort();
-                        (table, rows)
-                    })
-                    .collect()
-            }
-            // The synchronous client on a thread of its own, never on the runtime's.
-            Backing::Postgres(db) => std::thread::scope(|scope| {
-                scope
-                    .spawn(|| {
-                        let mut client =
-                            postgres::Client::connect(&db.url, postgres::NoTls).expect("connect");
-                        let tables: Vec<String> = client
-                            .query(
-                                "SELECT tablename::text FROM pg_tables
-                                 WHERE schemaname = current_schema() ORDER BY 1",
-                                &[],
-                            )
-                            .expect("tables")
-                            .iter()
-                            .map(|r| r.get(0))
-                            .collect();
-                        tables
-                            .into_iter()
-                            .map(|table| {
-                                let mut rows: Vec<String> = client
-                                    .query(&format!("SELECT t::text FROM \"{table}\" t"), &[])
-                                    .expect("rows")
-                                    .iter()
-                                    .map(|r| r.get(0))
-                                    .collect();
-                                rows.sort();
-                                (table, rows)
-                            })
-                            .collect()
-                    })
-                    .join()
-                    .expect("digest thread")
-            }),
-        }
+    /// Every committed row of every table ([`crate::store::digest`]).
+    pub fn digest(&self) -> crate::store::digest::Digest {
+        let location = match &self.backing {
+            Backing::Sqlite(_) => Location::Sqlite(self._dir.path().join("server.sqlite")),
+            Backing::Postgres(db) => Location::Postgres(db.url.clone()),
+        };
+        location.digest().expect("digest")
     }
 
     pub async fn send(&self, request: Request<Body>) -> Response {
