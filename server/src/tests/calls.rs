@@ -522,3 +522,45 @@ async fn my_call_lists_show_a_caller_only_the_lists_they_call_and_a_lead_all() {
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+/// A push retried after its answer was lost is answered "duplicate" and does nothing
+/// again: the contact, due again and now held by another caller, stays theirs (applying
+/// the call's effect a second time would free them, and the next caller would be handed
+/// the same person).
+#[tokio::test]
+async fn a_call_result_pushed_again_after_a_lost_answer_changes_nothing() {
+    let (h, list, lead, ana, ben) = phone_bank(1).await;
+    let held = claim(&h, &ana, list, 1).await;
+    assert_eq!(held.len(), 1);
+    let c = &held[0];
+    let e = event_at(h.now(), c.household, Some(c.person), called("no_answer"));
+    assert_eq!(
+        h.push(&ana, &[e.clone()]).await,
+        vec![PushOutcome::Accepted]
+    );
+
+    // The next round: Ben is handed the contact.
+    h.clock.fetch_add(
+        LATER_ROUND_DELAY_MS + 1,
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    assert_eq!(phones(&claim(&h, &ben, list, 1).await), phones(&held));
+    let before = h.digest();
+
+    // Ana's app never heard the answer and sends the same push again.
+    assert_eq!(h.push(&ana, &[e]).await, vec![PushOutcome::Duplicate]);
+    let changed = crate::store::Location::changed(&before, &h.digest());
+    assert!(
+        changed
+            .iter()
+            .all(|t| ["devices", "sync_state", "campaign_feeds"].contains(&t.as_str())),
+        "the replay changed {changed:?}"
+    );
+    assert!(
+        claim(&h, &ana, list, 1).await.is_empty(),
+        "Ben still holds the contact"
+    );
+    assert_eq!(phones(&claim(&h, &ben, list, 1).await), phones(&held));
+    let p = progress(&h, &lead, list).await;
+    assert_eq!((p.claimed, p.later_round), (1, 1));
+}
