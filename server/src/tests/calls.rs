@@ -535,7 +535,7 @@ async fn a_call_result_pushed_again_after_a_lost_answer_changes_nothing() {
     let c = &held[0];
     let e = event_at(h.now(), c.household, Some(c.person), called("no_answer"));
     assert_eq!(
-        h.push(&ana, &[e.clone()]).await,
+        h.push(&ana, std::slice::from_ref(&e)).await,
         vec![PushOutcome::Accepted]
     );
 
