@@ -3,6 +3,7 @@
 //! volunteer's turfs whenever the network allows. Neither knows anything of the UI.
 
 pub mod clock;
+pub mod crash;
 pub mod logging;
 pub mod store;
 pub mod sync;

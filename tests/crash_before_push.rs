@@ -11,11 +11,10 @@ use std::time::{Duration, Instant};
 use groundgame::clock::system_clock;
 use groundgame::store::Store;
 use groundgame::sync::HttpTransport;
-use groundgame_core::event::Channel;
-use groundgame_core::{EventBody, HouseholdId};
+use groundgame_core::HouseholdId;
 
 use crate::support::fixture::small_campaign;
-use crate::support::{temp_dir, TestDevice, TestServer};
+use crate::support::{child_env, not_home, temp_dir, TestDevice, TestServer};
 
 const CHILD_DB: &str = "GROUNDGAME_TEST_CHILD_DB";
 const CHILD_HOUSEHOLD: &str = "GROUNDGAME_TEST_CHILD_HOUSEHOLD";
@@ -24,26 +23,12 @@ const CHILD_SAYS: &str = "GROUNDGAME_TEST_CHILD_SAYS";
 /// Runs only as the child process; a no-op in a normal test run.
 #[test]
 fn child_records_a_knock_then_waits_to_be_killed() {
-    let (Ok(db), Ok(household), Ok(says)) = (
-        std::env::var(CHILD_DB),
-        std::env::var(CHILD_HOUSEHOLD),
-        std::env::var(CHILD_SAYS),
-    ) else {
+    let Some([db, household, says]) = child_env([CHILD_DB, CHILD_HOUSEHOLD, CHILD_SAYS]) else {
         return;
     };
     let household = HouseholdId(household.parse().expect("household id"));
     let store = Store::open(db.as_ref(), system_clock()).expect("open store");
-    let event = store
-        .record(
-            household,
-            None,
-            EventBody::Contact {
-                channel: Channel::Door,
-                result: "not_home".into(),
-                call_back_at: None,
-            },
-        )
-        .expect("record");
+    let event = store.record(household, None, not_home()).expect("record");
     std::fs::write(&says, event.id.to_string()).expect("say what was recorded");
     std::thread::sleep(std::time::Duration::from_secs(600));
 }

@@ -4,12 +4,11 @@
 //! figures stay readable with their time while a refresh fails as "no connection".
 
 use groundgame::sync::{HttpTransport, SyncError};
-use groundgame_core::event::Channel;
-use groundgame_core::{EventBody, Role};
+use groundgame_core::Role;
 use groundgame_server::store::CallListFilter;
 
 use crate::support::fixture::small_campaign;
-use crate::support::{temp_dir, TestDevice, TestServer};
+use crate::support::{not_home, temp_dir, TestDevice, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
@@ -27,17 +26,7 @@ async fn a_lead_device_caches_the_figures_and_reads_them_offline() {
         .expect("assign");
     ana.engine.sync_once().await.expect("download");
     for h in &households[..3] {
-        ana.store
-            .record(
-                *h,
-                None,
-                EventBody::Contact {
-                    channel: Channel::Door,
-                    result: "not_home".into(),
-                    call_back_at: None,
-                },
-            )
-            .expect("record");
+        ana.store.record(*h, None, not_home()).expect("record");
     }
     ana.engine.sync_once().await.expect("push");
     let list = server

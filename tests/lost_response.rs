@@ -2,13 +2,11 @@
 //! same events again; the server answers "duplicate" and stores nothing twice.
 
 use groundgame::sync::HttpTransport;
-use groundgame_core::event::Channel;
-use groundgame_core::EventBody;
 use rand::SeedableRng;
 
 use crate::support::fixture::small_campaign;
 use crate::support::transport::{FaultTransport, Faults};
-use crate::support::{temp_dir, TestDevice, TestServer};
+use crate::support::{not_home, temp_dir, TestDevice, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_push_whose_answer_was_lost_is_retried_without_duplicates() {
@@ -36,18 +34,7 @@ async fn a_push_whose_answer_was_lost_is_retried_without_duplicates() {
     device.engine.sync_once().await.expect("download");
 
     for h in &households {
-        device
-            .store
-            .record(
-                *h,
-                None,
-                EventBody::Contact {
-                    channel: Channel::Door,
-                    result: "not_home".into(),
-                    call_back_at: None,
-                },
-            )
-            .expect("record");
+        device.store.record(*h, None, not_home()).expect("record");
     }
 
     transport.set_faults(Faults {

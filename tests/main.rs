@@ -11,6 +11,8 @@
 //! - `two_devices`: two canvassers knock the same doors offline; both see both knocks.
 //! - `lost_response`: a push answered after commit but never heard: retried, no duplicate.
 //! - `crash_before_push`: a device process killed between its local commit and its push.
+//! - `device_kill`: a device process killed at chosen points in the middle of its writes
+//!   (a door save, a pull page written, a pull page committed).
 //! - `reassignment`: a turf reassigned while its canvasser is offline.
 //! - `revocation`: a revoked device gets 401 and wipes its voter data.
 //! - `lead`: a lead's device caches the lead views, acts, and reads them offline.
@@ -39,6 +41,7 @@ mod bad_input;
 mod bad_signal;
 mod calls;
 mod crash_before_push;
+mod device_kill;
 mod lead;
 mod lead_data;
 mod lost_response;

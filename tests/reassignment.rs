@@ -5,13 +5,12 @@
 use std::collections::BTreeSet;
 
 use groundgame::sync::HttpTransport;
-use groundgame_core::event::Channel;
-use groundgame_core::{EventBody, EventId};
+use groundgame_core::EventId;
 use rand::SeedableRng;
 
 use crate::support::fixture::small_campaign;
 use crate::support::transport::{FaultTransport, Faults};
-use crate::support::{temp_dir, TestDevice, TestServer};
+use crate::support::{not_home, temp_dir, TestDevice, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn knocks_under_an_old_assignment_are_kept_and_the_old_device_drops_the_turf() {
@@ -50,18 +49,7 @@ async fn knocks_under_an_old_assignment_are_kept_and_the_old_device_drops_the_tu
     ana_net.set_offline(true);
     let mut knocked = BTreeSet::<EventId>::new();
     for h in &households {
-        let e = ana
-            .store
-            .record(
-                *h,
-                None,
-                EventBody::Contact {
-                    channel: Channel::Door,
-                    result: "not_home".into(),
-                    call_back_at: None,
-                },
-            )
-            .expect("record");
+        let e = ana.store.record(*h, None, not_home()).expect("record");
         knocked.insert(e.id);
     }
     assert!(ana.engine.sync_once().await.is_err(), "no signal");

@@ -2,11 +2,9 @@
 //! "device_revoked" and the phone wipes every piece of voter data it held.
 
 use groundgame::sync::{HttpTransport, SyncState};
-use groundgame_core::event::Channel;
-use groundgame_core::EventBody;
 
 use crate::support::fixture::small_campaign;
-use crate::support::{temp_dir, TestDevice, TestServer};
+use crate::support::{not_home, temp_dir, TestDevice, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_device_is_refused_and_wipes_its_voter_data() {
@@ -26,15 +24,7 @@ async fn a_revoked_device_is_refused_and_wipes_its_voter_data() {
     phone.engine.sync_once().await.expect("download");
     phone
         .store
-        .record(
-            households[0],
-            None,
-            EventBody::Contact {
-                channel: Channel::Door,
-                result: "not_home".into(),
-                call_back_at: None,
-            },
-        )
+        .record(households[0], None, not_home())
         .expect("record");
     phone.engine.sync_once().await.expect("push");
     let (h, p, e) = phone.store.voter_data_counts().expect("counts");

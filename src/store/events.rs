@@ -94,6 +94,7 @@ impl Store {
         }
         also(&tx, &events)?;
         hlc::save(&tx, clock.last())?;
+        crate::crash::point("record-written");
         tx.commit()?;
         inner.hlc = clock;
         self.pending

@@ -145,7 +145,9 @@ impl Store {
             applied.removed_turfs += 1;
         }
         hlc::save(&tx, clock.last())?;
+        crate::crash::point("pull-written");
         tx.commit()?;
+        crate::crash::point("pull-committed");
         inner.hlc = clock;
         if campaign_changed {
             inner.campaign = Some(response.campaign.clone());

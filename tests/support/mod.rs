@@ -14,6 +14,25 @@ use groundgame::sync::{Engine, Transport};
 use groundgame_server::store::postgres::ScratchDb;
 use groundgame_server::{serve_until, AppState, PgStore, SqliteStore};
 
+/// A door knock with nobody home, the commonest record.
+pub fn not_home() -> groundgame_core::EventBody {
+    groundgame_core::EventBody::Contact {
+        channel: groundgame_core::event::Channel::Door,
+        result: "not_home".into(),
+        call_back_at: None,
+    }
+}
+
+/// The environment a test binary re-run as a child process was given, or `None` in a
+/// normal run (the child test is then a no-op).
+pub fn child_env<const N: usize>(names: [&str; N]) -> Option<[String; N]> {
+    let mut values = Vec::with_capacity(N);
+    for name in names {
+        values.push(std::env::var(name).ok()?);
+    }
+    values.try_into().ok()
+}
+
 /// A directory for SQLite files. Under /dev/shm when there is one, so that a thousand
 /// simulated devices do not wait on the VM's disk; they are still real SQLite files.
 pub fn temp_dir() -> tempfile::TempDir {
@@ -126,6 +145,24 @@ pub struct TestDevice<T: Transport> {
     pub engine: Engine<T>,
     pub path: PathBuf,
     pub clock: WallClock,
+}
+
+impl TestDevice<groundgame::sync::HttpTransport> {
+    /// A device that joins `server`'s campaign with `invite`, put on `turf` by the lead.
+    pub async fn join_on(
+        server: &TestServer,
+        dir: &Path,
+        invite: &str,
+        turf: groundgame_core::TurfId,
+    ) -> Self {
+        let http = groundgame::sync::HttpTransport::new(&server.url).expect("http");
+        let device = Self::join(dir, "ana", &server.url, invite, http).await;
+        server
+            .store
+            .set_assignees(turf, &[device.volunteer()])
+            .expect("assign");
+        device
+    }
 }
 
 impl<T: Transport> TestDevice<T> {
