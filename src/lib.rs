@@ -3,7 +3,7 @@
 //! volunteer's turfs whenever the network allows. Neither knows anything of the UI.
 
 pub mod clock;
-pub mod crash;
+pub use groundgame_core::crash;
 pub mod logging;
 pub mod store;
 pub mod sync;

@@ -6,6 +6,7 @@
 //! the same thing on a phone and on the server.
 
 pub mod conversation;
+pub mod crash;
 pub mod domain;
 pub mod event;
 pub mod fold;

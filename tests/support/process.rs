@@ -134,12 +134,41 @@ impl ServerProcess {
     /// `serve` on a test's database (see [`TestDatabase`]) with more options (such as
     /// `--claim-lease-ms 2000`); `addr` may end in `:0`.
     pub fn start_on(db: &TestDatabase, addr: &str, options: &[&str]) -> ServerProcess {
-        Self::spawn(db.arg.clone().into(), &db.log, addr, options)
+        Self::spawn(db.arg.clone().into(), &db.log, addr, options, &[])
+    }
+
+    /// `serve` set to die (SIGABRT) at a crash point (`groundgame_core::crash`); a
+    /// [`restart`](Self::restart) starts it without.
+    pub fn start_crashing_at(db: &TestDatabase, addr: &str, point: &str) -> ServerProcess {
+        Self::spawn(
+            db.arg.clone().into(),
+            &db.log,
+            addr,
+            &[],
+            &[(groundgame_core::crash::CRASH_AT, point)],
+        )
+    }
+
+    /// Wait for the process to end by itself (at a crash point), at most `limit`.
+    pub fn wait_for_death(&mut self, limit: std::time::Duration) -> std::process::ExitStatus {
+        let child = self.child.as_mut().expect("the server is running");
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = child.try_wait().expect("wait for the server") {
+                self.child = None;
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not die within {limit:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
 
     /// A replica on a PostgreSQL database; it logs to `log` (with `.log`).
     pub fn start_on_postgres(url: &str, log: &Path, addr: &str) -> ServerProcess {
-        Self::spawn(url.into(), log, addr, &[])
+        Self::spawn(url.into(), log, addr, &[], &[])
     }
 
     fn spawn(
@@ -147,6 +176,7 @@ impl ServerProcess {
         data: &Path,
         addr: &str,
         options: &[&str],
+        env: &[(&str, &str)],
     ) -> ServerProcess {
         let mut child = Command::new(server_binary())
             .arg("serve")
@@ -154,6 +184,7 @@ impl ServerProcess {
             .arg(&database)
             .args(["--addr", addr])
             .args(options)
+            .envs(env.iter().copied())
             .env("RUST_LOG", "info")
             .stdout(Stdio::piped())
             .stderr(log_file(data))
@@ -192,7 +223,8 @@ impl ServerProcess {
     pub fn restart(&mut self) {
         self.kill();
         let options: Vec<&str> = self.options.iter().map(String::as_str).collect();
-        let again = ServerProcess::spawn(self.database.clone(), &self.data, &self.addr, &options);
+        let again =
+            ServerProcess::spawn(self.database.clone(), &self.data, &self.addr, &options, &[]);
         *self = again;
     }
 }

@@ -131,6 +131,7 @@ fn apply(store: &dyn Store, group: Vec<(PushJob, Answer)>) {
     let (jobs, answers): (Vec<PushJob>, Vec<Answer>) = group.into_iter().unzip();
     let size = jobs.len();
     let results = store.push_group(&jobs);
+    groundgame_core::crash::point("push-committed");
     if size > 1 {
         tracing::debug!(pushes = size, "group commit");
     }
