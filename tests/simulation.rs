@@ -11,7 +11,11 @@
 //! - every device holds exactly the server's events for the turfs in its scope (same ids,
 //!   same content, same timestamps) and no voter data outside it;
 //! - the door status each device computes equals the server's;
-//! - every outbox is drained and nothing was rejected.
+//! - every outbox is drained and nothing was rejected;
+//! - derived state against oracles recomputed from the server's raw events: the lead's
+//!   figures (knocks, contacts, doors knocked, in total and per turf) and the people (the
+//!   voter file's plus exactly one per person added at a door, at that door), so a
+//!   duplicated or replayed push that counted or added twice fails the seed.
 //!
 //! `GROUNDGAME_SIM_SEEDS=N` sets how many seeds run (default 1,000, at least 40, split over
 //! 4 tests that run in parallel); every sweep checks that each kind of fault fired in each
@@ -205,6 +209,7 @@ async fn run_seed(seed: u64) -> Result<Totals, String> {
         Arc::new(SqliteStore::open(&dir.path().join("server.sqlite")).map_err(|e| e.to_string())?);
     let fx: Fixture = small_campaign(store.as_ref(), 3, 4, 2);
     let turf_of = fx.turf_of();
+    let voter_file = server_people(&dir.path().join("server.sqlite"), &fx)?;
     let now = Arc::new(AtomicU64::new(1_800_000_000_000 + seed * 7_919));
     let server_clock = {
         let now = now.clone();
@@ -308,7 +313,15 @@ async fn run_seed(seed: u64) -> Result<Totals, String> {
         }
     }
 
-    check(&store, &fx, &turf_of, &assigned, &devices)?;
+    check(
+        &store,
+        &dir.path().join("server.sqlite"),
+        &voter_file,
+        &fx,
+        &turf_of,
+        &assigned,
+        &devices,
+    )?;
     let mut totals = Totals {
         seeds: 1,
         events: devices.iter().map(|d| d.created.len() as u64).sum(),
@@ -418,6 +431,8 @@ fn record_something(
 
 fn check(
     store: &SqliteStore,
+    server_file: &std::path::Path,
+    voter_file: &BTreeMap<PersonId, i64>,
     fx: &Fixture,
     turf_of: &BTreeMap<groundgame_core::HouseholdId, TurfId>,
     assigned: &BTreeMap<TurfId, BTreeSet<VolunteerId>>,
@@ -448,6 +463,8 @@ fn check(
     for e in &server_events {
         by_household.entry(e.household).or_default().push(e);
     }
+    figures_match_the_events(store, fx, turf_of, &config, &server_events)?;
+    people_match_the_events(server_file, fx, voter_file, &server_events)?;
 
     for d in devices {
         let device = d.get();
@@ -526,4 +543,108 @@ fn check(
         }
     }
     Ok(())
+}
+
+/// The lead's figures, recomputed from the server's raw events with plain loops: knocks,
+/// contacts (results whose effect is "contacted") and doors knocked, for the campaign and
+/// for each turf. Duplicated and replayed pushes must not count twice.
+fn figures_match_the_events(
+    store: &SqliteStore,
+    fx: &Fixture,
+    turf_of: &BTreeMap<groundgame_core::HouseholdId, TurfId>,
+    config: &CampaignConfig,
+    events: &[Event],
+) -> Result<(), String> {
+    // (knocks, contacts, doors knocked)
+    let mut want: BTreeMap<Option<TurfId>, (u64, u64, BTreeSet<groundgame_core::HouseholdId>)> =
+        BTreeMap::new();
+    for e in events {
+        if let EventBody::Contact {
+            channel: Channel::Door,
+            result,
+            ..
+        } = &e.body
+        {
+            let contacted = config
+                .result_code(result)
+                .is_some_and(|c| c.effect == groundgame_core::domain::ResultEffect::Contacted);
+            for key in [None, turf_of.get(&e.household).copied()] {
+                let entry = want.entry(key).or_default();
+                entry.0 += 1;
+                entry.1 += u64::from(contacted);
+                entry.2.insert(e.household);
+            }
+        }
+    }
+    let progress = store
+        .progress(fx.campaign, None)
+        .map_err(|e| e.to_string())?;
+    let got = |figures: &groundgame_core::protocol::lead::Figures, doors: u64| {
+        (figures.knocks, figures.contacts, doors)
+    };
+    let expect = |key: Option<TurfId>| {
+        want.get(&key)
+            .map_or((0, 0, 0), |(k, c, d)| (*k, *c, d.len() as u64))
+    };
+    let totals = got(&progress.totals.figures, progress.totals.doors_knocked);
+    if totals != expect(None) {
+        return Err(format!(
+            "the lead's totals (knocks, contacts, doors) are {totals:?}; the events say {:?}",
+            expect(None)
+        ));
+    }
+    for t in &progress.by_turf {
+        let here = got(&t.figures, t.doors_knocked);
+        if here != expect(Some(t.turf)) {
+            return Err(format!(
+                "turf {}: the lead sees {here:?}; the events say {:?}",
+                t.turf,
+                expect(Some(t.turf))
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every person added at a door is on the server exactly once, at that door, beside the
+/// voter file's people; nobody else is.
+fn people_match_the_events(
+    server_file: &std::path::Path,
+    fx: &Fixture,
+    voter_file: &BTreeMap<PersonId, i64>,
+    events: &[Event],
+) -> Result<(), String> {
+    let stored = server_people(server_file, fx)?;
+    let mut want = voter_file.clone();
+    for e in events {
+        if let (EventBody::PersonAdded { .. }, Some(person)) = (&e.body, e.person) {
+            if want.insert(person, e.household.0).is_some() {
+                return Err(format!("person {person} was added twice"));
+            }
+        }
+    }
+    if stored != want {
+        return Err(format!(
+            "the server holds {} people; the voter file and the doors' additions make {}",
+            stored.len(),
+            want.len()
+        ));
+    }
+    Ok(())
+}
+
+/// The campaign's people on the server (id → household), read from its file.
+fn server_people(
+    server_file: &std::path::Path,
+    fx: &Fixture,
+) -> Result<BTreeMap<PersonId, i64>, String> {
+    let conn = rusqlite::Connection::open(server_file).map_err(|e| e.to_string())?;
+    conn.prepare("SELECT id, household_id FROM people WHERE campaign_id = ?1")
+        .and_then(|mut q| {
+            q.query_map([fx.campaign.0], |r| {
+                Ok((r.get::<_, PersonId>(0)?, r.get(1)?))
+            })?
+            .collect()
+        })
+        .map_err(|e| e.to_string())
 }
