@@ -5,7 +5,7 @@
 # field lead's dashboard, a reassignment, a revocation; calls: a phone-bank session with
 # the server down part of the time; network: a vCard imported into My network, an ask,
 # the lead's aggregates-only summary; data: the lead's voter-file import, turf cutting,
-# scripts and call lists).
+# scripts and call lists; guard: the app answers only the page it was opened in).
 # Exits non-zero on the first failure; each test kills its processes whatever happens.
 # Usage: tests/e2e/run.sh [name ...]   e.g. `tests/e2e/run.sh field`
 #   honours CARGO_TARGET_DIR; CHROMIUM overrides /usr/bin/chromium;
@@ -29,7 +29,7 @@ cd "$root/tests/e2e"
 export GROUNDGAME_SERVER_BIN="$target/debug/groundgame-server"
 export GROUNDGAME_LIVEVIEW_BIN="$target/debug/groundgame-liveview"
 tests=("$@")
-[ "${#tests[@]}" -gt 0 ] || tests=(door field lead data calls network)
+[ "${#tests[@]}" -gt 0 ] || tests=(door field lead data calls network guard)
 for t in "${tests[@]}"; do
   echo "== e2e: $t"
   # A hard stop in case a test's own watchdog cannot fire.
