@@ -159,6 +159,20 @@ async fn every_kind_of_bad_input_gets_a_clear_error_and_writes_nothing() {
             codes::INVALID_VALUE,
         ),
         (
+            "a name with a right-to-left override",
+            "Ana\u{202E}ppa",
+            PROTOCOL_VERSION,
+            422,
+            codes::INVALID_VALUE,
+        ),
+        (
+            "a name with a zero-width space",
+            "A\u{200B}na",
+            PROTOCOL_VERSION,
+            422,
+            codes::INVALID_VALUE,
+        ),
+        (
             "an unsupported protocol",
             "Ana",
             99,

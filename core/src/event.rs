@@ -178,7 +178,7 @@ pub enum EventError {
     EmptyNote,
     #[error("{field} is too long: at most {max} characters")]
     TooLong { field: &'static str, max: usize },
-    #[error("{0} contains control characters; remove them")]
+    #[error("{0} contains control or invisible formatting characters; remove them")]
     ControlCharacters(&'static str),
     #[error("a new person needs a first or last name")]
     NameMissing,
@@ -202,9 +202,7 @@ fn check_text(field: &'static str, s: &str, max: usize, multiline: bool) -> Resu
     if s.chars().count() > max {
         return Err(EventError::TooLong { field, max });
     }
-    if s.chars()
-        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
-    {
+    if crate::text::has_forbidden(s, multiline) {
         return Err(EventError::ControlCharacters(field));
     }
     Ok(())
@@ -250,7 +248,9 @@ impl Event {
                         return Err(EventError::CallBackTimeWithoutCallBack);
                     }
                     let at = self.at.ms();
-                    if *when + CALL_BACK_SLACK_MS < at || *when > at + MAX_CALL_BACK_AHEAD_MS {
+                    if when.saturating_add(CALL_BACK_SLACK_MS) < at
+                        || *when > at.saturating_add(MAX_CALL_BACK_AHEAD_MS)
+                    {
                         return Err(EventError::CallBackTimeOutOfRange);
                     }
                 }
@@ -474,7 +474,13 @@ mod tests {
             call(Channel::Door, "come_back", Some(at + hour)).validate(&c),
             Err(EventError::CallBackTimeWithoutCallBack)
         );
-        for when in [at - hour, at + MAX_CALL_BACK_AHEAD_MS + 1] {
+        // u64::MAX and just under it: refused, not an overflow (a panic in the server).
+        for when in [
+            at - hour,
+            at + MAX_CALL_BACK_AHEAD_MS + 1,
+            u64::MAX,
+            u64::MAX - 1,
+        ] {
             assert_eq!(
                 call(Channel::Phone, "call_back", Some(when)).validate(&c),
                 Err(EventError::CallBackTimeOutOfRange)

@@ -16,6 +16,7 @@ pub mod network;
 pub mod paths;
 pub mod protocol;
 pub mod script;
+pub mod text;
 pub mod time;
 
 pub use domain::{

@@ -197,7 +197,7 @@ pub enum NetworkError {
     NameMissing,
     #[error("{field} is too long: at most {max} characters")]
     TooLong { field: &'static str, max: usize },
-    #[error("{0} contains control characters; remove them")]
+    #[error("{0} contains control or invisible formatting characters; remove them")]
     ControlCharacters(&'static str),
     #[error("the phone number must be in international form, like +19195550123")]
     BadPhone,
@@ -222,9 +222,7 @@ fn check_text(
     if s.chars().count() > max {
         return Err(NetworkError::TooLong { field, max });
     }
-    if s.chars()
-        .any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t')))
-    {
+    if crate::text::has_forbidden(s, multiline) {
         return Err(NetworkError::ControlCharacters(field));
     }
     Ok(())

@@ -183,10 +183,32 @@ impl HttpTransport {
                 "the server address is not valid ({e}); it should look like https://field.example.org"
             ))
         })?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(TransportError(
-                "the server address must start with https:// (or http:// for testing)".into(),
-            ));
+        // Plain http only to this machine (a test server, the demo): anywhere else a
+        // token and voters' data would cross the network readable by anyone on the way.
+        let loopback = match url.host_str() {
+            Some("localhost") => true,
+            Some(host) => host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback()),
+            None => false,
+        };
+        match url.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            "http" => {
+                return Err(TransportError(
+                    "the server address must start with https:// (http:// is only for a server \
+                     on this same device)"
+                        .into(),
+                ))
+            }
+            _ => {
+                return Err(TransportError(
+                    "the server address must start with https://".into(),
+                ))
+            }
         }
         Ok(HttpTransport {
             client,
@@ -346,5 +368,17 @@ mod tests {
         assert!(HttpTransport::new("http://127.0.0.1:8080/").is_ok());
         assert!(HttpTransport::new("not a url").is_err());
         assert!(HttpTransport::new("ftp://example.org").is_err());
+        assert!(HttpTransport::new("https://field.example.org").is_ok());
+        assert!(HttpTransport::new("http://localhost:8080").is_ok());
+        assert!(HttpTransport::new("http://[::1]:8080").is_ok());
+        // A token and voters' data in the clear over someone else's network: refused.
+        for open in [
+            "http://field.example.org",
+            "http://192.168.1.20:8080",
+            "http://10.0.2.2:8080",
+        ] {
+            let e = HttpTransport::new(open).err().expect(open);
+            assert!(e.0.contains("https://"), "{open}: {}", e.0);
+        }
     }
 }

@@ -717,6 +717,13 @@ fn join_errors_are_classified_and_explained_in_both_languages() {
     assert_eq!(missing, Err(JoinError::MissingFields));
     let bad = rt.block_on(services.sync.join("ftp://x", "CODE", "Ana", "Test"));
     assert_eq!(bad, Err(JoinError::BadAddress));
+    // Plain http to another machine would carry the token in the clear: "use https://".
+    let open = rt.block_on(
+        services
+            .sync
+            .join("http://field.example.org", "CODE", "Ana", "Test"),
+    );
+    assert_eq!(open, Err(JoinError::BadAddress));
     let offline = rt.block_on(
         services
             .sync

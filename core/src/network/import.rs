@@ -205,7 +205,7 @@ fn build(
         out.issues.push(skip(IssueReason::NoName));
         return;
     }
-    if name.chars().count() > MAX_CONTACT_NAME_CHARS || name.chars().any(char::is_control) {
+    if name.chars().count() > MAX_CONTACT_NAME_CHARS || crate::text::has_forbidden(&name, false) {
         out.issues.push(skip(IssueReason::NameTooLong));
         return;
     }

@@ -26,9 +26,9 @@ pub(crate) fn check_name(field: &str, value: &str) -> Result<String, ApiError> {
             "{field} must be 1 to {MAX_NAME_CHARS} characters"
         )));
     }
-    if value.chars().any(char::is_control) {
+    if groundgame_core::text::has_forbidden(value, false) {
         return Err(ApiError::InvalidValue(format!(
-            "{field} contains control characters; remove them"
+            "{field} contains control or invisible formatting characters; remove them"
         )));
     }
     Ok(value.to_string())
