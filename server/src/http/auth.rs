@@ -61,6 +61,20 @@ impl AuthDevice {
     }
 }
 
+impl AuthDevice {
+    /// A target (a turf, a device, a volunteer, a call list) of `campaign`, for a caller
+    /// already known to lead their own: one of another campaign is answered `missing`, the
+    /// same answer as an id that does not exist, so a lead cannot count another campaign's
+    /// ids by telling 403 from 404.
+    pub fn owns(&self, campaign: CampaignId, missing: ApiError) -> Result<(), ApiError> {
+        if self.campaign == campaign {
+            Ok(())
+        } else {
+            Err(missing)
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for AuthDevice {
     type Rejection = ApiError;
 

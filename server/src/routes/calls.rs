@@ -50,15 +50,13 @@ async fn may_call(
     device: &AuthDevice,
     list: CallListId,
 ) -> Result<groundgame_core::CampaignId, ApiError> {
+    let missing =
+        || ApiError::NotFound("no such call list; ask your lead which list to call".into());
     let campaign = state
         .read(move |s| s.call_list_campaign(list))
         .await?
-        .ok_or_else(|| {
-            ApiError::NotFound("no such call list; ask your lead which list to call".into())
-        })?;
-    if campaign != device.campaign {
-        return Err(ApiError::Forbidden);
-    }
+        .ok_or_else(missing)?;
+    device.owns(campaign, missing())?;
     if device.role.sees_whole_campaign() {
         return Ok(campaign);
     }
@@ -82,8 +80,8 @@ async fn may_call(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The list's callers now", body = CallersResponse),
-        (status = 403, description = "Not a lead of the list's campaign", body = ErrorBody),
-        (status = 404, description = "No such call list", body = ErrorBody),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+        (status = 404, description = "No such call list (one of another campaign is answered the same)", body = ErrorBody),
         (status = 422, description = "A volunteer is not in the list's campaign", body = ErrorBody),
     )
 )]
@@ -95,11 +93,12 @@ pub(crate) async fn set_callers(
 ) -> Result<Json<CallersResponse>, ApiError> {
     device.require_lead_of(device.campaign)?;
     let list = CallListId(id);
+    let missing = || ApiError::NotFound("no such call list; make one first".into());
     let campaign = state
         .read(move |s| s.call_list_campaign(list))
         .await?
-        .ok_or_else(|| ApiError::NotFound("no such call list; make one first".into()))?;
-    device.require_lead_of(campaign)?;
+        .ok_or_else(missing)?;
+    device.owns(campaign, missing())?;
     let now = state.now_ms();
     let volunteers = state
         .write(move |s| s.set_call_list_callers(list, &req.volunteers, now))
@@ -121,7 +120,7 @@ pub(crate) async fn set_callers(
     responses(
         (status = 200, description = "The contacts this device holds now", body = ClaimResponse),
         (status = 403, description = "Not a caller of this list", body = ErrorBody),
-        (status = 404, description = "No such call list", body = ErrorBody),
+        (status = 404, description = "No such call list (one of another campaign is answered the same)", body = ErrorBody),
         (status = 422, description = "A count outside 1 to 50", body = ErrorBody),
     )
 )]
@@ -168,7 +167,7 @@ pub(crate) async fn claim(
     responses(
         (status = 200, description = "Given back: others may call them now", body = ReleaseResponse),
         (status = 403, description = "Not a caller of this list", body = ErrorBody),
-        (status = 404, description = "No such call list", body = ErrorBody),
+        (status = 404, description = "No such call list (one of another campaign is answered the same)", body = ErrorBody),
         (status = 422, description = "More than 1,000 people", body = ErrorBody),
     )
 )]
@@ -201,7 +200,7 @@ pub(crate) async fn release(
     responses(
         (status = 200, description = "Where the list stands", body = CallProgressResponse),
         (status = 403, description = "Not a caller of this list", body = ErrorBody),
-        (status = 404, description = "No such call list", body = ErrorBody),
+        (status = 404, description = "No such call list (one of another campaign is answered the same)", body = ErrorBody),
     )
 )]
 pub(crate) async fn progress(

@@ -29,8 +29,8 @@ fn require_lead(device: &AuthDevice) -> Result<(), ApiError> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The turf's assignees now", body = AssigneesResponse),
-        (status = 403, description = "Not a lead of the turf's campaign", body = ErrorBody),
-        (status = 404, description = "No such turf", body = ErrorBody),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+        (status = 404, description = "No such turf (one of another campaign is answered the same)", body = ErrorBody),
         (status = 422, description = "A volunteer is not in the turf's campaign", body = ErrorBody),
     )
 )]
@@ -42,11 +42,12 @@ pub(crate) async fn set_assignees(
 ) -> Result<Json<AssigneesResponse>, ApiError> {
     require_lead(&device)?;
     let turf = TurfId(id);
+    let missing = || ApiError::NotFound("no such turf; list turfs at /api/v1/turfs".into());
     let campaign = state
         .read(move |s| s.turf_campaign(turf))
         .await?
-        .ok_or_else(|| ApiError::NotFound("no such turf; list turfs at /api/v1/turfs".into()))?;
-    device.require_lead_of(campaign)?;
+        .ok_or_else(missing)?;
+    device.owns(campaign, missing())?;
     let now = state.now_ms();
     let volunteers = state
         .write(move |s| {
@@ -66,8 +67,8 @@ pub(crate) async fn set_assignees(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Revoked: the device wipes its voter data on its next sync", body = RevokeResponse),
-        (status = 403, description = "Not a lead of the device's campaign", body = ErrorBody),
-        (status = 404, description = "No such device", body = ErrorBody),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+        (status = 404, description = "No such device (one of another campaign is answered the same)", body = ErrorBody),
     )
 )]
 pub(crate) async fn revoke_device(
@@ -77,13 +78,13 @@ pub(crate) async fn revoke_device(
 ) -> Result<Json<RevokeResponse>, ApiError> {
     require_lead(&device)?;
     let target = DeviceId(id);
+    let missing =
+        || ApiError::NotFound("no such device; list devices at /api/v1/volunteers".into());
     let campaign = state
         .read(move |s| s.device_campaign(target))
         .await?
-        .ok_or_else(|| {
-            ApiError::NotFound("no such device; list devices at /api/v1/volunteers".into())
-        })?;
-    device.require_lead_of(campaign)?;
+        .ok_or_else(missing)?;
+    device.owns(campaign, missing())?;
     state.write(move |s| s.revoke_device(target)).await?;
     tracing::info!(device = %device.device, revoked = %target, "device revoked");
     Ok(Json(RevokeResponse {

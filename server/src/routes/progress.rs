@@ -65,13 +65,13 @@ async fn lead_of_volunteer(
     volunteer: VolunteerId,
 ) -> Result<(), ApiError> {
     device.require_lead_of(device.campaign)?;
+    let missing =
+        || ApiError::NotFound("no such volunteer; list volunteers at /api/v1/volunteers".into());
     let campaign = state
         .read(move |s| s.volunteer_campaign(volunteer))
         .await?
-        .ok_or_else(|| {
-            ApiError::NotFound("no such volunteer; list volunteers at /api/v1/volunteers".into())
-        })?;
-    device.require_lead_of(campaign)
+        .ok_or_else(missing)?;
+    device.owns(campaign, missing())
 }
 
 #[utoipa::path(
@@ -82,8 +82,8 @@ async fn lead_of_volunteer(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Quarantined: records kept and synced, left out of figures and exports", body = QuarantineResponse),
-        (status = 403, description = "Not a lead of the volunteer's campaign", body = ErrorBody),
-        (status = 404, description = "No such volunteer", body = ErrorBody),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+        (status = 404, description = "No such volunteer (one of another campaign is answered the same)", body = ErrorBody),
     )
 )]
 pub(crate) async fn quarantine(
@@ -102,8 +102,8 @@ pub(crate) async fn quarantine(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Released: the volunteer's records count again", body = QuarantineResponse),
-        (status = 403, description = "Not a lead of the volunteer's campaign", body = ErrorBody),
-        (status = 404, description = "No such volunteer", body = ErrorBody),
+        (status = 403, description = "Not a lead", body = ErrorBody),
+        (status = 404, description = "No such volunteer (one of another campaign is answered the same)", body = ErrorBody),
     )
 )]
 pub(crate) async fn release(

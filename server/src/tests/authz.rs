@@ -4,7 +4,8 @@
 //! against the router's own list (`routes::ROUTES`): a route without a row fails the test.
 //! Endpoints that act on the caller's own campaign answer another campaign's lead about
 //! their own campaign (200); endpoints aimed at something of campaign A (a turf, a device,
-//! a volunteer, a call list, an import) refuse them. Every refused call leaves the whole
+//! a volunteer, a call list, an import) answer them 404, word for word what an id nobody
+//! has gets, so a lead cannot count another campaign's ids. Every refused call leaves the whole
 //! database as it was (a digest of every table), and no answer to lead B or to the
 //! volunteer holds anything of campaign A's they may not see.
 
@@ -186,28 +187,28 @@ async fn every_route_answers_each_caller_as_the_table_says_and_a_refusal_changes
             M::POST,
             at(CALL_LIST_CLAIM_PATH, list),
             Some(json!({"count": 5})),
-            [FORBIDDEN, OK, FORBIDDEN, OK, UNAUTHORIZED],
+            [FORBIDDEN, OK, NOT_FOUND, OK, UNAUTHORIZED],
         ),
         row(
             CALL_LIST_RELEASE_PATH,
             M::POST,
             at(CALL_LIST_RELEASE_PATH, list),
             Some(json!({"people": []})),
-            [FORBIDDEN, OK, FORBIDDEN, OK, UNAUTHORIZED],
+            [FORBIDDEN, OK, NOT_FOUND, OK, UNAUTHORIZED],
         ),
         row(
             CALL_LIST_PROGRESS_PATH,
             M::GET,
             at(CALL_LIST_PROGRESS_PATH, list),
             None,
-            [FORBIDDEN, OK, FORBIDDEN, OK, UNAUTHORIZED],
+            [FORBIDDEN, OK, NOT_FOUND, OK, UNAUTHORIZED],
         ),
         row(
             CALL_LIST_ASSIGNEES_PATH,
             M::PUT,
             at(CALL_LIST_ASSIGNEES_PATH, list),
             Some(json!({"volunteers": [vol]})),
-            [FORBIDDEN, OK, FORBIDDEN, OK, UNAUTHORIZED],
+            [FORBIDDEN, OK, NOT_FOUND, OK, UNAUTHORIZED],
         ),
         // The lead's tools, aimed at something of campaign A.
         row(
@@ -215,28 +216,28 @@ async fn every_route_answers_each_caller_as_the_table_says_and_a_refusal_changes
             M::PUT,
             at(TURF_ASSIGNEES_PATH, turf),
             Some(json!({"volunteers": [volunteer.reg.volunteer]})),
-            [FORBIDDEN, OK, FORBIDDEN, OK, UNAUTHORIZED],
+            [FORBIDDEN, OK, NOT_FOUND, OK, UNAUTHORIZED],
         ),
         row(
             DEVICE_REVOKE_PATH,
             M::POST,
             at(DEVICE_REVOKE_PATH, device),
             None,
-            [FORBIDDEN, OK, FORBIDDEN, OK, UNAUTHORIZED],
+            [FORBIDDEN, OK, NOT_FOUND, OK, UNAUTHORIZED],
         ),
         row(
             VOLUNTEER_QUARANTINE_PATH,
             M::POST,
             at(VOLUNTEER_QUARANTINE_PATH, vol),
             None,
-            [FORBIDDEN, OK, FORBIDDEN, OK, UNAUTHORIZED],
+            [FORBIDDEN, OK, NOT_FOUND, OK, UNAUTHORIZED],
         ),
         row(
             VOLUNTEER_RELEASE_PATH,
             M::POST,
             at(VOLUNTEER_RELEASE_PATH, vol),
             None,
-            [FORBIDDEN, OK, FORBIDDEN, OK, UNAUTHORIZED],
+            [FORBIDDEN, OK, NOT_FOUND, OK, UNAUTHORIZED],
         ),
         row(
             IMPORT_PATH,
@@ -436,6 +437,40 @@ async fn every_route_answers_each_caller_as_the_table_says_and_a_refusal_changes
                     ));
                 }
             }
+        }
+    }
+    // Lead B's 404 about A's ids is the very answer for an id that does not exist.
+    for Row {
+        route,
+        path,
+        body,
+        want,
+    } in &table
+    {
+        if want[2] != NOT_FOUND {
+            continue;
+        }
+        let nobody = route.0.replace("{id}", "999999");
+        let nobody = if route.0.contains("{id}") {
+            nobody
+        } else {
+            continue;
+        };
+        let a = h
+            .call(route.1.clone(), path, Some(&lead_b.token), body.clone())
+            .await;
+        let b = h
+            .call(route.1.clone(), &nobody, Some(&lead_b.token), body.clone())
+            .await;
+        if (a.status, &a.body) != (b.status, &b.body) {
+            wrong.push(format!(
+                "{} {path} as LeadB differs from an unknown id: {} {} against {} {}",
+                route.1,
+                a.status,
+                String::from_utf8_lossy(&a.body),
+                b.status,
+                String::from_utf8_lossy(&b.body)
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

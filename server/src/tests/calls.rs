@@ -393,7 +393,8 @@ async fn malformed_requests_get_clear_errors_and_change_nothing() {
             Some(json!({"count": 1})),
         )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "another campaign's lead");
+    // Another campaign's lead is told the list does not exist, as for an id nobody has.
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "another campaign's lead");
     let _ = PROTOCOL_VERSION;
 }
 
