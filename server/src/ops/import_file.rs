@@ -76,10 +76,16 @@ impl Report {
         })
     }
 
+    /// One line; every cell through the spreadsheet formula guard (a voter id, a reason
+    /// quoting the file, come from a file someone else wrote).
     fn line(&mut self, fields: &[&str]) -> std::io::Result<()> {
         self.lines += 1;
         self.writer
-            .write_record(fields)
+            .write_record(
+                fields
+                    .iter()
+                    .map(|f| crate::ops::export::guard(f).into_owned()),
+            )
             .map_err(std::io::Error::other)
     }
 

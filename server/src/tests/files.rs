@@ -52,6 +52,17 @@ async fn get(h: &Harness, path: &str, token: &str) -> Response {
     h.call(Method::GET, path, Some(token), None).await
 }
 
+/// The job's report, which must be there, as CSV text.
+async fn report_text(h: &Harness, lead: &Device, id: uuid::Uuid) -> String {
+    let report = get(h, &format!("/api/v1/imports/{id}/report"), &lead.token).await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.headers[header::CONTENT_TYPE]
+        .to_str()
+        .expect("type")
+        .starts_with("text/csv"));
+    String::from_utf8(report.body).expect("utf-8")
+}
+
 /// Poll the job until it is no longer running.
 async fn finished(h: &Harness, lead: &Device, id: uuid::Uuid) -> ImportJobResponse {
     for _ in 0..200 {
@@ -129,18 +140,7 @@ async fn a_lead_uploads_a_voter_file_and_follows_it_to_its_report() {
     assert_eq!(summary.skipped.values().sum::<u64>(), 1);
     assert_eq!(people(&h), 3);
 
-    let report = get(
-        &h,
-        &format!("/api/v1/imports/{}/report", job.id),
-        &lead.token,
-    )
-    .await;
-    assert_eq!(report.status, StatusCode::OK);
-    assert!(report.headers[header::CONTENT_TYPE]
-        .to_str()
-        .expect("type")
-        .starts_with("text/csv"));
-    let text = String::from_utf8(report.body).expect("utf-8");
+    let text = report_text(&h, &lead, job.id).await;
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "row,source_id,reason");
     assert!(
@@ -638,4 +638,25 @@ async fn a_failed_import_says_why_in_the_leads_language() {
         message.starts_with("el archivo de columnas no está bien"),
         "{message}"
     );
+}
+
+/// A voter id that a spreadsheet would run as a formula reaches the report defused.
+#[tokio::test]
+async fn a_report_line_never_carries_a_formula() {
+    let h = Harness::new();
+    let lead = h.register(&h.lead_invite, "Lee").await;
+    let file =
+        "Voter File VANID,LastName,FirstName,Address,City,State,Zip5,Cell Phone,Party,Precinct\n\
+                =HYPERLINK(\"http://evil.example\"),,,,,,,,,\n";
+    let started: ImportJobResponse = upload(&h, &lead.token, "format=van", file.into(), false)
+        .await
+        .parse();
+    let job = finished(&h, &lead, started.id).await;
+    let text = report_text(&h, &lead, job.id).await;
+    let mut csv = csv::Reader::from_reader(text.as_bytes());
+    let ids: Vec<String> = csv
+        .records()
+        .map(|r| r.expect("a report line")[1].to_string())
+        .collect();
+    assert_eq!(ids, vec!["'=HYPERLINK(\"http://evil.example\")"], "{text}");
 }
