@@ -15,7 +15,13 @@
 //! - derived state against oracles recomputed from the server's raw events: the lead's
 //!   figures (knocks, contacts, doors knocked, in total and per turf) and the people (the
 //!   voter file's plus exactly one per person added at a door, at that door), so a
-//!   duplicated or replayed push that counted or added twice fails the seed.
+//!   duplicated or replayed push that counted or added twice fails the seed;
+//! - stale scope: a person added by a canvasser whose turf had been taken from them is held
+//!   for a lead, never stored on its own. Before the last syncs a lead accepts or dismisses
+//!   every held record at random; then every record a device made is stored or dismissed
+//!   (never both, never neither), each held one was pushed when its volunteer no longer had
+//!   the turf (checked against the assignment history), and every person added in the
+//!   store came from a volunteer who had the turf then, or from a lead's acceptance.
 //!
 //! `GROUNDGAME_SIM_SEEDS=N` sets how many seeds run (default 1,000, at least 40, split over
 //! 4 tests that run in parallel); every sweep checks that each kind of fault fired in each
@@ -29,6 +35,7 @@ use std::sync::Arc;
 use groundgame::clock::WallClock;
 use groundgame_core::event::Channel;
 use groundgame_core::fold::door_status;
+use groundgame_core::protocol::lead::HeldStatus;
 use groundgame_core::{CampaignConfig, Event, EventBody, EventId, PersonId, TurfId, VolunteerId};
 use groundgame_server::{app, AppState, SqliteStore};
 use rand::rngs::StdRng;
@@ -118,7 +125,8 @@ fn run_shard(shard: u64) {
     }
     println!(
         "simulation shard {shard}: {} seeds, {} events, {} requests, {} dropped requests, \
-         {} lost answers, {} duplicated, {} stale replays, {} crashes",
+         {} lost answers, {} duplicated, {} stale replays, {} crashes; {} records held for \
+         a lead ({} accepted, {} dismissed with the others of their visit)",
         total.seeds,
         total.events,
         total.faults.requests,
@@ -126,7 +134,10 @@ fn run_shard(shard: u64) {
         total.faults.dropped_responses,
         total.faults.duplicated,
         total.faults.replayed,
-        total.faults.crashes
+        total.faults.crashes,
+        total.held,
+        total.accepted,
+        total.dismissed
     );
     assert_eq!(total.seeds, planned, "every planned seed ran");
     if replaying_one() {
@@ -141,6 +152,9 @@ fn run_shard(shard: u64) {
         ("duplicated request", f.duplicated),
         ("stale replay", f.replayed),
         ("device crash", f.crashes),
+        ("record held for a lead", total.held),
+        ("held record accepted", total.accepted),
+        ("held record dismissed", total.dismissed),
     ] {
         assert!(
             n > 0,
@@ -154,6 +168,10 @@ fn run_shard(shard: u64) {
 struct Totals {
     seeds: u64,
     events: u64,
+    /// Records held for a lead (stale scope), and how the lead decided them.
+    held: u64,
+    accepted: u64,
+    dismissed: u64,
     faults: FaultCounts,
 }
 
@@ -161,6 +179,9 @@ impl Totals {
     fn add(&mut self, other: &Totals) {
         self.seeds += other.seeds;
         self.events += other.events;
+        self.held += other.held;
+        self.accepted += other.accepted;
+        self.dismissed += other.dismissed;
         let (a, b) = (&mut self.faults, &other.faults);
         a.requests += b.requests;
         a.dropped_requests += b.dropped_requests;
@@ -254,7 +275,7 @@ async fn run_seed(seed: u64) -> Result<Totals, String> {
     let volunteers: Vec<VolunteerId> = devices.iter().map(|d| d.volunteer).collect();
     let mut assigned: BTreeMap<TurfId, BTreeSet<VolunteerId>> = BTreeMap::new();
     for (turf, _) in &fx.turfs {
-        reassign(&store, &mut rng, &mut assigned, *turf, &volunteers)?;
+        reassign(&store, &now, &mut rng, &mut assigned, *turf, &volunteers)?;
     }
 
     // The schedule.
@@ -279,7 +300,7 @@ async fn run_seed(seed: u64) -> Result<Totals, String> {
             78..=84 => devices[d].restart(),
             85..=89 => {
                 let (turf, _) = *fx.turfs.choose(&mut rng).expect("turfs");
-                reassign(&store, &mut rng, &mut assigned, turf, &volunteers)?;
+                reassign(&store, &now, &mut rng, &mut assigned, turf, &volunteers)?;
             }
             _ => {
                 now.fetch_add(rng.gen_range(1_000..600_000), Ordering::SeqCst);
@@ -295,6 +316,53 @@ async fn run_seed(seed: u64) -> Result<Totals, String> {
             d.restart();
         }
     }
+    sync_everyone(&devices).await?;
+    // A lead decides every record held for them; then everyone syncs again.
+    let mut decided = (0, 0);
+    let held = store.held_records(fx.campaign).map_err(|e| e.to_string())?;
+    for r in held.iter().filter(|r| r.status == HeldStatus::Held) {
+        let accept = rng.gen_bool(0.5);
+        let lead = volunteers[0];
+        let at = now.load(Ordering::SeqCst);
+        match store.decide_held(fx.campaign, r.event, accept, lead, at) {
+            Ok(_) if accept => decided.0 += 1,
+            Ok(_) => decided.1 += 1,
+            // Records about a person added are decided with that person's.
+            Err(groundgame_server::StoreError::Invalid(why)) if why.contains("already") => {}
+            Err(e) => return Err(format!("the lead could not decide a held record: {e}")),
+        }
+    }
+    sync_everyone(&devices).await?;
+
+    check(
+        &store,
+        &dir.path().join("server.sqlite"),
+        &voter_file,
+        &fx,
+        &turf_of,
+        &assigned,
+        &devices,
+    )?;
+    let mut totals = Totals {
+        seeds: 1,
+        events: devices.iter().map(|d| d.created.len() as u64).sum(),
+        held: held.len() as u64,
+        accepted: decided.0,
+        dismissed: decided.1,
+        faults: FaultCounts::default(),
+    };
+    for d in &devices {
+        totals.add(&Totals {
+            seeds: 0,
+            faults: d.net.counts(),
+            ..Totals::default()
+        });
+    }
+    Ok(totals)
+}
+
+/// Two rounds in which every device syncs, each with a few tries on the healed network.
+async fn sync_everyone(devices: &[SimDevice]) -> Result<(), String> {
     for _round in 0..2 {
         for d in devices.iter() {
             let mut last = None;
@@ -312,33 +380,13 @@ async fn run_seed(seed: u64) -> Result<Totals, String> {
             }
         }
     }
-
-    check(
-        &store,
-        &dir.path().join("server.sqlite"),
-        &voter_file,
-        &fx,
-        &turf_of,
-        &assigned,
-        &devices,
-    )?;
-    let mut totals = Totals {
-        seeds: 1,
-        events: devices.iter().map(|d| d.created.len() as u64).sum(),
-        faults: FaultCounts::default(),
-    };
-    for d in &devices {
-        totals.add(&Totals {
-            seeds: 0,
-            events: 0,
-            faults: d.net.counts(),
-        });
-    }
-    Ok(totals)
+    Ok(())
 }
 
+/// The lead gives the turf to one or two of the volunteers, at the server's time.
 fn reassign(
     store: &SqliteStore,
+    now: &AtomicU64,
     rng: &mut StdRng,
     assigned: &mut BTreeMap<TurfId, BTreeSet<VolunteerId>>,
     turf: TurfId,
@@ -347,9 +395,11 @@ fn reassign(
     let n = rng.gen_range(1..=2.min(volunteers.len()));
     let chosen: BTreeSet<VolunteerId> = volunteers.choose_multiple(rng, n).copied().collect();
     let list: Vec<VolunteerId> = chosen.iter().copied().collect();
-    store
-        .set_assignees(turf, &list)
+    // On a millisecond of its own, so that every push is plainly before or after it.
+    let at = now.fetch_add(1, Ordering::SeqCst) + 1;
+    groundgame_server::Store::set_assignees_at(store, turf, &list, at)
         .map_err(|e| e.to_string())?;
+    now.fetch_add(1, Ordering::SeqCst);
     assigned.insert(turf, chosen);
     Ok(())
 }
@@ -450,8 +500,23 @@ fn check(
         .iter()
         .flat_map(|d| d.created.iter().copied())
         .collect();
-    let lost: Vec<_> = created.difference(&server_ids).collect();
-    let extra: Vec<_> = server_ids.difference(&created).collect();
+    // Held records a lead dismissed stay out; every other record is stored, once.
+    let held = store.held_records(fx.campaign).map_err(|e| e.to_string())?;
+    if let Some(r) = held.iter().find(|r| r.status == HeldStatus::Held) {
+        return Err(format!("a held record was left undecided: {}", r.event));
+    }
+    let dismissed: BTreeSet<EventId> = held
+        .iter()
+        .filter(|r| r.status == HeldStatus::Dismissed)
+        .map(|r| r.event)
+        .collect();
+    if let Some(both) = dismissed.intersection(&server_ids).next() {
+        return Err(format!("a dismissed record was stored too: {both}"));
+    }
+    held_only_out_of_scope(server_file, fx)?;
+    let kept: BTreeSet<EventId> = server_ids.union(&dismissed).copied().collect();
+    let lost: Vec<_> = created.difference(&kept).collect();
+    let extra: Vec<_> = kept.difference(&created).collect();
     if !lost.is_empty() || !extra.is_empty() {
         return Err(format!(
             "server differs from what devices created: {} lost, {} unexpected",
@@ -634,6 +699,71 @@ fn people_match_the_events(
 }
 
 /// The campaign's people on the server (id → household), read from its file.
+/// The stale-scope oracle, from the server file's rows: every held record was pushed when
+/// its volunteer no longer had its turf (and had had it), and every person added at a door
+/// that the store holds came from a volunteer who had the turf when the server received it
+/// — or was held, then accepted by a lead (stored flagged stale).
+fn held_only_out_of_scope(server_file: &std::path::Path, fx: &Fixture) -> Result<(), String> {
+    /// An event or held record: id, volunteer, turf, received at, kind, and a flag.
+    type Row = (String, i64, i64, i64, String, bool);
+    let conn = rusqlite::Connection::open(server_file).map_err(|e| e.to_string())?;
+    let had_turf = |volunteer: i64, turf: i64, at: i64| -> Result<(bool, bool), String> {
+        let (current, ended_before): (bool, bool) = conn
+            .query_row(
+                "SELECT COALESCE(MAX(assigned_at <= ?3 AND (unassigned_at IS NULL OR unassigned_at > ?3)), 0),
+                        COALESCE(MAX(unassigned_at <= ?3), 0)
+                 FROM assignments WHERE volunteer_id = ?1 AND turf_id = ?2",
+                rusqlite::params![volunteer, turf, at],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| e.to_string())?;
+        Ok((current, ended_before))
+    };
+    let rows = |sql: &str| -> Result<Vec<Row>, String> {
+        let mut stmt = conn.prepare(sql).map_err(|e| e.to_string())?;
+        let found = stmt
+            .query_map([fx.campaign.0], |r| {
+                Ok((
+                    format!("{:?}", r.get_ref(0)?),
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .map_err(|e| e.to_string())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        Ok(found)
+    };
+    for (id, volunteer, turf, received, kind, _) in rows(
+        "SELECT id, volunteer_id, turf_id, received_at, kind, 0 FROM held_events
+         WHERE campaign_id = ?1",
+    )? {
+        let (current, ended_before) = had_turf(volunteer, turf, received)?;
+        if current || !ended_before {
+            return Err(format!(
+                "held record {id} ({kind}) came from a volunteer who had the turf then"
+            ));
+        }
+    }
+    for (id, volunteer, turf, received, _, stale) in rows(
+        "SELECT e.id, e.volunteer_id, e.turf_id, e.received_at, e.kind,
+                EXISTS (SELECT 1 FROM held_events h WHERE h.id = e.id AND h.status = 'accepted')
+         FROM events e WHERE e.campaign_id = ?1 AND e.kind = 'person_added'",
+    )? {
+        let (current, _) = had_turf(volunteer, turf, received)?;
+        if !current && !stale {
+            return Err(format!(
+                "person added by event {id} came from a volunteer without the turf, and no \
+                 lead accepted it"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn server_people(
     server_file: &std::path::Path,
     fx: &Fixture,

@@ -36,6 +36,13 @@ pub const MY_CALL_LISTS_PATH: &str = "/api/v1/my/call-lists";
 /// `GET` lists invites, `POST` makes one.
 pub const INVITES_PATH: &str = "/api/v1/invites";
 pub const OLD_ASSIGNMENTS_PATH: &str = "/api/v1/old-assignments";
+/// `GET`: records held for a lead — pushed after the volunteer's turf or call list was
+/// taken from them, that would change what others share until a lead decides.
+pub const HELD_RECORDS_PATH: &str = "/api/v1/held-records";
+/// `POST`: store a held record (and the held ones about the person it added) as events.
+pub const HELD_RECORD_ACCEPT_PATH: &str = "/api/v1/held-records/{id}/accept";
+/// `POST`: keep a held record out for good (it stays listed, as dismissed).
+pub const HELD_RECORD_DISMISS_PATH: &str = "/api/v1/held-records/{id}/dismiss";
 pub const IMPORTS_PATH: &str = "/api/v1/imports";
 pub const IMPORT_PATH: &str = "/api/v1/imports/{id}";
 pub const IMPORT_REPORT_PATH: &str = "/api/v1/imports/{id}/report";

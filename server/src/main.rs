@@ -77,6 +77,14 @@ enum Command {
         /// of leases running out use seconds).
         #[arg(long, hide = true)]
         claim_lease_ms: Option<u64>,
+        /// How long after a turf or call list is taken from a volunteer their records about
+        /// it are still taken in (records that would change shared state are then held for
+        /// a lead); after it they are refused. Default: a field day (24 hours).
+        #[arg(long, value_name = "HOURS")]
+        stale_grace_hours: Option<u32>,
+        /// The same in ms (tests of the window running out use seconds).
+        #[arg(long, hide = true, conflicts_with = "stale_grace_hours")]
+        stale_grace_ms: Option<u64>,
     },
     /// Seed a demo campaign in a fictional town and print its invite codes.
     Demo {
@@ -369,9 +377,15 @@ fn main() -> anyhow::Result<()> {
             data,
             addr,
             claim_lease_ms,
+            stale_grace_hours,
+            stale_grace_ms,
         } => {
             if let Some(ms) = claim_lease_ms {
                 groundgame_server::store::set_claim_lease_ms(ms);
+            }
+            if let Some(ms) = stale_grace_ms.or(stale_grace_hours.map(|h| u64::from(h) * 3_600_000))
+            {
+                groundgame_server::store::set_stale_grace_ms(ms);
             }
             tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

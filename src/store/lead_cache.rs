@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 use super::{Store, StoreError};
 
 pub use groundgame_core::protocol::lead::{
-    CallListItem, DayProgress, DeviceItem, Figures, HourProgress, InviteItem, InviteJoin,
-    OldAssignment, Progress, QualityFlag, Support, Totals, TurfItem, TurfProgress, VolunteerItem,
-    VolunteerProgress,
+    CallListItem, DayProgress, DeviceItem, Figures, HeldRecord, HeldStatus, HourProgress,
+    InviteItem, InviteJoin, OldAssignment, Progress, QualityFlag, Support, Totals, TurfItem,
+    TurfProgress, VolunteerItem, VolunteerProgress,
 };
 
 /// Everything the lead's screens show, from one refresh.
@@ -30,6 +30,8 @@ pub struct LeadSnapshot {
     pub invites: Vec<InviteItem>,
     pub call_lists: Vec<CallListItem>,
     pub old_assignments: Vec<OldAssignment>,
+    /// Records held for the lead's decision (`/api/v1/held-records`).
+    pub held: Vec<HeldRecord>,
 }
 
 impl LeadSnapshot {

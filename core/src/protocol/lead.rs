@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Role;
-use crate::ids::{CallListId, DeviceId, TurfId, VolunteerId};
+use crate::ids::{CallListId, DeviceId, EventId, TurfId, VolunteerId};
 use crate::time::TimeZone;
 
 /// Additive counts over a set of events.
@@ -427,6 +427,74 @@ pub struct OldAssignment {
 pub struct OldAssignmentList {
     /// By turf, then volunteer.
     pub records: Vec<OldAssignment>,
+}
+
+/// Where a held record stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HeldStatus {
+    /// Waiting for a lead: in no feed, no figure, no calling round, no do-not-call list.
+    Held,
+    /// A lead accepted it: stored as an event (flagged stale), its effects applied.
+    Accepted,
+    /// A lead kept it out.
+    Dismissed,
+}
+
+/// A record a volunteer pushed after their turf or call list was taken from them, within the
+/// grace window, that would change what the campaign shares: a person added at a door, a
+/// phone result (which moves the calling rounds) or a do-not-contact. The server holds it
+/// out of everything until a lead accepts or dismisses it. No voter's name is in it: the
+/// lead's screen shows the address and the kind of record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeldRecord {
+    pub event: EventId,
+    /// `person_added`, `contact` (a phone result) or `do_not_contact`; or another kind about
+    /// a person a held record added.
+    pub kind: String,
+    /// For a phone result: its result code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    pub volunteer: VolunteerId,
+    #[serde(default)]
+    pub volunteer_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turf: Option<TurfId>,
+    #[serde(default)]
+    pub turf_name: String,
+    /// The household's street address.
+    #[serde(default)]
+    pub address: String,
+    /// When it was recorded, and when it reached the server (ms since the epoch).
+    pub at: u64,
+    pub received_at: u64,
+    pub status: HeldStatus,
+    /// The lead who decided, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<VolunteerId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<u64>,
+}
+
+/// `GET /api/v1/held-records`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct HeldRecordList {
+    /// Held ones first, then decided ones; each by when it reached the server.
+    pub records: Vec<HeldRecord>,
+}
+
+/// The answer of `POST /api/v1/held-records/{id}/accept` and `.../dismiss`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeldDecisionResponse {
+    /// The records decided now: the one asked for and, for a person added, the held
+    /// records about that person.
+    pub decided: Vec<EventId>,
+    pub status: HeldStatus,
 }
 
 /// `PUT /api/v1/turfs/{id}/assignees`.

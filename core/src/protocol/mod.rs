@@ -214,4 +214,7 @@ pub mod codes {
     pub const OUT_OF_SCOPE: &str = "out_of_scope";
     pub const BAD_TIMESTAMP: &str = "bad_timestamp";
     pub const ID_REUSED: &str = "id_reused";
+    /// The volunteer's turf or call list was taken from them longer ago than the server's
+    /// grace window (a field day): the record stays on the phone for the lead to see.
+    pub const ASSIGNMENT_ENDED: &str = "assignment_ended";
 }

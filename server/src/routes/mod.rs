@@ -5,6 +5,7 @@ pub(crate) mod calls;
 pub(crate) mod files;
 pub(crate) mod geocode;
 pub(crate) mod health;
+pub(crate) mod held;
 pub(crate) mod lead;
 pub(crate) mod lead_actions;
 pub(crate) mod lead_views;
@@ -65,6 +66,9 @@ api! {
     MY_CALL_LISTS_PATH => get(my_calls::my_call_lists);
     INVITES_PATH => post(lead_actions::create_invite).get(lead_views::list_invites);
     OLD_ASSIGNMENTS_PATH => get(lead_views::list_old_assignments);
+    HELD_RECORDS_PATH => get(held::list_held);
+    HELD_RECORD_ACCEPT_PATH => post(held::accept_held);
+    HELD_RECORD_DISMISS_PATH => post(held::dismiss_held);
     PROGRESS_PATH => get(progress::progress);
     IMPORTS_PATH => post(files::start_import);
     IMPORT_PATH => get(files::import_status);

@@ -26,10 +26,10 @@ use groundgame_core::protocol::campaign_data::{
 };
 use groundgame_core::protocol::lead::{
     AssigneesRequest, AssigneesResponse, CallListItem, CallListList, DayProgress, DeviceItem,
-    Figures, HourProgress, InviteItem, InviteJoin, InviteList, InviteRequest, InviteResponse,
-    OldAssignment, OldAssignmentList, Progress, QualityFlag, QuarantineResponse, RevokeResponse,
-    Support, Totals, TurfItem, TurfList, TurfProgress, VolunteerItem, VolunteerList,
-    VolunteerProgress,
+    Figures, HeldDecisionResponse, HeldRecord, HeldRecordList, HeldStatus, HourProgress,
+    InviteItem, InviteJoin, InviteList, InviteRequest, InviteResponse, OldAssignment,
+    OldAssignmentList, Progress, QualityFlag, QuarantineResponse, RevokeResponse, Support, Totals,
+    TurfItem, TurfList, TurfProgress, VolunteerItem, VolunteerList, VolunteerProgress,
 };
 
 struct BearerAuth;
@@ -81,6 +81,9 @@ impl Modify for BearerAuth {
         super::lead_views::list_invites,
         super::lead_views::list_call_lists,
         super::lead_views::list_old_assignments,
+        super::held::list_held,
+        super::held::accept_held,
+        super::held::dismiss_held,
         super::files::start_import,
         super::files::import_status,
         super::files::import_report,
@@ -118,7 +121,7 @@ impl Modify for BearerAuth {
         groundgame_core::network::Relationship, groundgame_core::network::NetworkSummary,
         groundgame_core::network::VolunteerNetworkTotals,
         groundgame_core::network::NetworkTotals, groundgame_core::network::AnswerCounts,
-        InviteList, InviteItem, InviteJoin, CallListList, CallListItem, OldAssignmentList,
+        InviteList, InviteItem, InviteJoin, CallListList, CallListItem, OldAssignmentList, HeldRecordList, HeldRecord, HeldStatus, HeldDecisionResponse,
         OldAssignment,
         data::ImportJobResponse, data::ImportStatus, data::ImportSummary, data::ImportFormat,
         data::ExportFormat, data::ScriptSaved, data::ScriptList, data::ScriptListItem,

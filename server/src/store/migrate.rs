@@ -270,6 +270,26 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "held_events",
+        columns: &[
+            ("id", "id", Uuid),
+            ("campaign_id", "campaign_id", Int),
+            ("turf_id", "turf_id", Int),
+            ("household_id", "household_id", Int),
+            ("person_id", "person_id", Uuid),
+            ("device_id", "device_id", Int),
+            ("volunteer_id", "volunteer_id", Int),
+            ("at", "at", Int),
+            ("device_at", "device_at", Int),
+            ("kind", "kind", Text),
+            ("body", "body", Text),
+            ("received_at", "received_at", Int),
+            ("status", "status", Text),
+            ("decided_by", "decided_by", Int),
+            ("decided_at", "decided_at", Int),
+        ],
+    },
+    Table {
         name: "quarantines",
         columns: &[
             ("id", "id", Int),

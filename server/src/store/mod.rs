@@ -39,7 +39,9 @@ use crate::import::{
 };
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 
-pub use groundgame_core::protocol::lead::{CallListItem, OldAssignment};
+pub use groundgame_core::protocol::lead::{
+    CallListItem, HeldDecisionResponse, HeldRecord, OldAssignment,
+};
 pub use postgres::PgStore;
 pub use sqlite::invites::InviteSummary;
 pub use sqlite::network::NetworkOwner;
@@ -52,6 +54,7 @@ pub use sqlite::{
 };
 
 pub use crate::error::StoreError;
+pub use crate::sync::push::{set_stale_grace_ms, stale_grace_ms, DEFAULT_STALE_GRACE_MS};
 
 /// One push request as a group commit carries it ([`Store::push_group`]).
 #[derive(Debug, Clone)]
@@ -429,6 +432,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn invite_summaries(&self, campaign: CampaignId) -> Result<Vec<InviteSummary>, StoreError>;
     fn call_list_summaries(&self, campaign: CampaignId) -> Result<Vec<CallListItem>, StoreError>;
     fn old_assignments(&self, campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError>;
+    /// Records held for a lead (see `sync::push`): held ones first.
+    fn held_records(&self, campaign: CampaignId) -> Result<Vec<HeldRecord>, StoreError>;
+    /// A lead's decision on a held record, with the records still held about the person it
+    /// added: accepted ones are stored as events (flagged stale) with their effects.
+    fn decide_held(
+        &self,
+        campaign: CampaignId,
+        id: EventId,
+        accept: bool,
+        by: VolunteerId,
+        now_ms: u64,
+    ) -> Result<HeldDecisionResponse, StoreError>;
 
     // --- my network ------------------------------------------------------------------
 

@@ -7,28 +7,74 @@
 //! Scope is the turf rule (the household is in a turf ever assigned to the volunteer); a
 //! phone banker's record about a person on a call list ever assigned to them (a phone
 //! result, a phone do-not-contact, or the survey answers, pledges, asks and notes taken on
-//! the call) is in scope too, wherever the household is, and flagged stale once the list
-//! assignment ended. An accepted phone result moves the person in the calling rounds, and a
-//! do-not-call puts their number on the campaign's do-not-call list, in the same
-//! transaction (see `store::claims`).
+//! the call) is in scope too, wherever the household is. An accepted phone result moves the
+//! person in the calling rounds, and a do-not-call puts their number on the campaign's
+//! do-not-call list, in the same transaction (see `store::claims`).
+//!
+//! Stale scope — a turf or list taken from the volunteer — holds for a grace window after
+//! the assignment ended ([`stale_grace_ms`], a field day unless the server is told
+//! otherwise), so a canvasser who knocked on, offline, before hearing of the change loses
+//! nothing; after it, their records are refused (`assignment_ended`, and they stay on the
+//! phone). Within it, a stale record is stored flagged, except one that would change what
+//! the campaign shares — a person added (teammates pull them), a phone result (the calling
+//! rounds), a do-not-contact (the do-not-call list, the door's status): that one is *held*,
+//! in no feed, figure or round, until a lead accepts it ([`release`]) or dismisses it.
 //!
 //! The common path costs one INSERT per event: scope and household look-ups are cached for
 //! the request, and whether an id was already stored is learnt from the insert itself
 //! (`ON CONFLICT DO NOTHING`); the stored row is read only on a conflict or a rejection.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use groundgame_core::event::{Channel, DO_NOT_CALL_RESULT};
 use groundgame_core::hlc::{check_time, TimeCheck};
 use groundgame_core::protocol::{codes, PushOutcome, PushResponse};
 use groundgame_core::{
     CampaignConfig, CampaignId, Event, EventBody, HlcClock, HouseholdId, PersonId, ResultEffect,
-    TurfId,
+    Role, TurfId,
 };
 use groundgame_core::{DeviceId, EventId, Hlc, VolunteerId};
 
 use crate::http::auth::AuthDevice;
 use crate::store::{NewPerson, StoreError};
+
+/// How long after a turf or call list was taken from a volunteer their records about it are
+/// still taken in, unless the server is told otherwise: a field day.
+pub const DEFAULT_STALE_GRACE_MS: u64 = 24 * 60 * 60 * 1000;
+
+static STALE_GRACE_MS: AtomicU64 = AtomicU64::new(DEFAULT_STALE_GRACE_MS);
+
+/// The grace window of stale scope in this process (ms).
+pub fn stale_grace_ms() -> u64 {
+    STALE_GRACE_MS.load(Ordering::Relaxed)
+}
+
+/// Set the grace window of stale scope for every later push in this process (`serve
+/// --stale-grace-hours`; tests use seconds).
+pub fn set_stale_grace_ms(ms: u64) {
+    STALE_GRACE_MS.store(ms, Ordering::Relaxed);
+}
+
+/// A volunteer's hold on a turf or a call list they were ever given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tenure {
+    /// Still theirs (one of their assignments to it has not ended).
+    Current,
+    /// Taken from them: their last assignment to it ended then (ms since the epoch).
+    Ended(u64),
+}
+
+impl Tenure {
+    /// From whether one assignment is current and the latest end among them.
+    pub(crate) fn of(current: bool, last_end: Option<i64>) -> Tenure {
+        if current {
+            Tenure::Current
+        } else {
+            Tenure::Ended(last_end.unwrap_or(0).max(0) as u64)
+        }
+    }
+}
 
 /// What a phone result does to a contact's place in the calling rounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +127,7 @@ pub(crate) trait PushTx {
     fn ever_assigned(
         &mut self,
         volunteer: VolunteerId,
-    ) -> Result<HashMap<TurfId, bool>, StoreError>;
+    ) -> Result<HashMap<TurfId, Tenure>, StoreError>;
     /// The turf and campaign of a household placed in a turf.
     fn household_turf(
         &mut self,
@@ -93,14 +139,20 @@ pub(crate) trait PushTx {
         household: HouseholdId,
     ) -> Result<Option<(Option<TurfId>, CampaignId)>, StoreError>;
     fn household_of(&mut self, person: PersonId) -> Result<Option<HouseholdId>, StoreError>;
-    /// Whether the person is on a call list ever assigned to the volunteer: `Some(true)`
-    /// while still assigned, `Some(false)` once it ended, `None` never.
+    /// Whether the person is on a call list ever assigned to the volunteer, and whether
+    /// one such assignment is current; `None` when never.
     fn call_scope(
         &mut self,
         person: PersonId,
         volunteer: VolunteerId,
-    ) -> Result<Option<bool>, StoreError>;
+    ) -> Result<Option<Tenure>, StoreError>;
     fn stored_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError>;
+    /// The record held under this id for a lead, whatever the lead decided.
+    fn held_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError>;
+    /// Hold a record for a lead (`e.seq` is not used): in no feed or figure.
+    fn insert_held(&mut self, e: &NewEvent<'_>) -> Result<(), StoreError>;
+    /// The household of a person added by a record that is still held.
+    fn held_person(&mut self, person: PersonId) -> Result<Option<HouseholdId>, StoreError>;
     /// A look at the whole push before its events are checked one by one, under the feed
     /// lock: a backend whose look-ups cost a round trip each may load what the events
     /// need all at once. (It must still answer the look-ups for rows the push itself adds.)
@@ -152,7 +204,7 @@ pub(crate) trait PushTx {
     fn ever_assigned_many(
         &mut self,
         volunteers: &[VolunteerId],
-    ) -> Result<HashMap<VolunteerId, HashMap<TurfId, bool>>, StoreError> {
+    ) -> Result<HashMap<VolunteerId, HashMap<TurfId, Tenure>>, StoreError> {
         volunteers
             .iter()
             .map(|v| Ok((*v, self.ever_assigned(*v)?)))
@@ -227,7 +279,15 @@ enum Scope {
     /// Leads and admins: every turf of their campaign.
     Campaign,
     /// Volunteers: every turf ever assigned to them, and whether that is still so.
-    Turfs(HashMap<TurfId, bool>),
+    Turfs(HashMap<TurfId, Tenure>),
+}
+
+/// Whether a batch comes from a device, or is a lead releasing held records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Push,
+    /// A lead accepted these held records: stored flagged stale, their effects applied.
+    Release,
 }
 
 /// What the checks decided about an event that passed them.
@@ -235,6 +295,8 @@ struct Passed {
     /// None for a phone record about a household not in any turf yet.
     turf: Option<TurfId>,
     stale_assignment: bool,
+    /// Stale, and it would change shared state: held for a lead instead of stored.
+    hold: bool,
     /// The person a `PersonAdded` event introduces, when not stored yet.
     new_person: Option<(PersonId, NewPerson)>,
     time: TimeCheck,
@@ -245,10 +307,26 @@ struct Batch<'a> {
     who: &'a AuthDevice,
     config: &'a CampaignConfig,
     scope: Scope,
+    mode: Mode,
     homes: HashMap<HouseholdId, Option<(TurfId, CampaignId)>>,
     residents: HashMap<PersonId, Option<HouseholdId>>,
     /// Whether a person is on a call list ever assigned to the volunteer (and still is).
-    on_my_lists: HashMap<PersonId, Option<bool>>,
+    on_my_lists: HashMap<PersonId, Option<Tenure>>,
+}
+
+/// A stale record that would change what the campaign shares: people (a person added, who
+/// teammates pull), the calling rounds (a phone result) or the do-not-call list and a
+/// door's status (a do-not-contact).
+fn shares_state(body: &EventBody) -> bool {
+    matches!(
+        body,
+        EventBody::PersonAdded { .. }
+            | EventBody::DoNotContact { .. }
+            | EventBody::Contact {
+                channel: Channel::Phone,
+                ..
+            }
+    )
 }
 
 /// A record a phone banker makes about the person called: anything but a door result, a
@@ -317,13 +395,13 @@ impl Batch<'_> {
         Ok(found)
     }
 
-    /// The call-list rule, for a record the turf rule refused: `Some((turf, stale))` when
+    /// The call-list rule, for a record the turf rule refused: `Some((turf, tenure))` when
     /// it is a call record about a person on a list ever assigned to this volunteer.
     fn by_call_list(
         &mut self,
         tx: &mut dyn PushTx,
         e: &Event,
-    ) -> Result<Option<(Option<TurfId>, bool)>, StoreError> {
+    ) -> Result<Option<(Option<TurfId>, Tenure)>, StoreError> {
         let Some(person) = e.person.filter(|_| is_call_record(&e.body)) else {
             return Ok(None);
         };
@@ -334,7 +412,7 @@ impl Batch<'_> {
             return Ok(None);
         }
         if let Scope::Campaign = self.scope {
-            return Ok(Some((turf, false)));
+            return Ok(Some((turf, Tenure::Current)));
         }
         let current = match self.on_my_lists.get(&person) {
             Some(found) => *found,
@@ -344,7 +422,7 @@ impl Batch<'_> {
                 found
             }
         };
-        Ok(current.map(|current| (turf, !current)))
+        Ok(current.map(|tenure| (turf, tenure)))
     }
 
     /// Every check but the replay one; `Err` is the rejection to answer.
@@ -365,17 +443,35 @@ impl Batch<'_> {
         };
         let by_turf = match self.home(tx, e.household)? {
             Some((turf, campaign)) if campaign == self.who.campaign => match &self.scope {
-                Scope::Campaign => Some((Some(turf), false)),
-                Scope::Turfs(turfs) => turfs.get(&turf).map(|current| (Some(turf), !current)),
+                Scope::Campaign => Some((Some(turf), Tenure::Current)),
+                Scope::Turfs(turfs) => turfs.get(&turf).map(|tenure| (Some(turf), *tenure)),
             },
             _ => None,
         };
-        let (turf, stale_assignment) = match by_turf {
+        let (turf, tenure) = match by_turf {
             Some(found) => found,
             None => match self.by_call_list(tx, e)? {
                 Some(found) => found,
                 None => return Ok(not_yours()),
             },
+        };
+        if let Tenure::Ended(ended) = tenure {
+            if wall_ms > ended.saturating_add(stale_grace_ms()) {
+                return Ok(Err(rejected(
+                    codes::ASSIGNMENT_ENDED,
+                    "this address was taken off your list more than a day ago, so the \
+                     server no longer takes records about it from you; the record stays \
+                     on this phone: show it to your field lead",
+                )));
+            }
+        }
+        let (stale_assignment, mut hold) = match self.mode {
+            Mode::Push => {
+                let stale = tenure != Tenure::Current;
+                (stale, stale && shares_state(&e.body))
+            }
+            // A lead accepted it: stored as the stale record it was, never held again.
+            Mode::Release => (true, false),
         };
         let mut new_person = None;
         if let Some(person) = e.person {
@@ -408,6 +504,12 @@ impl Batch<'_> {
                         "this new person's id is already used at another address; update the app",
                     )))
                 }
+                // About a person a held record added: held with it.
+                (_, None)
+                    if self.mode == Mode::Push && tx.held_person(person)? == Some(e.household) =>
+                {
+                    hold = true;
+                }
                 _ => {
                     return Ok(Err(rejected(
                         codes::OUT_OF_SCOPE,
@@ -427,6 +529,7 @@ impl Batch<'_> {
         Ok(Ok(Passed {
             turf,
             stale_assignment,
+            hold,
             new_person,
             time,
         }))
@@ -535,6 +638,7 @@ pub(crate) fn apply_many(
             who,
             config: &config,
             scope,
+            mode: Mode::Push,
             homes: HashMap::new(),
             residents: HashMap::new(),
             on_my_lists: HashMap::new(),
@@ -559,6 +663,16 @@ pub(crate) fn apply_many(
     Ok(answers)
 }
 
+/// What is stored under an event id: for a device, an event or a held record (a replay of
+/// either is a duplicate); for a lead releasing held records, events only.
+fn known(tx: &mut dyn PushTx, mode: Mode, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
+    match (tx.stored_event(id)?, mode) {
+        (Some(stored), _) => Ok(Some(stored)),
+        (None, Mode::Push) => tx.held_event(id),
+        (None, Mode::Release) => Ok(None),
+    }
+}
+
 /// One push's events, checked and stored in order.
 fn apply_events(
     tx: &mut dyn PushTx,
@@ -576,7 +690,7 @@ fn apply_events(
         let passed = match batch.check(tx, e, wall_ms)? {
             Ok(passed) => passed,
             Err(rejection) => {
-                outcomes.push(match tx.stored_event(e.id)? {
+                outcomes.push(match known(tx, batch.mode, e.id)? {
                     Some(stored) => replay(&stored, e, &body),
                     None => rejection,
                 });
@@ -588,9 +702,8 @@ fn apply_events(
             _ => e.at,
         };
         // A person added at the door enters the feed just before the event adding them.
-        let event_seq = seq.peek() + i64::from(passed.new_person.is_some());
-        let stored_now = tx.insert_event(&NewEvent {
-            seq: event_seq,
+        let new_event = NewEvent {
+            seq: seq.peek() + i64::from(passed.new_person.is_some()),
             id: e.id,
             campaign: who.campaign,
             turf: passed.turf,
@@ -604,7 +717,22 @@ fn apply_events(
             body: &body,
             stale_assignment: passed.stale_assignment,
             received_at: wall_ms,
-        })?;
+        };
+        if passed.hold {
+            // Already stored (or held) under this id: a replay, answered as one.
+            if let Some(stored) = known(tx, batch.mode, e.id)? {
+                outcomes.push(replay(&stored, e, &body));
+                continue;
+            }
+            tx.insert_held(&new_event)?;
+            if let Some((person, _)) = &passed.new_person {
+                batch.residents.remove(person);
+            }
+            // The phone has delivered it: the server keeps it, and a lead decides.
+            outcomes.push(PushOutcome::Accepted);
+            continue;
+        }
+        let stored_now = tx.insert_event(&new_event)?;
         if !stored_now {
             let stored = tx.stored_event(e.id)?.ok_or_else(|| {
                 StoreError::Corrupt("an event id conflicted but is not stored".into())
@@ -632,6 +760,84 @@ fn apply_events(
         outcomes.push(PushOutcome::Accepted);
     }
     Ok(outcomes)
+}
+
+/// A held record as a lead releases it: the event as its device pushed it, and who did.
+#[derive(Debug, Clone)]
+pub(crate) struct HeldEvent {
+    pub event: Event,
+    pub device: DeviceId,
+    pub volunteer: VolunteerId,
+}
+
+/// Store held records a lead accepted, in the order given (a person added before the
+/// records about them), each as the event it was — flagged stale, with its effects on
+/// people, the calling rounds and the do-not-call list — checked again against today's
+/// campaign (the household may have left its turf meanwhile). One outcome per record:
+/// `duplicate` when it was stored meanwhile, a rejection when it no longer fits.
+pub(crate) fn release(
+    tx: &mut dyn PushTx,
+    campaign: CampaignId,
+    held: &[HeldEvent],
+    wall_ms: u64,
+    clock: &mut HlcClock,
+) -> Result<Vec<PushOutcome>, StoreError> {
+    let config = tx.campaign_config(campaign)?;
+    let (last, seen) = tx.begin_feed(campaign)?;
+    let events: Vec<Event> = held.iter().map(|h| h.event.clone()).collect();
+    tx.prefetch(&events)?;
+    clock.observe(seen);
+    let mut seq = Feed { last };
+    let start = seq.last;
+    let mut outcomes = Vec::with_capacity(held.len());
+    let mut residents = HashMap::new();
+    for h in held {
+        let who = AuthDevice {
+            device: h.device,
+            volunteer: h.volunteer,
+            campaign,
+            role: Role::Lead,
+            last_seen_at: 0,
+        };
+        let mut batch = Batch {
+            who: &who,
+            config: &config,
+            scope: Scope::Campaign,
+            mode: Mode::Release,
+            homes: HashMap::new(),
+            residents: std::mem::take(&mut residents),
+            on_my_lists: HashMap::new(),
+        };
+        outcomes.extend(apply_events(
+            tx,
+            &mut batch,
+            std::slice::from_ref(&h.event),
+            wall_ms,
+            clock,
+            &mut seq,
+        )?);
+        residents = batch.residents;
+    }
+    if seq.last != start {
+        tx.end_feed(campaign, seq.last)?;
+    }
+    tx.save_clock(campaign, clock.last())?;
+    Ok(outcomes)
+}
+
+/// A lead's acceptance fails as a whole when one of its records no longer fits (the
+/// caller's transaction then rolls back): told in words the lead can act on.
+pub(crate) fn refused_release(outcomes: &[PushOutcome]) -> Result<(), StoreError> {
+    match outcomes.iter().find_map(|o| match o {
+        PushOutcome::Rejected { message, .. } => Some(message),
+        _ => None,
+    }) {
+        Some(message) => Err(StoreError::Invalid(format!(
+            "this record no longer fits the campaign, so it cannot be accepted; dismiss it \
+             instead ({message})"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The answer to a push whose outcomes are `results`, stamped by the server clock.

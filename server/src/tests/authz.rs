@@ -122,6 +122,32 @@ async fn every_route_answers_each_caller_as_the_table_says_and_a_refusal_changes
             NOW,
         )
         .expect("an import of campaign A");
+    // Two records held for campaign A's leads: Hal, taken off turf A, added people there.
+    let hal = h.volunteer_on(h.turf_a, "Hal").await;
+    h.store
+        .set_assignees_at(h.turf_a, &[volunteer.reg.volunteer], NOW)
+        .expect("Hal leaves turf A");
+    let held: Vec<String> = {
+        let door = h.households_of(h.turf_a)[0];
+        let mut ids = Vec::new();
+        for name in ["Hana", "Hugo"] {
+            let e = super::harness::event_at(
+                NOW - 1_000,
+                door,
+                Some(groundgame_core::PersonId::new_v7()),
+                groundgame_core::EventBody::PersonAdded {
+                    first_name: name.into(),
+                    last_name: "Held".into(),
+                    language: None,
+                    phone: None,
+                },
+            );
+            ids.push(e.id.to_string());
+            h.push(&hal, &[e]).await;
+        }
+        ids
+    };
+    assert_eq!(h.store.held_records(h.campaign).expect("held").len(), 2);
     let at = |template: &str, id: i64| template.replace("{id}", &id.to_string());
     let nobody = json!({
         "protocol": PROTOCOL_VERSION,
@@ -309,6 +335,27 @@ async fn every_route_answers_each_caller_as_the_table_says_and_a_refusal_changes
             [FORBIDDEN, OK, OK, OK, UNAUTHORIZED],
         ),
         plain(
+            HELD_RECORDS_PATH,
+            M::GET,
+            None,
+            [FORBIDDEN, OK, OK, OK, UNAUTHORIZED],
+        ),
+        // Lead A decides; lead B gets an unknown id's 404; the admin finds it decided.
+        row(
+            HELD_RECORD_ACCEPT_PATH,
+            M::POST,
+            HELD_RECORD_ACCEPT_PATH.replace("{id}", &held[0]),
+            None,
+            [FORBIDDEN, OK, NOT_FOUND, UNPROCESSABLE, UNAUTHORIZED],
+        ),
+        row(
+            HELD_RECORD_DISMISS_PATH,
+            M::POST,
+            HELD_RECORD_DISMISS_PATH.replace("{id}", &held[1]),
+            None,
+            [FORBIDDEN, OK, NOT_FOUND, UNPROCESSABLE, UNAUTHORIZED],
+        ),
+        plain(
             EXPORT_PATH,
             M::GET,
             None,
@@ -370,8 +417,11 @@ async fn every_route_answers_each_caller_as_the_table_says_and_a_refusal_changes
         "Rex",
         "Calls A",
         "campaign-a-voters",
+        "Hal",
+        "Hana",
+        "Hugo",
     ];
-    let secret_from_the_volunteer = ["Elm St", "Pine St", "Other campaign"];
+    let secret_from_the_volunteer = ["Elm St", "Pine St", "Other campaign", "Hugo"];
 
     let tables = h.digest();
     assert!(

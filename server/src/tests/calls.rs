@@ -321,12 +321,32 @@ async fn a_volunteer_not_calling_the_list_is_forbidden_and_cannot_record_calls()
     );
     let out = h.push(&ana, &[door]).await;
     assert!(matches!(&out[0], PushOutcome::Rejected { code, .. } if code == "out_of_scope"));
-    // Once Ana is taken off the list, her late results are still accepted, flagged.
+    // Once Ana is taken off the list, her late results are taken in, but held for a lead:
+    // they would move the calling rounds, which are no longer hers to move.
     let lead = h.register(&h.lead_invite.clone(), "Lou").await;
     assign(&h, &lead, list, &[]).await;
     let late = event_at(h.now(), c[0].household, Some(c[0].person), called("talked"));
     let late_id = late.id;
+    let rounds_before = h.digest().get("call_list_members").cloned();
     assert_eq!(h.push(&ana, &[late]).await, vec![PushOutcome::Accepted]);
+    assert!(!h
+        .store
+        .stale_events(h.campaign)
+        .expect("stale")
+        .contains(&late_id));
+    assert_eq!(h.digest().get("call_list_members").cloned(), rounds_before);
+    let held = h.store.held_records(h.campaign).expect("held");
+    assert_eq!(
+        held.iter()
+            .map(|r| (r.event, r.result.as_deref()))
+            .collect::<Vec<_>>(),
+        vec![(late_id, Some("talked"))]
+    );
+    // Accepted by the lead, it moves them: the contact is retired.
+    h.store
+        .decide_held(h.campaign, late_id, true, lead.reg.volunteer, h.now())
+        .expect("accept");
+    assert_ne!(h.digest().get("call_list_members").cloned(), rounds_before);
     assert!(h
         .store
         .stale_events(h.campaign)

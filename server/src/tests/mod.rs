@@ -24,6 +24,7 @@ mod calls;
 mod files;
 mod group_commit;
 mod harness;
+mod held;
 mod lead;
 mod lead_actions;
 mod lead_views;

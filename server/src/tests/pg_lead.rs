@@ -839,8 +839,14 @@ fn records_under_ended_assignments_are_the_same_on_both_backends() {
         assert_eq!((old[0].turf, old[0].volunteer), (f.turf_a, f.ana.volunteer));
         assert_eq!(
             store.stale_events(f.campaign).expect("stale").len(),
-            2,
-            "the two after the end are flagged"
+            1,
+            "the knock after the end is flagged"
+        );
+        let held = store.held_records(f.campaign).expect("held");
+        assert_eq!(
+            held.iter().map(|r| r.result.as_deref()).collect::<Vec<_>>(),
+            vec![Some("talked")],
+            "the phone result after the end would move the calling rounds: held"
         );
         old
     });
@@ -850,8 +856,8 @@ fn records_under_ended_assignments_are_the_same_on_both_backends() {
         ("A", "Ana")
     );
     assert_eq!(ana.ended_at, NOW - HOUR);
-    assert_eq!((ana.events, ana.knocks, ana.after_end), (5, 3, 2));
-    assert_eq!(ana.last_event_at, Some(NOW - 29 * MIN));
+    assert_eq!((ana.events, ana.knocks, ana.after_end), (4, 3, 1));
+    assert_eq!(ana.last_event_at, Some(NOW - 30 * MIN));
 }
 
 #[test]

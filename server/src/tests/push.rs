@@ -165,7 +165,7 @@ async fn events_from_before_a_reassignment_are_kept_and_flagged() {
     let bo = h.register(&h.volunteer_invite, "Bo").await;
     // The lead gives turf A to Bo while Ana is offline.
     h.store
-        .set_assignees(h.turf_a, &[bo.reg.volunteer])
+        .set_assignees_at(h.turf_a, &[bo.reg.volunteer], NOW)
         .expect("reassign");
     let door = h.households_of(h.turf_a)[0];
     let late = event_at(NOW - 60_000, door, None, knock("not_home"));

@@ -9,10 +9,10 @@
 
 use groundgame_core::protocol::calls::CallersRequest;
 use groundgame_core::protocol::lead::{
-    CallListList, InviteList, InviteRequest, InviteResponse, OldAssignmentList, TurfList,
-    VolunteerList,
+    CallListList, HeldRecordList, InviteList, InviteRequest, InviteResponse, OldAssignmentList,
+    TurfList, VolunteerList,
 };
-use groundgame_core::{paths, CallListId, Role, VolunteerId};
+use groundgame_core::{paths, CallListId, EventId, Role, VolunteerId};
 
 use super::super::transport::Transport;
 use super::ApiClient;
@@ -21,8 +21,19 @@ use crate::store::lead_cache::{CachedLead, LeadSnapshot, Progress};
 use crate::sync::SyncError;
 
 pub use groundgame_core::paths::{
-    CALL_LISTS_PATH, INVITES_PATH, OLD_ASSIGNMENTS_PATH, PROGRESS_PATH, TURFS_PATH, VOLUNTEERS_PATH,
+    CALL_LISTS_PATH, HELD_RECORDS_PATH, INVITES_PATH, OLD_ASSIGNMENTS_PATH, PROGRESS_PATH,
+    TURFS_PATH, VOLUNTEERS_PATH,
 };
+
+/// `POST`: accept (`true`) or dismiss a record held for the lead.
+pub fn held_decision_path(record: EventId, accept: bool) -> String {
+    let pattern = if accept {
+        paths::HELD_RECORD_ACCEPT_PATH
+    } else {
+        paths::HELD_RECORD_DISMISS_PATH
+    };
+    paths::with_id(pattern, record)
+}
 
 /// `POST`: quarantine (`true`) or release a volunteer's records.
 pub fn quarantine_path(volunteer: VolunteerId, quarantined: bool) -> String {
@@ -45,13 +56,14 @@ impl<T: Transport> ApiClient<T> {
     pub async fn refresh_lead(&self) -> Result<CachedLead, SyncError> {
         let store = self.store().clone();
         let fetched_at = store.now_ms();
-        let (progress, turfs, volunteers, invites, call_lists, old) = tokio::try_join!(
+        let (progress, turfs, volunteers, invites, call_lists, old, held) = tokio::try_join!(
             self.get_json::<Progress>(PROGRESS_PATH),
             self.get_json::<TurfList>(TURFS_PATH),
             self.get_json::<VolunteerList>(VOLUNTEERS_PATH),
             self.get_json::<InviteList>(INVITES_PATH),
             self.get_json::<CallListList>(CALL_LISTS_PATH),
             self.get_json::<OldAssignmentList>(OLD_ASSIGNMENTS_PATH),
+            self.get_json::<HeldRecordList>(HELD_RECORDS_PATH),
         )?;
         let snapshot = LeadSnapshot {
             progress,
@@ -60,6 +72,7 @@ impl<T: Transport> ApiClient<T> {
             invites: invites.invites,
             call_lists: call_lists.call_lists,
             old_assignments: old.records,
+            held: held.records,
         };
         let cached = CachedLead {
             snapshot,
@@ -83,6 +96,17 @@ impl<T: Transport> ApiClient<T> {
         self.send_json(
             Method::Post,
             &quarantine_path(volunteer, quarantined),
+            &serde_json::json!({}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Accept (`true`: stored, with its effects) or dismiss a record held for the lead.
+    pub async fn decide_held(&self, record: EventId, accept: bool) -> Result<(), SyncError> {
+        self.send_json(
+            Method::Post,
+            &held_decision_path(record, accept),
             &serde_json::json!({}),
         )
         .await?;

@@ -165,6 +165,36 @@ pub fn old_assignment(
     }
 }
 
+/// "Ana: a person added at 12 Oak St (Turf 3)".
+pub fn held_record(
+    lang: Lang,
+    name: &str,
+    kind: &str,
+    result: Option<&str>,
+    address: &str,
+    turf: &str,
+) -> String {
+    let what = match (lang, kind) {
+        (Lang::En, "person_added") => "a person added".to_owned(),
+        (Lang::Es, "person_added") => "una persona añadida".to_owned(),
+        (Lang::En, "do_not_contact") => "a do-not-contact".to_owned(),
+        (Lang::Es, "do_not_contact") => "un no contactar".to_owned(),
+        (Lang::En, "contact") => format!("a call result ({})", result.unwrap_or("?")),
+        (Lang::Es, "contact") => format!("un resultado de llamada ({})", result.unwrap_or("?")),
+        (Lang::En, _) => "a record about a person added".to_owned(),
+        (Lang::Es, _) => "un registro sobre una persona añadida".to_owned(),
+    };
+    let place = if turf.is_empty() {
+        address.to_owned()
+    } else {
+        format!("{address} ({turf})")
+    };
+    match lang {
+        Lang::En => format!("{name}: {what} at {place}"),
+        Lang::Es => format!("{name}: {what} en {place}"),
+    }
+}
+
 /// "Invite #4 · 2 of 3 used".
 pub fn invite_line(lang: Lang, id: i64, used: u32, max: u32) -> String {
     match lang {

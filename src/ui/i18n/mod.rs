@@ -648,6 +648,14 @@ messages! {
         "None: everyone recorded only in turfs they still have.",
         "Ninguno: cada quien registró solo en zonas que todavía tiene."
     ),
+    LeadHeldTitle => ("Waiting for your decision", "Esperando su decisión"),
+    LeadHeldHelp => (
+        "Records made after a turf or call list was taken from the volunteer that would change what others see: a person added, a do-not-contact, a phone result. Nobody sees them until you accept one.",
+        "Registros hechos después de quitarle la zona o la lista a la persona voluntaria que cambiarían lo que ven los demás: una persona añadida, un no contactar, un resultado de llamada. Nadie los ve hasta que usted acepte uno."
+    ),
+    LeadHeldNone => ("Nothing is waiting.", "No hay nada en espera."),
+    LeadAccept => ("Accept", "Aceptar"),
+    LeadDismiss => ("Dismiss", "Descartar"),
     LeadInvitesTitle => ("Invite codes", "Códigos de invitación"),
     LeadInviteRole => ("Joins as", "Se une como"),
     LeadInviteUses => ("How many people can use it (1–500)", "Cuántas personas pueden usarlo (1–500)"),

@@ -8,9 +8,9 @@ use groundgame_core::fold::DoorState;
 
 use super::*;
 use crate::store::lead_cache::{
-    DayProgress, DeviceItem, Figures, HourProgress, InviteItem, InviteJoin, LeadSnapshot,
-    OldAssignment, Progress, QualityFlag, Support, Totals, TurfItem, TurfProgress, VolunteerItem,
-    VolunteerProgress,
+    DayProgress, DeviceItem, Figures, HeldRecord, HeldStatus, HourProgress, InviteItem, InviteJoin,
+    LeadSnapshot, OldAssignment, Progress, QualityFlag, Support, Totals, TurfItem, TurfProgress,
+    VolunteerItem, VolunteerProgress,
 };
 use crate::ui::components::charts::{bar_chart, line_chart, Bar, Point};
 use crate::ui::views::lead::{turf_maps, words};
@@ -189,6 +189,38 @@ fn snapshot() -> LeadSnapshot {
             after_end: 2,
             last_event_at: Some(T0 - 20 * MIN),
         }],
+        held: vec![
+            HeldRecord {
+                event: groundgame_core::EventId(uuid::Uuid::from_u128(7)),
+                kind: "person_added".into(),
+                result: None,
+                volunteer: VolunteerId(3),
+                volunteer_name: "Speedy".into(),
+                turf: Some(TurfId(1)),
+                turf_name: "Walnut North".into(),
+                address: "12 Oak St".into(),
+                at: T0 - 25 * MIN,
+                received_at: T0 - 20 * MIN,
+                status: HeldStatus::Held,
+                decided_by: None,
+                decided_at: None,
+            },
+            HeldRecord {
+                event: groundgame_core::EventId(uuid::Uuid::from_u128(8)),
+                kind: "contact".into(),
+                result: Some("talked".into()),
+                volunteer: VolunteerId(3),
+                volunteer_name: "Speedy".into(),
+                turf: Some(TurfId(1)),
+                turf_name: "Walnut North".into(),
+                address: "14 Oak St".into(),
+                at: T0 - 24 * MIN,
+                received_at: T0 - 20 * MIN,
+                status: HeldStatus::Dismissed,
+                decided_by: Some(VolunteerId(1)),
+                decided_at: Some(T0 - 15 * MIN),
+            },
+        ],
     }
 }
 
@@ -374,6 +406,19 @@ fn people_assignments_and_invites_read_the_cache() {
         html.contains("Speedy: 4 records (3 knocks) in Walnut North; 2 reached the server after the assignment ended"),
         "{html}"
     );
+    // Held records wait for the lead's decision; a dismissed one is no longer offered.
+    assert!(
+        html.contains("Speedy: a person added at 12 Oak St (Walnut North)"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("14 Oak St"),
+        "decided records are not offered: {html}"
+    );
+    let held = "data-held=\"00000000-0000-0000-0000-000000000007\"";
+    assert!(html.contains(held), "{html}");
+    assert!(html.contains("data-action=\"accept\""), "{html}");
+    assert!(html.contains("data-action=\"dismiss\""), "{html}");
     let change = h.element("id", "turf-1-change");
     h.click(change);
     let html = h.settle();

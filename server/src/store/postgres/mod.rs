@@ -18,6 +18,7 @@
 //! committed while seq 10's transaction is still open, and skip 10 forever.)
 
 mod calls;
+mod held;
 mod jobs;
 mod lead;
 mod migrations;
@@ -56,9 +57,9 @@ use crate::import::{
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
     CallListFilter, CallListItem, CallListMember, CallListReport, CallProgress, ClaimedContact,
-    DeviceAuth, ExportedEvent, InviteSummary, MyCallList, NetworkOwner, NewHousehold, NewPerson,
-    OldAssignment, Progress, PushJob, PushRef, Registration, SavedScript, ScriptListItem, Store,
-    StoreError, TurfItem, UnplacedHousehold, VolunteerSummary,
+    DeviceAuth, ExportedEvent, HeldDecisionResponse, HeldRecord, InviteSummary, MyCallList,
+    NetworkOwner, NewHousehold, NewPerson, OldAssignment, Progress, PushJob, PushRef, Registration,
+    SavedScript, ScriptListItem, Store, StoreError, TurfItem, UnplacedHousehold, VolunteerSummary,
 };
 use rows::Feed;
 
@@ -844,6 +845,21 @@ impl Store for PgStore {
 
     fn old_assignments(&self, campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError> {
         PgStore::old_assignments(self, campaign)
+    }
+
+    fn held_records(&self, campaign: CampaignId) -> Result<Vec<HeldRecord>, StoreError> {
+        PgStore::held_records(self, campaign)
+    }
+
+    fn decide_held(
+        &self,
+        campaign: CampaignId,
+        id: EventId,
+        accept: bool,
+        by: VolunteerId,
+        now_ms: u64,
+    ) -> Result<HeldDecisionResponse, StoreError> {
+        PgStore::decide_held(self, campaign, id, accept, by, now_ms)
     }
 
     fn network_push(

@@ -17,7 +17,7 @@ use postgres::GenericClient;
 
 use crate::store::codes;
 use crate::store::{DeviceAuth, NewHousehold, NewPerson, Registration, StoreError};
-use crate::sync::push::{NewEvent, PhoneOutcome, StoredEvent};
+use crate::sync::push::{NewEvent, PhoneOutcome, StoredEvent, Tenure};
 use crate::turfs::walk_order;
 
 type Db<'a> = &'a mut dyn GenericClientDyn;
@@ -707,15 +707,15 @@ pub(crate) fn assigned_turfs(db: Db<'_>, volunteer: VolunteerId) -> Result<Vec<T
 pub(crate) fn ever_assigned(
     db: Db<'_>,
     volunteer: VolunteerId,
-) -> Result<HashMap<TurfId, bool>, StoreError> {
+) -> Result<HashMap<TurfId, Tenure>, StoreError> {
     Ok(db
         .rows(
-            "SELECT turf_id, bool_or(unassigned_at IS NULL) FROM assignments
-             WHERE volunteer_id = $1 GROUP BY turf_id",
+            "SELECT turf_id, bool_or(unassigned_at IS NULL), max(unassigned_at)
+             FROM assignments WHERE volunteer_id = $1 GROUP BY turf_id",
             &[&volunteer.0],
         )?
         .iter()
-        .map(|r| (TurfId(r.get(0)), r.get(1)))
+        .map(|r| (TurfId(r.get(0)), Tenure::of(r.get(1), r.get(2))))
         .collect())
 }
 
@@ -723,18 +723,18 @@ pub(crate) fn ever_assigned(
 pub(crate) fn ever_assigned_many(
     db: Db<'_>,
     volunteers: &[VolunteerId],
-) -> Result<HashMap<VolunteerId, HashMap<TurfId, bool>>, StoreError> {
+) -> Result<HashMap<VolunteerId, HashMap<TurfId, Tenure>>, StoreError> {
     let ids: Vec<i64> = volunteers.iter().map(|v| v.0).collect();
-    let mut out: HashMap<VolunteerId, HashMap<TurfId, bool>> =
+    let mut out: HashMap<VolunteerId, HashMap<TurfId, Tenure>> =
         volunteers.iter().map(|v| (*v, HashMap::new())).collect();
     for r in db.rows(
-        "SELECT volunteer_id, turf_id, bool_or(unassigned_at IS NULL) FROM assignments
-         WHERE volunteer_id = ANY($1) GROUP BY volunteer_id, turf_id",
+        "SELECT volunteer_id, turf_id, bool_or(unassigned_at IS NULL), max(unassigned_at)
+         FROM assignments WHERE volunteer_id = ANY($1) GROUP BY volunteer_id, turf_id",
         &[&ids],
     )? {
         out.entry(VolunteerId(r.get(0)))
             .or_default()
-            .insert(TurfId(r.get(1)), r.get(2));
+            .insert(TurfId(r.get(1)), Tenure::of(r.get(2), r.get(3)));
     }
     Ok(out)
 }
@@ -1293,9 +1293,18 @@ pub(crate) fn stored_ids(db: Db<'_>, ids: &[EventId]) -> Result<HashSet<EventId>
 }
 
 pub(crate) fn stored_event(db: Db<'_>, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
+    stored_in(db, "events", id)
+}
+
+/// The record held under this id for a lead.
+pub(crate) fn held_event(db: Db<'_>, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
+    stored_in(db, "held_events", id)
+}
+
+fn stored_in(db: Db<'_>, table: &str, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
     Ok(one(
         db,
-        "SELECT household_id, person_id, device_at, body FROM events WHERE id = $1",
+        &format!("SELECT household_id, person_id, device_at, body FROM {table} WHERE id = $1"),
         &[&id.0],
     )?
     .map(|r| StoredEvent {
@@ -1312,16 +1321,55 @@ pub(crate) fn call_scope(
     db: Db<'_>,
     person: PersonId,
     volunteer: VolunteerId,
-) -> Result<Option<bool>, StoreError> {
+) -> Result<Option<Tenure>, StoreError> {
     Ok(one(
         db,
-        "SELECT bool_or(a.unassigned_at IS NULL)
+        "SELECT bool_or(a.unassigned_at IS NULL), max(a.unassigned_at)
          FROM call_list_members m
          JOIN call_list_assignments a ON a.call_list_id = m.call_list_id
          WHERE m.person_id = $1 AND a.volunteer_id = $2",
         &[&person.0, &volunteer.0],
     )?
-    .and_then(|r| r.get::<_, Option<bool>>(0)))
+    .and_then(|r| {
+        r.get::<_, Option<bool>>(0)
+            .map(|current| Tenure::of(current, r.get(1)))
+    }))
+}
+
+// --- records held for a lead (see `sync::push`) ----------------------------------------
+
+pub(crate) fn insert_held(db: Db<'_>, e: &NewEvent<'_>) -> Result<(), StoreError> {
+    db.exec(
+        "INSERT INTO held_events (id, campaign_id, turf_id, household_id, person_id, device_id,
+                                  volunteer_id, at, device_at, kind, body, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        &[
+            &e.id.0,
+            &e.campaign.0,
+            &e.turf.map(|t| t.0),
+            &e.household.0,
+            &e.person.map(|p| p.0),
+            &e.device.0,
+            &e.volunteer.0,
+            &(e.at.0 as i64),
+            &(e.device_at.0 as i64),
+            &e.kind,
+            &e.body,
+            &(e.received_at as i64),
+        ],
+    )?;
+    Ok(())
+}
+
+/// The household of a person added by a record still held.
+pub(crate) fn held_person(db: Db<'_>, person: PersonId) -> Result<Option<HouseholdId>, StoreError> {
+    Ok(one(
+        db,
+        "SELECT household_id FROM held_events
+         WHERE person_id = $1 AND kind = 'person_added' AND status = 'held'",
+        &[&person.0],
+    )?
+    .map(|r| HouseholdId(r.get(0))))
 }
 
 /// As `sqlite::claims::record_phone_result`: move the person's list entries and free

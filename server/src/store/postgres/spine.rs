@@ -15,7 +15,7 @@ use crate::http::auth::AuthDevice;
 use crate::store::sqlite::claims::{CALL_BACK_DELAY_MS, LATER_ROUND_DELAY_MS};
 use crate::store::{NewPerson, StoreError};
 use crate::sync::pull::{self, PullTx};
-use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent};
+use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent, Tenure};
 
 /// One transaction seen through the rules' look-up traits. `naive` (tests only) hands out
 /// feed numbers from a plain sequence without the feed lock.
@@ -75,7 +75,7 @@ impl PushTx for Rows<'_, '_> {
     fn ever_assigned(
         &mut self,
         volunteer: VolunteerId,
-    ) -> Result<HashMap<TurfId, bool>, StoreError> {
+    ) -> Result<HashMap<TurfId, Tenure>, StoreError> {
         rows::ever_assigned(&mut self.db, volunteer)
     }
     fn household_turf(
@@ -106,8 +106,19 @@ impl PushTx for Rows<'_, '_> {
         &mut self,
         person: PersonId,
         volunteer: VolunteerId,
-    ) -> Result<Option<bool>, StoreError> {
+    ) -> Result<Option<Tenure>, StoreError> {
         rows::call_scope(&mut self.db, person, volunteer)
+    }
+    fn held_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
+        self.flush()?;
+        rows::held_event(&mut self.db, id)
+    }
+    fn insert_held(&mut self, e: &NewEvent<'_>) -> Result<(), StoreError> {
+        self.flush()?;
+        rows::insert_held(&mut self.db, e)
+    }
+    fn held_person(&mut self, person: PersonId) -> Result<Option<HouseholdId>, StoreError> {
+        rows::held_person(&mut self.db, person)
     }
     fn stored_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
         self.flush()?;
@@ -208,7 +219,7 @@ impl PushTx for Rows<'_, '_> {
     fn ever_assigned_many(
         &mut self,
         volunteers: &[VolunteerId],
-    ) -> Result<HashMap<VolunteerId, HashMap<TurfId, bool>>, StoreError> {
+    ) -> Result<HashMap<VolunteerId, HashMap<TurfId, Tenure>>, StoreError> {
         rows::ever_assigned_many(&mut self.db, volunteers)
     }
     fn record_pushes(&mut self, pushes: &[push::DevicePush<'_>]) -> Result<(), StoreError> {
@@ -279,6 +290,17 @@ pub(super) fn push_many(
     let applied = push::apply_many(&mut rows, pushes, clock);
     *statements = rows.db.into_statements();
     applied
+}
+
+/// Store held records a lead accepted, in the caller's transaction ([`push::release`]).
+pub(super) fn release(
+    tx: &mut postgres::Transaction<'_>,
+    campaign: CampaignId,
+    held: &[push::HeldEvent],
+    wall_ms: u64,
+    clock: &mut HlcClock,
+) -> Result<Vec<PushOutcome>, StoreError> {
+    push::release(&mut Rows::new(tx, false), campaign, held, wall_ms, clock)
 }
 
 /// Answer a pull inside the caller's snapshot, with the campaign's clock mark.

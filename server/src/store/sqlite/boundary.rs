@@ -26,9 +26,9 @@ use crate::import::{
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
     CallListFilter, CallListItem, CallListMember, CallListReport, CallProgress, ClaimedContact,
-    DeviceAuth, ExportedEvent, InviteSummary, MyCallList, NetworkOwner, NewHousehold, NewPerson,
-    OldAssignment, Progress, PushJob, Registration, SavedScript, ScriptListItem, Store, StoreError,
-    TurfItem, UnplacedHousehold, VolunteerSummary,
+    DeviceAuth, ExportedEvent, HeldDecisionResponse, HeldRecord, InviteSummary, MyCallList,
+    NetworkOwner, NewHousehold, NewPerson, OldAssignment, Progress, PushJob, Registration,
+    SavedScript, ScriptListItem, Store, StoreError, TurfItem, UnplacedHousehold, VolunteerSummary,
 };
 
 impl Store for SqliteStore {
@@ -458,6 +458,21 @@ impl Store for SqliteStore {
 
     fn old_assignments(&self, campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError> {
         SqliteStore::old_assignments(self, campaign)
+    }
+
+    fn held_records(&self, campaign: CampaignId) -> Result<Vec<HeldRecord>, StoreError> {
+        SqliteStore::held_records(self, campaign)
+    }
+
+    fn decide_held(
+        &self,
+        campaign: CampaignId,
+        id: EventId,
+        accept: bool,
+        by: VolunteerId,
+        now_ms: u64,
+    ) -> Result<HeldDecisionResponse, StoreError> {
+        SqliteStore::decide_held(self, campaign, id, accept, by, now_ms)
     }
 
     fn network_push(

@@ -52,6 +52,7 @@ pub(crate) const ROUND_FRESH: i64 = 1;
 pub(crate) const ROUND_LATER: i64 = 2;
 
 pub(crate) use crate::sync::push::PhoneOutcome;
+use crate::sync::push::Tenure;
 
 /// One contact handed to a caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,22 +165,23 @@ pub(crate) fn is_caller(
         .query_row(rusqlite::params![list.0, volunteer.0], |r| r.get(0))?)
 }
 
-/// Whether the person is on a list ever assigned to the volunteer: `Some(true)` while one
-/// such assignment is current, `Some(false)` when they all ended, `None` when never.
+/// Whether the person is on a list ever assigned to the volunteer, and whether one such
+/// assignment is current (else when the last one ended); `None` when never.
 pub(crate) fn call_scope(
     conn: &Connection,
     person: PersonId,
     volunteer: VolunteerId,
-) -> Result<Option<bool>, StoreError> {
+) -> Result<Option<Tenure>, StoreError> {
     Ok(conn
         .prepare_cached(
-            "SELECT MAX(a.unassigned_at IS NULL)
+            "SELECT MAX(a.unassigned_at IS NULL), MAX(a.unassigned_at)
              FROM call_list_members m
              JOIN call_list_assignments a ON a.call_list_id = m.call_list_id
              WHERE m.person_id = ?1 AND a.volunteer_id = ?2",
         )?
         .query_row(rusqlite::params![person, volunteer.0], |r| {
-            r.get::<_, Option<bool>>(0)
+            Ok(r.get::<_, Option<bool>>(0)?
+                .map(|current| Tenure::of(current, r.get(1).ok().flatten())))
         })?)
 }
 

@@ -38,10 +38,20 @@ pub(crate) fn insert(tx: &Transaction<'_>, e: &NewEvent<'_>) -> Result<bool, Sto
 }
 
 pub(crate) fn stored(conn: &Connection, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
+    stored_in(conn, "events", id)
+}
+
+/// What identifies the content of the row under `id` in `table` (`events` or
+/// `held_events`), to tell a replay from a reused id.
+pub(crate) fn stored_in(
+    conn: &Connection,
+    table: &str,
+    id: EventId,
+) -> Result<Option<StoredEvent>, StoreError> {
     Ok(conn
-        .prepare_cached(
-            "SELECT household_id, person_id, device_at, body FROM events WHERE id = ?1",
-        )?
+        .prepare_cached(&format!(
+            "SELECT household_id, person_id, device_at, body FROM {table} WHERE id = ?1"
+        ))?
         .query_row([id], |r| {
             Ok(StoredEvent {
                 household: HouseholdId(r.get(0)?),

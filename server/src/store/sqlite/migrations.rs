@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (10, include_str!("migrations/0010_device_links.sql")),
     (11, include_str!("migrations/0011_call_back_by.sql")),
     (12, include_str!("migrations/0012_campaign_time_zone.sql")),
+    (13, include_str!("migrations/0013_held_events.sql")),
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -16,6 +16,7 @@ pub(crate) mod device_links;
 pub(crate) mod devices;
 pub(crate) mod events;
 pub(crate) mod exported_events;
+pub(crate) mod held;
 pub(crate) mod households;
 pub(crate) mod invites;
 pub(crate) mod lead_views;

@@ -14,16 +14,21 @@ use groundgame_core::{
 use rusqlite::Transaction;
 
 use super::{
-    campaigns, changes, claims, devices, events, households, people, sequence, tombstones, turfs,
-    SqliteStore,
+    campaigns, changes, claims, devices, events, held, households, people, sequence, tombstones,
+    turfs, SqliteStore,
 };
 use crate::http::auth::AuthDevice;
 use crate::store::{NewPerson, PushRef, StoreError};
 use crate::sync::pull::{self, PullTx};
-use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent};
+use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent, Tenure};
 
 /// A write or read transaction seen through the rules' look-up traits.
-struct Rows<'a, 'c>(&'a Transaction<'c>);
+pub(crate) struct Rows<'a, 'c>(&'a Transaction<'c>);
+
+/// `tx` seen through the rules' look-up traits.
+pub(crate) fn rows<'a, 'c>(tx: &'a Transaction<'c>) -> Rows<'a, 'c> {
+    Rows(tx)
+}
 
 impl PushTx for Rows<'_, '_> {
     fn campaign_config(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
@@ -32,7 +37,7 @@ impl PushTx for Rows<'_, '_> {
     fn ever_assigned(
         &mut self,
         volunteer: VolunteerId,
-    ) -> Result<HashMap<TurfId, bool>, StoreError> {
+    ) -> Result<HashMap<TurfId, Tenure>, StoreError> {
         turfs::ever_assigned(self.0, volunteer)
     }
     fn household_turf(
@@ -54,11 +59,20 @@ impl PushTx for Rows<'_, '_> {
         &mut self,
         person: PersonId,
         volunteer: VolunteerId,
-    ) -> Result<Option<bool>, StoreError> {
+    ) -> Result<Option<Tenure>, StoreError> {
         claims::call_scope(self.0, person, volunteer)
     }
     fn stored_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
         events::stored(self.0, id)
+    }
+    fn held_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError> {
+        held::stored(self.0, id)
+    }
+    fn insert_held(&mut self, e: &NewEvent<'_>) -> Result<(), StoreError> {
+        held::insert(self.0, e)
+    }
+    fn held_person(&mut self, person: PersonId) -> Result<Option<HouseholdId>, StoreError> {
+        held::person_household(self.0, person)
     }
     fn begin_feed(&mut self, _campaign: CampaignId) -> Result<(i64, Hlc), StoreError> {
         // One server-wide counter: it is also increasing within every campaign. One process

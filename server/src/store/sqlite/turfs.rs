@@ -8,6 +8,7 @@ use groundgame_core::{CampaignId, Turf, TurfId, VolunteerId};
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::{campaigns, devices, StoreError};
+use crate::sync::push::Tenure;
 
 pub use groundgame_core::protocol::lead::TurfItem;
 
@@ -128,17 +129,20 @@ pub(crate) fn assigned_to(
     Ok(turfs)
 }
 
-/// Every turf ever assigned to a volunteer, with whether the assignment is current.
+/// Every turf ever assigned to a volunteer, with whether the assignment is current (and
+/// when the last one ended, when none is).
 pub(crate) fn ever_assigned(
     conn: &Connection,
     volunteer: VolunteerId,
-) -> Result<HashMap<TurfId, bool>, StoreError> {
+) -> Result<HashMap<TurfId, Tenure>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT turf_id, MAX(unassigned_at IS NULL) FROM assignments
+        "SELECT turf_id, MAX(unassigned_at IS NULL), MAX(unassigned_at) FROM assignments
          WHERE volunteer_id = ?1 GROUP BY turf_id",
     )?;
     let map = stmt
-        .query_map([volunteer.0], |r| Ok((TurfId(r.get(0)?), r.get(1)?)))?
+        .query_map([volunteer.0], |r| {
+            Ok((TurfId(r.get(0)?), Tenure::of(r.get(1)?, r.get(2)?)))
+        })?
         .collect::<Result<_, _>>()?;
     Ok(map)
 }

@@ -4,10 +4,10 @@
 //! assignment that has since ended.
 
 use dioxus::prelude::*;
-use groundgame_core::{CallListId, TurfId, VolunteerId};
+use groundgame_core::{CallListId, EventId, TurfId, VolunteerId};
 
 use super::{act, use_lead, words, Problem};
-use crate::store::lead_cache::{LeadSnapshot, VolunteerItem};
+use crate::store::lead_cache::{HeldRecord, HeldStatus, LeadSnapshot, VolunteerItem};
 use crate::ui::components::ChoiceButton;
 use crate::ui::context::{use_lang, use_services};
 use crate::ui::i18n::Msg;
@@ -102,6 +102,63 @@ pub fn LeadAssign() -> Element {
                         }
                     }
                 }
+            }
+            section { class: "lead-held", "aria-labelledby": "held-title",
+                h3 { id: "held-title", {l.t(Msg::LeadHeldTitle)} }
+                p { class: "muted", {l.t(Msg::LeadHeldHelp)} }
+                if s.held.iter().all(|r| r.status != HeldStatus::Held) {
+                    p { class: "muted", {l.t(Msg::LeadHeldNone)} }
+                }
+                ul { class: "lead-list",
+                    for r in s.held.iter().filter(|r| r.status == HeldStatus::Held) {
+                        HeldRow { key: "{r.event}", record: r.clone() }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A record held for the lead, with accept and dismiss.
+#[component]
+fn HeldRow(record: HeldRecord) -> Element {
+    let ctx = use_lead();
+    let services = use_services();
+    let l = use_lang()();
+    let mut busy = use_signal(|| false);
+    let mut error = use_signal(|| None::<Problem>);
+    let id: EventId = record.event;
+    let decide = move |accept: bool| {
+        let services = services.clone();
+        busy.set(true);
+        spawn(async move {
+            let done = act(ctx, services, move |engine| async move {
+                engine.api().decide_held(id, accept).await
+            })
+            .await;
+            error.set(done.err());
+            busy.set(false);
+        });
+    };
+    let mut accept = decide.clone();
+    let mut dismiss = decide;
+    rsx! {
+        li { class: "lead-item flagged", "data-held": "{id}",
+            p { {words::held_record(l, &record.volunteer_name, &record.kind, record.result.as_deref(), &record.address, &record.turf_name)} }
+            div { class: "row-actions",
+                button { class: "big-button", r#type: "button", disabled: busy(),
+                    "data-action": "accept",
+                    onclick: move |_| accept(true),
+                    {l.t(Msg::LeadAccept)}
+                }
+                button { class: "big-button secondary", r#type: "button", disabled: busy(),
+                    "data-action": "dismiss",
+                    onclick: move |_| dismiss(false),
+                    {l.t(Msg::LeadDismiss)}
+                }
+            }
+            if let Some(p) = error() {
+                p { class: "notice error", role: "alert", {p.action_text(l)} }
             }
         }
     }
