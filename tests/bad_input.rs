@@ -466,3 +466,100 @@ async fn guessing_invite_codes_is_stopped_after_twenty_wrong_ones() {
         .expect_err("blocked");
     assert_eq!(JoinError::from_sync(&refused), JoinError::TooManyAttempts);
 }
+
+/// Issue 13 §2, against the real server process: a door canvasser with a valid token and no
+/// call list pushes 500 people "added at the door", each with a number of their choosing,
+/// and a phone do-not-contact for each (1,000 records in one push). Their records are kept —
+/// they are the canvasser's — but no number reaches the campaign's do-not-call list, so no
+/// voter sharing one is suppressed; and a phone result from them is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_canvasser_cannot_fill_the_do_not_call_list_with_numbers_of_their_choosing() {
+    let dir = temp_dir();
+    let db = TestDatabase::new(dir.path(), "server");
+    let store = db.open();
+    let fx: Fixture = small_campaign(store.as_ref(), 1, 3, 1);
+    let server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
+    let api = Api {
+        url: server.url.clone(),
+        http: reqwest::Client::new(),
+    };
+    let me = register(&api, &fx.volunteer_invite, "Mal").await;
+    let (turf, doors) = fx.turfs[0].clone();
+    store
+        .set_assignees(turf, &[me.volunteer])
+        .expect("the turf is Mal's");
+    let mut events = Vec::new();
+    for i in 0..500u32 {
+        let someone = groundgame_core::PersonId::new_v7();
+        let door = doors[i as usize % doors.len()];
+        events.push(json!({
+            "id": EventId::new_v7(), "at": now_hlc(), "household": door, "person": someone,
+            "body": {"kind": "person_added", "first_name": "Mal", "last_name": "Icious",
+                     "phone": format!("+1919556{i:04}")}
+        }));
+        events.push(json!({
+            "id": EventId::new_v7(), "at": now_hlc(), "household": door, "person": someone,
+            "body": {"kind": "do_not_contact", "channel": "phone"}
+        }));
+    }
+    let push = |events: Vec<Value>| {
+        let api = &api;
+        let token = me.token.clone();
+        async move {
+            let a = api
+                .post(
+                    "/api/v1/push",
+                    Some(&token),
+                    &json!({"protocol": PROTOCOL_VERSION, "events": events, "pending": 0}),
+                )
+                .await;
+            assert_eq!(a.status, 200, "{}", a.body);
+            serde_json::from_value::<PushResponse>(a.body).expect("push response")
+        }
+    };
+    let answer = push(events).await;
+    assert_eq!(answer.results.len(), 1000);
+    assert!(
+        answer
+            .results
+            .iter()
+            .all(|o| *o == groundgame_core::protocol::PushOutcome::Accepted),
+        "the canvasser's own records are kept"
+    );
+    let dnc = |table: &str| {
+        db.digest()
+            .get(table)
+            .map(|rows| rows.len())
+            .unwrap_or_default()
+    };
+    assert_eq!(dnc("do_not_call"), 0, "no number reached the list");
+    assert_eq!(dnc("do_not_call_additions"), 0);
+
+    let pulled = api
+        .post(
+            "/api/v1/pull",
+            Some(&me.token),
+            &json!({"protocol": PROTOCOL_VERSION, "scopes": []}),
+        )
+        .await;
+    assert_eq!(pulled.status, 200, "{}", pulled.body);
+    let voter = pulled.body["scopes"][0]["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .find(|p| p["source_id"].as_str().is_some_and(|s| !s.is_empty()))
+        .expect("a voter from the file")
+        .clone();
+    let answer = push(vec![json!({
+        "id": EventId::new_v7(), "at": now_hlc(), "household": voter["household"],
+        "person": voter["id"],
+        "body": {"kind": "contact", "channel": "phone", "result": "talked"}
+    })])
+    .await;
+    assert!(
+        matches!(&answer.results[0], groundgame_core::protocol::PushOutcome::Rejected { code, .. }
+            if code == codes::OUT_OF_SCOPE),
+        "{:?}",
+        answer.results
+    );
+}

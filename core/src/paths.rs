@@ -43,6 +43,10 @@ pub const HELD_RECORDS_PATH: &str = "/api/v1/held-records";
 pub const HELD_RECORD_ACCEPT_PATH: &str = "/api/v1/held-records/{id}/accept";
 /// `POST`: keep a held record out for good (it stays listed, as dismissed).
 pub const HELD_RECORD_DISMISS_PATH: &str = "/api/v1/held-records/{id}/dismiss";
+/// `GET`: the numbers volunteers' records put on the do-not-call list, with who and when.
+pub const DO_NOT_CALL_PATH: &str = "/api/v1/do-not-call";
+/// `POST`: take one addition back (the number comes off the list).
+pub const DO_NOT_CALL_UNDO_PATH: &str = "/api/v1/do-not-call/{id}/undo";
 pub const IMPORTS_PATH: &str = "/api/v1/imports";
 pub const IMPORT_PATH: &str = "/api/v1/imports/{id}";
 pub const IMPORT_REPORT_PATH: &str = "/api/v1/imports/{id}/report";

@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 use super::{Store, StoreError};
 
 pub use groundgame_core::protocol::lead::{
-    CallListItem, DayProgress, DeviceItem, Figures, HeldRecord, HeldStatus, HourProgress,
-    InviteItem, InviteJoin, OldAssignment, Progress, QualityFlag, Support, Totals, TurfItem,
-    TurfProgress, VolunteerItem, VolunteerProgress,
+    CallListItem, DayProgress, DeviceItem, DoNotCallAddition, Figures, HeldRecord, HeldStatus,
+    HourProgress, InviteItem, InviteJoin, OldAssignment, Progress, QualityFlag, Support, Totals,
+    TurfItem, TurfProgress, VolunteerItem, VolunteerProgress,
 };
 
 /// Everything the lead's screens show, from one refresh.
@@ -32,6 +32,9 @@ pub struct LeadSnapshot {
     pub old_assignments: Vec<OldAssignment>,
     /// Records held for the lead's decision (`/api/v1/held-records`).
     pub held: Vec<HeldRecord>,
+    /// Numbers volunteers' records put on the do-not-call list (`/api/v1/do-not-call`;
+    /// last four digits only).
+    pub do_not_call: Vec<DoNotCallAddition>,
 }
 
 impl LeadSnapshot {

@@ -497,6 +497,49 @@ pub struct HeldDecisionResponse {
     pub status: HeldStatus,
 }
 
+/// A number a volunteer's record put on the campaign's do-not-call list. Only its last four
+/// digits are shown: enough for a lead to tell additions apart, no more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DoNotCallAddition {
+    pub id: i64,
+    pub phone_last4: String,
+    /// The record that put it there: `do_not_contact`, or `contact` (a "do not call" result).
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteer: Option<VolunteerId>,
+    #[serde(default)]
+    pub volunteer_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceId>,
+    /// When it was added (ms since the epoch).
+    pub created_at: u64,
+    /// When a lead took it back, and who.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undone_at: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undone_by: Option<VolunteerId>,
+}
+
+/// `GET /api/v1/do-not-call`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct DoNotCallList {
+    /// Newest first.
+    pub additions: Vec<DoNotCallAddition>,
+}
+
+/// The answer of `POST /api/v1/do-not-call/{id}/undo`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DoNotCallUndoResponse {
+    pub id: i64,
+    /// Call-list entries of other voters sharing the number given back to the rounds.
+    pub restored: u32,
+}
+
 /// `PUT /api/v1/turfs/{id}/assignees`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -2,6 +2,7 @@
 //! call on a blocking thread, HTTP out. They hold no SQL and no sync rules.
 
 pub(crate) mod calls;
+pub(crate) mod do_not_call;
 pub(crate) mod files;
 pub(crate) mod geocode;
 pub(crate) mod health;
@@ -67,6 +68,8 @@ api! {
     INVITES_PATH => post(lead_actions::create_invite).get(lead_views::list_invites);
     OLD_ASSIGNMENTS_PATH => get(lead_views::list_old_assignments);
     HELD_RECORDS_PATH => get(held::list_held);
+    DO_NOT_CALL_PATH => get(do_not_call::list);
+    DO_NOT_CALL_UNDO_PATH => post(do_not_call::undo);
     HELD_RECORD_ACCEPT_PATH => post(held::accept_held);
     HELD_RECORD_DISMISS_PATH => post(held::dismiss_held);
     PROGRESS_PATH => get(progress::progress);

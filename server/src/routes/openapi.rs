@@ -26,10 +26,11 @@ use groundgame_core::protocol::campaign_data::{
 };
 use groundgame_core::protocol::lead::{
     AssigneesRequest, AssigneesResponse, CallListItem, CallListList, DayProgress, DeviceItem,
-    Figures, HeldDecisionResponse, HeldRecord, HeldRecordList, HeldStatus, HourProgress,
-    InviteItem, InviteJoin, InviteList, InviteRequest, InviteResponse, OldAssignment,
-    OldAssignmentList, Progress, QualityFlag, QuarantineResponse, RevokeResponse, Support, Totals,
-    TurfItem, TurfList, TurfProgress, VolunteerItem, VolunteerList, VolunteerProgress,
+    DoNotCallAddition, DoNotCallList, DoNotCallUndoResponse, Figures, HeldDecisionResponse,
+    HeldRecord, HeldRecordList, HeldStatus, HourProgress, InviteItem, InviteJoin, InviteList,
+    InviteRequest, InviteResponse, OldAssignment, OldAssignmentList, Progress, QualityFlag,
+    QuarantineResponse, RevokeResponse, Support, Totals, TurfItem, TurfList, TurfProgress,
+    VolunteerItem, VolunteerList, VolunteerProgress,
 };
 
 struct BearerAuth;
@@ -82,6 +83,8 @@ impl Modify for BearerAuth {
         super::lead_views::list_call_lists,
         super::lead_views::list_old_assignments,
         super::held::list_held,
+        super::do_not_call::list,
+        super::do_not_call::undo,
         super::held::accept_held,
         super::held::dismiss_held,
         super::files::start_import,
@@ -121,7 +124,7 @@ impl Modify for BearerAuth {
         groundgame_core::network::Relationship, groundgame_core::network::NetworkSummary,
         groundgame_core::network::VolunteerNetworkTotals,
         groundgame_core::network::NetworkTotals, groundgame_core::network::AnswerCounts,
-        InviteList, InviteItem, InviteJoin, CallListList, CallListItem, OldAssignmentList, HeldRecordList, HeldRecord, HeldStatus, HeldDecisionResponse,
+        InviteList, InviteItem, InviteJoin, CallListList, CallListItem, OldAssignmentList, HeldRecordList, HeldRecord, HeldStatus, HeldDecisionResponse, DoNotCallList, DoNotCallAddition, DoNotCallUndoResponse,
         OldAssignment,
         data::ImportJobResponse, data::ImportStatus, data::ImportSummary, data::ImportFormat,
         data::ExportFormat, data::ScriptSaved, data::ScriptList, data::ScriptListItem,

@@ -270,6 +270,22 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "do_not_call_additions",
+        columns: &[
+            ("id", "id", Int),
+            ("campaign_id", "campaign_id", Int),
+            ("phone", "phone", Text),
+            ("person_id", "person_id", Uuid),
+            ("event_id", "event_id", Uuid),
+            ("volunteer_id", "volunteer_id", Int),
+            ("device_id", "device_id", Int),
+            ("created_at", "created_at", Int),
+            ("retired", "retired", Text),
+            ("undone_by", "undone_by", Int),
+            ("undone_at", "undone_at", Int),
+        ],
+    },
+    Table {
         name: "held_events",
         columns: &[
             ("id", "id", Uuid),
@@ -331,6 +347,7 @@ const IDENTITIES: &[(&str, &str)] = &[
     ("call_lists", "id"),
     ("quarantines", "id"),
     ("network_records", "seq"),
+    ("do_not_call_additions", "id"),
 ];
 
 /// Rows copied, per table, in copy order.

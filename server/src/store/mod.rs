@@ -40,7 +40,8 @@ use crate::import::{
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 
 pub use groundgame_core::protocol::lead::{
-    CallListItem, HeldDecisionResponse, HeldRecord, OldAssignment,
+    CallListItem, DoNotCallAddition, DoNotCallUndoResponse, HeldDecisionResponse, HeldRecord,
+    OldAssignment,
 };
 pub use postgres::PgStore;
 pub use sqlite::invites::InviteSummary;
@@ -432,6 +433,20 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn invite_summaries(&self, campaign: CampaignId) -> Result<Vec<InviteSummary>, StoreError>;
     fn call_list_summaries(&self, campaign: CampaignId) -> Result<Vec<CallListItem>, StoreError>;
     fn old_assignments(&self, campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError>;
+    /// The numbers volunteers' records put on the do-not-call list, newest first.
+    fn do_not_call_additions(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<DoNotCallAddition>, StoreError>;
+    /// A lead takes an addition back: the number comes off the list, and the entries it
+    /// retired of other voters sharing it go back to the rounds.
+    fn undo_do_not_call(
+        &self,
+        campaign: CampaignId,
+        id: i64,
+        by: VolunteerId,
+        now_ms: u64,
+    ) -> Result<DoNotCallUndoResponse, StoreError>;
     /// Records held for a lead (see `sync::push`): held ones first.
     fn held_records(&self, campaign: CampaignId) -> Result<Vec<HeldRecord>, StoreError>;
     /// A lead's decision on a held record, with the records still held about the person it

@@ -183,13 +183,17 @@ pub(crate) trait PushTx {
         at_ms: u64,
         caller: VolunteerId,
     ) -> Result<(), StoreError>;
-    /// Put the person's numbers on the campaign's do-not-call list.
+    /// Put on the campaign's do-not-call list the numbers of the person the recorder could
+    /// know (see [`DoNotCallSource`]), noting each addition.
     fn do_not_call_person(
         &mut self,
         campaign: CampaignId,
         person: PersonId,
+        source: &DoNotCallSource,
         now_ms: u64,
     ) -> Result<(), StoreError>;
+    /// Whether the volunteer was ever given a call list.
+    fn calls_any_list(&mut self, volunteer: VolunteerId) -> Result<bool, StoreError>;
     /// Keep the server clock's high-water mark (after everything it accepted).
     fn save_clock(&mut self, campaign: CampaignId, last: Hlc) -> Result<(), StoreError>;
     fn record_push(
@@ -274,6 +278,19 @@ fn rejected(code: &str, message: impl Into<String>) -> PushOutcome {
     }
 }
 
+/// The record that puts a person's numbers on the do-not-call list, and what it may take:
+/// the person's voter-file number (they are in the recorder's scope: the push checked it)
+/// and the numbers their entries carry on the call lists the recorder was given (`lists_of`;
+/// `None` for a lead, who may take any list's). Never a number typed in at a door for a
+/// person added there: any canvasser could otherwise bar any number campaign-wide.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DoNotCallSource {
+    pub event: EventId,
+    pub volunteer: VolunteerId,
+    pub device: DeviceId,
+    pub lists_of: Option<VolunteerId>,
+}
+
 /// What a device's push may touch.
 enum Scope {
     /// Leads and admins: every turf of their campaign.
@@ -312,6 +329,8 @@ struct Batch<'a> {
     residents: HashMap<PersonId, Option<HouseholdId>>,
     /// Whether a person is on a call list ever assigned to the volunteer (and still is).
     on_my_lists: HashMap<PersonId, Option<Tenure>>,
+    /// Whether the volunteer was ever given a call list (asked once, on a phone result).
+    calls_lists: Option<bool>,
 }
 
 /// A stale record that would change what the campaign shares: people (a person added, who
@@ -455,6 +474,31 @@ impl Batch<'_> {
                 None => return Ok(not_yours()),
             },
         };
+        // A phone result comes from the call screen, which only a caller has.
+        if let (
+            Scope::Turfs(_),
+            EventBody::Contact {
+                channel: Channel::Phone,
+                ..
+            },
+        ) = (&self.scope, &e.body)
+        {
+            let calls = match self.calls_lists {
+                Some(known) => known,
+                None => {
+                    let found = tx.calls_any_list(self.who.volunteer)?;
+                    self.calls_lists = Some(found);
+                    found
+                }
+            };
+            if !calls {
+                return Ok(Err(rejected(
+                    codes::OUT_OF_SCOPE,
+                    "phone results come from the call screen, and you were not given a \
+                     call list; ask your field lead",
+                )));
+            }
+        }
         if let Tenure::Ended(ended) = tenure {
             if wall_ms > ended.saturating_add(stale_grace_ms()) {
                 return Ok(Err(rejected(
@@ -642,6 +686,7 @@ pub(crate) fn apply_many(
             homes: HashMap::new(),
             residents: HashMap::new(),
             on_my_lists: HashMap::new(),
+            calls_lists: None,
         };
         let outcomes = apply_events(tx, &mut batch, push.events, push.wall_ms, clock, &mut seq)?;
         answers.push(outcomes);
@@ -753,7 +798,13 @@ fn apply_events(
         {
             tx.record_phone_result(person, outcome, at.ms(), who.volunteer)?;
             if do_not_call {
-                tx.do_not_call_person(who.campaign, person, wall_ms)?;
+                let source = DoNotCallSource {
+                    event: e.id,
+                    volunteer: who.volunteer,
+                    device: who.device,
+                    lists_of: (!who.role.sees_whole_campaign()).then_some(who.volunteer),
+                };
+                tx.do_not_call_person(who.campaign, person, &source, wall_ms)?;
             }
         }
         seq.take();
@@ -807,6 +858,7 @@ pub(crate) fn release(
             homes: HashMap::new(),
             residents: std::mem::take(&mut residents),
             on_my_lists: HashMap::new(),
+            calls_lists: None,
         };
         outcomes.extend(apply_events(
             tx,

@@ -148,6 +148,50 @@ async fn every_route_answers_each_caller_as_the_table_says_and_a_refusal_changes
         ids
     };
     assert_eq!(h.store.held_records(h.campaign).expect("held").len(), 2);
+    // A number Hal's call put on campaign A's do-not-call list, for its leads to undo.
+    h.imported_household(
+        "Birch St",
+        "1",
+        "P9",
+        &[("B1", Some("+19195550777"), "active")],
+    );
+    let calls = h
+        .store
+        .create_call_list(
+            h.campaign,
+            "Birch calls",
+            &crate::store::CallListFilter {
+                precincts: vec!["P9".into()],
+                script: None,
+            },
+        )
+        .expect("call list")
+        .id;
+    h.store
+        .set_call_list_callers(calls, &[hal.reg.volunteer], NOW)
+        .expect("Hal calls it");
+    let contact: groundgame_core::protocol::calls::ClaimResponse = h
+        .post_ok(
+            &CALL_LIST_CLAIM_PATH.replace("{id}", &calls.0.to_string()),
+            &hal.token,
+            json!({"count": 1}),
+        )
+        .await;
+    let c = &contact.contacts[0];
+    let dnc = super::harness::event_at(
+        NOW - 500,
+        c.household,
+        Some(c.person),
+        groundgame_core::EventBody::DoNotContact {
+            channel: groundgame_core::event::Channel::Phone,
+        },
+    );
+    h.push(&hal, &[dnc]).await;
+    let addition = h
+        .store
+        .do_not_call_additions(h.campaign)
+        .expect("additions")[0]
+        .id;
     let at = |template: &str, id: i64| template.replace("{id}", &id.to_string());
     let nobody = json!({
         "protocol": PROTOCOL_VERSION,
@@ -335,6 +379,20 @@ async fn every_route_answers_each_caller_as_the_table_says_and_a_refusal_changes
             [FORBIDDEN, OK, OK, OK, UNAUTHORIZED],
         ),
         plain(
+            DO_NOT_CALL_PATH,
+            M::GET,
+            None,
+            [FORBIDDEN, OK, OK, OK, UNAUTHORIZED],
+        ),
+        // Lead A takes it back; lead B gets an unknown id's 404; the admin finds it undone.
+        row(
+            DO_NOT_CALL_UNDO_PATH,
+            M::POST,
+            at(DO_NOT_CALL_UNDO_PATH, addition),
+            None,
+            [FORBIDDEN, OK, NOT_FOUND, UNPROCESSABLE, UNAUTHORIZED],
+        ),
+        plain(
             HELD_RECORDS_PATH,
             M::GET,
             None,
@@ -420,6 +478,8 @@ async fn every_route_answers_each_caller_as_the_table_says_and_a_refusal_changes
         "Hal",
         "Hana",
         "Hugo",
+        "Birch",
+        "0777",
     ];
     let secret_from_the_volunteer = ["Elm St", "Pine St", "Other campaign", "Hugo"];
 

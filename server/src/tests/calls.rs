@@ -585,3 +585,174 @@ async fn a_call_result_pushed_again_after_a_lost_answer_changes_nothing() {
     let p = progress(&h, &lead, list).await;
     assert_eq!((p.claimed, p.later_round), (1, 1));
 }
+
+/// Issue 13 §2: a do-not-call a caller records is listed for the lead with who, when and
+/// which record (the number's last four digits only), and a lead can take it back: the
+/// number comes off the list and the entries it retired of another voter sharing it (on a
+/// list the caller does not call) go back to the rounds. Only campaign A's leads see or
+/// undo it; lead B gets an unknown id's 404.
+#[tokio::test]
+async fn a_do_not_call_is_listed_with_who_and_when_and_a_lead_can_undo_it() {
+    use groundgame_core::protocol::lead::{DoNotCallList, DoNotCallUndoResponse};
+    let h = Harness::new();
+    voters(&h, 2);
+    // A second voter at another door shares the first one's number.
+    h.imported_household(
+        "Elm St",
+        "9",
+        "P2",
+        &[("V900", Some("+19195551000"), "active")],
+    );
+    let in_precinct = |precinct: &str, name: &str| {
+        h.store
+            .create_call_list(
+                h.campaign,
+                name,
+                &CallListFilter {
+                    precincts: vec![precinct.into()],
+                    script: None,
+                },
+            )
+            .expect("list")
+            .id
+    };
+    let list = in_precinct("P1", "Everyone in P1");
+    let lead = h.register(&h.lead_invite.clone(), "Lee").await;
+    let ana = h.register(&h.volunteer_invite.clone(), "Ana").await;
+    assign(&h, &lead, list, &[&ana]).await;
+    let everyone = claim(&h, &ana, list, 10).await;
+    let first = everyone
+        .iter()
+        .find(|c| c.phone == "+19195551000")
+        .expect("the shared number is on the list")
+        .clone();
+    // Another list, that Ana does not call: the other voter with the number is on it.
+    let other = in_precinct("P2", "P2");
+    let before = progress(&h, &lead, other).await;
+    record(&h, &ana, &first, called("do_not_call")).await;
+    let during = progress(&h, &lead, other).await;
+    assert!(during.left < before.left, "{before:?} -> {during:?}");
+
+    let r = h
+        .call(Method::GET, "/api/v1/do-not-call", Some(&lead.token), None)
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let listed: DoNotCallList = r.parse();
+    assert_eq!(listed.additions.len(), 1, "{listed:?}");
+    let added = &listed.additions[0];
+    assert_eq!(added.phone_last4, "1000");
+    assert_eq!(added.volunteer, Some(ana.reg.volunteer));
+    assert_eq!(added.volunteer_name, "Ana");
+    assert_eq!(added.device, Some(ana.reg.device));
+    assert_eq!(added.kind, "contact");
+    assert_eq!(added.created_at, h.now());
+    assert!(!String::from_utf8_lossy(&r.body).contains("9195551000"));
+    // The volunteer may not look; lead B sees their own campaign's (none) and gets A's
+    // addition answered as an id nobody has.
+    let r = h
+        .call(Method::GET, "/api/v1/do-not-call", Some(&ana.token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let olga = h.register(&h.other_lead_invite.clone(), "Olga").await;
+    let theirs: DoNotCallList = h
+        .call(Method::GET, "/api/v1/do-not-call", Some(&olga.token), None)
+        .await
+        .parse();
+    assert!(theirs.additions.is_empty());
+    let undo = |id: i64| format!("/api/v1/do-not-call/{id}/undo");
+    let snapshot = h.digest();
+    let a_s = h
+        .call(Method::POST, &undo(added.id), Some(&olga.token), None)
+        .await;
+    let nobody = h
+        .call(Method::POST, &undo(999_999), Some(&olga.token), None)
+        .await;
+    assert_eq!(a_s.status, StatusCode::NOT_FOUND);
+    assert_eq!(a_s.body, nobody.body);
+    assert!(crate::store::Location::changed(&snapshot, &h.digest()).is_empty());
+
+    // Lead A takes it back.
+    let r = h
+        .call(Method::POST, &undo(added.id), Some(&lead.token), None)
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let done: DoNotCallUndoResponse = r.parse();
+    assert_eq!(
+        done.restored, 1,
+        "the other voter's entry on the later list"
+    );
+    assert_eq!(h.rows_in("do_not_call"), 0);
+    let after = progress(&h, &lead, other).await;
+    assert_eq!(after.left, before.left, "the later list is whole again");
+    let listed: DoNotCallList = h
+        .call(Method::GET, "/api/v1/do-not-call", Some(&lead.token), None)
+        .await
+        .parse();
+    assert_eq!(listed.additions[0].undone_by, Some(lead.reg.volunteer));
+    // Twice is refused and changes nothing.
+    let snapshot = h.digest();
+    let again = h
+        .call(Method::POST, &undo(added.id), Some(&lead.token), None)
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(crate::store::Location::changed(&snapshot, &h.digest()).is_empty());
+}
+
+/// Issue 13 §2, the attack: a door canvasser (no call list) pushes 500 people "added at
+/// the door", each with a number of their choosing, and a phone do-not-contact for each.
+/// The records are the canvasser's and are kept, but no number reaches the campaign's
+/// do-not-call list; and a phone result from them is refused.
+#[tokio::test]
+async fn a_canvasser_cannot_bar_numbers_typed_in_at_a_door_nor_push_phone_results() {
+    use groundgame_core::PersonId;
+    let h = Harness::new();
+    let ana = h.volunteer_on(h.turf_a, "Ana").await;
+    let doors = h.households_of(h.turf_a);
+    let mut batch = Vec::new();
+    for i in 0..500u32 {
+        let someone = PersonId::new_v7();
+        let door = doors[i as usize % doors.len()];
+        batch.push(event_at(
+            h.now(),
+            door,
+            Some(someone),
+            EventBody::PersonAdded {
+                first_name: "Mal".into(),
+                last_name: "Icious".into(),
+                language: None,
+                phone: Some(format!("+1919556{i:04}")),
+            },
+        ));
+        batch.push(event_at(
+            h.now(),
+            door,
+            Some(someone),
+            EventBody::DoNotContact {
+                channel: Channel::Phone,
+            },
+        ));
+    }
+    let out = h.push(&ana, &batch).await;
+    assert!(out.iter().all(|o| *o == PushOutcome::Accepted), "{out:?}");
+    assert_eq!(h.rows_in("do_not_call"), 0, "no number reached the list");
+    assert_eq!(h.rows_in("do_not_call_additions"), 0);
+
+    let resident = h.person_at(doors[0]);
+    let e = event_at(h.now(), doors[0], Some(resident), called("talked"));
+    let out = h.push(&ana, &[e]).await;
+    assert!(
+        matches!(&out[0], PushOutcome::Rejected { code, message }
+            if code == "out_of_scope" && message.contains("call list")),
+        "{out:?}"
+    );
+}

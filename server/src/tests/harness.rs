@@ -14,7 +14,7 @@ use groundgame_core::protocol::{
     RegisterResponse, ScopeCursor, PROTOCOL_VERSION,
 };
 use groundgame_core::{
-    CampaignId, Event, EventBody, EventId, Hlc, HouseholdId, PersonId, Role, TurfId,
+    CampaignId, Event, EventBody, EventId, Hlc, HouseholdId, PersonId, Role, TurfId, VolunteerId,
 };
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -287,6 +287,12 @@ impl Harness {
         }
     }
 
+    /// Give volunteers a call list of the campaign, as a phone bank would: the server takes
+    /// phone results only from volunteers with one.
+    pub fn callers(&self, volunteers: &[VolunteerId]) {
+        give_call_list(self.store.as_ref(), self.campaign, volunteers);
+    }
+
     /// A volunteer device assigned to `turf`.
     pub async fn volunteer_on(&self, turf: TurfId, name: &str) -> Device {
         let d = self.register(&self.volunteer_invite.clone(), name).await;
@@ -545,4 +551,20 @@ pub fn knock(result: &str) -> EventBody {
         result: result.into(),
         call_back_at: None,
     }
+}
+
+/// Give volunteers a call list of `campaign` (made from its voters; it may have no one on
+/// it): the server takes phone results only from volunteers with one.
+pub fn give_call_list(store: &dyn Store, campaign: CampaignId, volunteers: &[VolunteerId]) {
+    let list = store
+        .create_call_list(
+            campaign,
+            "Phone bank",
+            &crate::store::CallListFilter::default(),
+        )
+        .expect("call list")
+        .id;
+    store
+        .set_call_list_callers(list, volunteers, NOW - 30 * DAY)
+        .expect("callers");
 }

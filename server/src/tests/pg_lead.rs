@@ -196,6 +196,11 @@ fn field(store: &dyn Store) -> Field {
     store
         .set_assignees_at(turf_b, &[ben.volunteer, fred.volunteer], since)
         .expect("assign B");
+    super::harness::give_call_list(
+        store,
+        campaign,
+        &[ana.volunteer, ben.volunteer, fred.volunteer],
+    );
     let pulled = store
         .pull(
             &lead,

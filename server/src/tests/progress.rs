@@ -100,6 +100,7 @@ async fn field_day() -> Field {
     assignees.push(ben.reg.volunteer);
     h.store.set_assignees(h.turf_b, &assignees).expect("assign");
     let fred = h.volunteer_on(h.turf_b, "Fred").await;
+    h.callers(&[ana.reg.volunteer, ben.reg.volunteer, fred.reg.volunteer]);
     let a = h.households_of(h.turf_a);
     let b = h.households_of(h.turf_b);
     let pa: Vec<PersonId> = a.iter().map(|x| h.person_at(*x)).collect();

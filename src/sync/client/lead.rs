@@ -9,8 +9,8 @@
 
 use groundgame_core::protocol::calls::CallersRequest;
 use groundgame_core::protocol::lead::{
-    CallListList, HeldRecordList, InviteList, InviteRequest, InviteResponse, OldAssignmentList,
-    TurfList, VolunteerList,
+    CallListList, DoNotCallList, HeldRecordList, InviteList, InviteRequest, InviteResponse,
+    OldAssignmentList, TurfList, VolunteerList,
 };
 use groundgame_core::{paths, CallListId, EventId, Role, VolunteerId};
 
@@ -21,8 +21,8 @@ use crate::store::lead_cache::{CachedLead, LeadSnapshot, Progress};
 use crate::sync::SyncError;
 
 pub use groundgame_core::paths::{
-    CALL_LISTS_PATH, HELD_RECORDS_PATH, INVITES_PATH, OLD_ASSIGNMENTS_PATH, PROGRESS_PATH,
-    TURFS_PATH, VOLUNTEERS_PATH,
+    CALL_LISTS_PATH, DO_NOT_CALL_PATH, HELD_RECORDS_PATH, INVITES_PATH, OLD_ASSIGNMENTS_PATH,
+    PROGRESS_PATH, TURFS_PATH, VOLUNTEERS_PATH,
 };
 
 /// `POST`: accept (`true`) or dismiss a record held for the lead.
@@ -56,7 +56,7 @@ impl<T: Transport> ApiClient<T> {
     pub async fn refresh_lead(&self) -> Result<CachedLead, SyncError> {
         let store = self.store().clone();
         let fetched_at = store.now_ms();
-        let (progress, turfs, volunteers, invites, call_lists, old, held) = tokio::try_join!(
+        let (progress, turfs, volunteers, invites, call_lists, old, held, dnc) = tokio::try_join!(
             self.get_json::<Progress>(PROGRESS_PATH),
             self.get_json::<TurfList>(TURFS_PATH),
             self.get_json::<VolunteerList>(VOLUNTEERS_PATH),
@@ -64,6 +64,7 @@ impl<T: Transport> ApiClient<T> {
             self.get_json::<CallListList>(CALL_LISTS_PATH),
             self.get_json::<OldAssignmentList>(OLD_ASSIGNMENTS_PATH),
             self.get_json::<HeldRecordList>(HELD_RECORDS_PATH),
+            self.get_json::<DoNotCallList>(DO_NOT_CALL_PATH),
         )?;
         let snapshot = LeadSnapshot {
             progress,
@@ -73,6 +74,7 @@ impl<T: Transport> ApiClient<T> {
             call_lists: call_lists.call_lists,
             old_assignments: old.records,
             held: held.records,
+            do_not_call: dnc.additions,
         };
         let cached = CachedLead {
             snapshot,
@@ -107,6 +109,17 @@ impl<T: Transport> ApiClient<T> {
         self.send_json(
             Method::Post,
             &held_decision_path(record, accept),
+            &serde_json::json!({}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Take back a number a volunteer's record put on the do-not-call list.
+    pub async fn undo_do_not_call(&self, addition: i64) -> Result<(), SyncError> {
+        self.send_json(
+            Method::Post,
+            &paths::with_id(paths::DO_NOT_CALL_UNDO_PATH, addition),
             &serde_json::json!({}),
         )
         .await?;

@@ -195,6 +195,15 @@ pub fn held_record(
     }
 }
 
+/// "Number ending 0142 · Ana · 2027-01-15".
+pub fn do_not_call_line(lang: Lang, last4: &str, name: &str, at_ms: u64, zone: TimeZone) -> String {
+    let day = date(at_ms, zone);
+    match lang {
+        Lang::En => format!("Number ending {last4} · {name} · {day}"),
+        Lang::Es => format!("Número terminado en {last4} · {name} · {day}"),
+    }
+}
+
 /// "Invite #4 · 2 of 3 used".
 pub fn invite_line(lang: Lang, id: i64, used: u32, max: u32) -> String {
     match lang {

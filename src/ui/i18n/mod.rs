@@ -656,6 +656,14 @@ messages! {
     LeadHeldNone => ("Nothing is waiting.", "No hay nada en espera."),
     LeadAccept => ("Accept", "Aceptar"),
     LeadDismiss => ("Dismiss", "Descartar"),
+    LeadDncTitle => ("Added to do-not-call", "Añadidos a no llamar"),
+    LeadDncHelp => (
+        "Numbers volunteers put on the campaign's do-not-call list from the door or a call. Taking one back lets the other voters who share the number be called again.",
+        "Números que las personas voluntarias pusieron en la lista de no llamar de la campaña en la puerta o en una llamada. Si retira uno, se podrá volver a llamar a los demás votantes que comparten ese número."
+    ),
+    LeadDncNone => ("None yet.", "Ninguno todavía."),
+    LeadDncUndo => ("Take it back", "Retirar"),
+    LeadDncUndone => ("Taken back", "Retirado"),
     LeadInvitesTitle => ("Invite codes", "Códigos de invitación"),
     LeadInviteRole => ("Joins as", "Se une como"),
     LeadInviteUses => ("How many people can use it (1–500)", "Cuántas personas pueden usarlo (1–500)"),

@@ -8,9 +8,9 @@ use groundgame_core::fold::DoorState;
 
 use super::*;
 use crate::store::lead_cache::{
-    DayProgress, DeviceItem, Figures, HeldRecord, HeldStatus, HourProgress, InviteItem, InviteJoin,
-    LeadSnapshot, OldAssignment, Progress, QualityFlag, Support, Totals, TurfItem, TurfProgress,
-    VolunteerItem, VolunteerProgress,
+    DayProgress, DeviceItem, DoNotCallAddition, Figures, HeldRecord, HeldStatus, HourProgress,
+    InviteItem, InviteJoin, LeadSnapshot, OldAssignment, Progress, QualityFlag, Support, Totals,
+    TurfItem, TurfProgress, VolunteerItem, VolunteerProgress,
 };
 use crate::ui::components::charts::{bar_chart, line_chart, Bar, Point};
 use crate::ui::views::lead::{turf_maps, words};
@@ -221,6 +221,17 @@ fn snapshot() -> LeadSnapshot {
                 decided_at: Some(T0 - 15 * MIN),
             },
         ],
+        do_not_call: vec![DoNotCallAddition {
+            id: 5,
+            phone_last4: "0142".into(),
+            kind: "do_not_contact".into(),
+            volunteer: Some(VolunteerId(3)),
+            volunteer_name: "Speedy".into(),
+            device: Some(DeviceId(9)),
+            created_at: T0 - 18 * MIN,
+            undone_at: None,
+            undone_by: None,
+        }],
     }
 }
 
@@ -419,6 +430,9 @@ fn people_assignments_and_invites_read_the_cache() {
     assert!(html.contains(held), "{html}");
     assert!(html.contains("data-action=\"accept\""), "{html}");
     assert!(html.contains("data-action=\"dismiss\""), "{html}");
+    // Numbers volunteers put on the do-not-call list, with who and when, to take back.
+    assert!(html.contains("Number ending 0142 · Speedy · "), "{html}");
+    assert!(html.contains("data-action=\"undo-dnc\""), "{html}");
     let change = h.element("id", "turf-1-change");
     h.click(change);
     let html = h.settle();

@@ -9,6 +9,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("migrations/0001_initial.sql")),
     (2, include_str!("migrations/0002_campaign_time_zone.sql")),
     (3, include_str!("migrations/0003_held_events.sql")),
+    (4, include_str!("migrations/0004_do_not_call_additions.sql")),
 ];
 
 /// Any fixed number: the key of the advisory lock migrations take.

@@ -18,6 +18,7 @@
 //! committed while seq 10's transaction is still open, and skip 10 forever.)
 
 mod calls;
+mod do_not_call;
 mod held;
 mod jobs;
 mod lead;
@@ -57,9 +58,10 @@ use crate::import::{
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
     CallListFilter, CallListItem, CallListMember, CallListReport, CallProgress, ClaimedContact,
-    DeviceAuth, ExportedEvent, HeldDecisionResponse, HeldRecord, InviteSummary, MyCallList,
-    NetworkOwner, NewHousehold, NewPerson, OldAssignment, Progress, PushJob, PushRef, Registration,
-    SavedScript, ScriptListItem, Store, StoreError, TurfItem, UnplacedHousehold, VolunteerSummary,
+    DeviceAuth, DoNotCallAddition, DoNotCallUndoResponse, ExportedEvent, HeldDecisionResponse,
+    HeldRecord, InviteSummary, MyCallList, NetworkOwner, NewHousehold, NewPerson, OldAssignment,
+    Progress, PushJob, PushRef, Registration, SavedScript, ScriptListItem, Store, StoreError,
+    TurfItem, UnplacedHousehold, VolunteerSummary,
 };
 use rows::Feed;
 
@@ -845,6 +847,23 @@ impl Store for PgStore {
 
     fn old_assignments(&self, campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError> {
         PgStore::old_assignments(self, campaign)
+    }
+
+    fn do_not_call_additions(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<DoNotCallAddition>, StoreError> {
+        PgStore::do_not_call_additions(self, campaign)
+    }
+
+    fn undo_do_not_call(
+        &self,
+        campaign: CampaignId,
+        id: i64,
+        by: VolunteerId,
+        now_ms: u64,
+    ) -> Result<DoNotCallUndoResponse, StoreError> {
+        PgStore::undo_do_not_call(self, campaign, id, by, now_ms)
     }
 
     fn held_records(&self, campaign: CampaignId) -> Result<Vec<HeldRecord>, StoreError> {

@@ -17,7 +17,7 @@ use postgres::GenericClient;
 
 use crate::store::codes;
 use crate::store::{DeviceAuth, NewHousehold, NewPerson, Registration, StoreError};
-use crate::sync::push::{NewEvent, PhoneOutcome, StoredEvent, Tenure};
+use crate::sync::push::{DoNotCallSource, NewEvent, PhoneOutcome, StoredEvent, Tenure};
 use crate::turfs::walk_order;
 
 type Db<'a> = &'a mut dyn GenericClientDyn;
@@ -1425,24 +1425,68 @@ pub(crate) fn add_do_not_call(
     Ok(())
 }
 
+/// As `sqlite::claims::do_not_call_person`: only the numbers the recorder could know, each
+/// addition noted with the entries it retired.
 pub(crate) fn do_not_call_person(
     db: Db<'_>,
     campaign: CampaignId,
     person: PersonId,
+    source: &DoNotCallSource,
     now_ms: u64,
 ) -> Result<(), StoreError> {
+    let lists_of: Option<i64> = source.lists_of.map(|v| v.0);
     let phones: Vec<String> = db
         .rows(
-            "SELECT phone FROM people WHERE id = $1 AND phone IS NOT NULL
-             UNION SELECT phone FROM call_list_members WHERE person_id = $1",
-            &[&person.0],
+            "SELECT phone FROM people
+             WHERE id = $1 AND phone IS NOT NULL AND source_id <> ''
+             UNION
+             SELECT m.phone FROM call_list_members m
+             WHERE m.person_id = $1
+               AND ($2::BIGINT IS NULL OR m.call_list_id IN
+                    (SELECT call_list_id FROM call_list_assignments WHERE volunteer_id = $2))",
+            &[&person.0, &lists_of],
         )?
         .iter()
         .map(|r| r.get::<_, String>(0))
         .filter(|p| groundgame_core::event::is_e164(p))
         .collect();
     for phone in &phones {
-        add_do_not_call(db, campaign, phone, now_ms)?;
+        let retired: Vec<[i64; 5]> = db
+            .rows(
+                "SELECT call_list_id, position, round, due_at, last_call_at
+                 FROM call_list_members
+                 WHERE phone = $1 AND round IS NOT NULL
+                   AND call_list_id IN (SELECT id FROM call_lists WHERE campaign_id = $2)
+                 ORDER BY call_list_id, position",
+                &[phone, &campaign.0],
+            )?
+            .iter()
+            .map(|r| [r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)])
+            .collect();
+        let added = db.exec(
+            "INSERT INTO do_not_call (campaign_id, phone, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+            &[&campaign.0, phone, &ms(now_ms)],
+        )?;
+        if added == 1 {
+            let retired = serde_json::to_string(&retired)
+                .map_err(|e| StoreError::Corrupt(format!("retired entries: {e}")))?;
+            db.exec(
+                "INSERT INTO do_not_call_additions (campaign_id, phone, person_id, event_id,
+                                                    volunteer_id, device_id, created_at, retired)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    &campaign.0,
+                    phone,
+                    &person.0,
+                    &source.event.0,
+                    &source.volunteer.0,
+                    &source.device.0,
+                    &ms(now_ms),
+                    &retired,
+                ],
+            )?;
+        }
         db.exec(
             "UPDATE call_list_members SET round = NULL
              WHERE phone = $1
@@ -1456,6 +1500,16 @@ pub(crate) fn do_not_call_person(
         )?;
     }
     Ok(())
+}
+
+/// Whether the volunteer was ever given a call list.
+pub(crate) fn calls_any_list(db: Db<'_>, volunteer: VolunteerId) -> Result<bool, StoreError> {
+    Ok(one(
+        db,
+        "SELECT EXISTS (SELECT 1 FROM call_list_assignments WHERE volunteer_id = $1)",
+        &[&volunteer.0],
+    )?
+    .is_some_and(|r| r.get(0)))
 }
 
 pub(crate) fn do_not_call_for(

@@ -189,10 +189,14 @@ impl PushTx for Rows<'_, '_> {
         &mut self,
         campaign: CampaignId,
         person: PersonId,
+        source: &push::DoNotCallSource,
         now_ms: u64,
     ) -> Result<(), StoreError> {
         self.flush()?;
-        rows::do_not_call_person(&mut self.db, campaign, person, now_ms)
+        rows::do_not_call_person(&mut self.db, campaign, person, source, now_ms)
+    }
+    fn calls_any_list(&mut self, volunteer: VolunteerId) -> Result<bool, StoreError> {
+        rows::calls_any_list(&mut self.db, volunteer)
     }
     fn save_clock(&mut self, campaign: CampaignId, last: Hlc) -> Result<(), StoreError> {
         self.flush()?;

@@ -26,9 +26,10 @@ use crate::import::{
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
 use crate::store::{
     CallListFilter, CallListItem, CallListMember, CallListReport, CallProgress, ClaimedContact,
-    DeviceAuth, ExportedEvent, HeldDecisionResponse, HeldRecord, InviteSummary, MyCallList,
-    NetworkOwner, NewHousehold, NewPerson, OldAssignment, Progress, PushJob, Registration,
-    SavedScript, ScriptListItem, Store, StoreError, TurfItem, UnplacedHousehold, VolunteerSummary,
+    DeviceAuth, DoNotCallAddition, DoNotCallUndoResponse, ExportedEvent, HeldDecisionResponse,
+    HeldRecord, InviteSummary, MyCallList, NetworkOwner, NewHousehold, NewPerson, OldAssignment,
+    Progress, PushJob, Registration, SavedScript, ScriptListItem, Store, StoreError, TurfItem,
+    UnplacedHousehold, VolunteerSummary,
 };
 
 impl Store for SqliteStore {
@@ -458,6 +459,23 @@ impl Store for SqliteStore {
 
     fn old_assignments(&self, campaign: CampaignId) -> Result<Vec<OldAssignment>, StoreError> {
         SqliteStore::old_assignments(self, campaign)
+    }
+
+    fn do_not_call_additions(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<DoNotCallAddition>, StoreError> {
+        SqliteStore::do_not_call_additions(self, campaign)
+    }
+
+    fn undo_do_not_call(
+        &self,
+        campaign: CampaignId,
+        id: i64,
+        by: VolunteerId,
+        now_ms: u64,
+    ) -> Result<DoNotCallUndoResponse, StoreError> {
+        SqliteStore::undo_do_not_call(self, campaign, id, by, now_ms)
     }
 
     fn held_records(&self, campaign: CampaignId) -> Result<Vec<HeldRecord>, StoreError> {

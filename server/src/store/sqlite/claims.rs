@@ -18,7 +18,7 @@ use groundgame_core::{
 };
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use super::{call_lists, devices, StoreError};
+use super::{devices, StoreError};
 
 /// How long a claimed contact stays with the device that claimed it, unless renewed.
 pub const CLAIM_LEASE_MS: u64 = 30 * 60 * 1000;
@@ -52,7 +52,7 @@ pub(crate) const ROUND_FRESH: i64 = 1;
 pub(crate) const ROUND_LATER: i64 = 2;
 
 pub(crate) use crate::sync::push::PhoneOutcome;
-use crate::sync::push::Tenure;
+use crate::sync::push::{DoNotCallSource, Tenure};
 
 /// One contact handed to a caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -424,26 +424,42 @@ pub(crate) fn record_phone_result(
     Ok(())
 }
 
-/// Put the person's numbers (their own and the ones lists copied) on the campaign's
-/// do-not-call list, retire every list entry with those numbers and free their claims.
-/// Returns how many numbers that was.
+/// Put on the campaign's do-not-call list the numbers of the person the recorder could
+/// know ([`DoNotCallSource`]: their voter-file number, and the numbers of their entries on
+/// the recorder's call lists), retire every list entry with those numbers and free their
+/// claims. Each number this puts on the list is noted in `do_not_call_additions` with the
+/// entries it retired, for a lead to see and undo. Returns how many numbers that was.
 pub(crate) fn do_not_call_person(
     tx: &Transaction<'_>,
     campaign: CampaignId,
     person: PersonId,
+    source: &DoNotCallSource,
     now_ms: u64,
 ) -> Result<usize, StoreError> {
     let phones: Vec<String> = tx
         .prepare_cached(
-            "SELECT phone FROM people WHERE id = ?1 AND phone IS NOT NULL
-             UNION SELECT phone FROM call_list_members WHERE person_id = ?1",
+            "SELECT phone FROM people
+             WHERE id = ?1 AND phone IS NOT NULL AND source_id <> ''
+             UNION
+             SELECT m.phone FROM call_list_members m
+             WHERE m.person_id = ?1
+               AND (?2 IS NULL OR m.call_list_id IN
+                    (SELECT call_list_id FROM call_list_assignments WHERE volunteer_id = ?2))",
         )?
-        .query_map([person], |r| r.get(0))?
+        .query_map(
+            rusqlite::params![person, source.lists_of.map(|v| v.0)],
+            |r| r.get(0),
+        )?
         .collect::<Result<_, _>>()?;
     let phones: Vec<String> = phones
         .into_iter()
         .filter(|p| groundgame_core::event::is_e164(p))
         .collect();
+    let mut retiring = tx.prepare_cached(
+        "SELECT call_list_id, position, round, due_at, last_call_at FROM call_list_members
+         WHERE phone = ?1 AND round IS NOT NULL
+           AND call_list_id IN (SELECT id FROM call_lists WHERE campaign_id = ?2)",
+    )?;
     let mut retire = tx.prepare_cached(
         "UPDATE call_list_members SET round = NULL
          WHERE phone = ?1
@@ -453,12 +469,49 @@ pub(crate) fn do_not_call_person(
         "DELETE FROM call_claims WHERE phone = ?1
            AND call_list_id IN (SELECT id FROM call_lists WHERE campaign_id = ?2)",
     )?;
+    let mut add = tx.prepare_cached(
+        "INSERT OR IGNORE INTO do_not_call (campaign_id, phone, created_at) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut note = tx.prepare_cached(
+        "INSERT INTO do_not_call_additions (campaign_id, phone, person_id, event_id,
+                                            volunteer_id, device_id, created_at, retired)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
     for phone in &phones {
-        call_lists::add_do_not_call(tx, campaign, phone, now_ms)?;
+        let retired: Vec<[i64; 5]> = retiring
+            .query_map(rusqlite::params![phone, campaign.0], |r| {
+                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
+            })?
+            .collect::<Result<_, _>>()?;
+        if add.execute(rusqlite::params![campaign.0, phone, now_ms])? == 1 {
+            note.execute(rusqlite::params![
+                campaign.0,
+                phone,
+                person,
+                source.event,
+                source.volunteer.0,
+                source.device.0,
+                now_ms,
+                serde_json::to_string(&retired)
+                    .map_err(|e| StoreError::Corrupt(format!("retired entries: {e}")))?
+            ])?;
+        }
         retire.execute(rusqlite::params![phone, campaign.0])?;
         free.execute(rusqlite::params![phone, campaign.0])?;
     }
     Ok(phones.len())
+}
+
+/// Whether the volunteer was ever given a call list.
+pub(crate) fn calls_any_list(
+    conn: &Connection,
+    volunteer: VolunteerId,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM call_list_assignments WHERE volunteer_id = ?1)",
+        )?
+        .query_row([volunteer.0], |r| r.get(0))?)
 }
 
 /// The do-not-call numbers on the lists the volunteer calls now, sorted: what a device

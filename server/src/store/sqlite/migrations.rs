@@ -28,6 +28,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (11, include_str!("migrations/0011_call_back_by.sql")),
     (12, include_str!("migrations/0012_campaign_time_zone.sql")),
     (13, include_str!("migrations/0013_held_events.sql")),
+    (
+        14,
+        include_str!("migrations/0014_do_not_call_additions.sql"),
+    ),
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -14,6 +14,7 @@ pub(crate) mod changes;
 pub(crate) mod claims;
 pub(crate) mod device_links;
 pub(crate) mod devices;
+pub(crate) mod do_not_call;
 pub(crate) mod events;
 pub(crate) mod exported_events;
 pub(crate) mod held;

@@ -109,9 +109,13 @@ impl PushTx for Rows<'_, '_> {
         &mut self,
         campaign: CampaignId,
         person: PersonId,
+        source: &push::DoNotCallSource,
         now_ms: u64,
     ) -> Result<(), StoreError> {
-        claims::do_not_call_person(self.0, campaign, person, now_ms).map(|_| ())
+        claims::do_not_call_person(self.0, campaign, person, source, now_ms).map(|_| ())
+    }
+    fn calls_any_list(&mut self, volunteer: VolunteerId) -> Result<bool, StoreError> {
+        claims::calls_any_list(self.0, volunteer)
     }
     fn save_clock(&mut self, _campaign: CampaignId, last: Hlc) -> Result<(), StoreError> {
         sequence::save_hlc(self.0, last)

@@ -7,7 +7,9 @@ use dioxus::prelude::*;
 use groundgame_core::{CallListId, EventId, TurfId, VolunteerId};
 
 use super::{act, use_lead, words, Problem};
-use crate::store::lead_cache::{HeldRecord, HeldStatus, LeadSnapshot, VolunteerItem};
+use crate::store::lead_cache::{
+    DoNotCallAddition, HeldRecord, HeldStatus, LeadSnapshot, VolunteerItem,
+};
 use crate::ui::components::ChoiceButton;
 use crate::ui::context::{use_lang, use_services};
 use crate::ui::i18n::Msg;
@@ -114,6 +116,64 @@ pub fn LeadAssign() -> Element {
                         HeldRow { key: "{r.event}", record: r.clone() }
                     }
                 }
+            }
+            section { class: "lead-dnc", "aria-labelledby": "dnc-title",
+                h3 { id: "dnc-title", {l.t(Msg::LeadDncTitle)} }
+                p { class: "muted", {l.t(Msg::LeadDncHelp)} }
+                if s.do_not_call.is_empty() {
+                    p { class: "muted", {l.t(Msg::LeadDncNone)} }
+                }
+                ul { class: "lead-list",
+                    for a in s.do_not_call.iter() {
+                        DoNotCallRow { key: "dnc-{a.id}", addition: a.clone(), zone: s.progress.time_zone }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A number a volunteer put on the do-not-call list, with "take it back".
+#[component]
+fn DoNotCallRow(addition: DoNotCallAddition, zone: groundgame_core::TimeZone) -> Element {
+    let ctx = use_lead();
+    let services = use_services();
+    let l = use_lang()();
+    let mut busy = use_signal(|| false);
+    let mut error = use_signal(|| None::<Problem>);
+    let id = addition.id;
+    let line = words::do_not_call_line(
+        l,
+        &addition.phone_last4,
+        &addition.volunteer_name,
+        addition.created_at,
+        zone,
+    );
+    rsx! {
+        li { class: "lead-item", "data-dnc": "{id}",
+            p { "{line}" }
+            if addition.undone_at.is_some() {
+                p { class: "muted", {l.t(Msg::LeadDncUndone)} }
+            } else {
+                button { class: "big-button secondary", r#type: "button", disabled: busy(),
+                    "data-action": "undo-dnc",
+                    onclick: move |_| {
+                        let services = services.clone();
+                        busy.set(true);
+                        spawn(async move {
+                            let done = act(ctx, services, move |engine| async move {
+                                engine.api().undo_do_not_call(id).await
+                            })
+                            .await;
+                            error.set(done.err());
+                            busy.set(false);
+                        });
+                    },
+                    {l.t(Msg::LeadDncUndo)}
+                }
+            }
+            if let Some(p) = error() {
+                p { class: "notice error", role: "alert", {p.action_text(l)} }
             }
         }
     }
