@@ -563,3 +563,97 @@ async fn a_canvasser_cannot_fill_the_do_not_call_list_with_numbers_of_their_choo
         answer.results
     );
 }
+
+/// Issue 13 §3, against the real server process. Wrong invite codes sent all at once are
+/// counted before they are checked, so no more than the limit are checked however many
+/// arrive together; a guesser who writes a new `X-Forwarded-For` on each request gains
+/// nothing where no proxy is trusted; behind a trusted proxy each client is counted by the
+/// address the proxy saw (not the part of the header the client wrote), and an IPv6 client
+/// by its /64.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_codes_sent_at_once_are_checked_no_more_than_the_limit_allows() {
+    const AT_ONCE: usize = 300;
+    let dir = temp_dir();
+    let db = TestDatabase::new(dir.path(), "server");
+    let store = db.open();
+    let fx: Fixture = small_campaign(store.as_ref(), 1, 2, 1);
+    let http = reqwest::Client::new();
+    let guess = |url: String, forwarded: String, i: usize| {
+        let http = http.clone();
+        async move {
+            let body = json!({"protocol": PROTOCOL_VERSION, "invite_code": format!("ZZZZ-{i:04}"),
+                              "volunteer_name": "Guess", "device_name": "x", "app_version": "1"});
+            let answer = http
+                .post(format!("{url}/api/v1/register"))
+                .header("x-forwarded-for", forwarded)
+                .json(&body)
+                .send()
+                .await
+                .expect("the server answers");
+            answer.status().as_u16()
+        }
+    };
+    let tally = |statuses: Vec<u16>| {
+        let checked = statuses.iter().filter(|s| **s == 403).count();
+        let limited = statuses.iter().filter(|s| **s == 429).count();
+        assert_eq!(checked + limited, statuses.len(), "{statuses:?}");
+        checked
+    };
+
+    let direct = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
+    let statuses = at_once(
+        (0..AT_ONCE).map(|i| guess(direct.url.clone(), format!("198.51.100.{}", i % 250), i)),
+    )
+    .await;
+    assert_eq!(
+        tally(statuses),
+        20,
+        "of {AT_ONCE} wrong codes at once, each with its own forged X-Forwarded-For"
+    );
+    drop(direct);
+
+    let proxied = ServerProcess::start_on(&db, "127.0.0.1:0", &["--trusted-proxy", "127.0.0.1"]);
+    let url = proxied.url.clone();
+    // The client writes anything it likes to the left; the proxy appends what it saw.
+    let statuses =
+        at_once((0..40).map(|i| guess(url.clone(), format!("10.9.9.{i}, 203.0.113.7"), i))).await;
+    assert_eq!(tally(statuses), 20, "one client behind the proxy");
+    assert_eq!(
+        guess(url.clone(), "203.0.113.8".into(), 0).await,
+        403,
+        "another client behind the same proxy is not held up"
+    );
+    let statuses =
+        at_once((0..40).map(|i| guess(url.clone(), format!("2001:db8:1:2::{i:x}"), i))).await;
+    assert_eq!(
+        tally(statuses),
+        20,
+        "one IPv6 /64, whichever of its addresses"
+    );
+    assert_eq!(guess(url.clone(), "2001:db8:1:3::1".into(), 0).await, 403);
+
+    // And a right code from a client that is not held up still joins.
+    let joined = http
+        .post(format!("{url}/api/v1/register"))
+        .header("x-forwarded-for", "203.0.113.9")
+        .json(
+            &json!({"protocol": PROTOCOL_VERSION, "invite_code": fx.volunteer_invite,
+                      "volunteer_name": "Ana", "device_name": "x", "app_version": "1"}),
+        )
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(joined.status().as_u16(), 200);
+}
+
+/// Run every request at the same time, on the runtime's threads; their statuses.
+async fn at_once<F>(requests: impl Iterator<Item = F>) -> Vec<u16>
+where
+    F: std::future::Future<Output = u16> + Send + 'static,
+{
+    let mut set = tokio::task::JoinSet::new();
+    for request in requests {
+        set.spawn(request);
+    }
+    set.join_all().await
+}

@@ -47,6 +47,7 @@ pub struct AppState {
     write_gate: Arc<Semaphore>,
     read_gate: Arc<Semaphore>,
     pushes: Arc<http::group_commit::PushQueue>,
+    trusted_proxies: Arc<[ipnet::IpNet]>,
 }
 
 impl AppState {
@@ -64,7 +65,20 @@ impl AppState {
             write_gate: Arc::new(Semaphore::new(writers)),
             read_gate: Arc::new(Semaphore::new(readers)),
             pushes: Arc::default(),
+            trusted_proxies: Arc::new([]),
         }
+    }
+
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see
+    /// [`http::register_limit::client_address`]); by default none, and the TCP peer is the
+    /// client.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<ipnet::IpNet>) -> Self {
+        self.trusted_proxies = proxies.into();
+        self
+    }
+
+    pub(crate) fn trusted_proxies(&self) -> &[ipnet::IpNet] {
+        &self.trusted_proxies
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -85,6 +85,12 @@ enum Command {
         /// The same in ms (tests of the window running out use seconds).
         #[arg(long, hide = true, conflicts_with = "stale_grace_hours")]
         stale_grace_ms: Option<u64>,
+        /// A reverse proxy in front of this server (an address or a network, `10.0.0.0/8`;
+        /// repeat for more): requests from it are counted by the client address it names in
+        /// `X-Forwarded-For`. Without one, that header is ignored and each TCP peer is a
+        /// client.
+        #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_proxy)]
+        trusted_proxies: Vec<ipnet::IpNet>,
     },
     /// Seed a demo campaign in a fictional town and print its invite codes.
     Demo {
@@ -333,7 +339,19 @@ fn init_logging() {
         .init();
 }
 
-async fn serve(data: Database, addr: SocketAddr) -> anyhow::Result<()> {
+/// `10.0.0.0/8`, or one address as its own network.
+fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map(|net| net.trunc())
+        .map_err(|_| format!("{text:?} is not an address or a network like 10.0.0.0/8"))
+}
+
+async fn serve(
+    data: Database,
+    addr: SocketAddr,
+    trusted_proxies: Vec<ipnet::IpNet>,
+) -> anyhow::Result<()> {
     let store = open(&data)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -357,7 +375,10 @@ async fn serve(data: Database, addr: SocketAddr) -> anyhow::Result<()> {
         );
     });
     tokio::select! {
-        result = groundgame_server::serve(listener, AppState::new(store)) => {
+        result = groundgame_server::serve(
+            listener,
+            AppState::new(store).with_trusted_proxies(trusted_proxies),
+        ) => {
             result.context("the server stopped")?;
         }
         _ = tokio::signal::ctrl_c() => {
@@ -379,6 +400,7 @@ fn main() -> anyhow::Result<()> {
             claim_lease_ms,
             stale_grace_hours,
             stale_grace_ms,
+            trusted_proxies,
         } => {
             if let Some(ms) = claim_lease_ms {
                 groundgame_server::store::set_claim_lease_ms(ms);
@@ -391,7 +413,7 @@ fn main() -> anyhow::Result<()> {
                 .enable_all()
                 .build()
                 .context("could not start the server's runtime")?
-                .block_on(serve(data, addr))?
+                .block_on(serve(data, addr, trusted_proxies))?
         }
         Command::Demo {
             data,

@@ -29,8 +29,6 @@ use groundgame_core::{
     Role, Script, TurfId, VolunteerId,
 };
 
-use std::net::IpAddr;
-
 use uuid::Uuid;
 
 use crate::http::auth::AuthDevice;
@@ -245,11 +243,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         campaign: CampaignId,
     ) -> Result<Vec<VolunteerSummary>, StoreError>;
 
-    /// Milliseconds until `ip` may try a registration again, when too many of its codes
-    /// were refused lately (see [`crate::http::register_limit`]).
-    fn registration_wait_ms(&self, ip: IpAddr, now_ms: u64) -> Result<Option<u64>, StoreError>;
-    /// Count a refused registration (a wrong, expired or used-up code) from `ip`.
-    fn registration_refused(&self, ip: IpAddr, now_ms: u64) -> Result<(), StoreError>;
+    /// Count a registration attempt from `client` (a key from
+    /// [`crate::http::register_limit::client_key`]) before its code is checked, in one
+    /// atomic step every replica shares: `None` lets it go ahead, `Some(ms)` is how long the
+    /// client must wait (too many of its codes were refused lately).
+    fn registration_attempt(&self, client: &str, now_ms: u64) -> Result<Option<u64>, StoreError>;
+    /// Give back an attempt that turned out not to be a wrong code.
+    fn registration_given_back(&self, client: &str, now_ms: u64) -> Result<(), StoreError>;
 
     // --- the spine: push and pull ----------------------------------------------------
 

@@ -416,41 +416,63 @@ fn assignments_move_scope_on_every_backend() {
 /// its event while replica 2 pushes to the same turf and a device pulls through replica 2.
 /// Returns the events the device never received.
 #[test]
-fn refused_registrations_are_counted_per_address_on_every_backend() {
+fn registration_attempts_are_counted_before_checking_on_every_backend() {
     use crate::http::register_limit::{MAX_FAILURES, WINDOW_MS};
     each_backend(|store| {
-        let ip: std::net::IpAddr = "203.0.113.7".parse().expect("ip");
-        let other: std::net::IpAddr = "2001:db8::1".parse().expect("ip");
+        let (ip, other) = ("203.0.113.7", "2001:db8::/64");
         for i in 0..MAX_FAILURES {
             let at = NOW + u64::from(i);
-            assert_eq!(store.registration_wait_ms(ip, at).expect("wait"), None);
-            store.registration_refused(ip, at).expect("refused");
+            assert_eq!(store.registration_attempt(ip, at).expect("attempt"), None);
         }
         let later = NOW + 1_000;
         assert_eq!(
-            store.registration_wait_ms(ip, later).expect("wait"),
+            store.registration_attempt(ip, later).expect("attempt"),
             Some(WINDOW_MS - 1_000)
         );
         assert_eq!(
-            store.registration_wait_ms(other, later).expect("wait"),
+            store.registration_attempt(other, later).expect("attempt"),
             None
         );
-        // The window ends; the next refusal starts a new one from zero.
+        // A right code gives its attempt back: one more may go ahead, and only one.
+        store.registration_given_back(ip, later).expect("give back");
         assert_eq!(
-            store
-                .registration_wait_ms(ip, NOW + WINDOW_MS)
-                .expect("wait"),
+            store.registration_attempt(ip, later + 1).expect("attempt"),
             None
         );
-        store
-            .registration_refused(ip, NOW + WINDOW_MS)
-            .expect("refused");
         assert_eq!(
-            store
-                .registration_wait_ms(ip, NOW + WINDOW_MS + 1)
-                .expect("wait"),
-            None
+            store.registration_attempt(ip, later + 2).expect("attempt"),
+            Some(WINDOW_MS - 1_002)
         );
+        // The window ends; the next attempt starts a new one from zero.
+        for i in 0..MAX_FAILURES {
+            let at = NOW + WINDOW_MS + u64::from(i);
+            assert_eq!(store.registration_attempt(ip, at).expect("attempt"), None);
+        }
+        assert!(store
+            .registration_attempt(ip, NOW + WINDOW_MS + 100)
+            .expect("attempt")
+            .is_some());
+
+        // Many at once, from threads as a server's blocking pool runs them: no more than
+        // the limit go ahead, however they interleave.
+        let client = "198.51.100.0";
+        let allowed = std::sync::atomic::AtomicU32::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for _ in 0..40 {
+                        if store
+                            .registration_attempt(client, NOW)
+                            .expect("attempt")
+                            .is_none()
+                        {
+                            allowed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(allowed.into_inner(), MAX_FAILURES);
     });
 }
 

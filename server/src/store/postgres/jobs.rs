@@ -6,13 +6,11 @@
 //! Heartbeats are stamped and judged by the database's clock, not a replica's, so two
 //! replicas whose clocks disagree still agree on whether a job's replica stopped.
 
-use std::net::IpAddr;
-
 use groundgame_core::CampaignId;
 use uuid::Uuid;
 
 use super::PgStore;
-use crate::http::register_limit::{wait_ms, WINDOW_MS};
+use crate::http::register_limit::{MAX_FAILURES, WINDOW_MS};
 use crate::import::ImportSummary;
 use crate::import_jobs::{
     already_running, ImportJob, JobState, NewImportJob, KEEP_FINISHED, STALE_MS, STOPPED_MESSAGE,
@@ -209,40 +207,56 @@ impl PgStore {
         })
     }
 
-    pub(super) fn registration_wait_ms(
+    /// One statement, so concurrent attempts on any replica are counted one after another
+    /// under the row's lock. `failures` counts attempts not given back, held at
+    /// `MAX_FAILURES + 1` once the client is refused (that one marks a refused attempt:
+    /// whether this attempt may go ahead is read from the count it left).
+    pub(super) fn registration_attempt(
         &self,
-        ip: IpAddr,
+        client: &str,
         now_ms: u64,
     ) -> Result<Option<u64>, StoreError> {
-        self.read(|tx| {
-            Ok(tx
-                .query_opt(
-                    "SELECT window_start, failures FROM registration_refusals
-                     WHERE address = $1",
-                    &[&ip.to_string()],
-                )?
-                .and_then(|r| {
-                    wait_ms(r.get::<_, i64>(0) as u64, r.get::<_, i32>(1) as u32, now_ms)
-                }))
-        })
-    }
-
-    pub(super) fn registration_refused(&self, ip: IpAddr, now_ms: u64) -> Result<(), StoreError> {
         self.write(|tx| {
-            let (now, window) = (now_ms as i64, WINDOW_MS as i64);
-            tx.execute(
-                "DELETE FROM registration_refusals WHERE window_start <= $1::BIGINT - $2::BIGINT",
-                &[&now, &window],
-            )?;
-            tx.execute(
+            let (now, window, max) = (now_ms as i64, WINDOW_MS as i64, MAX_FAILURES as i32);
+            let row = tx.query_one(
                 "INSERT INTO registration_refusals AS r (address, window_start, failures)
                  VALUES ($1, $2, 1)
                  ON CONFLICT (address) DO UPDATE SET
                      window_start = CASE WHEN $2 >= r.window_start + $3 THEN $2
                                          ELSE r.window_start END,
                      failures = CASE WHEN $2 >= r.window_start + $3 THEN 1
-                                     ELSE LEAST(r.failures, 1000000) + 1 END",
-                &[&ip.to_string(), &now, &window],
+                                     ELSE LEAST(r.failures + 1, $4 + 1) END
+                 RETURNING window_start, failures",
+                &[&client, &now, &window, &max],
+            )?;
+            let (start, count) = (row.get::<_, i64>(0) as u64, row.get::<_, i32>(1));
+            if count == 1 {
+                // A window began: forget those that have ended (once per client per window).
+                tx.execute(
+                    "DELETE FROM registration_refusals WHERE window_start <= $1::BIGINT - $2::BIGINT",
+                    &[&now, &window],
+                )?;
+            }
+            Ok((count > max).then(|| (start + WINDOW_MS).saturating_sub(now_ms).max(1)))
+        })
+    }
+
+    pub(super) fn registration_given_back(
+        &self,
+        client: &str,
+        now_ms: u64,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE registration_refusals
+                 SET failures = GREATEST(LEAST(failures, $4) - 1, 0)
+                 WHERE address = $1 AND $2 < window_start + $3",
+                &[
+                    &client,
+                    &(now_ms as i64),
+                    &(WINDOW_MS as i64),
+                    &(MAX_FAILURES as i32),
+                ],
             )?;
             Ok(())
         })

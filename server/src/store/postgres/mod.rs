@@ -32,7 +32,6 @@ mod voters;
 
 pub use scratch::ScratchDb;
 
-use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -566,12 +565,12 @@ impl Store for PgStore {
         PgStore::volunteer_summaries(self, campaign)
     }
 
-    fn registration_wait_ms(&self, ip: IpAddr, now_ms: u64) -> Result<Option<u64>, StoreError> {
-        PgStore::registration_wait_ms(self, ip, now_ms)
+    fn registration_attempt(&self, client: &str, now_ms: u64) -> Result<Option<u64>, StoreError> {
+        PgStore::registration_attempt(self, client, now_ms)
     }
 
-    fn registration_refused(&self, ip: IpAddr, now_ms: u64) -> Result<(), StoreError> {
-        PgStore::registration_refused(self, ip, now_ms)
+    fn registration_given_back(&self, client: &str, now_ms: u64) -> Result<(), StoreError> {
+        PgStore::registration_given_back(self, client, now_ms)
     }
 
     fn import_running(&self, campaign: CampaignId, _now_ms: u64) -> Result<bool, StoreError> {

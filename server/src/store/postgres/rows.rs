@@ -266,7 +266,7 @@ pub(crate) fn create_invite(
         ));
     }
     loop {
-        let code = codes::generate();
+        let code = codes::generate(codes::length_for(role));
         let inserted = db.exec(
             "INSERT INTO invites (code_hash, campaign_id, role, uses_left, max_uses, expires_at,
                                   created_at)
@@ -355,7 +355,7 @@ pub(crate) fn create_device_link(
     )?;
     let expires_at = now_ms + ttl_ms;
     loop {
-        let code = codes::generate();
+        let code = codes::generate(codes::SHORT_CODE);
         let hash = codes::hash(&code);
         if one(
             db,

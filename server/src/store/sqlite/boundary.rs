@@ -14,8 +14,6 @@ use groundgame_core::{
     Role, Script, TurfId, VolunteerId,
 };
 
-use std::net::IpAddr;
-
 use uuid::Uuid;
 
 use super::SqliteStore;
@@ -187,12 +185,12 @@ impl Store for SqliteStore {
         SqliteStore::volunteer_summaries(self, campaign)
     }
 
-    fn registration_wait_ms(&self, ip: IpAddr, now_ms: u64) -> Result<Option<u64>, StoreError> {
-        Ok(self.register_limit.blocked_for(ip, now_ms))
+    fn registration_attempt(&self, client: &str, now_ms: u64) -> Result<Option<u64>, StoreError> {
+        Ok(self.register_limit.attempt(client, now_ms))
     }
 
-    fn registration_refused(&self, ip: IpAddr, now_ms: u64) -> Result<(), StoreError> {
-        self.register_limit.refused(ip, now_ms);
+    fn registration_given_back(&self, client: &str, now_ms: u64) -> Result<(), StoreError> {
+        self.register_limit.given_back(client, now_ms);
         Ok(())
     }
 

@@ -31,7 +31,7 @@ pub(crate) fn create(
     .execute(rusqlite::params![volunteer, now_ms])?;
     let expires_at = now_ms + LINK_TTL_MS;
     loop {
-        let code = invites::generate();
+        let code = invites::generate(crate::store::codes::SHORT_CODE);
         let hash = invites::hash(&code);
         // Never the same text as an invite: the Join field takes either.
         if invites::exists(tx, &hash)? {

@@ -34,7 +34,7 @@ pub(crate) fn create(
         ));
     }
     loop {
-        let code = generate();
+        let code = generate(crate::store::codes::length_for(role));
         let inserted = tx.execute(
             "INSERT INTO invites (code_hash, campaign_id, role, uses_left, expires_at, created_at,
                                   id, max_uses)
