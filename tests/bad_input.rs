@@ -657,3 +657,76 @@ where
     }
     set.join_all().await
 }
+
+/// A copy of the database alone — a backup, a dump, a lost laptop's file — cannot be used
+/// to test guessed codes: codes are stored under a keyed hash (the key lives in its own
+/// file, `<file>.code-key`, or with every PostgreSQL replica), not as the SHA-256 anyone
+/// can compute. The copy served without its key opens with none of the codes; the original
+/// with its key still does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_of_the_database_without_its_key_cannot_test_codes() {
+    use sha2::{Digest as _, Sha256};
+    let dir = temp_dir();
+    let db = TestDatabase::new(dir.path(), "server");
+    let store = db.open();
+    let fx: Fixture = small_campaign(store.as_ref(), 1, 2, 1);
+    drop(store);
+    let plain = |code: &str| -> Vec<u8> {
+        let typed: String = code.chars().filter(|c| *c != '-').collect();
+        Sha256::digest(typed.as_bytes()).to_vec()
+    };
+    let stored: Vec<Vec<u8>> = match Location::parse(&db.arg) {
+        Location::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(&path).expect("open the copy");
+            let mut stmt = conn.prepare("SELECT code_hash FROM invites").expect("sql");
+            stmt.query_map([], |r| r.get(0))
+                .expect("rows")
+                .collect::<Result<_, _>>()
+                .expect("hashes")
+        }
+        Location::Postgres(url) => std::thread::spawn(move || {
+            let mut db = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+            db.query("SELECT code_hash FROM invites", &[])
+                .expect("rows")
+                .iter()
+                .map(|r| r.get(0))
+                .collect()
+        })
+        .join()
+        .expect("read"),
+    };
+    assert_eq!(stored.len(), 2, "both invites are stored");
+    for code in [&fx.volunteer_invite, &fx.lead_invite] {
+        assert!(
+            !stored.contains(&plain(code)),
+            "a code is stored as its plain SHA-256"
+        );
+    }
+    let register = |url: String, code: String| async move {
+        let body = json!({"protocol": PROTOCOL_VERSION, "invite_code": code,
+                          "volunteer_name": "Ana", "device_name": "phone", "app_version": "1"});
+        reqwest::Client::new()
+            .post(format!("{url}/api/v1/register"))
+            .json(&body)
+            .send()
+            .await
+            .expect("the server answers")
+            .status()
+            .as_u16()
+    };
+    if let Location::Sqlite(path) = Location::parse(&db.arg) {
+        let elsewhere = dir.path().join("copy");
+        std::fs::create_dir(&elsewhere).expect("mkdir");
+        let copy = TestDatabase::new(&elsewhere, "server");
+        std::fs::copy(&path, &copy.log).expect("copy the file, not its key");
+        let served = ServerProcess::start_on(&copy, "127.0.0.1:0", &[]);
+        for code in [&fx.volunteer_invite, &fx.lead_invite] {
+            assert_eq!(register(served.url.clone(), code.clone()).await, 403);
+        }
+    }
+    let original = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
+    assert_eq!(
+        register(original.url.clone(), fx.volunteer_invite.clone()).await,
+        200
+    );
+}

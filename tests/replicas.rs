@@ -13,7 +13,7 @@ use groundgame_core::CampaignId;
 use groundgame_server::store::postgres::ScratchDb;
 use groundgame_server::{PgStore, Store};
 
-use crate::support::process::{field, server_command, ServerProcess};
+use crate::support::process::{field, server_binary, server_command, ServerProcess};
 use crate::support::temp_dir;
 
 const DEVICES: u64 = 6;
@@ -65,6 +65,39 @@ impl Drop for Cluster {
     }
 }
 
+/// What `serve` says on its way out when it refuses to start on `url` (a replica that
+/// starts serving instead fails the test, stopped after 30 seconds at most).
+fn refused_replica(url: &str, options: &[&str]) -> String {
+    let mut child = Command::new(server_binary())
+        .args(["serve", "--database", url, "--addr", "127.0.0.1:0"])
+        .args(options)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start a replica");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("a replica started with {options:?} served");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        !status.success(),
+        "a replica started with {options:?} served"
+    );
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut said)
+        .expect("read stderr");
+    said
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_replicas_a_killed_replica_and_a_restarted_database_lose_nothing() {
     let cluster = Cluster::start();
@@ -79,6 +112,21 @@ async fn three_replicas_a_killed_replica_and_a_restarted_database_lose_nothing()
     let lead_invite = field(&demo, "lead invite: ");
     let moved = server_command(&["migrate", "--from", file_str, "--to", &db.url]);
     assert!(!moved.contains("differs"), "{moved}");
+    // The codes stay hashed under the file's key, which never goes into the database:
+    // every replica is given it, and one with any other key is refused.
+    let key_file = format!("{file_str}.code-key");
+    assert!(moved.contains(&key_file), "{moved}");
+    let wrong_key = dir.path().join("another.code-key");
+    let said = refused_replica(
+        &db.url,
+        &["--code-key-file", wrong_key.to_str().expect("utf-8")],
+    );
+    assert!(
+        said.contains("not the one this database's invite codes are hashed under"),
+        "{said}"
+    );
+    let said = refused_replica(&db.url, &[]);
+    assert!(said.contains("--code-key-file"), "{said}");
 
     let mut replicas: Vec<ServerProcess> = (0..3)
         .map(|i| {
@@ -86,6 +134,7 @@ async fn three_replicas_a_killed_replica_and_a_restarted_database_lose_nothing()
                 &db.url,
                 &dir.path().join(format!("replica-{i}")),
                 "127.0.0.1:0",
+                &["--code-key-file", &key_file],
             )
         })
         .collect();
@@ -232,8 +281,9 @@ async fn an_import_is_followed_on_any_replica_and_a_killed_one_saves_nothing() {
         "3",
     ]);
     let lead_invite = field(&demo, "lead invite: ");
-    let mut a = ServerProcess::start_on_postgres(&db.url, &dir.path().join("a"), "127.0.0.1:0");
-    let b = ServerProcess::start_on_postgres(&db.url, &dir.path().join("b"), "127.0.0.1:0");
+    let mut a =
+        ServerProcess::start_on_postgres(&db.url, &dir.path().join("a"), "127.0.0.1:0", &[]);
+    let b = ServerProcess::start_on_postgres(&db.url, &dir.path().join("b"), "127.0.0.1:0", &[]);
     let http = reqwest::Client::new();
     let token = register_lead(&http, &b.url, &lead_invite).await;
     let people = |url: &str| -> i64 {

@@ -347,9 +347,24 @@ pub fn seed(store: &SqliteStore, opts: &DemoOptions) -> Result<DemoCampaign, Sto
         }
         seq.finish(tx)?;
         let expires = now + 90 * DAY_MS;
-        let volunteer_invite =
-            invites::create(tx, campaign, Role::Volunteer, 10_000, expires, now)?;
-        let lead_invite = invites::create(tx, campaign, Role::Lead, 100, expires, now)?;
+        let volunteer_invite = invites::create(
+            tx,
+            store.code_key(),
+            campaign,
+            Role::Volunteer,
+            10_000,
+            expires,
+            now,
+        )?;
+        let lead_invite = invites::create(
+            tx,
+            store.code_key(),
+            campaign,
+            Role::Lead,
+            100,
+            expires,
+            now,
+        )?;
         Ok(DemoCampaign {
             campaign,
             turfs: turf_ids,

@@ -36,6 +36,7 @@ pub use error::ApiError;
 pub use http::auth::AuthDevice;
 pub use routes::openapi::{openapi, ApiDoc};
 pub use routes::push::APP_VERSION_HEADER;
+pub use store::codes::CodeKey;
 pub use store::{NewHousehold, NewPerson, PgStore, SqliteStore, Store, StoreError};
 
 /// What every handler shares: the store, the wall clock, and the gates that keep blocking

@@ -44,11 +44,25 @@ struct Database {
         value_name = "FILE_OR_URL"
     )]
     database: String,
+    /// The key invite and device-link codes are hashed under: 64 hex digits in a file only
+    /// its owner can read, made there if missing. Default: `<FILE>.code-key` beside an
+    /// SQLite file; every replica of a PostgreSQL database needs the same one.
+    #[arg(long, env = "GROUNDGAME_CODE_KEY_FILE", value_name = "KEY_FILE")]
+    code_key_file: Option<PathBuf>,
 }
 
 impl Database {
     fn location(&self) -> Location {
         Location::parse(&self.database)
+    }
+
+    /// The code key named on the command line, if one was.
+    fn code_key(&self) -> anyhow::Result<Option<groundgame_server::CodeKey>> {
+        self.code_key_file
+            .as_deref()
+            .map(groundgame_server::CodeKey::load_or_create)
+            .transpose()
+            .context("could not use the code key")
     }
 }
 
@@ -274,7 +288,7 @@ enum Command {
 
 fn open(data: &Database) -> anyhow::Result<Arc<dyn Store>> {
     data.location()
-        .open()
+        .open_with_code_key(data.code_key_file.as_deref())
         .with_context(|| format!("could not open the database {data}"))
 }
 
@@ -429,21 +443,30 @@ fn main() -> anyhow::Result<()> {
             };
             let made = match data.location() {
                 Location::Sqlite(path) => {
-                    let store = SqliteStore::open(&path).with_context(|| {
-                        format!("could not open the database {}", path.display())
-                    })?;
+                    let store = match data.code_key()? {
+                        Some(key) => SqliteStore::open_with_code_key(&path, key),
+                        None => SqliteStore::open(&path),
+                    }
+                    .with_context(|| format!("could not open the database {}", path.display()))?;
                     demo::seed(&store, &options).context("could not seed the demo campaign")?
                 }
                 // The demo town is built on an embedded database, then moved: PostgreSQL
-                // gets exactly the rows `migrate` would give it.
+                // gets exactly the rows `migrate` would give it, its codes hashed under the
+                // key PostgreSQL's replicas use.
                 Location::Postgres(url) => {
+                    let target =
+                        groundgame_server::PgStore::connect_with_code_key(&url, data.code_key()?)
+                            .with_context(|| format!("could not open {data}"))?;
+                    let key = target
+                        .code_key()
+                        .with_context(|| format!("could not open {data}"))?
+                        .clone();
                     let scratch =
                         tempfile::tempdir().context("could not make a temporary folder")?;
-                    let store = SqliteStore::open(&scratch.path().join("demo.sqlite"))?;
+                    let store =
+                        SqliteStore::open_with_code_key(&scratch.path().join("demo.sqlite"), key)?;
                     let made =
                         demo::seed(&store, &options).context("could not seed the demo campaign")?;
-                    let target = groundgame_server::PgStore::connect(&url)
-                        .with_context(|| format!("could not open {data}"))?;
                     groundgame_server::store::migrate::copy(&store, &target).context(
                         "could not move the demo campaign into PostgreSQL (nothing was written)",
                     )?;
@@ -651,8 +674,14 @@ fn main() -> anyhow::Result<()> {
             }
             let source = SqliteStore::open(&from)
                 .with_context(|| format!("could not open the database {}", from.display()))?;
-            let target = groundgame_server::PgStore::connect(&to)
-                .with_context(|| format!("could not open {}", Location::parse(&to)))?;
+            // The copied codes are hashed under the file's key: PostgreSQL's replicas must be
+            // given that key (it is never copied into the database).
+            let key_file = groundgame_server::CodeKey::path_beside(&from);
+            let target = groundgame_server::PgStore::connect_with_code_key(
+                &to,
+                Some(source.code_key().clone()),
+            )
+            .with_context(|| format!("could not open {}", Location::parse(&to)))?;
             let started = std::time::Instant::now();
             let copied = groundgame_server::store::migrate::copy(&source, &target)
                 .context("could not copy the data (nothing was written to PostgreSQL)")?;
@@ -664,6 +693,11 @@ fn main() -> anyhow::Result<()> {
                 println!("{table}: {sqlite} -> {pg}{mark}");
             }
             println!("copied {rows} rows to {}", Location::parse(&to));
+            println!(
+                "invite codes are hashed under the key in {}: start every replica with \
+                 --code-key-file and a copy of that file (readable by its owner only)",
+                key_file.display()
+            );
         }
         Command::Openapi => {
             println!("{}", groundgame_server::openapi().to_pretty_json()?);

@@ -166,9 +166,10 @@ impl ServerProcess {
         }
     }
 
-    /// A replica on a PostgreSQL database; it logs to `log` (with `.log`).
-    pub fn start_on_postgres(url: &str, log: &Path, addr: &str) -> ServerProcess {
-        Self::spawn(url.into(), log, addr, &[], &[])
+    /// A replica on a PostgreSQL database, with more options (such as `--code-key-file`);
+    /// it logs to `log` (with `.log`).
+    pub fn start_on_postgres(url: &str, log: &Path, addr: &str, options: &[&str]) -> ServerProcess {
+        Self::spawn(url.into(), log, addr, options, &[])
     }
 
     fn spawn(

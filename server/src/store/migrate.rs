@@ -395,7 +395,9 @@ fn value(kind: Kind, v: ValueRef<'_>, table: &str) -> Result<Box<dyn ToSql + Syn
     })
 }
 
-/// Copy everything in `from` into `to`, which must hold no campaign yet.
+/// Copy everything in `from` into `to`, which must hold no campaign yet. Invite codes are
+/// copied as their keyed hashes: they open `to` only where it was connected with `from`'s
+/// code key (`PgStore::connect_with_code_key`, as the `migrate` command does).
 pub fn copy(from: &SqliteStore, to: &PgStore) -> Result<Copied, StoreError> {
     super::postgres::off_runtime(|| copy_here(from, to))
 }

@@ -12,7 +12,7 @@
 //! `sync::pull::PullTx`). Every operation blocks: async callers run it on a blocking thread
 //! (see `AppState::read` / `AppState::write`).
 
-mod codes;
+pub mod codes;
 pub mod digest;
 pub mod migrate;
 pub mod postgres;
@@ -124,9 +124,38 @@ impl Location {
 
     /// Open the store there (creating and migrating it as needed).
     pub fn open(&self) -> Result<std::sync::Arc<dyn Store>, StoreError> {
-        Ok(match self {
-            Location::Sqlite(path) => std::sync::Arc::new(SqliteStore::open(path)?),
-            Location::Postgres(url) => std::sync::Arc::new(PgStore::connect(url)?),
+        self.open_with_code_key(None)
+    }
+
+    /// [`open`](Self::open) with codes keyed by the key in `key_file` (made there if
+    /// missing). Without one, an SQLite file's key is the file beside it and a PostgreSQL
+    /// database's is the one it keeps itself, which a replica that names no key file must
+    /// have: a database other replicas key from a file is refused.
+    pub fn open_with_code_key(
+        &self,
+        key_file: Option<&std::path::Path>,
+    ) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+        let key = key_file.map(codes::CodeKey::load_or_create).transpose()?;
+        Ok(match (self, key) {
+            (Location::Sqlite(path), None) => std::sync::Arc::new(SqliteStore::open(path)?),
+            (Location::Sqlite(path), Some(key)) => {
+                std::sync::Arc::new(SqliteStore::open_with_code_key(path, key)?)
+            }
+            (Location::Postgres(url), key) => {
+                let given = key.is_some();
+                let store = PgStore::connect_with_code_key(url, key)?;
+                if !store.has_code_key() {
+                    return Err(store.code_key().expect_err("no key").duplicate());
+                }
+                if !given {
+                    tracing::warn!(
+                        "invite codes are hashed under a key this database keeps itself; \
+                         give every replica the same --code-key-file so that a copy of the \
+                         database alone cannot be used to test codes"
+                    );
+                }
+                std::sync::Arc::new(store)
+            }
         })
     }
 }

@@ -10,6 +10,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("migrations/0002_campaign_time_zone.sql")),
     (3, include_str!("migrations/0003_held_events.sql")),
     (4, include_str!("migrations/0004_do_not_call_additions.sql")),
+    (5, include_str!("migrations/0005_code_key.sql")),
 ];
 
 /// Any fixed number: the key of the advisory lock migrations take.

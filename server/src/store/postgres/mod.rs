@@ -55,6 +55,7 @@ use crate::import::{
     GeoIssue, GeoRow, GeocodeSummary, ImportError, ImportSummary, ReportLine, Row, VoterImport,
 };
 use crate::import_jobs::{ImportJob, JobState, NewImportJob};
+use crate::store::codes::CodeKey;
 use crate::store::{
     CallListFilter, CallListItem, CallListMember, CallListReport, CallProgress, ClaimedContact,
     DeviceAuth, DoNotCallAddition, DoNotCallUndoResponse, ExportedEvent, HeldDecisionResponse,
@@ -95,6 +96,9 @@ pub struct PgStore {
     /// This replica's running progress accumulators, one per campaign: a cache checked
     /// against the database on every request (see `lead`).
     progress_cache: crate::store::sqlite::progress::Cache,
+    /// What invite and device-link codes are hashed under; `None` when the database names
+    /// a key file's key and this replica was not given it.
+    code_key: Option<CodeKey>,
     /// Tests only: runs inside the next push's transaction, just before it commits (to
     /// hold a slow transaction open).
     #[cfg(test)]
@@ -113,6 +117,49 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
+/// The key this replica hashes codes under, agreed with the database (see
+/// `migrations/0005_code_key.sql`). Replicas starting together race to write the one row;
+/// every one of them then reads the row that won.
+fn agree_on_code_key(conn: &mut Conn, key: Option<CodeKey>) -> Result<Option<CodeKey>, StoreError> {
+    let (fingerprint, secret) = match &key {
+        Some(key) => (key.fingerprint(), None),
+        None => {
+            let made = CodeKey::random();
+            (made.fingerprint(), Some(made.as_bytes().to_vec()))
+        }
+    };
+    conn.execute(
+        "INSERT INTO code_key (id, fingerprint, secret) VALUES (1, $1, $2)
+         ON CONFLICT (id) DO NOTHING",
+        &[&fingerprint, &secret],
+    )?;
+    let row = conn.query_one("SELECT fingerprint, secret FROM code_key WHERE id = 1", &[])?;
+    let (kept, kept_secret): (String, Option<Vec<u8>>) = (row.get(0), row.get(1));
+    match key {
+        Some(key) if key.fingerprint() == kept => {
+            if kept_secret.is_some() {
+                // The database's own key, now given as a file: it no longer needs a copy.
+                conn.execute("UPDATE code_key SET secret = NULL WHERE id = 1", &[])?;
+            }
+            Ok(Some(key))
+        }
+        Some(key) => Err(StoreError::Invalid(format!(
+            "this server's code key (fingerprint {}) is not the one this database's invite \
+             codes are hashed under ({kept}); give every replica the same --code-key-file{}",
+            key.fingerprint(),
+            if kept_secret.is_some() {
+                " (the database keeps its own key: write it to a file with psql -Atc \
+                 \"SELECT encode(secret, 'hex') FROM code_key\", chmod 600, and give that)"
+            } else {
+                ""
+            }
+        ))),
+        None => kept_secret
+            .map(|secret| CodeKey::from_bytes(&secret))
+            .transpose(),
+    }
+}
+
 impl Drop for PgStore {
     /// Closing a connection blocks on its client, which must not happen inside an async
     /// task (a test's, or `main`'s): the pool is dropped where blocking is allowed.
@@ -126,11 +173,39 @@ impl Drop for PgStore {
 impl PgStore {
     /// Connect to `url`, bring the schema up to date (once, whichever replica starts first)
     /// and resume the server clock from the database.
+    /// Connect to the database at `url` and bring its schema up to date. Codes are hashed
+    /// under the key the database names: its own, made on first use, when no replica was
+    /// ever given a key file (see [`connect_with_code_key`](Self::connect_with_code_key)).
     pub fn connect(url: &str) -> Result<Self, StoreError> {
-        off_runtime(|| Self::connect_here(url))
+        Self::connect_with_code_key(url, None)
     }
 
-    fn connect_here(url: &str) -> Result<Self, StoreError> {
+    /// [`connect`](Self::connect) with this replica's code key (`--code-key-file`): the
+    /// first replica given one records its fingerprint, and a replica whose key does not
+    /// match is refused, as it would refuse every code the others made. With `None` the
+    /// database's own key is used; where the database names a key file's key instead, the
+    /// store still serves but cannot make or check codes (`has_code_key` says so).
+    pub fn connect_with_code_key(url: &str, key: Option<CodeKey>) -> Result<Self, StoreError> {
+        off_runtime(|| Self::connect_here(url, key))
+    }
+
+    /// Whether this replica can make and check codes.
+    pub fn has_code_key(&self) -> bool {
+        self.code_key.is_some()
+    }
+
+    /// The key codes are hashed under, or why this replica has none.
+    pub fn code_key(&self) -> Result<&CodeKey, StoreError> {
+        self.code_key.as_ref().ok_or_else(|| {
+            StoreError::Invalid(
+                "this server was started without the code key its database's codes are \
+                 hashed under: start it with --code-key-file, the same file as every replica"
+                    .into(),
+            )
+        })
+    }
+
+    fn connect_here(url: &str, key: Option<CodeKey>) -> Result<Self, StoreError> {
         let config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
             StoreError::Pool(format!(
                 "{} is not a PostgreSQL URL ({e}); write it as postgres://user@host:port/db",
@@ -158,13 +233,18 @@ impl PgStore {
             before_commit: Mutex::new(None),
             #[cfg(test)]
             naive_feed: std::sync::atomic::AtomicBool::new(false),
+            code_key: None,
         };
         let mut conn = store.conn()?;
         migrations::apply(&mut conn)?;
+        let code_key = agree_on_code_key(&mut conn, key)?;
         let last: i64 = conn
             .query_one("SELECT COALESCE(MAX(last_hlc), 0) FROM campaign_feeds", &[])?
             .get(0);
         *store.clock() = HlcClock::resume(Hlc(last as u64));
+        drop(conn);
+        let mut store = store;
+        store.code_key = code_key;
         Ok(store)
     }
 
@@ -410,7 +490,15 @@ impl Store for PgStore {
         expires_at_ms: u64,
     ) -> Result<String, StoreError> {
         self.write(|tx| {
-            rows::create_invite(tx, campaign, role, uses, expires_at_ms, clock::system_ms())
+            rows::create_invite(
+                tx,
+                self.code_key()?,
+                campaign,
+                role,
+                uses,
+                expires_at_ms,
+                clock::system_ms(),
+            )
         })
     }
 
@@ -485,11 +573,12 @@ impl Store for PgStore {
         token_hash: &[u8; 32],
         now_ms: u64,
     ) -> Result<Registration, StoreError> {
+        let key = self.code_key()?;
         self.write(|tx| {
-            let (campaign, role) = match rows::redeem_invite(tx, invite_code, now_ms) {
+            let (campaign, role) = match rows::redeem_invite(tx, key, invite_code, now_ms) {
                 Err(StoreError::InviteUnknown) => {
                     let (volunteer, campaign, role) =
-                        rows::redeem_device_link(tx, invite_code, now_ms)?
+                        rows::redeem_device_link(tx, key, invite_code, now_ms)?
                             .ok_or(StoreError::InviteUnknown)?;
                     let device = rows::add_device(
                         tx,
@@ -499,7 +588,7 @@ impl Store for PgStore {
                         token_hash,
                         now_ms,
                     )?;
-                    rows::record_link_use(tx, invite_code, device)?;
+                    rows::record_link_use(tx, key, invite_code, device)?;
                     return Ok(Registration {
                         device,
                         volunteer,
@@ -518,7 +607,7 @@ impl Store for PgStore {
                 campaign,
                 role,
             };
-            rows::record_join(tx, invite_code, &registration, now_ms)?;
+            rows::record_join(tx, key, invite_code, &registration, now_ms)?;
             Ok(registration)
         })
     }
@@ -531,6 +620,7 @@ impl Store for PgStore {
         self.write(|tx| {
             rows::create_device_link(
                 tx,
+                self.code_key()?,
                 device,
                 crate::store::sqlite::device_links::LINK_TTL_MS,
                 now_ms,

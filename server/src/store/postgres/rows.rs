@@ -251,6 +251,7 @@ pub(crate) fn config_with_scripts(
 
 pub(crate) fn create_invite(
     db: Db<'_>,
+    key: &codes::CodeKey,
     campaign: CampaignId,
     role: Role,
     uses: u32,
@@ -272,7 +273,7 @@ pub(crate) fn create_invite(
                                   created_at)
              VALUES ($1, $2, $3, $4, $4, $5, $6) ON CONFLICT (code_hash) DO NOTHING",
             &[
-                &codes::hash(&code).as_slice(),
+                &key.hash(&code).as_slice(),
                 &campaign.0,
                 &role.as_str(),
                 &i64::from(uses),
@@ -290,19 +291,23 @@ pub(crate) fn create_invite(
 /// The row is locked, so two devices racing for the last use cannot both have it.
 pub(crate) fn redeem_invite(
     db: Db<'_>,
+    key: &codes::CodeKey,
     code: &str,
     now_ms: u64,
 ) -> Result<(CampaignId, Role), StoreError> {
-    let hash = codes::hash(code);
+    // The keyed hash, or the unkeyed one an invite made before codes were keyed carries.
+    let [keyed, unkeyed] = key.lookups(code);
     let row = one(
         db,
-        "SELECT campaign_id, role, uses_left, expires_at FROM invites WHERE code_hash = $1
+        "SELECT campaign_id, role, uses_left, expires_at, code_hash FROM invites
+         WHERE code_hash IN ($1, $2)
          FOR UPDATE",
-        &[&hash.as_slice()],
+        &[&keyed.as_slice(), &unkeyed.as_slice()],
     )?
     .ok_or(StoreError::InviteUnknown)?;
     let (campaign, role_name, uses_left, expires_at): (i64, String, i64, i64) =
         (row.get(0), row.get(1), row.get(2), row.get(3));
+    let hash: Vec<u8> = row.get(4);
     if expires_at <= ms(now_ms) {
         return Err(StoreError::InviteExpired);
     }
@@ -311,25 +316,28 @@ pub(crate) fn redeem_invite(
     }
     db.exec(
         "UPDATE invites SET uses_left = uses_left - 1 WHERE code_hash = $1",
-        &[&hash.as_slice()],
+        &[&hash],
     )?;
     Ok((CampaignId(campaign), role(&role_name)?))
 }
 
 pub(crate) fn record_join(
     db: Db<'_>,
+    key: &codes::CodeKey,
     code: &str,
     registration: &Registration,
     now_ms: u64,
 ) -> Result<(), StoreError> {
+    let [keyed, unkeyed] = key.lookups(code);
     db.exec(
         "INSERT INTO invite_joins (invite_id, volunteer_id, device_id, joined_at)
-         SELECT id, $2, $3, $4 FROM invites WHERE code_hash = $1",
+         SELECT id, $2, $3, $4 FROM invites WHERE code_hash IN ($1, $5)",
         &[
-            &codes::hash(code).as_slice(),
+            &keyed.as_slice(),
             &registration.volunteer.0,
             &registration.device.0,
             &ms(now_ms),
+            &unkeyed.as_slice(),
         ],
     )?;
     Ok(())
@@ -337,6 +345,7 @@ pub(crate) fn record_join(
 
 pub(crate) fn create_device_link(
     db: Db<'_>,
+    key: &codes::CodeKey,
     device: DeviceId,
     ttl_ms: u64,
     now_ms: u64,
@@ -356,11 +365,11 @@ pub(crate) fn create_device_link(
     let expires_at = now_ms + ttl_ms;
     loop {
         let code = codes::generate(codes::SHORT_CODE);
-        let hash = codes::hash(&code);
+        let [hash, unkeyed] = key.lookups(&code);
         if one(
             db,
-            "SELECT 1 FROM invites WHERE code_hash = $1",
-            &[&hash.as_slice()],
+            "SELECT 1 FROM invites WHERE code_hash IN ($1, $2)",
+            &[&hash.as_slice(), &unkeyed.as_slice()],
         )?
         .is_some()
         {
@@ -386,10 +395,11 @@ pub(crate) fn create_device_link(
 
 pub(crate) fn redeem_device_link(
     db: Db<'_>,
+    key: &codes::CodeKey,
     code: &str,
     now_ms: u64,
 ) -> Result<Option<(VolunteerId, CampaignId, Role)>, StoreError> {
-    let hash = codes::hash(code);
+    let hash = key.hash(code);
     let Some(row) = one(
         db,
         "SELECT l.volunteer_id, l.expires_at, l.used_at, v.campaign_id, v.role
@@ -421,10 +431,15 @@ pub(crate) fn redeem_device_link(
     )))
 }
 
-pub(crate) fn record_link_use(db: Db<'_>, code: &str, device: DeviceId) -> Result<(), StoreError> {
+pub(crate) fn record_link_use(
+    db: Db<'_>,
+    key: &codes::CodeKey,
+    code: &str,
+    device: DeviceId,
+) -> Result<(), StoreError> {
     db.exec(
         "UPDATE device_links SET used_by = $2 WHERE code_hash = $1",
-        &[&codes::hash(code).as_slice(), &device.0],
+        &[&key.hash(code).as_slice(), &device.0],
     )?;
     Ok(())
 }

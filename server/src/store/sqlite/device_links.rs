@@ -16,6 +16,7 @@ pub const LINK_TTL_MS: u64 = 15 * 60_000;
 /// and when it expires. The volunteer's expired and used codes are cleared first.
 pub(crate) fn create(
     tx: &Transaction<'_>,
+    key: &invites::CodeKey,
     device: DeviceId,
     now_ms: u64,
 ) -> Result<(String, u64), StoreError> {
@@ -32,9 +33,9 @@ pub(crate) fn create(
     let expires_at = now_ms + LINK_TTL_MS;
     loop {
         let code = invites::generate(crate::store::codes::SHORT_CODE);
-        let hash = invites::hash(&code);
+        let hash = key.hash(&code);
         // Never the same text as an invite: the Join field takes either.
-        if invites::exists(tx, &hash)? {
+        if invites::exists(tx, key, &code)? {
             continue;
         }
         let inserted = tx
@@ -60,10 +61,11 @@ pub(crate) fn create(
 /// exists (or the device that made it has been revoked since).
 pub(crate) fn redeem(
     tx: &Transaction<'_>,
+    key: &invites::CodeKey,
     code: &str,
     now_ms: u64,
 ) -> Result<Option<(VolunteerId, CampaignId, Role)>, StoreError> {
-    let hash = invites::hash(code);
+    let hash = key.hash(code);
     let row: Option<(i64, i64, Option<i64>, i64, String)> = tx
         .prepare_cached(
             "SELECT l.volunteer_id, l.expires_at, l.used_at, v.campaign_id, v.role
@@ -95,10 +97,11 @@ pub(crate) fn redeem(
 /// Note the device that joined with a code (after [`redeem`], in its transaction).
 pub(crate) fn record_use(
     tx: &Transaction<'_>,
+    key: &invites::CodeKey,
     code: &str,
     device: DeviceId,
 ) -> Result<(), StoreError> {
     tx.prepare_cached("UPDATE device_links SET used_by = ?2 WHERE code_hash = ?1")?
-        .execute(rusqlite::params![invites::hash(code).as_slice(), device.0])?;
+        .execute(rusqlite::params![key.hash(code).as_slice(), device.0])?;
     Ok(())
 }

@@ -1,24 +1,36 @@
 //! Invite codes: short, human-typable codes (`KX4P-7MQ2`) from an alphabet without look-alike
-//! characters. Only a hash of the normalised code is stored, and codes are never logged.
+//! characters. Only a keyed hash of the normalised code is stored (`store::codes`), and
+//! codes are never logged.
 
 use groundgame_core::{CampaignId, DeviceId, Role, VolunteerId};
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::{campaigns, Registration, StoreError};
 
-pub(crate) use crate::store::codes::{generate, hash};
+pub(crate) use crate::store::codes::{generate, CodeKey};
 
-/// Whether an invite with this code hash exists (used up or expired ones included).
-pub(crate) fn exists(tx: &Transaction<'_>, code_hash: &[u8; 32]) -> Result<bool, StoreError> {
+/// Whether an invite with this code exists (used up or expired ones included).
+pub(crate) fn exists(tx: &Transaction<'_>, key: &CodeKey, code: &str) -> Result<bool, StoreError> {
+    Ok(stored_hash(tx, key, code)?.is_some())
+}
+
+/// The hash an invite with this code is stored under (keyed, or unkeyed for an invite made
+/// before codes were keyed), if there is one.
+fn stored_hash(
+    tx: &Transaction<'_>,
+    key: &CodeKey,
+    code: &str,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    let [keyed, unkeyed] = key.lookups(code);
     Ok(tx
-        .prepare_cached("SELECT 1 FROM invites WHERE code_hash = ?1")?
-        .query_row([code_hash.as_slice()], |_| Ok(()))
-        .optional()?
-        .is_some())
+        .prepare_cached("SELECT code_hash FROM invites WHERE code_hash IN (?1, ?2)")?
+        .query_row([keyed.as_slice(), unkeyed.as_slice()], |r| r.get(0))
+        .optional()?)
 }
 
 pub(crate) fn create(
     tx: &Transaction<'_>,
+    key: &CodeKey,
     campaign: CampaignId,
     role: Role,
     uses: u32,
@@ -41,7 +53,7 @@ pub(crate) fn create(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT COALESCE(MAX(id), 0) + 1 FROM invites), ?4)
              ON CONFLICT (code_hash) DO NOTHING",
             rusqlite::params![
-                hash(&code).as_slice(),
+                key.hash(&code).as_slice(),
                 campaign.0,
                 role.as_str(),
                 uses,
@@ -58,10 +70,11 @@ pub(crate) fn create(
 /// Use one registration of an invite: its campaign and role, or why it cannot be used.
 pub(crate) fn redeem(
     tx: &Transaction<'_>,
+    key: &CodeKey,
     code: &str,
     now_ms: u64,
 ) -> Result<(CampaignId, Role), StoreError> {
-    let code_hash = hash(code);
+    let code_hash = stored_hash(tx, key, code)?.ok_or(StoreError::InviteUnknown)?;
     let row: Option<(i64, String, i64, i64)> = tx
         .prepare_cached(
             "SELECT campaign_id, role, uses_left, expires_at FROM invites WHERE code_hash = ?1",
@@ -87,16 +100,20 @@ pub(crate) fn redeem(
 /// Note who registered with an invite (after [`redeem`] accepted it, in its transaction).
 pub(crate) fn record_join(
     tx: &Transaction<'_>,
+    key: &CodeKey,
     code: &str,
     registration: &Registration,
     now_ms: u64,
 ) -> Result<(), StoreError> {
+    let Some(code_hash) = stored_hash(tx, key, code)? else {
+        return Ok(());
+    };
     tx.prepare_cached(
         "INSERT INTO invite_joins (invite_id, volunteer_id, device_id, joined_at)
          SELECT id, ?2, ?3, ?4 FROM invites WHERE code_hash = ?1 AND id IS NOT NULL",
     )?
     .execute(rusqlite::params![
-        hash(code).as_slice(),
+        code_hash,
         registration.volunteer.0,
         registration.device.0,
         now_ms

@@ -47,6 +47,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use super::StoreError;
 use crate::clock;
+use crate::store::codes::CodeKey;
 pub use call_lists::{CallListFilter, CallListMember, CallListReport};
 pub use claims::{set_claim_lease_ms, CallProgress, ClaimedContact, MyCallList};
 pub use devices::{DeviceAuth, DeviceSummary, Registration, VolunteerSummary};
@@ -73,6 +74,8 @@ pub struct SqliteStore {
     /// as one process owns the file (PostgreSQL keeps both in tables, for every replica).
     pub(crate) import_jobs: crate::import_jobs::MemoryJobs,
     pub(crate) register_limit: crate::http::register_limit::RegisterLimit,
+    /// What invite and device-link codes are hashed under (`store::codes`).
+    code_key: CodeKey,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -104,7 +107,16 @@ fn configure(conn: &Connection, writer: bool) -> Result<(), StoreError> {
 
 impl SqliteStore {
     /// Open (or create) the database file, switch it to WAL and bring its schema up to date.
+    /// Invite and device-link codes are keyed with the key file beside it
+    /// (`<file>.code-key`, made on first open).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let key = CodeKey::load_or_create(&CodeKey::path_beside(path))?;
+        Self::open_with_code_key(path, key)
+    }
+
+    /// [`open`](Self::open) with the code key given (`--code-key-file`, or the key of the
+    /// PostgreSQL database a demo is built for).
+    pub fn open_with_code_key(path: &Path, code_key: CodeKey) -> Result<Self, StoreError> {
         let mut writer = Connection::open(path)?;
         configure(&writer, true)?;
         migrations::apply(&mut writer)?;
@@ -126,7 +138,13 @@ impl SqliteStore {
             progress_cache: progress::Cache::default(),
             import_jobs: Default::default(),
             register_limit: Default::default(),
+            code_key,
         })
+    }
+
+    /// The key this database's codes are hashed under.
+    pub fn code_key(&self) -> &CodeKey {
+        &self.code_key
     }
 
     /// The database file this store was opened on.
@@ -210,7 +228,15 @@ impl SqliteStore {
         expires_at_ms: u64,
     ) -> Result<String, StoreError> {
         self.write(|tx| {
-            invites::create(tx, campaign, role, uses, expires_at_ms, clock::system_ms())
+            invites::create(
+                tx,
+                &self.code_key,
+                campaign,
+                role,
+                uses,
+                expires_at_ms,
+                clock::system_ms(),
+            )
         })
     }
 
@@ -298,14 +324,14 @@ impl SqliteStore {
         now_ms: u64,
     ) -> Result<Registration, StoreError> {
         self.write(|tx| {
-            let (campaign, role) = match invites::redeem(tx, invite_code, now_ms) {
+            let (campaign, role) = match invites::redeem(tx, &self.code_key, invite_code, now_ms) {
                 Err(StoreError::InviteUnknown) => {
                     let (volunteer, campaign, role) =
-                        device_links::redeem(tx, invite_code, now_ms)?
+                        device_links::redeem(tx, &self.code_key, invite_code, now_ms)?
                             .ok_or(StoreError::InviteUnknown)?;
                     let device =
                         devices::add(tx, volunteer, device_name, app_version, token_hash, now_ms)?;
-                    device_links::record_use(tx, invite_code, device)?;
+                    device_links::record_use(tx, &self.code_key, invite_code, device)?;
                     return Ok(Registration {
                         device,
                         volunteer,
@@ -325,7 +351,7 @@ impl SqliteStore {
                 token_hash,
                 now_ms,
             )?;
-            invites::record_join(tx, invite_code, &registration, now_ms)?;
+            invites::record_join(tx, &self.code_key, invite_code, &registration, now_ms)?;
             Ok(registration)
         })
     }
@@ -337,7 +363,7 @@ impl SqliteStore {
         device: DeviceId,
         now_ms: u64,
     ) -> Result<(String, u64), StoreError> {
-        self.write(|tx| device_links::create(tx, device, now_ms))
+        self.write(|tx| device_links::create(tx, &self.code_key, device, now_ms))
     }
 
     /// The device a token hash belongs to, revoked or not.
