@@ -730,3 +730,177 @@ async fn a_copy_of_the_database_without_its_key_cannot_test_codes() {
         200
     );
 }
+
+/// An insider with a valid token cannot flood the server with pushes, network pushes or
+/// device-link codes: past its quota the device is answered `429 too_many_requests` with a
+/// `Retry-After` (which the app's sync waits out), before its body is even read; another
+/// device is not held up, and the device is served again once it has waited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_past_its_quota_is_asked_to_wait_and_others_are_not() {
+    const QUOTA: usize = 30;
+    let dir = temp_dir();
+    let db = TestDatabase::new(dir.path(), "server");
+    let store = db.open();
+    let fx: Fixture = small_campaign(store.as_ref(), 1, 2, 1);
+    let server = ServerProcess::start_on(&db, "127.0.0.1:0", &["--push-quota", "30"]);
+    let api = Api {
+        url: server.url.clone(),
+        http: reqwest::Client::new(),
+    };
+    let flooder = register(&api, &fx.volunteer_invite, "Flood").await;
+    let other = register(&api, &fx.volunteer_invite, "Other").await;
+    let push = |token: String, body: Vec<u8>| {
+        let (http, url) = (api.http.clone(), api.url.clone());
+        async move {
+            let r = http
+                .post(format!("{url}/api/v1/push"))
+                .bearer_auth(token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("the server answers");
+            let wait = r
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            let status = r.status().as_u16();
+            let body: Value = r.json().await.expect("json");
+            (
+                status,
+                wait,
+                body["error"]["code"].as_str().unwrap_or("").to_string(),
+            )
+        }
+    };
+    let empty = json!({"protocol": PROTOCOL_VERSION, "events": []})
+        .to_string()
+        .into_bytes();
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..QUOTA * 3 {
+        set.spawn(push(flooder.token.clone(), empty.clone()));
+    }
+    let answers = set.join_all().await;
+    let served = answers.iter().filter(|a| a.0 == 200).count();
+    // 30 at once, and one more each 2 seconds while the 90 arrive.
+    assert!(
+        (QUOTA..=QUOTA + 1).contains(&served),
+        "{served} of {} served",
+        QUOTA * 3
+    );
+    for (status, wait, code) in answers.iter().filter(|a| a.0 != 200) {
+        assert_eq!(*status, 429);
+        assert_eq!(code, "too_many_requests");
+        assert!(matches!(wait, Some(1..=2)), "Retry-After {wait:?}");
+    }
+    // Past the quota the body is not read: an 8 MiB one is refused as fast as an empty one.
+    let (status, _, code) = push(flooder.token.clone(), vec![b' '; 8 << 20]).await;
+    assert_eq!((status, code.as_str()), (429, "too_many_requests"));
+    assert_eq!(
+        push(other.token.clone(), empty.clone()).await.0,
+        200,
+        "another device"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    assert_eq!(
+        push(flooder.token.clone(), empty.clone()).await.0,
+        200,
+        "served again after Retry-After"
+    );
+
+    // Device-link codes: five at once, then one each twelve minutes.
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let r = api
+            .post("/api/v1/devices/link", Some(&flooder.token), &json!({}))
+            .await;
+        statuses.push((r.status, r.code().to_string()));
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| s.0 == 201).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert!(statuses[5..]
+        .iter()
+        .all(|s| s.0 == 429 && s.1 == "too_many_requests"));
+    // Network pushes have their own quota (120 at once): this device still has it all.
+    let r = api
+        .post(
+            "/api/v1/network/push",
+            Some(&flooder.token),
+            &json!({"protocol": PROTOCOL_VERSION, "records": []}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+/// A voter file sent without its header row: the import stops with the columns it found
+/// shown to the lead, but the server's log names only the missing column — never the first
+/// line, which in such a file is a voter's name, address and phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_voter_file_without_its_header_never_puts_its_first_voter_in_the_log() {
+    let dir = temp_dir();
+    let db = TestDatabase::new(dir.path(), "server");
+    let store = db.open();
+    let fx: Fixture = small_campaign(store.as_ref(), 1, 2, 1);
+    let server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
+    let api = Api {
+        url: server.url.clone(),
+        http: reqwest::Client::new(),
+    };
+    let lead = register(&api, &fx.lead_invite, "Lee").await;
+    let row = "\"32\"\t\"DURHAM\"\t\"000771234\"\t\"A\"\t\"ACTIVE\"\t\"QUINTRELL\"\t\"MAREVA\"\t\
+               \"\"\t\"418 HOLLOWAY ST\"\t\"DURHAM\"\t\"NC\"\t\"27701\"\t\"919-555-0143\"\n";
+    let r = api
+        .http
+        .post(format!(
+            "{}/api/v1/imports?format=ncvoter&file_name=no-header.txt",
+            api.url
+        ))
+        .bearer_auth(&lead.token)
+        .body(row.repeat(3))
+        .send()
+        .await
+        .expect("upload");
+    let status = r.status().as_u16();
+    let answer: Value = r.json().await.expect("json");
+    let said = if status == 202 {
+        let id = answer["id"].as_str().expect("job id").to_string();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let job: Value = api
+                .http
+                .get(format!("{}/api/v1/imports/{id}", api.url))
+                .bearer_auth(&lead.token)
+                .send()
+                .await
+                .expect("job")
+                .json()
+                .await
+                .expect("json");
+            if job["status"] != "running" {
+                assert_eq!(job["status"], "failed", "{job}");
+                break job["error"].as_str().unwrap_or("").to_string();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the import never ended"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    } else {
+        answer["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(said.contains("column"), "the lead is told why: {said}");
+    drop(server);
+    let log = std::fs::read_to_string(log_path(&db.log)).expect("the server's log");
+    assert!(log.contains("import"), "the failure is logged");
+    for private in ["QUINTRELL", "MAREVA", "HOLLOWAY", "555-0143"] {
+        assert!(!log.contains(private), "the log holds {private}");
+    }
+}

@@ -94,6 +94,9 @@ pub enum ApiError {
     TooLarge(String),
     #[error("too many wrong codes from this network; wait {0} minutes, then try again")]
     TooManyAttempts(u64),
+    /// Past the device's quota (`http::quota`); the number is milliseconds to wait.
+    #[error("this device sent more than the server takes at once; it sends the rest in {} seconds", .0.div_ceil(1000).max(1))]
+    TooManyRequests(u64),
     /// A fault on the server. The text is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -119,6 +122,7 @@ impl ApiError {
             InviteUsedUp => (StatusCode::FORBIDDEN, codes::INVITE_USED_UP),
             TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, codes::TOO_LARGE),
             TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_ATTEMPTS),
+            TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, codes::TOO_MANY_REQUESTS),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL),
         }
     }
@@ -178,6 +182,12 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
+        if let ApiError::TooManyRequests(wait_ms) = self {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(wait_ms.div_ceil(1000).max(1)),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

@@ -49,6 +49,7 @@ pub struct AppState {
     read_gate: Arc<Semaphore>,
     pushes: Arc<http::group_commit::PushQueue>,
     trusted_proxies: Arc<[ipnet::IpNet]>,
+    meter: Arc<http::quota::Meter>,
 }
 
 impl AppState {
@@ -67,7 +68,18 @@ impl AppState {
             read_gate: Arc::new(Semaphore::new(readers)),
             pushes: Arc::default(),
             trusted_proxies: Arc::new([]),
+            meter: Arc::default(),
         }
+    }
+
+    /// Per-device quotas other than the defaults (`serve --push-quota`).
+    pub fn with_quotas(mut self, quotas: http::quota::Quotas) -> Self {
+        self.meter = Arc::new(http::quota::Meter::new(quotas));
+        self
+    }
+
+    pub(crate) fn meter(&self) -> &http::quota::Meter {
+        &self.meter
     }
 
     /// Reverse proxies whose `X-Forwarded-For` names the client (see

@@ -105,6 +105,10 @@ enum Command {
         /// client.
         #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_proxy)]
         trusted_proxies: Vec<ipnet::IpNet>,
+        /// Pushes a device may send at once, and then a minute (default 600, of up to
+        /// 1,000 events each); past it the device is answered 429 with Retry-After.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        push_quota: Option<u32>,
     },
     /// Seed a demo campaign in a fictional town and print its invite codes.
     Demo {
@@ -365,6 +369,7 @@ async fn serve(
     data: Database,
     addr: SocketAddr,
     trusted_proxies: Vec<ipnet::IpNet>,
+    quotas: groundgame_server::http::quota::Quotas,
 ) -> anyhow::Result<()> {
     let store = open(&data)?;
     let listener = tokio::net::TcpListener::bind(addr)
@@ -391,7 +396,9 @@ async fn serve(
     tokio::select! {
         result = groundgame_server::serve(
             listener,
-            AppState::new(store).with_trusted_proxies(trusted_proxies),
+            AppState::new(store)
+                .with_trusted_proxies(trusted_proxies)
+                .with_quotas(quotas),
         ) => {
             result.context("the server stopped")?;
         }
@@ -415,7 +422,12 @@ fn main() -> anyhow::Result<()> {
             stale_grace_hours,
             stale_grace_ms,
             trusted_proxies,
+            push_quota,
         } => {
+            let mut quotas = groundgame_server::http::quota::Quotas::default();
+            if let Some(n) = push_quota {
+                quotas.push = groundgame_server::http::quota::Quota::per_minute(n);
+            }
             if let Some(ms) = claim_lease_ms {
                 groundgame_server::store::set_claim_lease_ms(ms);
             }
@@ -427,7 +439,7 @@ fn main() -> anyhow::Result<()> {
                 .enable_all()
                 .build()
                 .context("could not start the server's runtime")?
-                .block_on(serve(data, addr, trusted_proxies))?
+                .block_on(serve(data, addr, trusted_proxies, quotas))?
         }
         Command::Demo {
             data,

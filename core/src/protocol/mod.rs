@@ -208,6 +208,9 @@ pub mod codes {
     pub const TOO_LARGE: &str = "too_large";
     /// Too many refused invite codes from this address lately; wait, then try again [429].
     pub const TOO_MANY_ATTEMPTS: &str = "too_many_attempts";
+    /// The device sent more pushes or link codes than its quota lately; it waits the
+    /// `Retry-After` seconds, then sends the rest [429].
+    pub const TOO_MANY_REQUESTS: &str = "too_many_requests";
     /// Something failed on the server; nothing is shown of it [500].
     pub const INTERNAL: &str = "internal";
     /// Per-event rejection codes in [`super::PushOutcome::Rejected`].

@@ -99,6 +99,19 @@ impl Said {
 }
 
 impl ImportError {
+    /// Why the import stopped, for the server's log: without the columns a file was found
+    /// to have, which in a file without a header row are its first voter's name, address
+    /// and phone (the lead is told them; the log never is).
+    pub fn for_log(&self) -> String {
+        match self {
+            ImportError::MissingColumn { column, .. } => format!(
+                "the file has no \"{column}\" column (its first line is not logged: without a \
+                 header it is a voter's row)"
+            ),
+            other => other.to_string(),
+        }
+    }
+
     /// Why the import stopped, in `lang` (English is the error's `Display`). Details that
     /// come from elsewhere (a file system's, the CSV reader's or the mapping parser's
     /// words) stay as they were said.

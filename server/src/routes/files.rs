@@ -295,7 +295,7 @@ pub(crate) async fn start_import(
                 (state, report)
             }
             Ok((Err(e), report)) => {
-                tracing::warn!(import = %id, "import failed: {e}");
+                tracing::warn!(import = %id, "import failed: {}", e.for_log());
                 let state = JobState::Failed {
                     report: matches!(e, ImportError::NothingImported) && report.is_some(),
                     message: e.message_in(lang),

@@ -15,6 +15,7 @@ use groundgame_core::protocol::{ErrorBody, PROTOCOL_VERSION};
 use crate::error::ApiError;
 use crate::http::auth::AuthDevice;
 use crate::http::json::ApiJson;
+use crate::http::quota::{NetworkPushQuota, WithinQuota};
 use crate::store::sqlite::network::NetworkOwner;
 use crate::sync::push::Tally;
 use crate::AppState;
@@ -30,11 +31,12 @@ use crate::AppState;
         (status = 400, description = "Malformed body or unsupported protocol", body = ErrorBody),
         (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
         (status = 413, description = "Too many records", body = ErrorBody),
+        (status = 429, description = "Past the device's quota of network pushes (120 at once, then 120 a minute); wait Retry-After seconds", body = ErrorBody),
     )
 )]
 pub(crate) async fn push(
     State(state): State<AppState>,
-    device: AuthDevice,
+    WithinQuota(device, _): WithinQuota<NetworkPushQuota>,
     ApiJson(req): ApiJson<NetworkPushRequest>,
 ) -> Result<Json<NetworkPushResponse>, ApiError> {
     if req.protocol != PROTOCOL_VERSION {

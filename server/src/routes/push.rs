@@ -11,8 +11,8 @@ use groundgame_core::protocol::{
 };
 
 use crate::error::ApiError;
-use crate::http::auth::AuthDevice;
 use crate::http::json::ApiJson;
+use crate::http::quota::{PushQuota, WithinQuota};
 use crate::store::PushJob;
 use crate::sync::push::Tally;
 use crate::AppState;
@@ -37,11 +37,12 @@ fn app_version(headers: &HeaderMap) -> Option<String> {
         (status = 400, description = "Malformed body or unsupported protocol", body = ErrorBody),
         (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
         (status = 413, description = "Body over the size limit, or too many events", body = ErrorBody),
+        (status = 429, description = "Past the device's quota of pushes (600 at once, then 600 a minute); wait Retry-After seconds", body = ErrorBody),
     )
 )]
 pub(crate) async fn push(
     State(state): State<AppState>,
-    device: AuthDevice,
+    WithinQuota(device, _): WithinQuota<PushQuota>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<PushRequest>,
 ) -> Result<Json<PushResponse>, ApiError> {

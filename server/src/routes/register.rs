@@ -10,8 +10,9 @@ use groundgame_core::protocol::{
 };
 
 use crate::error::ApiError;
-use crate::http::auth::{new_token, AuthDevice};
+use crate::http::auth::new_token;
 use crate::http::json::ApiJson;
+use crate::http::quota::{DeviceLinkQuota, WithinQuota};
 use crate::AppState;
 
 const MAX_NAME_CHARS: usize = 100;
@@ -107,11 +108,12 @@ pub(crate) async fn register(
     responses(
         (status = 201, description = "A code another device joins with as the same volunteer (15 minutes, one use)", body = DeviceLinkResponse),
         (status = 401, description = "No token, an unknown one, or a revoked device", body = ErrorBody),
+        (status = 429, description = "Past the device's quota of link codes (5 at once, then one each 12 minutes); wait Retry-After seconds", body = ErrorBody),
     )
 )]
 pub(crate) async fn link_device(
     State(state): State<AppState>,
-    device: AuthDevice,
+    WithinQuota(device, _): WithinQuota<DeviceLinkQuota>,
 ) -> Result<(StatusCode, Json<DeviceLinkResponse>), ApiError> {
     let now = state.now_ms();
     let id = device.device;
