@@ -904,3 +904,102 @@ async fn a_voter_file_without_its_header_never_puts_its_first_voter_in_the_log()
         assert!(!log.contains(private), "the log holds {private}");
     }
 }
+
+/// One import at a time per campaign, claimed before the upload's body is read: while a
+/// big file is still arriving, a second upload is refused at once (not after spooling its
+/// gigabytes too); an upload that breaks off frees the campaign for the next one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_upload_is_refused_while_the_first_is_still_arriving() {
+    use tokio::io::AsyncWriteExt;
+    let dir = temp_dir();
+    let db = TestDatabase::new(dir.path(), "server");
+    let store = db.open();
+    let fx: Fixture = small_campaign(store.as_ref(), 1, 2, 1);
+    let server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
+    let api = Api {
+        url: server.url.clone(),
+        http: reqwest::Client::new(),
+    };
+    let lead = register(&api, &fx.lead_invite, "Lee").await;
+    let file = dir.path().join("voters.txt");
+    crate::replicas::ncvoter_file(&file, 200, 0);
+    let body = std::fs::read(&file).expect("read");
+    let upload = |name: &'static str| {
+        let (http, url, token, body) = (
+            api.http.clone(),
+            api.url.clone(),
+            lead.token.clone(),
+            body.clone(),
+        );
+        async move {
+            let r = http
+                .post(format!(
+                    "{url}/api/v1/imports?format=ncvoter&file_name={name}"
+                ))
+                .bearer_auth(token)
+                .body(body)
+                .send()
+                .await
+                .expect("the server answers");
+            let status = r.status().as_u16();
+            let answer: Value = r.json().await.expect("json");
+            (
+                status,
+                answer["error"]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        }
+    };
+
+    // The first upload: its headers and half its file, then nothing for now.
+    let mut slow = tokio::net::TcpStream::connect(&server.addr)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /api/v1/imports?format=ncvoter&file_name=slow.txt HTTP/1.1\r\nHost: {}\r\n\
+         Authorization: Bearer {}\r\nContent-Length: {}\r\n\r\n",
+        server.addr,
+        lead.token,
+        body.len()
+    );
+    slow.write_all(head.as_bytes())
+        .await
+        .expect("send the head");
+    slow.write_all(&body[..body.len() / 2])
+        .await
+        .expect("send half");
+    slow.flush().await.expect("flush");
+    let log = log_path(&db.log);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("import upload started")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first upload never began"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let (status, said) = upload("second.txt").await;
+    assert_eq!(status, 422, "{said}");
+    assert!(said.contains("already running"), "{said}");
+
+    // The first upload breaks off: the campaign takes the next one.
+    drop(slow);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (status, said) = upload("third.txt").await;
+        if status == 202 {
+            break;
+        }
+        assert_eq!(status, 422, "{said}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the broken upload kept its claim"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

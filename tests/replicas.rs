@@ -222,7 +222,7 @@ async fn register_lead(http: &reqwest::Client, url: &str, code: &str) -> String 
 }
 
 /// An ncvoter file of `rows` voters (tab-separated, quoted, Latin-1 is plain ASCII here).
-fn ncvoter_file(path: &Path, rows: usize, first_ncid: usize) {
+pub(crate) fn ncvoter_file(path: &Path, rows: usize, first_ncid: usize) {
     use groundgame_server::import::columns::NCVOTER_COLUMNS;
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("file"));

@@ -157,6 +157,16 @@ impl MemoryJobs {
         Ok(())
     }
 
+    pub fn received(&self, id: Uuid, total_bytes: u64) {
+        let mut jobs = self.lock();
+        let running = jobs
+            .iter_mut()
+            .find(|(j, _)| j.id == id && j.state == JobState::Running);
+        if let Some((j, _)) = running {
+            j.total_bytes = total_bytes;
+        }
+    }
+
     pub fn progress(&self, id: Uuid, bytes_read: u64, rows_read: u64) {
         let mut jobs = self.lock();
         let running = jobs

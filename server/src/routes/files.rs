@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use groundgame_core::protocol::campaign_data::{
@@ -182,6 +182,7 @@ pub(crate) async fn start_import(
     AuthLead(device): AuthLead,
     lang: Lang,
     Query(query): Query<ImportQuery>,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     // `AuthLead`: a lead of their campaign, checked before the query string was read.
@@ -205,26 +206,21 @@ pub(crate) async fn start_import(
             ))
         }
     };
-    let now = state.now_ms();
-    if state.read(move |s| s.import_running(campaign, now)).await? {
-        return Err(ApiError::InvalidValue(
-            "an import is already running for this campaign; wait for it to finish".into(),
-        ));
-    }
     let upload = Upload::new(query.file_name.as_deref().unwrap_or_default())
         .map_err(|e| ApiError::Internal(format!("import upload folder: {e}")))?;
-    let total = receive(body, &upload).await?;
-    if total == 0 {
-        return Err(ApiError::InvalidValue(
-            "the file is empty; export the voter file again".into(),
-        ));
-    }
+    // The job starts before the body is read: a second upload for the campaign is refused
+    // at once, by any replica, instead of spooling gigabytes first and being refused after.
+    let expected = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
     let new = NewImportJob {
         id: Uuid::new_v4(),
         campaign,
         file_name: upload.file_name.clone(),
         format: format.name().to_string(),
-        total_bytes: total,
+        total_bytes: expected,
     };
     let started = state.now_ms();
     let job = new.clone();
@@ -234,20 +230,11 @@ pub(crate) async fn start_import(
         .read(move |s| s.start_import_job(&job, started))
         .await?;
     let id = new.id;
-    tracing::info!(device = %device.device, import = %id, bytes = total, format = new.format, "import received");
-    let request = ImportRequest {
-        campaign,
-        format,
-        file: upload.path(),
-        report: Some(upload.report_path()),
-        full_file: query.full_file,
-        show_progress: false,
-        lang,
-    };
+    tracing::info!(device = %device.device, import = %id, "import upload started");
     let progress = Arc::new(Progress::default());
     let done = Arc::new(AtomicBool::new(false));
     // The heartbeat: progress written for every replica to answer, every second, until
-    // the import ends.
+    // the import ends — from the first byte of the upload, so a long upload keeps its claim.
     {
         let (state, progress, done) = (state.clone(), progress.clone(), done.clone());
         tokio::spawn(async move {
@@ -269,6 +256,46 @@ pub(crate) async fn start_import(
             }
         });
     }
+    let received = match receive(body, &upload).await {
+        Ok(0) => Err(ApiError::InvalidValue(
+            "the file is empty; export the voter file again".into(),
+        )),
+        other => other,
+    };
+    let total = match received {
+        Ok(total) => total,
+        Err(e) => {
+            // The claim ends with the upload: the campaign is free for the next one.
+            done.store(true, Ordering::Release);
+            let outcome = JobState::Failed {
+                message: e.to_string(),
+                report: false,
+            };
+            let now = state.now_ms();
+            if let Err(e) = state
+                .read(move |s| s.finish_import_job(id, &outcome, None, now))
+                .await
+            {
+                tracing::error!(import = %id, "import outcome not saved: {e:?}");
+            }
+            return Err(e);
+        }
+    };
+    if total != expected {
+        state
+            .read(move |s| s.import_job_received(id, total))
+            .await?;
+    }
+    tracing::info!(device = %device.device, import = %id, bytes = total, format = new.format, "import received");
+    let request = ImportRequest {
+        campaign,
+        format,
+        file: upload.path(),
+        report: Some(upload.report_path()),
+        full_file: query.full_file,
+        show_progress: false,
+        lang,
+    };
     let task_state = state.clone();
     let read = progress.clone();
     tokio::spawn(async move {

@@ -356,6 +356,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn import_running(&self, campaign: CampaignId, now_ms: u64) -> Result<bool, StoreError>;
     /// Record an import that starts now; refused (`Invalid`) while another one runs.
     fn start_import_job(&self, job: &NewImportJob, now_ms: u64) -> Result<(), StoreError>;
+    /// The size of the running import's file, once all of it has arrived (an upload's job
+    /// starts before its body is read, so that a second upload is refused at once).
+    fn import_job_received(&self, id: Uuid, total_bytes: u64) -> Result<(), StoreError>;
     /// How far the running import has read; also shows that its replica lives.
     fn import_job_progress(
         &self,

@@ -82,6 +82,16 @@ impl PgStore {
         })
     }
 
+    pub(super) fn import_job_received(&self, id: Uuid, total_bytes: u64) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE import_jobs SET total_bytes = $2 WHERE id = $1 AND state = 'running'",
+                &[&id, &(total_bytes as i64)],
+            )?;
+            Ok(())
+        })
+    }
+
     pub(super) fn import_job_progress(
         &self,
         id: Uuid,

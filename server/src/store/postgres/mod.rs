@@ -671,6 +671,10 @@ impl Store for PgStore {
         PgStore::start_import_job(self, job, now_ms)
     }
 
+    fn import_job_received(&self, id: Uuid, total_bytes: u64) -> Result<(), StoreError> {
+        PgStore::import_job_received(self, id, total_bytes)
+    }
+
     fn import_job_progress(
         &self,
         id: Uuid,

@@ -202,6 +202,11 @@ impl Store for SqliteStore {
         self.import_jobs.start(job, now_ms)
     }
 
+    fn import_job_received(&self, id: Uuid, total_bytes: u64) -> Result<(), StoreError> {
+        self.import_jobs.received(id, total_bytes);
+        Ok(())
+    }
+
     fn import_job_progress(
         &self,
         id: Uuid,
