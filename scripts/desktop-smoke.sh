@@ -10,18 +10,25 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 bin="${1:-$target/debug/groundgame}"
 out="$root/docs/screenshots/desktop-join.png"
 tmp="$(mktemp -d)"
-display=":$((90 + RANDOM % 9))"
 cleanup() {
   [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null || true
   [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-Xvfb "$display" -screen 0 1024x900x24 -nolisten tcp &
+# Xvfb picks a free display itself and writes its number once it accepts clients: a fixed or
+# random number can collide with another server or a stale lock, and a busy machine can take
+# more than a few seconds to bring the server up.
+Xvfb -displayfd 3 -screen 0 1024x900x24 -nolisten tcp 3>"$tmp/display" &
 xvfb_pid=$!
+for _ in $(seq 300); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+[ -s "$tmp/display" ] || { echo "Xvfb did not start" >&2; exit 1; }
+display=":$(tr -d '[:space:]' < "$tmp/display")"
 export DISPLAY="$display" XDG_CONFIG_HOME="$tmp/config" XDG_CACHE_HOME="$tmp/cache" \
   XDG_DATA_HOME="$tmp/data" GROUNDGAME_DATA="$tmp/device"
-for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+ready=""
+for _ in $(seq 300); do xdpyinfo >/dev/null 2>&1 && { ready=1; break; }; sleep 0.1; done
+[ -n "$ready" ] || { echo "Xvfb on $display does not answer" >&2; exit 1; }
 "$bin" &
 app_pid=$!
 wid=""
