@@ -1003,3 +1003,62 @@ async fn a_second_upload_is_refused_while_the_first_is_still_arriving() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// A record dated before its device existed (the review pushed door knocks "from 2020") is
+/// kept — nothing a volunteer sends is lost — but ordered at the time it arrived, so it
+/// cannot slip in under last week's figures or an answer a later one replaced. A record
+/// made on the day is untouched, and the same batch again is still a duplicate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_dated_before_its_device_registered_is_kept_at_the_time_it_arrived() {
+    let dir = temp_dir();
+    let db = TestDatabase::new(dir.path(), "server");
+    let store = db.open();
+    let fx: Fixture = small_campaign(store.as_ref(), 1, 3, 1);
+    let server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
+    let api = Api {
+        url: server.url.clone(),
+        http: reqwest::Client::new(),
+    };
+    let me = register(&api, &fx.volunteer_invite, "Ana").await;
+    let (turf, households) = fx.turfs[0].clone();
+    store.set_assignees(turf, &[me.volunteer]).expect("assign");
+    let in_2020 = Hlc::new(1_590_000_000_000, 0); // 2020-05-20
+    let minute_ago = Hlc::new(now_ms() - 60_000, 0);
+    let backdated = knock(households[0], in_2020);
+    let fresh = knock(households[1], minute_ago);
+    let batch = json!({"protocol": PROTOCOL_VERSION, "events": [backdated, fresh]});
+    let sent = now_ms();
+    let a = api.post("/api/v1/push", Some(&me.token), &batch).await;
+    let received = now_ms();
+    assert_eq!(a.status, 200, "{}", a.body);
+    let results: PushResponse = serde_json::from_value(a.body).expect("push response");
+    assert_eq!(
+        results.results,
+        vec![
+            groundgame_core::protocol::PushOutcome::Accepted,
+            groundgame_core::protocol::PushOutcome::Accepted
+        ]
+    );
+    let events = store.campaign_events(fx.campaign).expect("events");
+    let at_of = |id: &Value| {
+        let id: EventId = serde_json::from_value(id.clone()).expect("id");
+        events.iter().find(|e| e.id == id).expect("stored").at.ms()
+    };
+    let kept_at = at_of(&batch["events"][0]["id"]);
+    assert!(
+        (sent.saturating_sub(5_000)..=received + 5_000).contains(&kept_at),
+        "ordered when it arrived ({kept_at}), not in 2020"
+    );
+    assert_eq!(
+        at_of(&batch["events"][1]["id"]),
+        minute_ago.ms(),
+        "untouched"
+    );
+    let again = api.post("/api/v1/push", Some(&me.token), &batch).await;
+    let again: PushResponse = serde_json::from_value(again.body).expect("push response");
+    assert!(again
+        .results
+        .iter()
+        .all(|r| *r == groundgame_core::protocol::PushOutcome::Duplicate));
+    assert_eq!(store.event_count(fx.campaign).expect("count"), 2);
+}

@@ -48,6 +48,9 @@ pub struct AuthDevice {
     pub role: Role,
     /// When the server last noted this device syncing (ms since the epoch).
     pub last_seen_at: u64,
+    /// When the device registered (ms since the epoch): its records cannot be older, as
+    /// its clock took the server's time then (see `sync::push`, backdated records).
+    pub registered_at: u64,
 }
 
 impl AuthDevice {
@@ -106,6 +109,7 @@ impl FromRequestParts<AppState> for AuthDevice {
             campaign: found.campaign,
             role: found.role,
             last_seen_at: found.last_seen_at,
+            registered_at: found.registered_at,
         })
     }
 }

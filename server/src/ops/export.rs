@@ -352,6 +352,9 @@ mod tests {
 
     /// 2027-01-15T08:00:00Z.
     const NOW: u64 = 1_800_000_000_000;
+    /// 2026-09-21: the canvasser's phone joined before the fall's records (a record older
+    /// than its device's registration is ordered at the time it arrived).
+    const REGISTERED: u64 = 1_790_000_000_000;
 
     struct World {
         _dir: tempfile::TempDir,
@@ -410,7 +413,14 @@ mod tests {
             .create_invite(campaign, Role::Lead, 1, NOW + 86_400_000)
             .expect("invite");
         let reg = store
-            .register_device(&code, "Ana \"Sunny\" Díaz", "phone", "0.1.0", &[7; 32], NOW)
+            .register_device(
+                &code,
+                "Ana \"Sunny\" Díaz",
+                "phone",
+                "0.1.0",
+                &[7; 32],
+                REGISTERED,
+            )
             .expect("register");
         let who = AuthDevice {
             device: reg.device,
@@ -418,6 +428,7 @@ mod tests {
             campaign,
             role: reg.role,
             last_seen_at: NOW,
+            registered_at: REGISTERED,
         };
         World {
             _dir: dir,

@@ -562,7 +562,16 @@ impl Batch<'_> {
                 }
             }
         }
-        let time = check_time(e.at, wall_ms);
+        let mut time = check_time(e.at, wall_ms);
+        // Older than the device that sent it: the app's clock took the server's time when
+        // it registered, so only a forged record (or a broken app) can be. It is kept —
+        // nothing is lost — but ordered at the time the server received it, so it cannot
+        // rewrite what came before it (last week's figures, an answer a later one replaced).
+        if time == TimeCheck::Accept
+            && e.at.ms().saturating_add(BACKDATE_SLACK_MS) < self.who.registered_at
+        {
+            time = TimeCheck::Clamp;
+        }
         if time == TimeCheck::Reject {
             return Ok(Err(rejected(
                 codes::BAD_TIMESTAMP,
@@ -579,6 +588,10 @@ impl Batch<'_> {
         }))
     }
 }
+
+/// How far before its device's registration a record's time may be before it is ordered
+/// at the time it arrived instead: the registration's own round trip, with room to spare.
+const BACKDATE_SLACK_MS: u64 = 10 * 60_000;
 
 /// A stored event under the same id: the same event again, or a different one.
 fn replay(stored: &StoredEvent, e: &Event, body: &str) -> PushOutcome {
@@ -849,6 +862,8 @@ pub(crate) fn release(
             campaign,
             role: Role::Lead,
             last_seen_at: 0,
+            // A lead read the record before releasing it: its time stands as it was sent.
+            registered_at: 0,
         };
         let mut batch = Batch {
             who: &who,

@@ -29,6 +29,7 @@ fn device(store: &dyn Store, code: &str, name: &str) -> AuthDevice {
         campaign: reg.campaign,
         role: reg.role,
         last_seen_at: NOW,
+        registered_at: NOW,
     }
 }
 

@@ -45,6 +45,7 @@ fn join(store: &dyn Store, campaign: CampaignId, role: Role, name: &str) -> Auth
         campaign: reg.campaign,
         role: reg.role,
         last_seen_at: NOW,
+        registered_at: NOW,
     }
 }
 

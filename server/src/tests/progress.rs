@@ -6,6 +6,7 @@
 //! until released, and never out of sync.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::Ordering;
 
 use axum::http::{Method, StatusCode};
 use groundgame_core::event::{AskAnswer, AskKind, Channel, VotePlan};
@@ -93,6 +94,9 @@ fn ask(ask: AskKind, answer: AskAnswer, amount_cents: Option<u32>) -> EventBody 
 /// The day's events, pushed through the API.
 async fn field_day() -> Field {
     let h = Harness::new();
+    // Everyone joined the weekend before: a record older than its device is ordered at the
+    // time it arrived, and this day's records must keep their own times.
+    h.clock.store(NOW - 3 * DAY, Ordering::SeqCst);
     let lead = h.register(&h.lead_invite, "Lee").await;
     let ana = h.volunteer_on(h.turf_a, "Ana").await;
     let ben = h.volunteer_on(h.turf_a, "Ben").await;
@@ -100,6 +104,7 @@ async fn field_day() -> Field {
     assignees.push(ben.reg.volunteer);
     h.store.set_assignees(h.turf_b, &assignees).expect("assign");
     let fred = h.volunteer_on(h.turf_b, "Fred").await;
+    h.clock.store(NOW, Ordering::SeqCst);
     h.callers(&[ana.reg.volunteer, ben.reg.volunteer, fred.reg.volunteer]);
     let a = h.households_of(h.turf_a);
     let b = h.households_of(h.turf_b);
@@ -481,7 +486,10 @@ async fn hours_and_days_are_the_campaigns_across_the_2026_us_clock_changes() {
     h.store
         .set_campaign_time_zone(h.campaign, new_york())
         .expect("zone");
+    // The lead's phone joined before the spring's records.
+    h.clock.store(utc_ms("2026-03-01T00:00"), Ordering::SeqCst);
     let lead = h.register(&h.lead_invite, "Lee").await;
+    h.clock.store(NOW, Ordering::SeqCst);
     let a = h.households_of(h.turf_a);
     let mut f = Field {
         h,

@@ -494,7 +494,8 @@ pub(crate) fn device_by_token(
 ) -> Result<Option<DeviceAuth>, StoreError> {
     let Some(r) = one(
         db,
-        "SELECT d.id, v.id, v.campaign_id, v.role, d.revoked_at IS NOT NULL, d.last_seen_at
+        "SELECT d.id, v.id, v.campaign_id, v.role, d.revoked_at IS NOT NULL, d.last_seen_at,
+                d.created_at
          FROM devices d JOIN volunteers v ON v.id = d.volunteer_id
          WHERE d.token_hash = $1",
         &[&token_hash.as_slice()],
@@ -509,6 +510,7 @@ pub(crate) fn device_by_token(
         role: role(&r.get::<_, String>(3))?,
         revoked: r.get(4),
         last_seen_at: u64::try_from(r.get::<_, i64>(5)).unwrap_or(0),
+        registered_at: u64::try_from(r.get::<_, i64>(6)).unwrap_or(0),
     }))
 }
 

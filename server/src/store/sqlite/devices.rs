@@ -24,6 +24,7 @@ pub struct DeviceAuth {
     pub role: Role,
     pub revoked: bool,
     pub last_seen_at: u64,
+    pub registered_at: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +114,8 @@ pub(crate) fn by_token(
 ) -> Result<Option<DeviceAuth>, StoreError> {
     let found = conn
         .prepare_cached(
-            "SELECT d.id, v.id, v.campaign_id, v.role, d.revoked_at IS NOT NULL, d.last_seen_at
+            "SELECT d.id, v.id, v.campaign_id, v.role, d.revoked_at IS NOT NULL, d.last_seen_at,
+                    d.created_at
              FROM devices d JOIN volunteers v ON v.id = d.volunteer_id
              WHERE d.token_hash = ?1",
         )?
@@ -125,6 +127,7 @@ pub(crate) fn by_token(
                 role: parse_role(&r.get::<_, String>(3)?)?,
                 revoked: r.get(4)?,
                 last_seen_at: r.get(5)?,
+                registered_at: r.get(6)?,
             })
         })
         .optional()?;
