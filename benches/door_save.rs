@@ -1,12 +1,15 @@
 //! A door save at the disk's pace (issue "Sync that keeps moving on a bad signal", §5):
 //! recording one door result on the device — the event, its outbox row and the clock in one
 //! durable transaction (WAL, `synchronous=FULL`) — beside a raw one-row INSERT commit with
-//! the same settings on the same disk, alternating so both see the same moment of it.
+//! the same settings on the same disk, alternating so both see the same moment of it. The
+//! device database is encrypted at rest (SQLCipher); the same store unencrypted saves in
+//! the same loop, so the table shows what encryption costs (issue "Security and privacy",
+//! §4).
 //!
 //! `cargo bench --bench door_save`; `GROUNDGAME_BENCH_QUICK=1` records a tenth as many.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use groundgame::clock::system_clock;
 use groundgame::store::Store;
@@ -24,8 +27,13 @@ use common::{bench_dir, ms, percentile, print_table, raw_insert, raw_sqlite, row
 const DOORS: i64 = 1_000;
 
 /// A device holding one turf of a thousand doors, as a first download leaves it.
-fn device(path: &Path) -> Store {
-    let store = Store::open(path, system_clock()).expect("open");
+fn device(path: &Path, encrypted: bool) -> Store {
+    let store = if encrypted {
+        Store::open(path, system_clock())
+    } else {
+        Store::open_unencrypted_baseline(path, system_clock())
+    }
+    .expect("open");
     let turf = Turf {
         id: TurfId(1),
         campaign: CampaignId(1),
@@ -75,43 +83,107 @@ fn system_ms() -> u64 {
 
 fn main() {
     let dir = bench_dir("groundgame-door-save-");
-    let store = device(&dir.path().join("device.sqlite"));
+    let store = device(&dir.path().join("device.sqlite"), true);
+    let plain = device(&dir.path().join("plain.sqlite"), false);
     let conn = raw_sqlite(&dir.path().join("raw.sqlite"), "FULL");
+    // The same raw commit into a file encrypted as the device's is: the like-for-like floor.
+    let keyed_path = dir.path().join("raw-keyed.sqlite");
+    let keyed = rusqlite::Connection::open(&keyed_path).expect("open");
+    keyed
+        .execute_batch(&format!(
+            "PRAGMA key = \"x'{}'\";",
+            "5a".repeat(32) // any 32 bytes: this file holds no voter
+        ))
+        .expect("key");
+    drop(keyed);
+    let keyed = {
+        // raw_sqlite's settings and table, on the keyed file.
+        let c = rusqlite::Connection::open(&keyed_path).expect("open");
+        c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", "5a".repeat(32)))
+            .expect("key");
+        c.pragma_update(None, "journal_mode", "WAL").expect("wal");
+        c.pragma_update(None, "synchronous", "FULL").expect("sync");
+        c.execute_batch(
+            "CREATE TABLE IF NOT EXISTS events (id BLOB PRIMARY KEY, household INTEGER NOT NULL,
+             at INTEGER NOT NULL, body TEXT NOT NULL);",
+        )
+        .expect("table");
+        c
+    };
     let n = scale(10_000, 200);
-    let (mut ours, mut base): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
+    let (mut ours, mut unencrypted) = (Vec::new(), Vec::new());
+    let (mut base, mut keyed_base) = (Vec::new(), Vec::new());
+    let knock = || EventBody::Contact {
+        channel: Channel::Door,
+        result: "not_home".into(),
+        call_back_at: None,
+    };
     for i in 0..n {
+        let door = HouseholdId(1 + (i as i64) % DOORS);
         let t = Instant::now();
-        store
-            .record(
-                HouseholdId(1 + (i as i64) % DOORS),
-                None,
-                EventBody::Contact {
-                    channel: Channel::Door,
-                    result: "not_home".into(),
-                    call_back_at: None,
-                },
-            )
-            .expect("record");
+        store.record(door, None, knock()).expect("record");
         ours.push(t.elapsed());
+        let t = Instant::now();
+        raw_insert(&keyed, i as u64);
+        keyed_base.push(t.elapsed());
+        let t = Instant::now();
+        plain.record(door, None, knock()).expect("record");
+        unencrypted.push(t.elapsed());
         let t = Instant::now();
         raw_insert(&conn, i as u64);
         base.push(t.elapsed());
     }
-    ours.sort();
-    base.sort();
+    for v in [&mut ours, &mut unencrypted, &mut base, &mut keyed_base] {
+        v.sort();
+    }
     let mut rows = Vec::new();
+    let mut compare = |what: &str,
+                       a: &[std::time::Duration],
+                       b: &[std::time::Duration],
+                       p: f64,
+                       base: &str,
+                       target: &str| {
+        let (a, b) = (percentile(a, p), percentile(b, p));
+        rows.push(row(
+            what,
+            format!("{} ({:.2}×)", ms(a), a.as_secs_f64() / b.as_secs_f64()),
+            format!("{} ({base})", ms(b)),
+            target,
+        ));
+    };
     for (what, p, target) in [
         ("p50", 0.50, ""),
         ("p99", 0.99, "< 1 ms and ≤ 1.3× the raw commit"),
         ("p99.9", 0.999, ""),
     ] {
-        let (a, b) = (percentile(&ours, p), percentile(&base, p));
-        rows.push(row(
-            &format!("door save {what} ({n} saves)"),
-            format!("{} ({:.2}×)", ms(a), a.as_secs_f64() / b.as_secs_f64()),
-            format!("{} (one-row INSERT commit)", ms(b)),
+        compare(
+            &format!("door save {what}, encrypted ({n} saves)"),
+            &ours,
+            &keyed_base,
+            p,
+            "one-row INSERT commit, encrypted file",
             target,
-        ));
+        );
+    }
+    for (what, p) in [("p50", 0.50), ("p99", 0.99)] {
+        compare(
+            &format!("door save {what}, unencrypted"),
+            &unencrypted,
+            &base,
+            p,
+            "one-row INSERT commit, plain file",
+            "",
+        );
+    }
+    for (what, p) in [("p50", 0.50), ("p99", 0.99)] {
+        compare(
+            &format!("what encryption costs a door save, {what}"),
+            &ours,
+            &unencrypted,
+            p,
+            "the same store, no key",
+            "",
+        );
     }
     print_table(&rows);
 }

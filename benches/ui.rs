@@ -348,7 +348,7 @@ fn main() {
     let mut loads = Vec::with_capacity(runs);
     let mut raw = Vec::with_capacity(runs);
     let mut page_bytes = 0;
-    let conn = rusqlite::Connection::open(&db).expect("raw open");
+    let conn = common::device_raw(&db);
     for _ in 0..runs {
         let (took, bytes) = walk_list_start(&rt, &store, doors);
         start.push(took);
@@ -641,7 +641,7 @@ fn next_contact_rows(
         panic!("the next contact ({name}) never showed");
     };
     wait(&mut dom, &mut edits, "Caller0 Bench");
-    let conn = rusqlite::Connection::open(&db).expect("raw open");
+    let conn = common::device_raw(&db);
     let runs = scale(300, 3);
     let (mut ui, mut next_only, mut raw) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..runs {

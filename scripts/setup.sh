@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Groundgame needs to build, run and test on a Debian 12 machine, from
-# nothing: a C toolchain and pkg-config (bundled SQLite, ring), WebKitGTK and xdo for the
+# nothing: a C toolchain, pkg-config and perl (bundled SQLCipher, and the OpenSSL crypto it
+# is built with from source; ring), WebKitGTK and xdo for the
 # desktop window, Xvfb/xdotool/ImageMagick for the window test, Chromium and Node.js for
 # the browser test, PostgreSQL (a private cluster for the tests: scripts/pg-cluster.sh), and
 # a Rust toolchain. Safe to run again: it installs only what is missing.
@@ -9,7 +10,7 @@ set -euo pipefail
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 
-packages=(build-essential pkg-config curl ca-certificates git
+packages=(build-essential pkg-config perl curl ca-certificates git
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   xvfb xdotool imagemagick x11-utils
   chromium nodejs npm fonts-dejavu-core

@@ -31,9 +31,13 @@ fn answered(ask: AskKind, answer: AskAnswer, cents: Option<u32>) -> NetworkBody 
     }
 }
 
-/// Every text cell of every table in a device's SQLite file, joined.
+/// Every text cell of every table in a device's SQLite file, joined (read under the
+/// device's own key: the file is encrypted at rest).
 fn everything_in(path: &std::path::Path) -> String {
     let conn = rusqlite::Connection::open(path).expect("open the device's file");
+    let key = std::fs::read(groundgame::store::KeyFile::beside(path).path()).expect("key");
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))
+        .expect("key");
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
         .expect("tables")

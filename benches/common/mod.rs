@@ -92,3 +92,14 @@ pub fn raw_insert(conn: &rusqlite::Connection, i: u64) {
         ])
         .expect("insert");
 }
+
+/// A raw connection to a device's database, under the device's own key (the file is
+/// encrypted at rest): the baselines read the same encrypted pages the app does.
+#[allow(dead_code)]
+pub fn device_raw(path: &std::path::Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).expect("raw open");
+    let key = std::fs::read(groundgame::store::KeyFile::beside(path).path()).expect("key");
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))
+        .expect("key");
+    conn
+}

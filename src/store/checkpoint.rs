@@ -22,6 +22,8 @@ use std::thread::JoinHandle;
 
 use rusqlite::Connection;
 
+use super::key::DbKey;
+
 /// Checkpoint after this many commits.
 pub const EVERY_COMMITS: u32 = 64;
 /// SQLite checkpoints in the committing thread only past this many log pages (~16 MB).
@@ -43,11 +45,28 @@ pub struct Checkpointer {
 }
 
 impl Checkpointer {
-    /// Checkpoint the file at `path`, which `conn` has open, as `conn` commits.
-    pub fn start(conn: &Connection, path: &Path) -> rusqlite::Result<Checkpointer> {
+    /// Checkpoint the file at `path`, which `conn` has open under `key`, as `conn` commits.
+    pub fn start(
+        conn: &Connection,
+        path: &Path,
+        key: Option<DbKey>,
+    ) -> rusqlite::Result<Checkpointer> {
+        let checkpoints = Checkpointer {
+            state: Arc::new(Mutex::new(State::default())),
+        };
+        checkpoints.attach(conn, path, key)?;
+        Ok(checkpoints)
+    }
+
+    /// Checkpoint another connection's file from now on (the fresh database a wipe opens).
+    pub fn attach(
+        &self,
+        conn: &Connection,
+        path: &Path,
+        key: Option<DbKey>,
+    ) -> rusqlite::Result<()> {
         conn.pragma_update(None, "wal_autocheckpoint", BACKSTOP_PAGES)?;
-        let state = Arc::new(Mutex::new(State::default()));
-        let hooked = state.clone();
+        let hooked = self.state.clone();
         let path: PathBuf = path.to_path_buf();
         conn.commit_hook(Some(move || {
             let mut state = lock(&hooked);
@@ -58,10 +77,11 @@ impl Checkpointer {
                     let _ = done.join();
                 }
                 let path = path.clone();
+                let key = key.clone();
                 // If the thread cannot start, the log waits for the next try or the backstop.
                 if let Ok(thread) = std::thread::Builder::new()
                     .name("wal-checkpoint".into())
-                    .spawn(move || checkpoint(&path))
+                    .spawn(move || checkpoint(&path, key.as_ref()))
                 {
                     state.commits = 0;
                     state.started += 1;
@@ -70,7 +90,7 @@ impl Checkpointer {
             }
             false // never turn a commit into a rollback
         }));
-        Ok(Checkpointer { state })
+        Ok(())
     }
 
     /// How many background checkpoints have started.
@@ -80,7 +100,6 @@ impl Checkpointer {
     }
 
     /// Wait for a running checkpoint to end.
-    #[cfg(test)]
     pub fn settle(&self) {
         let running = lock(&self.state).running.take();
         if let Some(thread) = running {
@@ -99,9 +118,10 @@ fn passive(conn: &Connection) -> rusqlite::Result<bool> {
 
 /// A failed checkpoint loses nothing (the log still holds every commit); the next one, or
 /// SQLite's backstop, copies it.
-fn checkpoint(path: &Path) {
+fn checkpoint(path: &Path, key: Option<&DbKey>) {
     let run = || -> rusqlite::Result<()> {
         let conn = Connection::open(path)?;
+        super::at_rest::apply_optional_key(&conn, key)?;
         // The commit that started this thread is still being written: wait for it (take
         // the write lock and let go at once, no page written), so the copy includes it.
         conn.busy_timeout(std::time::Duration::from_secs(1))?;

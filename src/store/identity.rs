@@ -54,6 +54,49 @@ pub(super) fn load_state(conn: &Connection) -> Result<Option<DeviceState>, Store
     Ok(state.as_deref().map(DeviceState::parse))
 }
 
+/// The identity row as stored (a wipe carries it into the new database).
+pub(super) struct IdentityRow {
+    device: i64,
+    volunteer: i64,
+    campaign: i64,
+    role: String,
+    server_url: String,
+}
+
+pub(super) fn read_row(conn: &Connection) -> Result<Option<IdentityRow>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT device, volunteer, campaign, role, server_url FROM identity WHERE id = 1",
+            [],
+            |r| {
+                Ok(IdentityRow {
+                    device: r.get(0)?,
+                    volunteer: r.get(1)?,
+                    campaign: r.get(2)?,
+                    role: r.get(3)?,
+                    server_url: r.get(4)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The identity of a revoked device, with no token.
+pub(super) fn insert_revoked(tx: &Transaction, row: &IdentityRow) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO identity (id, device, volunteer, campaign, role, server_url, token, state)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, NULL, 'revoked')",
+        (
+            row.device,
+            row.volunteer,
+            row.campaign,
+            &row.role,
+            &row.server_url,
+        ),
+    )?;
+    Ok(())
+}
+
 /// Mark the device signed out or revoked. Leaving the active state drops the token only
 /// on revocation; a signed-out device keeps it in case the server recovers.
 pub(super) fn set_state(tx: &Transaction, state: DeviceState) -> Result<(), StoreError> {
@@ -69,33 +112,15 @@ pub(super) fn set_state(tx: &Transaction, state: DeviceState) -> Result<(), Stor
 impl Store {
     /// This device's registration, once it has joined a campaign.
     pub fn identity(&self) -> Result<Option<Identity>, StoreError> {
-        let inner = self.lock();
-        let row = inner
-            .conn
-            .query_row(
-                "SELECT device, volunteer, campaign, role, server_url FROM identity WHERE id = 1",
-                [],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                    ))
-                },
-            )
-            .optional()?;
-        Ok(
-            row.map(|(device, volunteer, campaign, role, server_url)| Identity {
-                device: DeviceId(device),
-                volunteer: VolunteerId(volunteer),
-                campaign: CampaignId(campaign),
-                // An unknown role can only come from a newer app: treat it as the least power.
-                role: Role::parse(&role).unwrap_or(Role::Volunteer),
-                server_url,
-            }),
-        )
+        let row = read_row(&self.lock().conn)?;
+        Ok(row.map(|r| Identity {
+            device: DeviceId(r.device),
+            volunteer: VolunteerId(r.volunteer),
+            campaign: CampaignId(r.campaign),
+            // An unknown role can only come from a newer app: treat it as the least power.
+            role: Role::parse(&r.role).unwrap_or(Role::Volunteer),
+            server_url: r.server_url,
+        }))
     }
 
     /// Whether the device is joined, signed out or revoked (`None`: never joined).

@@ -10,10 +10,15 @@
 //! outcomes, dead letters), [`hlc`] (the persisted hybrid logical clock), [`drafts`]
 //! (unsaved door forms: local only, never in the outbox, wiped with the voter data).
 //!
+//! The file is encrypted at rest (SQLCipher, [`key`]: a random per-device key in a
+//! [`KeyVault`]); [`at_rest`] opens it under its key and removes every file the app wrote
+//! when a lead revokes the device.
+//!
 //! [`Store`] is `Send + Sync`: a mutex around one connection. SQL lives beside the
 //! function that runs it; multi-table writes take a `&Transaction` and the public method
 //! that calls them commits.
 
+mod at_rest;
 pub mod calls;
 pub mod campaign;
 mod checkpoint;
@@ -21,6 +26,7 @@ pub mod drafts;
 pub mod events;
 pub mod hlc;
 pub mod identity;
+pub mod key;
 pub mod lead_cache;
 mod migrations;
 pub mod network;
@@ -40,6 +46,7 @@ use rusqlite::{Connection, Row, Transaction};
 use crate::clock::WallClock;
 
 pub use identity::{DeviceState, Identity};
+pub use key::{DbKey, KeyError, KeyFile, KeyVault};
 pub use outbox::OutboxBatch;
 pub use outbox::RejectedEvent;
 pub use turfs::{LocalTurf, PullApplied};
@@ -81,13 +88,25 @@ pub enum StoreError {
          ({0}); nothing was changed: update the app, and if it keeps happening, report it"
     )]
     Migration(String),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(
+        "this device's data cannot be read with the key this device keeps (it may have been \
+         restored from another phone); nothing was changed: restore the matching key, or \
+         ask your lead for a new invite code and join again on a fresh install"
+    )]
+    Unreadable,
+    #[error(
+        "the file {0} could not be read, written or removed ({1}); check that the app's \
+         storage is not full or read-only, then restart the app"
+    )]
+    File(PathBuf, std::io::Error),
 }
 
 /// The local store. Cheap to share: wrap it in an `Arc`.
 pub struct Store {
     /// WAL checkpoints on threads of their own (first, so a running one finishes before
-    /// the connection closes). Outside tests only its `Drop` reads it.
-    #[cfg_attr(not(test), expect(dead_code, reason = "held for its Drop"))]
+    /// the connection closes; a wipe waits for one too).
     checkpoints: checkpoint::Checkpointer,
     inner: Mutex<Inner>,
     clock: WallClock,
@@ -96,6 +115,11 @@ pub struct Store {
     /// for a long transaction.
     pending: AtomicU64,
     rejected: AtomicU64,
+    /// Where the database key is kept (destroyed first when the device is revoked); `None`
+    /// only for the benchmarks' unencrypted baseline.
+    vault: Option<Box<dyn KeyVault>>,
+    /// The database file.
+    path: PathBuf,
 }
 
 /// Everything behind the lock: the connection and the small state kept in memory so the
@@ -110,26 +134,59 @@ struct Inner {
 }
 
 impl Store {
-    /// Open (or create) the store at `path`: WAL journal, `synchronous=FULL` (a recorded
-    /// door result survives a power cut), foreign keys on, migrations applied.
+    /// Open (or create) the store at `path`, encrypted under a key kept in a `0600` file
+    /// beside it ([`KeyFile::beside`]): WAL journal, `synchronous=FULL` (a recorded door
+    /// result survives a power cut), foreign keys on, migrations applied.
     pub fn open(path: &Path, clock: WallClock) -> Result<Store, StoreError> {
-        let mut conn = Connection::open(path)?;
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            tracing::warn!(mode, "the local database could not switch to WAL");
-        }
-        conn.execute_batch(
-            "PRAGMA synchronous = FULL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;",
-        )?;
-        conn.set_prepared_statement_cache_capacity(64);
+        Store::open_with_vault(path, Box::new(KeyFile::beside(path)), clock)
+    }
+
+    /// Open (or create) the store at `path` with its key in `vault` (a platform keystore).
+    /// A plain database an older app wrote is encrypted on the way in. A database whose key
+    /// is gone can never be read again (a wipe cut short, the key removed): its files are
+    /// removed and a new database starts, so the app can join again.
+    pub fn open_with_vault(
+        path: &Path,
+        vault: Box<dyn KeyVault>,
+        clock: WallClock,
+    ) -> Result<Store, StoreError> {
+        let key = match vault.load()? {
+            Some(key) => key,
+            None => {
+                if at_rest::on_disk(path)? == at_rest::OnDisk::Encrypted {
+                    tracing::warn!(
+                        "the device's database key is gone: its data cannot be read and was removed"
+                    );
+                    at_rest::remove_all(&at_rest::app_files(path))?;
+                }
+                let key = DbKey::random();
+                vault.store(&key)?;
+                key
+            }
+        };
+        Store::open_under(path, Some((vault, key)), clock)
+    }
+
+    /// The same store with no encryption: the benchmarks' baseline for what encryption at
+    /// rest costs, measured in the same run. The app never opens one.
+    #[doc(hidden)]
+    pub fn open_unencrypted_baseline(path: &Path, clock: WallClock) -> Result<Store, StoreError> {
+        Store::open_under(path, None, clock)
+    }
+
+    fn open_under(
+        path: &Path,
+        vault: Option<(Box<dyn KeyVault>, DbKey)>,
+        clock: WallClock,
+    ) -> Result<Store, StoreError> {
+        let (vault, key) = vault.unzip();
+        let mut conn = open_connection(path, key.as_ref())?;
         migrations::run(&mut conn)?;
         let hlc = HlcClock::resume(hlc::load(&conn)?);
         let campaign = campaign::load(&conn)?;
         let (pending, rejected) = outbox::counts(&conn)?;
         let state = identity::load_state(&conn)?;
-        let checkpoints = checkpoint::Checkpointer::start(&conn, path)?;
+        let checkpoints = checkpoint::Checkpointer::start(&conn, path, key)?;
         Ok(Store {
             inner: Mutex::new(Inner {
                 conn,
@@ -141,6 +198,8 @@ impl Store {
             pending: AtomicU64::new(pending),
             rejected: AtomicU64::new(rejected),
             checkpoints,
+            vault,
+            path: path.to_path_buf(),
         })
     }
 
@@ -172,12 +231,14 @@ impl Store {
 
     /// A lead revoked this device: remove all voter data (turfs, households, people,
     /// events, unsaved door forms, the outbox, dead letters, the campaign's script) and
-    /// the token, in one
-    /// transaction. The identity row stays, marked revoked, so the app can say what
-    /// happened.
+    /// the token, in one transaction; then destroy the database key, and remove every file
+    /// the app wrote ([`at_rest::app_files`]: the database and its log, exports, saved
+    /// walk lists, the web view's storage). A new database under a new key keeps only the
+    /// identity, marked revoked, so the app can say what happened.
     pub fn wipe_for_revocation(&self) -> Result<(), StoreError> {
         let mut inner = self.lock();
         let tx = inner.conn.transaction()?;
+        let kept = identity::read_row(&tx)?;
         wipe_voter_data(&tx)?;
         network::wipe(&tx)?;
         identity::set_state(&tx, DeviceState::Revoked)?;
@@ -188,7 +249,34 @@ impl Store {
         if inner.state.is_some() {
             inner.state = Some(DeviceState::Revoked);
         }
-        tracing::warn!("device revoked: local voter data wiped");
+        // The rows are gone for every reader; now the pages. No commit can start a
+        // checkpoint while the lock is held: wait for a running one, close the file.
+        self.checkpoints.settle();
+        let old = std::mem::replace(&mut inner.conn, Connection::open_in_memory()?);
+        old.close().map_err(|(_, e)| e)?;
+        if let Some(vault) = &self.vault {
+            vault.destroy()?;
+        }
+        at_rest::remove_all(&at_rest::app_files(&self.path))?;
+        let key = match &self.vault {
+            Some(vault) => {
+                let key = DbKey::random();
+                vault.store(&key)?;
+                Some(key)
+            }
+            None => None,
+        };
+        let mut conn = open_connection(&self.path, key.as_ref())?;
+        migrations::run(&mut conn)?;
+        let tx = conn.transaction()?;
+        hlc::save(&tx, inner.hlc.last())?;
+        if let Some(row) = kept {
+            identity::insert_revoked(&tx, &row)?;
+        }
+        tx.commit()?;
+        self.checkpoints.attach(&conn, &self.path, key)?;
+        inner.conn = conn;
+        tracing::warn!("device revoked: local voter data wiped, its key and files destroyed");
         Ok(())
     }
 
@@ -198,6 +286,22 @@ impl Store {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// Open the database at `path` under `key`, set up as every connection of the store is.
+fn open_connection(path: &Path, key: Option<&DbKey>) -> Result<Connection, StoreError> {
+    let conn = at_rest::open(path, key)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(mode, "the local database could not switch to WAL");
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
 }
 
 /// Delete every row of voter data (unsaved door forms included), the outbox, dead

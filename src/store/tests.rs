@@ -718,3 +718,253 @@ fn back_to_back_saves_keep_the_log_under_the_backstop() {
     let store = open(dir.path(), fixed_clock(T0));
     assert_eq!(store.pending_count().expect("pending"), saves as u64);
 }
+
+/// How many times `needle` appears in the bytes of every file under `dir`.
+fn occurrences_under(dir: &Path, needle: &[u8]) -> usize {
+    let mut found = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                found += bytes.windows(needle.len()).filter(|w| *w == needle).count();
+            }
+        }
+    }
+    found
+}
+
+/// A voter's surname no SQLite page would hold by chance.
+const SURNAME: &str = "Quintrellwyn";
+
+fn stocked_with_surname(dir: &Path) -> Store {
+    let store = open(dir, fixed_clock(T0));
+    let mut p = person(1, "Ana");
+    p.last_name = SURNAME.into();
+    store
+        .apply_pull(&response(
+            vec![page(1, 10, vec![household(1, 1, 1)], vec![p])],
+            vec![],
+        ))
+        .expect("pull");
+    store
+}
+
+#[test]
+fn the_database_is_encrypted_at_rest_and_only_its_key_reads_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = stocked_with_surname(dir.path());
+    store
+        .record(HouseholdId(1), None, not_home())
+        .expect("record");
+    // The name is on disk (in the log, not yet checkpointed, and in the file) only as
+    // ciphertext.
+    assert_eq!(occurrences_under(dir.path(), SURNAME.as_bytes()), 0);
+    let db = dir.path().join("device.sqlite3");
+    let head = std::fs::read(&db).expect("read");
+    assert!(
+        !head.starts_with(b"SQLite format 3"),
+        "not a plain SQLite file"
+    );
+    let plain = rusqlite::Connection::open(&db).expect("open without key");
+    let err = plain
+        .query_row("SELECT count(*) FROM people", [], |r| r.get::<_, i64>(0))
+        .expect_err("no key, no data");
+    assert!(err.to_string().contains("not a database"), "{err}");
+    drop(store);
+
+    // The app opens it again under its key, records and all.
+    let store = open(dir.path(), fixed_clock(T0));
+    assert_eq!(store.voter_data_counts().expect("counts"), (1, 1, 1));
+    drop(store);
+
+    // Another key (a key file from another phone) reads nothing and changes nothing.
+    let key_file = KeyFile::beside(&db);
+    let before = std::fs::read(&db).expect("read");
+    key_file.store(&DbKey::random()).expect("other key");
+    assert!(matches!(
+        Store::open(&db, fixed_clock(T0)),
+        Err(StoreError::Unreadable)
+    ));
+    assert_eq!(std::fs::read(&db).expect("read"), before, "untouched");
+}
+
+#[test]
+fn an_older_apps_plain_database_is_encrypted_on_first_open_with_nothing_lost() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("device.sqlite3");
+    {
+        // What the app before encryption left: a plain file, its schema, a door knock
+        // waiting in the outbox and a voter, some of it still in the log.
+        let store = stocked_with_surname(dir.path());
+        store
+            .record(HouseholdId(1), None, not_home())
+            .expect("record");
+        let pending = store.pending_count().expect("pending");
+        assert_eq!(pending, 1);
+        let inner = store.lock();
+        let plain = db.with_extension("plain");
+        inner
+            .conn
+            .execute(
+                "ATTACH DATABASE ?1 AS plain KEY ''",
+                [plain.to_string_lossy()],
+            )
+            .expect("attach plain");
+        inner
+            .conn
+            .query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(()))
+            .expect("export");
+        let version: i64 = inner
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        inner
+            .conn
+            .execute_batch(&format!(
+                "PRAGMA plain.user_version = {version}; DETACH DATABASE plain;"
+            ))
+            .expect("version");
+        drop(inner);
+        drop(store);
+        for f in at_rest::app_files(&db) {
+            let _ = std::fs::remove_file(f);
+        }
+        std::fs::remove_file(KeyFile::beside(&db).path()).expect("no key yet");
+        std::fs::rename(&plain, &db).expect("the plain file in place");
+        // Some of it in a plain log, as an app killed while running leaves it: the files
+        // are copied while the connection is still open, the copies are what is found.
+        let conn = rusqlite::Connection::open(&db).expect("plain");
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .expect("wal");
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")
+            .expect("no auto");
+        conn.execute("UPDATE households SET number = '1A' WHERE id = 1", [])
+            .expect("a commit left in the log");
+        let killed = dir.path().join("killed");
+        std::fs::create_dir(&killed).expect("dir");
+        std::fs::copy(&db, killed.join("device.sqlite3")).expect("copy");
+        std::fs::copy(
+            at_rest::sibling(&db, "-wal"),
+            killed.join("device.sqlite3-wal"),
+        )
+        .expect("copy log");
+        drop(conn);
+        for f in at_rest::app_files(&db) {
+            let _ = std::fs::remove_file(f);
+        }
+        for f in ["device.sqlite3", "device.sqlite3-wal"] {
+            std::fs::rename(killed.join(f), dir.path().join(f)).expect("found");
+        }
+        std::fs::remove_dir(&killed).expect("dir");
+    }
+    assert!(at_rest::sibling(&db, "-wal").exists());
+    assert!(std::fs::read(&db)
+        .expect("read")
+        .starts_with(b"SQLite format 3\0"));
+    assert!(occurrences_under(dir.path(), SURNAME.as_bytes()) > 0);
+
+    let store = open(dir.path(), fixed_clock(T0));
+    assert_eq!(store.voter_data_counts().expect("counts"), (1, 1, 1));
+    assert_eq!(
+        store.pending_count().expect("pending"),
+        1,
+        "the knock still waits"
+    );
+    let number: String = store
+        .lock()
+        .conn
+        .query_row("SELECT number FROM households WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .expect("number");
+    assert_eq!(number, "1A", "the commit in the plain log was kept");
+    assert_eq!(occurrences_under(dir.path(), SURNAME.as_bytes()), 0);
+    drop(store);
+    let store = open(dir.path(), fixed_clock(T0));
+    assert_eq!(store.voter_data_counts().expect("counts"), (1, 1, 1));
+}
+
+#[test]
+fn revocation_destroys_the_key_and_every_file_the_app_wrote() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("device.sqlite3");
+    let store = stocked_with_surname(dir.path());
+    let identity = Identity {
+        device: DeviceId(7),
+        volunteer: VolunteerId(3),
+        campaign: CampaignId(1),
+        role: Role::Lead,
+        server_url: "http://127.0.0.1:1".into(),
+    };
+    store
+        .save_registration(&identity, "secret-token", Hlc::new(T0, 0))
+        .expect("register");
+    store
+        .record(HouseholdId(1), None, not_home())
+        .expect("record");
+    // What the app saves in plain files: a results export, a paper walk list (and a
+    // temporary file a write cut short left), the desktop web view's storage.
+    let folder = store.folder().expect("folder");
+    let exports = folder.join("exports");
+    std::fs::create_dir_all(&exports).expect("exports");
+    std::fs::write(exports.join("results.csv"), SURNAME).expect("export");
+    std::fs::write(folder.join("walk-list-1-2026-11-03.html"), SURNAME).expect("paper");
+    std::fs::write(folder.join(".walk-list-1-2026-11-03.html.Xy12ab"), SURNAME).expect("tmp");
+    std::fs::create_dir_all(folder.join("webview")).expect("webview");
+    std::fs::write(folder.join("webview").join("cache"), SURNAME).expect("cache");
+    // Another program's file in the same folder is not the app's to remove.
+    std::fs::write(folder.join("notes.txt"), "mine").expect("other");
+    assert_eq!(occurrences_under(dir.path(), SURNAME.as_bytes()), 4);
+    let old_key = std::fs::read(KeyFile::beside(&db).path()).expect("key");
+    let hlc = store.last_hlc();
+
+    store.wipe_for_revocation().expect("wipe");
+    assert_eq!(occurrences_under(dir.path(), SURNAME.as_bytes()), 0);
+    assert!(!exports.exists() && !folder.join("webview").exists());
+    assert!(folder.join("notes.txt").exists());
+    let new_key = std::fs::read(KeyFile::beside(&db).path()).expect("a new key");
+    assert_ne!(new_key, old_key);
+    // The old key would not read what is there now either: nothing of before is left.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let literal = DbKey::from_bytes(old_key.try_into().expect("32 bytes")).sqlcipher_literal();
+    conn.execute_batch(&format!("PRAGMA key = \"{}\";", &*literal))
+        .expect("key");
+    assert!(conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r
+            .get::<_, i64>(0))
+        .is_err());
+    drop(conn);
+
+    // The device still knows it was revoked (and by whom it was registered), nothing more.
+    assert_eq!(store.device_state(), Some(DeviceState::Revoked));
+    assert_eq!(store.identity().expect("identity"), Some(identity.clone()));
+    assert_eq!(store.token().expect("token"), None);
+    assert_eq!(store.voter_data_counts().expect("counts"), (0, 0, 0));
+    assert!(store.last_hlc() >= hlc, "the clock never goes back");
+    // It keeps working (and checkpointing) on the new file.
+    for i in 0..u64::from(super::checkpoint::EVERY_COMMITS) + 1 {
+        store
+            .observe_server_time(Hlc::new(T0 + 1_000 + i, 0))
+            .expect("write");
+    }
+    store.checkpoints.settle();
+    assert!(store.checkpoints.started() >= 1);
+    drop(store);
+    let store = open(dir.path(), fixed_clock(T0));
+    assert_eq!(store.device_state(), Some(DeviceState::Revoked));
+    assert_eq!(store.identity().expect("identity"), Some(identity));
+}
+
+#[test]
+fn a_database_whose_key_is_gone_is_removed_and_the_app_starts_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("device.sqlite3");
+    drop(stocked_with_surname(dir.path()));
+    std::fs::remove_file(KeyFile::beside(&db).path()).expect("key gone");
+    let store = open(dir.path(), fixed_clock(T0));
+    assert_eq!(store.voter_data_counts().expect("counts"), (0, 0, 0));
+    assert_eq!(store.device_state(), None, "join again");
+}
