@@ -652,6 +652,7 @@ pub fn fold(records: &[NetworkRecord]) -> NetworkState {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NetworkPushRequest {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))] // PROTOCOL_VERSION
     pub protocol: u32,
     pub records: Vec<NetworkRecord>,
 }
@@ -670,11 +671,13 @@ pub struct NetworkPushResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NetworkPullRequest {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))] // PROTOCOL_VERSION
     pub protocol: u32,
     /// The last network sequence number this device holds (0: nothing yet).
     pub cursor: u64,
     /// Records per response, at most [`MAX_NETWORK_PULL`].
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 2000))] // MAX_NETWORK_PULL
     pub limit: Option<u32>,
 }
 

@@ -34,6 +34,7 @@ pub struct CallersResponse {
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
     /// How many contacts to hold (1 to [`MAX_CLAIM`]), counting the ones this device already holds.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50))] // MAX_CLAIM
     pub count: u32,
 }
 

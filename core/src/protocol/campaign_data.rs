@@ -253,6 +253,11 @@ pub struct CutResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CallListRequest {
+    /// 1 to 200 characters, not all spaces.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub name: String,
     /// Only voters in these precincts (all when empty).
     #[serde(default)]

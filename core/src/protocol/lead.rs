@@ -348,8 +348,10 @@ pub struct InviteList {
 pub struct InviteRequest {
     pub role: Role,
     /// How many devices may register with it (1 to 500).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
     pub uses: u32,
     /// Days until it expires (1 to 90).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 90))]
     pub days: u32,
 }
 

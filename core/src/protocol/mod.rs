@@ -42,12 +42,17 @@ pub use crate::paths::{PULL_PATH, PUSH_PATH, REGISTER_PATH};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))] // PROTOCOL_VERSION
     pub protocol: u32,
     /// An invite code from a lead (a new volunteer with its role), or a device-link code
     /// made by one of a volunteer's devices (`POST /api/v1/devices/link`: this device joins
     /// as that volunteer, and `volunteer_name` is not used).
     pub invite_code: String,
-    /// The volunteer's name as they want teammates to see it.
+    /// The volunteer's name as they want teammates to see it (1 to 100 characters).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 100, pattern = r"\S")
+    )]
     pub volunteer_name: String,
     /// "Ana's phone".
     pub device_name: String,
@@ -83,6 +88,7 @@ pub struct DeviceLinkResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))] // PROTOCOL_VERSION
     pub protocol: u32,
     pub events: Vec<Event>,
     /// How many events were waiting on the device when it sent this (for the lead's view).
@@ -126,6 +132,7 @@ pub struct ScopeCursor {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PullRequest {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))] // PROTOCOL_VERSION
     pub protocol: u32,
     /// Every turf the device holds data for, with its cursor.
     pub scopes: Vec<ScopeCursor>,

@@ -162,7 +162,7 @@ async fn receive(body: Body, upload: &Upload) -> Result<u64, ApiError> {
     path = super::IMPORTS_PATH,
     tag = "lead",
     params(
-        ("format" = String, Query, description = "ncvoter, van or mapped"),
+        ("format" = ImportFormat, Query, description = "ncvoter, van or mapped"),
         ("full_file" = Option<bool>, Query, description = "The whole voter file: mark absent voters of earlier imports of this format removed"),
         ("file_name" = Option<String>, Query, description = "The file's name, kept with the import"),
         ("mapping" = Option<String>, Query, description = "For mapped: the column mapping's TOML text"),
@@ -597,7 +597,7 @@ impl Write for ChannelWriter {
     get,
     path = super::EXPORT_PATH,
     tag = "lead",
-    params(("format" = Option<String>, Query, description = "full (default) or van")),
+    params(("format" = Option<ExportFormat>, Query, description = "full (default) or van")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The results CSV, streamed (quarantined records left out)", content_type = "text/csv", body = String),

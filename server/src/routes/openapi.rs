@@ -16,7 +16,9 @@ use groundgame_core::{
     CampaignConfig, Event, EventBody, Household, Person, ResultCode, ResultEffect, ResultLevel,
     Role, SurveyQuestion,
 };
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::health::Health;
@@ -48,6 +50,97 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// The answers every operation of a kind can give, added where a handler's annotation does
+/// not list them, so the document says every status the server sends (Schemathesis checks
+/// each answer against it: `scripts/schemathesis.sh`): 401 wherever a token is needed, 403
+/// on the lead's operations, 404 where a path names a record, 400 and 422 where a request
+/// carries parameters or a body, 413 and 415 where it carries a JSON body.
+struct CommonAnswers;
+
+impl CommonAnswers {
+    fn answer(description: &str) -> RefOr<utoipa::openapi::Response> {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    }
+
+    fn complete(path: &str, op: &mut Operation) {
+        let mut add = |status: &str, description: &str| {
+            op.responses
+                .responses
+                .entry(status.to_string())
+                .or_insert_with(|| Self::answer(description));
+        };
+        let authed = op.security.as_ref().is_some_and(|s| !s.is_empty());
+        let lead = op
+            .tags
+            .as_ref()
+            .is_some_and(|t| t.iter().any(|t| t == "lead"));
+        let json_body = op
+            .request_body
+            .as_ref()
+            .is_some_and(|b| b.content.contains_key("application/json"));
+        let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+        let names_a_record = path.contains('{');
+        if authed {
+            add("401", "Missing, unknown or revoked token");
+        }
+        if lead {
+            add(
+                "403",
+                "This device's volunteer is not a lead of the campaign",
+            );
+        }
+        if names_a_record {
+            add("404", "No such record in this device's campaign");
+        }
+        if json_body || has_params || names_a_record {
+            add(
+                "400",
+                "A malformed request: a parameter or the body is not of its type",
+            );
+            add(
+                "422",
+                "A well-formed request with a value the server cannot take",
+            );
+        }
+        if json_body {
+            add("413", "Body over the size limit");
+            add(
+                "415",
+                "The body was not sent as JSON (Content-Type: application/json)",
+            );
+        }
+    }
+}
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                Self::complete(path, op);
+            }
+        }
     }
 }
 
@@ -130,7 +223,7 @@ impl Modify for BearerAuth {
         data::ExportFormat, data::ScriptSaved, data::ScriptList, data::ScriptListItem,
         data::GeocodeResponse, data::GeocodeLine,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonAnswers),
     tags(
         (name = "sync", description = "What devices call"),
         (name = "lead", description = "What leads call"),
