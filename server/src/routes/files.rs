@@ -122,6 +122,50 @@ fn gzip_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     gz.finish()
 }
 
+/// The format an import query names, its mapping checked.
+fn import_format(query: &ImportQuery, lang: Lang) -> Result<Format, ApiError> {
+    Ok(match (query.format, query.mapping.as_deref()) {
+        (ImportFormat::Ncvoter, None) => Format::NcVoter,
+        (ImportFormat::Van, None) => Format::Van,
+        (ImportFormat::Mapped, Some(text)) => Format::Mapped(Box::new(
+            Mapping::parse(text).map_err(|e| ApiError::InvalidValue(e.message_in(lang)))?,
+        )),
+        (ImportFormat::Mapped, None) => {
+            return Err(ApiError::InvalidValue(
+                "format=mapped needs mapping=<the column mapping's TOML text>".into(),
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::InvalidValue(
+                "a mapping is only for format=mapped; ncvoter and van files are read by their \
+                 own column names"
+                    .into(),
+            ))
+        }
+    })
+}
+
+/// An upload refused before its body was read: up to [`DRAIN_BYTES`] of it (for at most
+/// [`DRAIN_MS`]) are read and dropped first, so a client still sending a small file reads
+/// the refusal instead of a connection cut under it; a big one is cut, as it must be.
+async fn refused_before_reading(body: Body, e: ApiError) -> ApiError {
+    let drain = async {
+        let mut body = body;
+        let mut read = 0usize;
+        while let Some(Ok(frame)) = body.frame().await {
+            read += frame.data_ref().map_or(0, |d| d.len());
+            if read > DRAIN_BYTES {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_millis(DRAIN_MS), drain).await;
+    e
+}
+
+const DRAIN_BYTES: usize = 1 << 20;
+const DRAIN_MS: u64 = 2_000;
+
 /// Stream the request body into the upload's file, stopping at [`MAX_IMPORT_BYTES`].
 async fn receive(body: Body, upload: &Upload) -> Result<u64, ApiError> {
     let path = upload.path();
@@ -187,24 +231,9 @@ pub(crate) async fn start_import(
 ) -> Result<Response, ApiError> {
     // `AuthLead`: a lead of their campaign, checked before the query string was read.
     let campaign = device.campaign;
-    let format = match (query.format, query.mapping.as_deref()) {
-        (ImportFormat::Ncvoter, None) => Format::NcVoter,
-        (ImportFormat::Van, None) => Format::Van,
-        (ImportFormat::Mapped, Some(text)) => Format::Mapped(Box::new(
-            Mapping::parse(text).map_err(|e| ApiError::InvalidValue(e.message_in(lang)))?,
-        )),
-        (ImportFormat::Mapped, None) => {
-            return Err(ApiError::InvalidValue(
-                "format=mapped needs mapping=<the column mapping's TOML text>".into(),
-            ))
-        }
-        (_, Some(_)) => {
-            return Err(ApiError::InvalidValue(
-                "a mapping is only for format=mapped; ncvoter and van files are read by their \
-                 own column names"
-                    .into(),
-            ))
-        }
+    let format = match import_format(&query, lang) {
+        Ok(format) => format,
+        Err(e) => return Err(refused_before_reading(body, e).await),
     };
     let upload = Upload::new(query.file_name.as_deref().unwrap_or_default())
         .map_err(|e| ApiError::Internal(format!("import upload folder: {e}")))?;
@@ -226,9 +255,9 @@ pub(crate) async fn start_import(
     let job = new.clone();
     // Through the readers' gate: the job row is bookkeeping, and the writers' gate may be
     // held by another campaign's import for minutes.
-    state
-        .read(move |s| s.start_import_job(&job, started))
-        .await?;
+    if let Err(e) = state.read(move |s| s.start_import_job(&job, started)).await {
+        return Err(refused_before_reading(body, e).await);
+    }
     let id = new.id;
     tracing::info!(device = %device.device, import = %id, "import upload started");
     let progress = Arc::new(Progress::default());
