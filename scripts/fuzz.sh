@@ -18,7 +18,8 @@ cd "$root/fuzz"
 seconds="${1:-60}"
 shift || true
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
-python3 "$root/scripts/fuzz-seeds.py" >/dev/null
+# The committed seeds, or fresh ones where they are missing (scripts/fuzz-seeds.py rewrites them).
+[ -d seeds ] || python3 "$root/scripts/fuzz-seeds.py" >/dev/null
 
 if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
   toolchain=(+nightly)
