@@ -467,13 +467,21 @@ async fn guessing_invite_codes_is_stopped_after_twenty_wrong_ones() {
     assert_eq!(JoinError::from_sync(&refused), JoinError::TooManyAttempts);
 }
 
-/// Issue 13 §2, against the real server process: a door canvasser with a valid token and no
-/// call list pushes 500 people "added at the door", each with a number of their choosing,
-/// and a phone do-not-contact for each (1,000 records in one push). Their records are kept —
-/// they are the canvasser's — but no number reaches the campaign's do-not-call list, so no
-/// voter sharing one is suppressed; and a phone result from them is refused.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_canvasser_cannot_fill_the_do_not_call_list_with_numbers_of_their_choosing() {
+/// A real server process on a campaign of one turf of three doors, and a canvasser with a
+/// valid token assigned to it: the insider the attacks below start from. Fields drop in
+/// order: the server stops before its folder goes.
+struct OnTurf {
+    _server: ServerProcess,
+    db: TestDatabase,
+    store: std::sync::Arc<dyn groundgame_server::Store>,
+    fx: Fixture,
+    api: Api,
+    me: RegisterResponse,
+    doors: Vec<HouseholdId>,
+    _dir: tempfile::TempDir,
+}
+
+async fn canvasser_on_a_turf(name: &str) -> OnTurf {
     let dir = temp_dir();
     let db = TestDatabase::new(dir.path(), "server");
     let store = db.open();
@@ -483,11 +491,32 @@ async fn a_canvasser_cannot_fill_the_do_not_call_list_with_numbers_of_their_choo
         url: server.url.clone(),
         http: reqwest::Client::new(),
     };
-    let me = register(&api, &fx.volunteer_invite, "Mal").await;
+    let me = register(&api, &fx.volunteer_invite, name).await;
     let (turf, doors) = fx.turfs[0].clone();
     store
         .set_assignees(turf, &[me.volunteer])
-        .expect("the turf is Mal's");
+        .expect("the turf is the canvasser's");
+    OnTurf {
+        _server: server,
+        db,
+        store,
+        fx,
+        api,
+        me,
+        doors,
+        _dir: dir,
+    }
+}
+
+/// Issue 13 §2, against the real server process: a door canvasser with a valid token and no
+/// call list pushes 500 people "added at the door", each with a number of their choosing,
+/// and a phone do-not-contact for each (1,000 records in one push). Their records are kept —
+/// they are the canvasser's — but no number reaches the campaign's do-not-call list, so no
+/// voter sharing one is suppressed; and a phone result from them is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_canvasser_cannot_fill_the_do_not_call_list_with_numbers_of_their_choosing() {
+    let on = canvasser_on_a_turf("Mal").await;
+    let (db, api, me, doors) = (&on.db, &on.api, &on.me, &on.doors);
     let mut events = Vec::new();
     for i in 0..500u32 {
         let someone = groundgame_core::PersonId::new_v7();
@@ -1010,18 +1039,8 @@ async fn a_second_upload_is_refused_while_the_first_is_still_arriving() {
 /// made on the day is untouched, and the same batch again is still a duplicate.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_record_dated_before_its_device_registered_is_kept_at_the_time_it_arrived() {
-    let dir = temp_dir();
-    let db = TestDatabase::new(dir.path(), "server");
-    let store = db.open();
-    let fx: Fixture = small_campaign(store.as_ref(), 1, 3, 1);
-    let server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
-    let api = Api {
-        url: server.url.clone(),
-        http: reqwest::Client::new(),
-    };
-    let me = register(&api, &fx.volunteer_invite, "Ana").await;
-    let (turf, households) = fx.turfs[0].clone();
-    store.set_assignees(turf, &[me.volunteer]).expect("assign");
+    let on = canvasser_on_a_turf("Ana").await;
+    let (store, fx, api, me, households) = (&on.store, &on.fx, &on.api, &on.me, &on.doors);
     let in_2020 = Hlc::new(1_590_000_000_000, 0); // 2020-05-20
     let minute_ago = Hlc::new(now_ms() - 60_000, 0);
     let backdated = knock(households[0], in_2020);
