@@ -67,6 +67,7 @@ fn device(path: &Path, encrypted: bool) -> Store {
                 events: vec![],
                 removed_households: vec![],
                 removed_people: vec![],
+                removed_events: Vec::new(),
             }],
             removed: vec![],
             has_more: false,

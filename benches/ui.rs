@@ -171,6 +171,7 @@ fn stocked_store(path: &Path, households: usize, voters: usize) -> Arc<Store> {
                 events,
                 removed_households: Vec::new(),
                 removed_people: Vec::new(),
+                removed_events: Vec::new(),
             }],
             removed: Vec::new(),
             has_more: false,

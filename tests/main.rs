@@ -23,6 +23,9 @@
 //!   a stated number of syncs.
 //! - `bad_input`: the bad-input matrix against the real server process.
 //! - `simulation`: the seeded deterministic fault simulation (1,000+ seeds).
+//! - `product_simulation`: the seeded simulation of the whole product (doors, calls, my
+//!   network, a lead acting through the API; devices syncing at once, in-process and over
+//!   real HTTP) with oracles for derived state: calling rounds, do-not-call, claims.
 //! - `simulator`: the field simulator beside a real canvasser: turf 1 stays theirs, and a
 //!   second run on the same campaign passes.
 //! - `server_kill`: the server process SIGKILLed in the middle of a push.
@@ -46,6 +49,7 @@ mod lead;
 mod lead_data;
 mod lost_response;
 mod network;
+mod product_simulation;
 mod reassignment;
 mod replicas;
 mod revocation;

@@ -42,6 +42,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
+use crate::product_simulation::record_at_a_door;
 use crate::support::fixture::{small_campaign, Fixture};
 use crate::support::temp_dir;
 use crate::support::transport::{FaultCounts, FaultTransport, Faults, RouterTransport};
@@ -212,17 +213,6 @@ impl SimDevice {
     }
 }
 
-const RESULTS: [&str; 8] = [
-    "not_home",
-    "not_home",
-    "talked",
-    "refused",
-    "come_back",
-    "moved",
-    "literature_left",
-    "vacant",
-];
-
 async fn run_seed(seed: u64) -> Result<Totals, String> {
     let mut rng = StdRng::seed_from_u64(seed);
     let dir = temp_dir();
@@ -283,7 +273,7 @@ async fn run_seed(seed: u64) -> Result<Totals, String> {
         let d = rng.gen_range(0..devices.len());
         match rng.gen_range(0..100) {
             0..=34 => {
-                if let Some(events) = record_something(&mut rng, devices[d].get())? {
+                if let Some(events) = record_at_a_door(&mut rng, devices[d].get())? {
                     devices[d].created.extend(events.iter().map(|e| e.id));
                 }
             }
@@ -402,81 +392,6 @@ fn reassign(
     now.fetch_add(1, Ordering::SeqCst);
     assigned.insert(turf, chosen);
     Ok(())
-}
-
-/// Record a visit at a random door the device holds, the way the door screen would.
-fn record_something(
-    rng: &mut StdRng,
-    device: &TestDevice<Net>,
-) -> Result<Option<Vec<Event>>, String> {
-    let turfs = device.store.turfs().map_err(|e| e.to_string())?;
-    let Some(turf) = turfs.choose(rng) else {
-        return Ok(None);
-    };
-    let households = device
-        .store
-        .households(turf.id)
-        .map_err(|e| e.to_string())?;
-    let Some(household) = households.choose(rng) else {
-        return Ok(None);
-    };
-    let people = device
-        .store
-        .people(household.id)
-        .map_err(|e| e.to_string())?;
-    let person: Option<PersonId> = people.choose(rng).map(|p| p.id);
-    let mut result = *RESULTS.choose(rng).expect("results");
-    if person.is_none() && matches!(result, "talked" | "refused" | "moved") {
-        result = "not_home";
-    }
-    let about = match result {
-        "talked" | "refused" | "moved" => person,
-        _ => None,
-    };
-    let mut items = vec![(
-        about,
-        EventBody::Contact {
-            channel: Channel::Door,
-            result: result.into(),
-            call_back_at: None,
-        },
-    )];
-    if result == "talked" {
-        items.push((
-            person,
-            EventBody::Survey {
-                attempt: None,
-                question: "support".into(),
-                answer: rng.gen_range(1..=5).to_string(),
-            },
-        ));
-    }
-    if rng.gen_bool(0.2) {
-        items.push((
-            None,
-            EventBody::Note {
-                attempt: None,
-                text: "Dog in the yard; use the side gate.".into(),
-            },
-        ));
-    }
-    if rng.gen_bool(0.1) {
-        let newcomer = PersonId::new_v7();
-        items.push((
-            Some(newcomer),
-            EventBody::PersonAdded {
-                first_name: "Rosa".into(),
-                last_name: String::new(),
-                language: Some("es".into()),
-                phone: None,
-            },
-        ));
-    }
-    device
-        .store
-        .record_visit(household.id, items)
-        .map(Some)
-        .map_err(|e| format!("recording a visit failed: {e}"))
 }
 
 fn check(
@@ -613,7 +528,7 @@ fn check(
 /// The lead's figures, recomputed from the server's raw events with plain loops: knocks,
 /// contacts (results whose effect is "contacted") and doors knocked, for the campaign and
 /// for each turf. Duplicated and replayed pushes must not count twice.
-fn figures_match_the_events(
+pub(crate) fn figures_match_the_events(
     store: &SqliteStore,
     fx: &Fixture,
     turf_of: &BTreeMap<groundgame_core::HouseholdId, TurfId>,
@@ -673,7 +588,7 @@ fn figures_match_the_events(
 
 /// Every person added at a door is on the server exactly once, at that door, beside the
 /// voter file's people; nobody else is.
-fn people_match_the_events(
+pub(crate) fn people_match_the_events(
     server_file: &std::path::Path,
     fx: &Fixture,
     voter_file: &BTreeMap<PersonId, i64>,
@@ -764,7 +679,7 @@ fn held_only_out_of_scope(server_file: &std::path::Path, fx: &Fixture) -> Result
     Ok(())
 }
 
-fn server_people(
+pub(crate) fn server_people(
     server_file: &std::path::Path,
     fx: &Fixture,
 ) -> Result<BTreeMap<PersonId, i64>, String> {

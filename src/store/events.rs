@@ -198,7 +198,8 @@ pub(super) fn delete_for_person(tx: &Transaction, person: PersonId) -> Result<()
     Ok(())
 }
 
-/// Forget a rejected event (it lives on as a dead letter).
+/// Forget one event: a rejected one (it lives on as a dead letter), or a record a lead
+/// dismissed.
 pub(super) fn delete(tx: &Transaction, id: EventId) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM events WHERE id = ?1")?
         .execute([id])?;

@@ -69,6 +69,7 @@ fn page(turf: i64, cursor: u64, households: Vec<Household>, people: Vec<Person>)
         events: Vec::new(),
         removed_households: Vec::new(),
         removed_people: Vec::new(),
+        removed_events: Vec::new(),
     }
 }
 
@@ -370,6 +371,38 @@ fn removed_households_and_people_leave_with_their_events() {
     p.removed_people = vec![ana.id];
     store.apply_pull(&response(vec![p], vec![])).expect("pull");
     assert_eq!(store.voter_data_counts().expect("counts"), (1, 0, 0));
+}
+
+#[test]
+fn a_record_a_lead_dismissed_leaves_this_phone_and_the_knock_beside_it_stays() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, ana) = stocked(dir.path());
+    let kept = store
+        .record(HouseholdId(1), None, not_home())
+        .expect("record");
+    let dismissed = store
+        .record(
+            HouseholdId(1),
+            Some(ana.id),
+            EventBody::DoNotContact {
+                channel: Channel::Phone,
+            },
+        )
+        .expect("record");
+    let mut p = page(1, 30, vec![], vec![]);
+    p.removed_events = vec![dismissed.id];
+    store.apply_pull(&response(vec![p], vec![])).expect("pull");
+    let left: Vec<EventId> = store
+        .household_events(HouseholdId(1))
+        .expect("events")
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(
+        left,
+        vec![kept.id],
+        "the dismissed record is gone, the knock stays"
+    );
 }
 
 #[test]

@@ -296,11 +296,16 @@ fn apply_page(tx: &Transaction, page: &ScopePage) -> Result<u64, StoreError> {
             events::delete_for_person(tx, *person)?;
         }
     }
+    // Records a lead dismissed: this phone may hold one as delivered (it made it).
+    for event in &page.removed_events {
+        events::delete(tx, *event)?;
+    }
     Ok((page.households.len()
         + page.people.len()
         + page.events.len()
         + page.removed_households.len()
-        + page.removed_people.len()) as u64)
+        + page.removed_people.len()
+        + page.removed_events.len()) as u64)
 }
 
 /// Drop a turf and all its voter data (households, people, events, unsaved door forms,

@@ -249,6 +249,7 @@ mod tests {
             events: vec![],
             removed_households: vec![],
             removed_people: vec![],
+            removed_events: Vec::new(),
         }
     }
 

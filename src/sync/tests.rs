@@ -263,6 +263,7 @@ fn pull(s: &ServerState, req: &PullRequest) -> RawResponse {
         events: s.events[from..to].to_vec(),
         removed_households: vec![],
         removed_people: vec![],
+        removed_events: Vec::new(),
     });
     json(&response)
 }

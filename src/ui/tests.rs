@@ -96,6 +96,7 @@ fn store(dir: &Path, households: Vec<Household>, people: Vec<Person>) -> Arc<Sto
             events: Vec::new(),
             removed_households: Vec::new(),
             removed_people: Vec::new(),
+            removed_events: Vec::new(),
         }]
     };
     store
@@ -880,6 +881,7 @@ fn the_walk_list_opens_its_paper_copy_in_both_languages() {
                 events: Vec::new(),
                 removed_households: Vec::new(),
                 removed_people: Vec::new(),
+                removed_events: Vec::new(),
             }],
             removed: Vec::new(),
             has_more: false,

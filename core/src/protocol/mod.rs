@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{CampaignConfig, Household, Person, Role, Turf};
 use crate::event::Event;
 use crate::hlc::Hlc;
-use crate::ids::{CampaignId, DeviceId, HouseholdId, PersonId, TurfId, VolunteerId};
+use crate::ids::{CampaignId, DeviceId, EventId, HouseholdId, PersonId, TurfId, VolunteerId};
 
 /// The protocol version this build speaks.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -159,6 +159,10 @@ pub struct ScopePage {
     pub events: Vec<Event>,
     pub removed_households: Vec<HouseholdId>,
     pub removed_people: Vec<PersonId>,
+    /// Records a lead dismissed (held for a lead, then not taken): the phone that made
+    /// them holds them as delivered, and drops them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed_events: Vec<EventId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -207,6 +207,7 @@ const TABLES: &[Table] = &[
             ("turf_id", "turf_id", Int),
             ("household_id", "household_id", Int),
             ("person_id", "person_id", Uuid),
+            ("event_id", "event_id", Uuid),
         ],
     },
     Table {

@@ -8,8 +8,8 @@ use groundgame_core::protocol::{
     PullRequest, PullResponse, ScopePage, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT,
 };
 use groundgame_core::{
-    CampaignConfig, CampaignId, Event, Hlc, Household, HouseholdId, Person, PersonId, Turf, TurfId,
-    VolunteerId,
+    CampaignConfig, CampaignId, Event, EventId, Hlc, Household, HouseholdId, Person, PersonId,
+    Turf, TurfId, VolunteerId,
 };
 
 use crate::http::auth::AuthDevice;
@@ -34,13 +34,8 @@ pub(crate) trait PullTx {
     ) -> Result<Vec<Household>, StoreError>;
     fn people(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Person>, StoreError>;
     fn events(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Event>, StoreError>;
-    /// Households and people that left the turf in `after < seq <= upto`.
-    fn removed(
-        &mut self,
-        turf: TurfId,
-        after: i64,
-        upto: i64,
-    ) -> Result<(Vec<HouseholdId>, Vec<PersonId>), StoreError>;
+    /// Households, people and dismissed records that left the turf in `after < seq <= upto`.
+    fn removed(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Removed, StoreError>;
     /// The campaign's config with the latest version of each script.
     fn config_with_scripts(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError>;
     /// The do-not-call numbers this volunteer's device must hold.
@@ -49,6 +44,15 @@ pub(crate) trait PullTx {
         campaign: CampaignId,
         volunteer: VolunteerId,
     ) -> Result<Vec<String>, StoreError>;
+}
+
+/// What left a turf in a stretch of its feed (its tombstones).
+#[derive(Debug, Default)]
+pub(crate) struct Removed {
+    pub households: Vec<HouseholdId>,
+    pub people: Vec<PersonId>,
+    /// Held records a lead dismissed.
+    pub events: Vec<EventId>,
 }
 
 /// The turfs a device may see now: its volunteer's current assignments, or, for leads and
@@ -82,6 +86,7 @@ fn turf_page(
         events: Vec::new(),
         removed_households: Vec::new(),
         removed_people: Vec::new(),
+        removed_events: Vec::new(),
     };
     if budget == 0 {
         return Ok(empty(false));
@@ -93,13 +98,14 @@ fn turf_page(
     let Some(&end) = seqs[..in_page].last() else {
         return Ok(empty(true));
     };
-    let (removed_households, removed_people) = tx.removed(turf.id, after, end)?;
+    let removed = tx.removed(turf.id, after, end)?;
     Ok(ScopePage {
         households: tx.households(turf.id, after, end)?,
         people: tx.people(turf.id, after, end)?,
         events: tx.events(turf.id, after, end)?,
-        removed_households,
-        removed_people,
+        removed_households: removed.households,
+        removed_people: removed.people,
+        removed_events: removed.events,
         cursor: end as u64,
         complete,
         ..empty(complete)
@@ -111,7 +117,8 @@ fn rows(page: &ScopePage) -> u32 {
         + page.people.len()
         + page.events.len()
         + page.removed_households.len()
-        + page.removed_people.len()) as u32
+        + page.removed_people.len()
+        + page.removed_events.len()) as u32
 }
 
 /// Build the pull answer inside one read transaction (`server_time` is set by the caller,

@@ -149,6 +149,11 @@ pub(crate) trait PushTx {
     fn stored_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError>;
     /// The record held under this id for a lead, whatever the lead decided.
     fn held_event(&mut self, id: EventId) -> Result<Option<StoredEvent>, StoreError>;
+    /// Whether a record was ever held under this id (held, accepted or dismissed). The
+    /// default asks [`PushTx::held_event`]; a backend may answer from what it prefetched.
+    fn was_held(&mut self, id: EventId) -> Result<bool, StoreError> {
+        Ok(self.held_event(id)?.is_some())
+    }
     /// Hold a record for a lead (`e.seq` is not used): in no feed or figure.
     fn insert_held(&mut self, e: &NewEvent<'_>) -> Result<(), StoreError>;
     /// The household of a person added by a record that is still held.
@@ -183,6 +188,9 @@ pub(crate) trait PushTx {
         at_ms: u64,
         caller: VolunteerId,
     ) -> Result<(), StoreError>;
+    /// Free the device's claim on a person it called (its result is held for a lead: the
+    /// call does not count yet, and the phone will not call them again).
+    fn free_claim(&mut self, person: PersonId, device: DeviceId) -> Result<(), StoreError>;
     /// Put on the campaign's do-not-call list the numbers of the person the recorder could
     /// know (see [`DoNotCallSource`]), noting each addition.
     fn do_not_call_person(
@@ -467,11 +475,16 @@ impl Batch<'_> {
             },
             _ => None,
         };
+        // A turf taken from a volunteer who still calls the person on a list: the list is
+        // the record's current scope (a caller's phone result is not stale because the same
+        // door left their walk list).
         let (turf, tenure) = match by_turf {
-            Some(found) => found,
-            None => match self.by_call_list(tx, e)? {
-                Some(found) => found,
-                None => return Ok(not_yours()),
+            Some(found @ (_, Tenure::Current)) => found,
+            ended => match (self.by_call_list(tx, e)?, ended) {
+                (Some(by_list @ (_, Tenure::Current)), _) => by_list,
+                (_, Some(by_turf)) => by_turf,
+                (Some(by_list), None) => by_list,
+                (None, None) => return Ok(not_yours()),
             },
         };
         // A phone result comes from the call screen, which only a caller has.
@@ -783,12 +796,26 @@ fn apply_events(
                 continue;
             }
             tx.insert_held(&new_event)?;
+            // A held phone result: the phone has called them and shows them done, so its
+            // claim must not hold them from every other caller (each of its claims would
+            // renew it) until a lead decides.
+            if let (Some(person), Some(_)) = (e.person, phone_effect(batch.config, &e.body)) {
+                tx.free_claim(person, who.device)?;
+            }
             if let Some((person, _)) = &passed.new_person {
                 batch.residents.remove(person);
             }
             // The phone has delivered it: the server keeps it, and a lead decides.
             outcomes.push(PushOutcome::Accepted);
             continue;
+        }
+        // Held once (and perhaps dismissed by a lead): a device retrying it after its scope
+        // came back is answered as a replay, never stored behind the lead's decision.
+        if batch.mode == Mode::Push && tx.was_held(e.id)? {
+            if let Some(held) = tx.held_event(e.id)? {
+                outcomes.push(replay(&held, e, &body));
+                continue;
+            }
         }
         let stored_now = tx.insert_event(&new_event)?;
         if !stored_now {

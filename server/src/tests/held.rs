@@ -352,3 +352,173 @@ async fn a_held_record_that_no_longer_fits_cannot_be_accepted_and_stays_held() {
     let r = decide(&h, &lead, &dnc.id.to_string(), "dismiss").await;
     assert_eq!(r.status, StatusCode::OK);
 }
+
+/// Found by the product simulation: a caller who lost a door's turf but still calls its
+/// person on a current call list makes a current record, not a stale one.
+#[tokio::test]
+async fn a_caller_who_lost_the_turf_but_still_calls_the_person_is_not_held() {
+    let h = Harness::new();
+    let (ana, _bo, lead) = reassigned(&h).await;
+    // A voter with a phone at a door of turf A, on the list Ana still calls.
+    let mut door = super::harness::households("Caller Way", 1, 1);
+    door[0].1[0].phone = Some("+19195550142".into());
+    let door = h.store.add_households(h.turf_a, door).expect("door")[0];
+    let resident = h.person_at(door);
+    h.callers(&[ana.reg.volunteer]);
+    h.clock
+        .store(NOW + 3_600_000, std::sync::atomic::Ordering::SeqCst);
+    let busy = event_at(
+        NOW + 60_000,
+        door,
+        Some(resident),
+        EventBody::Contact {
+            channel: Channel::Phone,
+            result: "busy".into(),
+            call_back_at: None,
+        },
+    );
+    let events_before = h.rows_in("events");
+    assert_eq!(h.push(&ana, &[busy]).await, vec![PushOutcome::Accepted]);
+    assert_eq!(h.rows_in("events"), events_before + 1, "stored");
+    assert!(held(&h, &lead).await.records.is_empty(), "nothing held");
+    assert!(
+        h.store.stale_events(h.campaign).expect("stale").is_empty(),
+        "not flagged stale: the call list is still hers"
+    );
+}
+
+/// Found by the product simulation: a record a lead dismissed, pushed again by its phone
+/// (its answer was lost) after the volunteer got the turf back, stays out.
+#[tokio::test]
+async fn a_dismissed_record_pushed_again_after_the_turf_came_back_stays_out() {
+    let h = Harness::new();
+    let (ana, bo, lead) = reassigned(&h).await;
+    let doors = h.households_of(h.turf_a);
+    h.clock
+        .store(NOW + 3_600_000, std::sync::atomic::Ordering::SeqCst);
+    let added = event_at(
+        NOW + 60_000,
+        doors[0],
+        Some(PersonId::new_v7()),
+        person_added("+19195550100"),
+    );
+    assert_eq!(
+        h.push(&ana, std::slice::from_ref(&added)).await,
+        vec![PushOutcome::Accepted]
+    );
+    let r = decide(&h, &lead, &added.id.to_string(), "dismiss").await;
+    assert_eq!(r.status, StatusCode::OK);
+    h.store
+        .set_assignees_at(
+            h.turf_a,
+            &[ana.reg.volunteer, bo.reg.volunteer],
+            NOW + 3_600_000,
+        )
+        .expect("the turf back to Ana");
+    h.clock
+        .store(NOW + 7_200_000, std::sync::atomic::Ordering::SeqCst);
+    let people = people_count(&h);
+    let before = h.digest();
+    assert_eq!(
+        h.push(&ana, std::slice::from_ref(&added)).await,
+        vec![PushOutcome::Duplicate]
+    );
+    assert!(
+        only_bookkeeping(&before, &h.digest()),
+        "the dismissed person is not added behind the lead's decision"
+    );
+    assert_eq!(people_count(&h), people);
+    let list = held(&h, &lead).await;
+    assert_eq!(list.records.len(), 1);
+    assert_eq!(list.records[0].status, HeldStatus::Dismissed);
+    // Her phone holds the record as delivered: the turf's feed tells it to drop it.
+    let page = h.pull(&ana, &[], None).await;
+    let turf_a = page
+        .scopes
+        .iter()
+        .find(|s| s.turf.id == h.turf_a)
+        .expect("turf A is hers again");
+    assert_eq!(turf_a.removed_events, vec![added.id]);
+    assert!(turf_a.events.iter().all(|e| e.id != added.id));
+}
+
+/// Found by the product simulation: a caller taken off a list pushes a call she made while
+/// she had it. The result is held for a lead, and her claim on the person is freed: her
+/// phone shows them called and will not call them again, so the claim (renewed by each of
+/// her claims once she has a list again) must not keep them from every other caller, and
+/// her later claims must not hand them back to her.
+#[tokio::test]
+async fn a_held_phone_result_frees_its_callers_claim() {
+    use groundgame_core::protocol::calls::ClaimResponse;
+    use std::sync::atomic::Ordering::SeqCst;
+
+    const MINUTE: u64 = 60_000;
+    let h = Harness::new();
+    let ana = h.register(&h.volunteer_invite, "Ana").await;
+    let bo = h.register(&h.volunteer_invite, "Bo").await;
+    let mut door = super::harness::households("Caller Way", 1, 1);
+    door[0].1[0].phone = Some("+19195550143".into());
+    let door = h.store.add_households(h.turf_a, door).expect("door")[0];
+    let person = h.person_at(door);
+    let list = h
+        .store
+        .create_call_list(
+            h.campaign,
+            "Phone bank",
+            &crate::store::CallListFilter::default(),
+        )
+        .expect("list")
+        .id;
+    h.store
+        .set_call_list_callers(list, &[ana.reg.volunteer], NOW - 1440 * MINUTE)
+        .expect("Ana calls");
+    let claim = |d: &Device| {
+        let token = d.token.clone();
+        let h = &h;
+        async move {
+            let r: ClaimResponse = h
+                .post_ok(
+                    &format!("/api/v1/call-lists/{list}/claim"),
+                    &token,
+                    serde_json::json!({ "count": 10 }),
+                )
+                .await;
+            r.contacts.iter().map(|c| c.person).collect::<Vec<_>>()
+        }
+    };
+    h.clock.store(NOW - 10 * MINUTE, SeqCst);
+    assert_eq!(claim(&ana).await, vec![person], "Ana holds her");
+    h.store
+        .set_call_list_callers(list, &[bo.reg.volunteer], NOW)
+        .expect("the list to Bo");
+    h.clock.store(NOW + 5 * MINUTE, SeqCst);
+    let busy = event_at(
+        NOW - 5 * MINUTE,
+        door,
+        Some(person),
+        EventBody::Contact {
+            channel: Channel::Phone,
+            result: "busy".into(),
+            call_back_at: None,
+        },
+    );
+    assert_eq!(h.push(&ana, &[busy]).await, vec![PushOutcome::Accepted]);
+    assert_eq!(h.rows_in("held_events"), 1, "held for a lead");
+    // Ana gets the list back: her phone shows the person called, so she is not handed
+    // them again (her result waits for a lead).
+    h.store
+        .set_call_list_callers(
+            list,
+            &[ana.reg.volunteer, bo.reg.volunteer],
+            NOW + 5 * MINUTE,
+        )
+        .expect("the list to both");
+    h.clock.store(NOW + 6 * MINUTE, SeqCst);
+    assert_eq!(
+        claim(&ana).await,
+        vec![],
+        "not handed back to the phone that called"
+    );
+    // Ana's lease would have run until NOW + 20 minutes; Bo gets the person at once.
+    assert_eq!(claim(&bo).await, vec![person]);
+}

@@ -336,6 +336,10 @@ fn claim(
                                        WHERE d.campaign_id = $3 AND d.phone = m.phone)
                        AND NOT EXISTS (SELECT 1 FROM people p
                                        WHERE p.id = m.person_id AND p.status = 'removed')
+                       AND NOT EXISTS (SELECT 1 FROM held_events h
+                                       WHERE h.person_id = m.person_id AND h.device_id = $9
+                                         AND h.status <> 'accepted'
+                                         AND h.body LIKE '%\"channel\":\"phone\"%')
                        AND m.person_id <> ALL($8)
                      ORDER BY m.position
                      LIMIT $4
@@ -349,6 +353,7 @@ fn claim(
                         &volunteer,
                         &held_until,
                         &tried,
+                        &device.0,
                     ],
                 )?
                 .iter()

@@ -9,7 +9,7 @@ use groundgame_core::{
     VolunteerId,
 };
 
-use super::{spine, PgStore};
+use super::{rows, spine, PgStore};
 use crate::store::sqlite::held::{result_of, status_of};
 use crate::store::StoreError;
 use crate::sync::push::{self, HeldEvent};
@@ -121,6 +121,14 @@ impl PgStore {
             if accept {
                 let outcomes = spine::release(tx, campaign, &held, now_ms, &mut clock)?;
                 push::refused_release(&outcomes)?;
+            } else {
+                // Each dismissed record leaves a tombstone in its door's turf, so the phone
+                // that made it (which holds it as delivered) drops it.
+                let mut feed = rows::Feed::begin(tx, campaign)?;
+                for h in &held {
+                    rows::dismissed_tombstone(tx, &mut feed, h.event.household, h.event.id)?;
+                }
+                feed.finish(tx)?;
             }
             let ids: Vec<uuid::Uuid> = held.iter().map(|h| h.event.id.0).collect();
             tx.execute(

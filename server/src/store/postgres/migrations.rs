@@ -11,6 +11,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("migrations/0003_held_events.sql")),
     (4, include_str!("migrations/0004_do_not_call_additions.sql")),
     (5, include_str!("migrations/0005_code_key.sql")),
+    (6, include_str!("migrations/0006_event_tombstones.sql")),
 ];
 
 /// Any fixed number: the key of the advisory lock migrations take.

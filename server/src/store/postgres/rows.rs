@@ -1162,21 +1162,57 @@ pub(crate) fn removed_page(
     turf: TurfId,
     after: i64,
     upto: i64,
-) -> Result<(Vec<HouseholdId>, Vec<PersonId>), StoreError> {
-    let (mut households, mut persons) = (Vec::new(), Vec::new());
+) -> Result<crate::sync::pull::Removed, StoreError> {
+    let mut removed = crate::sync::pull::Removed::default();
     for r in db.rows(
-        "SELECT household_id, person_id FROM tombstones
+        "SELECT household_id, person_id, event_id FROM tombstones
          WHERE turf_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
         &[&turf.0, &after, &upto],
     )? {
         if let Some(h) = r.get::<_, Option<i64>>(0) {
-            households.push(HouseholdId(h));
+            removed.households.push(HouseholdId(h));
         }
         if let Some(p) = r.get::<_, Option<uuid::Uuid>>(1) {
-            persons.push(PersonId(p));
+            removed.people.push(PersonId(p));
+        }
+        if let Some(e) = r.get::<_, Option<uuid::Uuid>>(2) {
+            removed.events.push(EventId(e));
         }
     }
-    Ok((households, persons))
+    Ok(removed)
+}
+
+/// Free a device's claim on a person (its call's result is held for a lead).
+pub(crate) fn free_claim(db: Db<'_>, person: PersonId, device: DeviceId) -> Result<(), StoreError> {
+    db.exec(
+        "DELETE FROM call_claims WHERE person_id = $1 AND device_id = $2",
+        &[&person.0, &device.0],
+    )?;
+    Ok(())
+}
+
+/// A held record a lead dismissed leaves a tombstone in its door's turf, for the phone
+/// that holds it as delivered.
+pub(crate) fn dismissed_tombstone(
+    db: Db<'_>,
+    feed: &mut Feed,
+    household: HouseholdId,
+    event: EventId,
+) -> Result<(), StoreError> {
+    let turf = one(
+        db,
+        "SELECT turf_id FROM households WHERE id = $1",
+        &[&household.0],
+    )?
+    .and_then(|r| r.get::<_, Option<i64>>(0));
+    if let Some(turf) = turf {
+        let seq = feed.take();
+        db.exec(
+            "INSERT INTO tombstones (seq, campaign_id, turf_id, event_id) VALUES ($1, $2, $3, $4)",
+            &[&seq, &feed.campaign.0, &turf, &event.0],
+        )?;
+    }
+    Ok(())
 }
 
 /// An accepted event waiting in a push for [`insert_events`].
@@ -1304,6 +1340,16 @@ pub(crate) fn stored_ids(db: Db<'_>, ids: &[EventId]) -> Result<HashSet<EventId>
     let ids: Vec<Uuid> = ids.iter().map(|e| e.0).collect();
     Ok(db
         .rows("SELECT id FROM events WHERE id = ANY($1)", &[&ids])?
+        .iter()
+        .map(|r| EventId(r.get(0)))
+        .collect())
+}
+
+/// Which of `ids` were ever held for a lead (held, accepted or dismissed).
+pub(crate) fn held_ids(db: Db<'_>, ids: &[EventId]) -> Result<HashSet<EventId>, StoreError> {
+    let ids: Vec<Uuid> = ids.iter().map(|e| e.0).collect();
+    Ok(db
+        .rows("SELECT id FROM held_events WHERE id = ANY($1)", &[&ids])?
         .iter()
         .map(|r| EventId(r.get(0)))
         .collect())

@@ -14,7 +14,7 @@ use super::rows;
 use crate::http::auth::AuthDevice;
 use crate::store::sqlite::claims::{CALL_BACK_DELAY_MS, LATER_ROUND_DELAY_MS};
 use crate::store::{NewPerson, StoreError};
-use crate::sync::pull::{self, PullTx};
+use crate::sync::pull::{self, PullTx, Removed};
 use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent, Tenure};
 
 /// One transaction seen through the rules' look-up traits. `naive` (tests only) hands out
@@ -31,6 +31,8 @@ struct Rows<'a, 'c> {
     homes: HashMap<HouseholdId, Option<rows::Home>>,
     residents: HashMap<PersonId, Option<HouseholdId>>,
     stored: HashSet<EventId>,
+    /// Of the pushed ids, those ever held for a lead (prefetched, plus those held now).
+    held: HashSet<EventId>,
     pending: Vec<rows::PendingEvent>,
     /// The ids in `pending` (a group's pending events run to thousands).
     pending_ids: HashSet<EventId>,
@@ -44,6 +46,7 @@ impl<'a, 'c> Rows<'a, 'c> {
             homes: HashMap::new(),
             residents: HashMap::new(),
             stored: HashSet::new(),
+            held: HashSet::new(),
             pending: Vec::new(),
             pending_ids: HashSet::new(),
         }
@@ -67,6 +70,7 @@ impl PushTx for Rows<'_, '_> {
         self.residents = rows::households_of(&mut self.db, &people)?;
         let ids: Vec<EventId> = pushed.iter().map(|e| e.id).collect();
         self.stored = rows::stored_ids(&mut self.db, &ids)?;
+        self.held = rows::held_ids(&mut self.db, &ids)?;
         Ok(())
     }
     fn campaign_config(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
@@ -113,8 +117,12 @@ impl PushTx for Rows<'_, '_> {
         self.flush()?;
         rows::held_event(&mut self.db, id)
     }
+    fn was_held(&mut self, id: EventId) -> Result<bool, StoreError> {
+        Ok(self.held.contains(&id))
+    }
     fn insert_held(&mut self, e: &NewEvent<'_>) -> Result<(), StoreError> {
         self.flush()?;
+        self.held.insert(e.id);
         rows::insert_held(&mut self.db, e)
     }
     fn held_person(&mut self, person: PersonId) -> Result<Option<HouseholdId>, StoreError> {
@@ -184,6 +192,10 @@ impl PushTx for Rows<'_, '_> {
             caller,
             (CALL_BACK_DELAY_MS, LATER_ROUND_DELAY_MS),
         )
+    }
+    fn free_claim(&mut self, person: PersonId, device: DeviceId) -> Result<(), StoreError> {
+        self.flush()?;
+        rows::free_claim(&mut self.db, person, device)
     }
     fn do_not_call_person(
         &mut self,
@@ -259,12 +271,7 @@ impl PullTx for Rows<'_, '_> {
     fn events(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Event>, StoreError> {
         rows::events_page(&mut self.db, turf, after, upto)
     }
-    fn removed(
-        &mut self,
-        turf: TurfId,
-        after: i64,
-        upto: i64,
-    ) -> Result<(Vec<HouseholdId>, Vec<PersonId>), StoreError> {
+    fn removed(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Removed, StoreError> {
         rows::removed_page(&mut self.db, turf, after, upto)
     }
     fn config_with_scripts(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {

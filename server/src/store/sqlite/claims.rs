@@ -257,6 +257,10 @@ pub(crate) fn claim(
                                WHERE d.campaign_id = ?3 AND d.phone = m.phone)
                AND NOT EXISTS (SELECT 1 FROM people p
                                WHERE p.id = m.person_id AND p.status = 'removed')
+               AND NOT EXISTS (SELECT 1 FROM held_events h
+                               WHERE h.person_id = m.person_id AND h.device_id = ?8
+                                 AND h.status <> 'accepted'
+                                 AND h.body LIKE '%\"channel\":\"phone\"%')
              ORDER BY m.position LIMIT ?4",
         )?;
         let rows = next.query_map(
@@ -267,7 +271,8 @@ pub(crate) fn claim(
                 want,
                 round,
                 volunteer,
-                held_until
+                held_until,
+                device.0
             ],
             |r| Ok((r.get::<_, PersonId>(0)?, r.get(1)?, r.get(2)?)),
         )?;

@@ -198,6 +198,23 @@ fn mark(
     Ok(())
 }
 
+/// Each dismissed record leaves a tombstone in its door's turf (a door in no turf has
+/// none), so the phone that made it — which holds it as delivered — drops it.
+fn dismissed_tombstones(tx: &Transaction<'_>, held: &[HeldEvent]) -> Result<(), StoreError> {
+    let mut seq = super::sequence::Sequence::begin(tx)?;
+    for h in held {
+        let turf: Option<i64> = tx
+            .prepare_cached("SELECT turf_id FROM households WHERE id = ?1")?
+            .query_row([h.event.household.0], |r| r.get(0))
+            .optional()?
+            .flatten();
+        if let Some(turf) = turf {
+            super::tombstones::event(tx, seq.take(), TurfId(turf), h.event.id)?;
+        }
+    }
+    seq.finish(tx)
+}
+
 impl SqliteStore {
     pub fn held_records(&self, campaign: CampaignId) -> Result<Vec<HeldRecord>, StoreError> {
         self.read(|tx| list(tx, campaign))
@@ -230,6 +247,8 @@ impl SqliteStore {
                     &mut clock,
                 )?;
                 push::refused_release(&outcomes)?;
+            } else {
+                dismissed_tombstones(tx, &held)?;
             }
             let ids: Vec<EventId> = held.iter().map(|h| h.event.id).collect();
             mark(tx, &ids, status, by, now_ms)?;

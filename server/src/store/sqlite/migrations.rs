@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         14,
         include_str!("migrations/0014_do_not_call_additions.sql"),
     ),
+    (15, include_str!("migrations/0015_event_tombstones.sql")),
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -49,7 +49,10 @@ use super::StoreError;
 use crate::clock;
 use crate::store::codes::CodeKey;
 pub use call_lists::{CallListFilter, CallListMember, CallListReport};
-pub use claims::{set_claim_lease_ms, CallProgress, ClaimedContact, MyCallList};
+pub use claims::{
+    set_claim_lease_ms, CallProgress, ClaimedContact, MyCallList, CALL_BACK_DELAY_MS,
+    LATER_ROUND_DELAY_MS,
+};
 pub use devices::{DeviceAuth, DeviceSummary, Registration, VolunteerSummary};
 pub use exported_events::ExportedEvent;
 pub use households::{NewHousehold, NewPerson};

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::http::auth::AuthDevice;
 use crate::store::{NewPerson, PushRef, StoreError};
-use crate::sync::pull::{self, PullTx};
+use crate::sync::pull::{self, PullTx, Removed};
 use crate::sync::push::{self, NewEvent, PhoneOutcome, PushTx, StoredEvent, Tenure};
 
 /// A write or read transaction seen through the rules' look-up traits.
@@ -105,6 +105,12 @@ impl PushTx for Rows<'_, '_> {
     ) -> Result<(), StoreError> {
         claims::record_phone_result(self.0, person, outcome, at_ms, caller)
     }
+    fn free_claim(&mut self, person: PersonId, device: DeviceId) -> Result<(), StoreError> {
+        self.0
+            .prepare_cached("DELETE FROM call_claims WHERE person_id = ?1 AND device_id = ?2")?
+            .execute(rusqlite::params![person, device.0])?;
+        Ok(())
+    }
     fn do_not_call_person(
         &mut self,
         campaign: CampaignId,
@@ -158,12 +164,7 @@ impl PullTx for Rows<'_, '_> {
     fn events(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Vec<Event>, StoreError> {
         events::page(self.0, turf, after, upto)
     }
-    fn removed(
-        &mut self,
-        turf: TurfId,
-        after: i64,
-        upto: i64,
-    ) -> Result<(Vec<HouseholdId>, Vec<PersonId>), StoreError> {
+    fn removed(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Removed, StoreError> {
         tombstones::page(self.0, turf, after, upto)
     }
     fn config_with_scripts(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError> {
