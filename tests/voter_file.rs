@@ -16,7 +16,7 @@ use crate::support::process::{server_command, ServerProcess, TestDatabase};
 use crate::support::{temp_dir, TestDevice};
 
 /// One ncvoter row: the named columns set, every other column empty.
-fn row(values: &[(&str, &str)]) -> String {
+pub(crate) fn row(values: &[(&str, &str)]) -> String {
     NCVOTER_COLUMNS
         .iter()
         .map(|column| {
@@ -48,7 +48,7 @@ fn voter(ncid: &str, first: &str, last: &str, address: &str, phone: &str, status
 }
 
 /// Write the file as the State Board does: tab-separated, quoted, Latin-1, CRLF.
-fn write_ncvoter(path: &Path, rows: &[String]) {
+pub(crate) fn write_ncvoter(path: &Path, rows: &[String]) {
     let header: Vec<String> = NCVOTER_COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();
     let mut text = header.join("\t");
     for r in rows {
@@ -64,7 +64,7 @@ fn write_ncvoter(path: &Path, rows: &[String]) {
 }
 
 /// The number after `label` in the command's output (`added:            3`).
-fn count(output: &str, label: &str) -> u64 {
+pub(crate) fn count(output: &str, label: &str) -> u64 {
     output
         .lines()
         .find_map(|l| l.trim().strip_prefix(label))
@@ -73,7 +73,7 @@ fn count(output: &str, label: &str) -> u64 {
         .unwrap_or_else(|| panic!("no {label:?} in:\n{output}"))
 }
 
-fn value<'a>(output: &'a str, prefix: &str) -> &'a str {
+pub(crate) fn value<'a>(output: &'a str, prefix: &str) -> &'a str {
     output
         .lines()
         .find_map(|l| l.strip_prefix(prefix))

@@ -12,6 +12,7 @@ pub mod event;
 pub mod fold;
 pub mod hlc;
 pub mod ids;
+pub mod map;
 pub mod network;
 pub mod paths;
 pub mod protocol;

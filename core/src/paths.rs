@@ -53,6 +53,8 @@ pub const IMPORT_REPORT_PATH: &str = "/api/v1/imports/{id}/report";
 pub const SCRIPTS_PATH: &str = "/api/v1/scripts";
 pub const EXPORT_PATH: &str = "/api/v1/export";
 pub const GEOCODE_PATH: &str = "/api/v1/geocode";
+pub const STREETS_PATH: &str = "/api/v1/streets";
+pub const GEOCODE_STREETS_PATH: &str = "/api/v1/geocode/streets";
 
 /// `pattern` with its `{id}` filled in: `with_id(TURF_ASSIGNEES_PATH, 7)` is
 /// `/api/v1/turfs/7/assignees`.

@@ -14,6 +14,7 @@ pub mod http;
 pub mod import;
 pub mod import_jobs;
 pub mod lang;
+pub mod maps;
 pub mod ops;
 mod routes;
 pub mod script_file;

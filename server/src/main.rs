@@ -276,17 +276,39 @@ enum Command {
         #[arg(long)]
         partial: bool,
     },
-    /// Set household locations from a CSV of addresses (or address keys) with lat and lon.
+    /// Place households (set their latitude and longitude): from a geocoding file (address,
+    /// lat, lon), or with `--from-streets` from the campaign's map (`streets`), with no
+    /// network: an exact mapped address where there is one, else interpolated along the
+    /// street. Placed households already in a turf reach its devices.
     Geocode {
+        #[command(flatten)]
+        data: Database,
+        #[arg(long)]
+        campaign: i64,
+        #[arg(
+            long,
+            required_unless_present = "from_streets",
+            conflicts_with = "from_streets"
+        )]
+        file: Option<PathBuf>,
+        /// Place every household from the streets and address points `streets` loaded.
+        #[arg(long)]
+        from_streets: bool,
+        /// Where to list the rows not used (default: beside the file, or beside the
+        /// database with --from-streets).
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Load a campaign's map from an OpenStreetMap extract (`.osm.pbf`, as Geofabrik or
+    /// BBBike publish them): its named streets and mapped addresses, replacing the map
+    /// before. Read streaming: memory follows the streets, not the file.
+    Streets {
         #[command(flatten)]
         data: Database,
         #[arg(long)]
         campaign: i64,
         #[arg(long)]
         file: PathBuf,
-        /// Where to list the rows not used (default: beside the file).
-        #[arg(long)]
-        report: Option<PathBuf>,
     },
 }
 
@@ -771,11 +793,46 @@ fn main() -> anyhow::Result<()> {
                 done.report_lines
             );
         }
-        Command::Geocode {
+        Command::Streets {
             data,
             campaign,
             file,
+        } => {
+            let store = open(&data)?;
+            let summary =
+                groundgame_server::maps::load_streets(store.as_ref(), CampaignId(campaign), &file)
+                    .with_context(|| {
+                        format!(
+                            "could not load the map from {} (nothing was changed)",
+                            file.display()
+                        )
+                    })?;
+            print!("{summary}");
+        }
+        Command::Geocode {
+            data,
+            campaign,
+            file: None,
             report,
+            ..
+        } => {
+            let store = open(&data)?;
+            let report = report.unwrap_or_else(|| PathBuf::from("geocode-from-streets-report.csv"));
+            let (summary, report) = groundgame_server::maps::geocode_from_streets(
+                store.as_ref(),
+                CampaignId(campaign),
+                report,
+            )
+            .context("could not place the households from the map (nothing was changed)")?;
+            print!("{summary}");
+            println!("report: {}", report.display());
+        }
+        Command::Geocode {
+            data,
+            campaign,
+            file: Some(file),
+            report,
+            ..
         } => {
             let store = open(&data)?;
             let (summary, report) =

@@ -335,6 +335,57 @@ pub struct GeocodeResponse {
     pub report_lines: u64,
 }
 
+/// What loading an OpenStreetMap extract did (`POST /api/v1/streets`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StreetsResponse {
+    /// Named street ways kept.
+    pub streets: u64,
+    /// Distinct street names among them.
+    pub names: u64,
+    /// Mapped addresses (nodes, and buildings at their centre).
+    pub address_points: u64,
+    /// Highway ways with no name, left out.
+    pub unnamed_ways: u64,
+    /// Ways cut off at the extract's edge, left out.
+    pub ways_without_geometry: u64,
+    /// Address tags missing a number or street, left out.
+    pub bad_addresses: u64,
+}
+
+/// What placing the households from the map did (`POST /api/v1/geocode/streets`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlacedResponse {
+    pub households: u64,
+    /// Placed at a mapped address.
+    pub exact: u64,
+    /// Placed along their street between mapped numbers.
+    pub interpolated: u64,
+    /// Not placed, by reason.
+    pub not_found: Vec<NotPlaced>,
+    /// Households whose location was set or changed.
+    pub located: u64,
+    /// Placed households whose new location devices will receive.
+    pub sent_to_devices: u64,
+    /// The first households not placed (address and reason).
+    pub report: Vec<NotPlacedLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotPlaced {
+    pub reason: String,
+    pub households: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotPlacedLine {
+    pub address: String,
+    pub reason: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

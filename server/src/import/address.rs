@@ -139,6 +139,12 @@ fn tokens_join(tokens: &[String]) -> String {
     tokens.join(" ")
 }
 
+/// A street name as a voter file's addresses are keyed ("North Elm Street" → "N ELM ST"),
+/// so OpenStreetMap's names match them.
+pub fn street_key(name: &str) -> String {
+    normalize_street(&tokens(name))
+}
+
 /// A city or similar free text, normalised: upper case, punctuation dropped, one space.
 pub fn normalize_words(s: &str) -> String {
     tokens_join(&tokens(s))

@@ -2,6 +2,11 @@
 //! address given either as a household key (`address_key`, as the import computes it) or as
 //! address columns (a one-line `address`, or `number` / `street` / `unit`, with `city` and
 //! `zip`). Rows are matched to households by the normalised key, so any spelling works.
+//!
+//! The US Census Geocoder's batch output is read as it comes: no header, one row per address
+//! sent (`id, "street, city, state, zip", Match|No_Match|Tie, Exact|Non_Exact, matched
+//! address, "lon,lat", TIGER line id, side`). The address sent is the household's; rows the
+//! Census did not match are reported.
 
 use std::io::{BufRead, BufReader, Read};
 
@@ -17,6 +22,8 @@ pub enum GeoIssue {
     BadLocation,
     /// No household of the campaign has this address.
     Unmatched,
+    /// The Census Geocoder found no location for it (`No_Match` or `Tie`).
+    CensusNoMatch,
 }
 
 impl GeoIssue {
@@ -32,6 +39,9 @@ impl GeoIssue {
                 "no usado: ningún hogar tiene esta dirección; revise la dirección o importe \
                  primero el padrón"
             }
+            (crate::lang::Lang::Es, GeoIssue::CensusNoMatch) => {
+                "no usado: el geocodificador del Censo no encontró esta dirección"
+            }
         }
     }
 
@@ -43,6 +53,7 @@ impl GeoIssue {
                 "not used: no household has this address; check the address or import the \
                  voter file first"
             }
+            GeoIssue::CensusNoMatch => "not used: the Census Geocoder did not find this address",
         }
     }
 }
@@ -81,6 +92,10 @@ pub struct GeoReader<R: Read> {
     zip: Option<usize>,
     lat: usize,
     lon: usize,
+    /// The Census Geocoder's batch output (no header).
+    census: bool,
+    /// The record read to sniff the layout is a row still to be given (Census output).
+    first_is_data: bool,
 }
 
 impl<R: Read> std::fmt::Debug for GeoReader<R> {
@@ -118,6 +133,19 @@ impl<R: Read> GeoReader<R> {
             .map(|f| decode(f, Encoding::Auto).trim().to_string())
             .collect();
         let names: Vec<String> = raw.iter().map(|n| squash(n)).collect();
+        if names.len() >= 6 && matches!(names[2].as_str(), "match" | "nomatch" | "tie") {
+            return Ok(GeoReader {
+                csv,
+                record,
+                key: KeyColumns::Line(1),
+                city: None,
+                zip: None,
+                lat: 5,
+                lon: 5,
+                census: true,
+                first_is_data: true,
+            });
+        }
         let find = |cands: &[&str]| cands.iter().find_map(|c| names.iter().position(|n| n == c));
         let missing = |column: &str, what: Said| ImportError::MissingColumn {
             column: column.into(),
@@ -155,7 +183,44 @@ impl<R: Read> GeoReader<R> {
             csv,
             record,
             key,
+            census: false,
+            first_is_data: false,
         })
+    }
+
+    /// A row of the Census Geocoder's batch output.
+    fn parse_census(&self, row: u64) -> GeoRow {
+        if squash(&self.field(Some(2))) != "match" {
+            return GeoRow::Skipped {
+                row,
+                issue: GeoIssue::CensusNoMatch,
+            };
+        }
+        let sent = self.field(Some(1));
+        let parts: Vec<&str> = sent.split(',').map(str::trim).collect();
+        let key = match parts.as_slice() {
+            [line, city, .., zip] if parts.len() >= 3 => {
+                Address::from_line(line, city, zip).ok().map(|a| a.key())
+            }
+            _ => None,
+        };
+        let Some(key) = key else {
+            return GeoRow::Skipped {
+                row,
+                issue: GeoIssue::NoAddress,
+            };
+        };
+        let at = self.field(Some(5));
+        let location = at
+            .split_once(',')
+            .and_then(|(lon, lat)| parse_location(lat.trim(), lon.trim()));
+        match location {
+            Some((lat, lon)) => GeoRow::Location { row, key, lat, lon },
+            None => GeoRow::Skipped {
+                row,
+                issue: GeoIssue::BadLocation,
+            },
+        }
     }
 
     fn field(&self, i: Option<usize>) -> String {
@@ -167,6 +232,9 @@ impl<R: Read> GeoReader<R> {
     fn parse(&self, row: u64) -> Option<GeoRow> {
         if self.record.as_slice().iter().all(u8::is_ascii_whitespace) {
             return None;
+        }
+        if self.census {
+            return Some(self.parse_census(row));
         }
         let (city, zip) = (self.field(self.city), self.field(self.zip));
         let key = match &self.key {
@@ -211,6 +279,12 @@ impl<R: Read> Iterator for GeoReader<R> {
     type Item = Result<GeoRow, ImportError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if std::mem::take(&mut self.first_is_data) {
+            let row = self.record.position().map_or(1, |p| p.line());
+            if let Some(parsed) = self.parse(row) {
+                return Some(Ok(parsed));
+            }
+        }
         loop {
             match self.csv.read_byte_record(&mut self.record) {
                 Err(e) => return Some(Err(csv_error(e))),

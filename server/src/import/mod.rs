@@ -10,7 +10,7 @@
 //! store, the report file and a progress line together for the command line, the API's
 //! import jobs and the benchmark.
 
-mod address;
+pub(crate) mod address;
 pub mod columns;
 pub mod geocode;
 pub mod packing;

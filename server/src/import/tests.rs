@@ -894,3 +894,39 @@ fn duplicates_are_caught_the_same_on_a_first_import_and_on_a_later_one() {
         "no household without people"
     );
 }
+
+#[test]
+fn the_census_geocoders_batch_output_is_read_as_it_comes() {
+    let f = fixture();
+    let van = b"VANID,LastName,FirstName,Address,City,Zip5\n1,A,A,1 Oak St,Raleigh,27601\n2,B,B,7 Elm Ave,Raleigh,27601\n";
+    f.import(&Format::Van, van);
+    // As the Census Geocoder returns a batch: no header, "lon,lat" in one field.
+    let census = b"\"1\",\"1 Oak St, Raleigh, NC, 27601\",\"Match\",\"Exact\",\"1 OAK ST, RALEIGH, NC, 27601\",\"-78.640000,35.780000\",\"123456\",\"L\"\n\
+        \"2\",\"7 Elm Ave, Raleigh, NC, 27601\",\"No_Match\"\n\
+        \"3\",\"9 Pine Rd, Raleigh, NC, 27601\",\"Match\",\"Non_Exact\",\"9 PINE RD, RALEIGH, NC, 27601\",\"-78.6,35.7\",\"7\",\"R\"\n";
+    let mut lines = Vec::new();
+    let summary = f
+        .store
+        .set_locations(
+            f.campaign,
+            GeoReader::new(Cursor::new(census.to_vec())).expect("census output"),
+            &mut |row, issue| {
+                lines.push((row, issue.reason()));
+                Ok(())
+            },
+        )
+        .expect("geocode");
+    assert_eq!(
+        lines,
+        vec![
+            (2, GeoIssue::CensusNoMatch.reason()),
+            (3, GeoIssue::Unmatched.reason())
+        ]
+    );
+    assert_eq!((summary.rows, summary.updated), (3, 1));
+    assert_eq!(
+        f.text("SELECT lat || ',' || lon FROM households WHERE number = '1'"),
+        "35.78,-78.64",
+        "latitude and longitude the right way round"
+    );
+}

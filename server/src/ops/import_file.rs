@@ -58,14 +58,14 @@ pub fn default_report_path(file: &Path, what: &str) -> PathBuf {
 
 /// A CSV report written whole or not at all: to a temporary sibling until
 /// [`Report::keep`] fsyncs and renames it into place (`atomic-write-file`).
-struct Report {
+pub(crate) struct Report {
     writer: csv::Writer<AtomicWriteFile>,
     path: PathBuf,
     lines: u64,
 }
 
 impl Report {
-    fn create(path: PathBuf, header: &[&str]) -> Result<Self, ImportError> {
+    pub(crate) fn create(path: PathBuf, header: &[&str]) -> Result<Self, ImportError> {
         let file = AtomicWriteFile::open(&path).map_err(ImportError::Report)?;
         let mut writer = csv::Writer::from_writer(file);
         writer.write_record(header).map_err(report_error)?;
@@ -78,7 +78,7 @@ impl Report {
 
     /// One line; every cell through the spreadsheet formula guard (a voter id, a reason
     /// quoting the file, come from a file someone else wrote).
-    fn line(&mut self, fields: &[&str]) -> std::io::Result<()> {
+    pub(crate) fn line(&mut self, fields: &[&str]) -> std::io::Result<()> {
         self.lines += 1;
         self.writer
             .write_record(
@@ -89,7 +89,7 @@ impl Report {
             .map_err(std::io::Error::other)
     }
 
-    fn keep(self) -> Result<(PathBuf, u64), ImportError> {
+    pub(crate) fn keep(self) -> Result<(PathBuf, u64), ImportError> {
         let file = self
             .writer
             .into_inner()
@@ -98,7 +98,7 @@ impl Report {
         Ok((self.path, self.lines))
     }
 
-    fn discard(self) {
+    pub(crate) fn discard(self) {
         if let Ok(file) = self.writer.into_inner() {
             let _ = file.discard();
         }

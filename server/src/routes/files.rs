@@ -169,9 +169,28 @@ const DRAIN_MS: u64 = 2_000;
 /// Stream the request body into the upload's file, stopping at [`MAX_IMPORT_BYTES`].
 async fn receive(body: Body, upload: &Upload) -> Result<u64, ApiError> {
     let path = upload.path();
-    let mut file = tokio::fs::File::create(&path)
+    let file = tokio::fs::File::create(&path)
         .await
         .map_err(|e| ApiError::Internal(format!("import upload folder: {e}")))?;
+    stream_to_file(body, file, MAX_IMPORT_BYTES, "import upload", || {
+        format!(
+            "voter files over {} GiB are not taken over the API; split the file by county, \
+             or use the command line's `import` on the server",
+            MAX_IMPORT_BYTES >> 30
+        )
+    })
+    .await
+}
+
+/// Write a request body to `file` as it arrives, refusing it (413, `too_large`'s words)
+/// once it passes `max` bytes; `what` names the upload in an internal error.
+pub(crate) async fn stream_to_file(
+    body: Body,
+    mut file: tokio::fs::File,
+    max: u64,
+    what: &str,
+    too_large: impl FnOnce() -> String,
+) -> Result<u64, ApiError> {
     let mut body = body;
     let mut total: u64 = 0;
     while let Some(frame) = body.frame().await {
@@ -184,20 +203,16 @@ async fn receive(body: Body, upload: &Upload) -> Result<u64, ApiError> {
             continue;
         };
         total += data.len() as u64;
-        if total > MAX_IMPORT_BYTES {
-            return Err(ApiError::TooLarge(format!(
-                "voter files over {} GiB are not taken over the API; split the file by county, \
-                 or use the command line's `import` on the server",
-                MAX_IMPORT_BYTES >> 30
-            )));
+        if total > max {
+            return Err(ApiError::TooLarge(too_large()));
         }
         file.write_all(&data)
             .await
-            .map_err(|e| ApiError::Internal(format!("import upload: {e}")))?;
+            .map_err(|e| ApiError::Internal(format!("{what}: {e}")))?;
     }
     file.flush()
         .await
-        .map_err(|e| ApiError::Internal(format!("import upload: {e}")))?;
+        .map_err(|e| ApiError::Internal(format!("{what}: {e}")))?;
     Ok(total)
 }
 

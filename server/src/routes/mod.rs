@@ -17,6 +17,7 @@ pub(crate) mod progress;
 pub(crate) mod pull;
 pub(crate) mod push;
 pub(crate) mod register;
+pub(crate) mod streets;
 
 use axum::Router;
 
@@ -79,6 +80,8 @@ api! {
     SCRIPTS_PATH => post(files::save_script).get(files::list_scripts);
     EXPORT_PATH => get(files::export);
     GEOCODE_PATH => post(geocode::geocode);
+    STREETS_PATH => post(streets::load);
+    GEOCODE_STREETS_PATH => post(streets::place);
     VOLUNTEER_QUARANTINE_PATH => post(progress::quarantine);
     VOLUNTEER_RELEASE_PATH => post(progress::release);
     OPENAPI_PATH => get(openapi::openapi_json);

@@ -187,6 +187,8 @@ impl Modify for CommonAnswers {
         super::files::list_scripts,
         super::files::export,
         super::geocode::geocode,
+        super::streets::load,
+        super::streets::place,
         super::network::push,
         super::network::pull,
         super::network::summary,
@@ -221,7 +223,7 @@ impl Modify for CommonAnswers {
         OldAssignment,
         data::ImportJobResponse, data::ImportStatus, data::ImportSummary, data::ImportFormat,
         data::ExportFormat, data::ScriptSaved, data::ScriptList, data::ScriptListItem,
-        data::GeocodeResponse, data::GeocodeLine,
+        data::GeocodeResponse, data::GeocodeLine, data::StreetsResponse, data::PlacedResponse, data::NotPlaced, data::NotPlacedLine,
     )),
     modifiers(&BearerAuth, &CommonAnswers),
     tags(

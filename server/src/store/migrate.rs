@@ -334,6 +334,28 @@ const TABLES: &[Table] = &[
             ("received_at", "received_at", Int),
         ],
     },
+    Table {
+        name: "map_streets",
+        columns: &[
+            ("id", "id", Int),
+            ("campaign_id", "campaign_id", Int),
+            ("name", "name", Text),
+            ("street_key", "street_key", Text),
+            ("class", "class", Text),
+            ("points", "points", Text),
+        ],
+    },
+    Table {
+        name: "map_address_points",
+        columns: &[
+            ("id", "id", Int),
+            ("campaign_id", "campaign_id", Int),
+            ("street_key", "street_key", Text),
+            ("number", "number", Text),
+            ("lat", "lat", Real),
+            ("lon", "lon", Real),
+        ],
+    },
 ];
 
 /// Tables whose integer `id` (or `seq`) is an identity to move past the copied values.
@@ -349,6 +371,8 @@ const IDENTITIES: &[(&str, &str)] = &[
     ("quarantines", "id"),
     ("network_records", "seq"),
     ("do_not_call_additions", "id"),
+    ("map_streets", "id"),
+    ("map_address_points", "id"),
 ];
 
 /// Rows copied, per table, in copy order.

@@ -47,9 +47,9 @@ pub use sqlite::network::NetworkOwner;
 pub use sqlite::progress::Progress;
 pub use sqlite::{
     set_claim_lease_ms, CallListFilter, CallListMember, CallListReport, CallProgress,
-    ClaimedContact, DeviceAuth, DeviceSummary, ExportedEvent, MyCallList, NewHousehold, NewPerson,
-    Registration, SavedScript, ScriptListItem, SqliteStore, TurfItem, UnplacedHousehold,
-    VolunteerSummary, READERS,
+    ClaimedContact, DeviceAuth, DeviceSummary, ExportedEvent, HouseholdAddress, MyCallList,
+    NewHousehold, NewPerson, Registration, SavedScript, ScriptListItem, SqliteStore, TurfItem,
+    UnplacedHousehold, VolunteerSummary, READERS,
 };
 
 pub use crate::error::StoreError;
@@ -335,6 +335,31 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         rows: &mut dyn Iterator<Item = Result<GeoRow, ImportError>>,
         report: &mut dyn FnMut(u64, &GeoIssue) -> std::io::Result<()>,
     ) -> Result<GeocodeSummary, ImportError>;
+    /// Make `streets` and `points` the campaign's map (replacing the one before), in one
+    /// transaction.
+    fn replace_map(
+        &self,
+        campaign: CampaignId,
+        streets: &[groundgame_core::map::Street],
+        points: &[groundgame_core::map::AddressPoint],
+    ) -> Result<(), StoreError>;
+    /// The campaign's map: its streets and address points.
+    #[allow(clippy::type_complexity)]
+    fn map(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<
+        (
+            Vec<groundgame_core::map::Street>,
+            Vec<groundgame_core::map::AddressPoint>,
+        ),
+        StoreError,
+    >;
+    /// Every household of the campaign with an address, for the geocoder.
+    fn household_addresses(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<HouseholdAddress>, StoreError>;
     /// Stream every event of the campaign, in feed order, from one snapshot, to `row`;
     /// the first error `row` returns stops the export. Returns how many were read.
     fn export_events(

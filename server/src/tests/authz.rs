@@ -441,6 +441,9 @@ async fn every_route_answers_each_caller_as_the_table_says_and_a_refusal_changes
             ],
         ),
         plain(GEOCODE_PATH, M::POST, Some(json!("x")), NOT_A_FILE),
+        // A JSON string is no map extract; with no map loaded, nobody can be placed.
+        plain(STREETS_PATH, M::POST, Some(json!("x")), NOT_A_FILE),
+        plain(GEOCODE_STREETS_PATH, M::POST, None, NOT_A_FILE),
     ];
 
     // Every route the router serves has a row, and every row is a route it serves.

@@ -28,6 +28,7 @@ mod held;
 mod lead;
 mod lead_actions;
 mod lead_views;
+mod maps;
 mod meta;
 mod migrate;
 mod network;

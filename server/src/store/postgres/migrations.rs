@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("migrations/0004_do_not_call_additions.sql")),
     (5, include_str!("migrations/0005_code_key.sql")),
     (6, include_str!("migrations/0006_event_tombstones.sql")),
+    (7, include_str!("migrations/0007_map.sql")),
 ];
 
 /// Any fixed number: the key of the advisory lock migrations take.

@@ -22,6 +22,7 @@ mod do_not_call;
 mod held;
 mod jobs;
 mod lead;
+mod map;
 mod migrations;
 mod network;
 pub(crate) mod rows;
@@ -784,6 +785,35 @@ impl Store for PgStore {
         report: &mut dyn FnMut(u64, &GeoIssue) -> std::io::Result<()>,
     ) -> Result<GeocodeSummary, ImportError> {
         PgStore::set_locations(self, campaign, rows, report)
+    }
+
+    fn replace_map(
+        &self,
+        campaign: CampaignId,
+        streets: &[groundgame_core::map::Street],
+        points: &[groundgame_core::map::AddressPoint],
+    ) -> Result<(), StoreError> {
+        self.replace_map_rows(campaign, streets, points)
+    }
+
+    fn map(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<
+        (
+            Vec<groundgame_core::map::Street>,
+            Vec<groundgame_core::map::AddressPoint>,
+        ),
+        StoreError,
+    > {
+        self.map_rows(campaign)
+    }
+
+    fn household_addresses(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<crate::store::HouseholdAddress>, StoreError> {
+        self.household_address_rows(campaign)
     }
 
     fn export_events(

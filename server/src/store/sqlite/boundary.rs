@@ -309,6 +309,35 @@ impl Store for SqliteStore {
         SqliteStore::set_locations(self, campaign, rows, report)
     }
 
+    fn replace_map(
+        &self,
+        campaign: CampaignId,
+        streets: &[groundgame_core::map::Street],
+        points: &[groundgame_core::map::AddressPoint],
+    ) -> Result<(), StoreError> {
+        self.write(|tx| super::map::replace(tx, campaign, streets, points))
+    }
+
+    fn map(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<
+        (
+            Vec<groundgame_core::map::Street>,
+            Vec<groundgame_core::map::AddressPoint>,
+        ),
+        StoreError,
+    > {
+        self.read(|tx| super::map::load(tx, campaign))
+    }
+
+    fn household_addresses(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<super::HouseholdAddress>, StoreError> {
+        self.read(|tx| super::map::household_addresses(tx, campaign))
+    }
+
     fn export_events(
         &self,
         campaign: CampaignId,

@@ -33,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("migrations/0014_do_not_call_additions.sql"),
     ),
     (15, include_str!("migrations/0015_event_tombstones.sql")),
+    (16, include_str!("migrations/0016_map.sql")),
 ];
 
 pub(super) fn apply(conn: &mut Connection) -> Result<(), StoreError> {

@@ -21,6 +21,7 @@ pub(crate) mod held;
 pub(crate) mod households;
 pub(crate) mod invites;
 pub(crate) mod lead_views;
+pub(crate) mod map;
 mod migrations;
 pub(crate) mod network;
 pub(crate) mod people;
@@ -56,6 +57,7 @@ pub use claims::{
 pub use devices::{DeviceAuth, DeviceSummary, Registration, VolunteerSummary};
 pub use exported_events::ExportedEvent;
 pub use households::{NewHousehold, NewPerson};
+pub use map::HouseholdAddress;
 pub use placement::UnplacedHousehold;
 pub use script_versions::{SavedScript, ScriptListItem};
 pub use turfs::TurfItem;

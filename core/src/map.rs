@@ -1,0 +1,235 @@
+//! Streets and address points from OpenStreetMap, and the plane geometry the geocoder (and
+//! later the map screen and walking routes) needs over a turf-sized area.
+//!
+//! Distances are metres on a local equirectangular plane around a reference latitude:
+//! over a county (tens of kilometres) its error is far below a house's width, and it is
+//! cheap enough to run over every door of a voter file. (A geodesy crate would add great
+//! circles nobody needs at this scale.)
+
+use serde::{Deserialize, Serialize};
+
+/// Metres per degree of latitude (WGS 84, mid-latitudes).
+const M_PER_DEG_LAT: f64 = 110_540.0;
+/// Metres per degree of longitude at the equator.
+const M_PER_DEG_LON_EQUATOR: f64 = 111_320.0;
+
+/// A position in degrees (WGS 84).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl GeoPoint {
+    pub fn new(lat: f64, lon: f64) -> Self {
+        GeoPoint { lat, lon }
+    }
+
+    /// A real position: finite, latitude within ±90 and longitude within ±180.
+    pub fn is_valid(&self) -> bool {
+        self.lat.is_finite()
+            && self.lon.is_finite()
+            && (-90.0..=90.0).contains(&self.lat)
+            && (-180.0..=180.0).contains(&self.lon)
+    }
+}
+
+/// A named street as OpenStreetMap draws it: one way (a street is often several).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Street {
+    /// As OSM writes it ("North Elm Street").
+    pub name: String,
+    /// Normalised the way voter-file addresses are ("N ELM ST"), to match them.
+    pub key: String,
+    /// The OSM `highway` value (residential, primary, ...).
+    pub class: String,
+    pub points: Vec<GeoPoint>,
+}
+
+impl Street {
+    /// A street a walker should not zig-zag across: a through road for traffic.
+    pub fn is_arterial(&self) -> bool {
+        matches!(
+            self.class.trim_end_matches("_link"),
+            "motorway" | "trunk" | "primary" | "secondary"
+        )
+    }
+}
+
+/// A mapped address: a node or building with `addr:housenumber` and `addr:street`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddressPoint {
+    /// As mapped ("12", "12A").
+    pub number: String,
+    /// The street's key ([`Street::key`]).
+    pub street_key: String,
+    pub at: GeoPoint,
+}
+
+/// A plane in metres around a reference latitude (east, north).
+#[derive(Debug, Clone, Copy)]
+pub struct Plane {
+    origin: GeoPoint,
+    m_per_deg_lon: f64,
+}
+
+impl Plane {
+    pub fn around(origin: GeoPoint) -> Self {
+        Plane {
+            origin,
+            m_per_deg_lon: M_PER_DEG_LON_EQUATOR * origin.lat.to_radians().cos(),
+        }
+    }
+
+    pub fn to_xy(&self, p: GeoPoint) -> (f64, f64) {
+        (
+            (p.lon - self.origin.lon) * self.m_per_deg_lon,
+            (p.lat - self.origin.lat) * M_PER_DEG_LAT,
+        )
+    }
+
+    pub fn to_geo(&self, (x, y): (f64, f64)) -> GeoPoint {
+        GeoPoint {
+            lat: self.origin.lat + y / M_PER_DEG_LAT,
+            lon: self.origin.lon + x / self.m_per_deg_lon,
+        }
+    }
+}
+
+/// Metres between two positions (on the plane around the first).
+pub fn distance_m(a: GeoPoint, b: GeoPoint) -> f64 {
+    let (x, y) = Plane::around(a).to_xy(b);
+    x.hypot(y)
+}
+
+/// Where a point falls against a line of points on a plane: how far along the line its
+/// nearest point is, and how far off it (positive to the left of the line's direction).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Station {
+    pub along: f64,
+    pub offset: f64,
+}
+
+/// A polyline on a plane, with the length of each stretch before each vertex.
+#[derive(Debug, Clone)]
+pub struct Line {
+    points: Vec<(f64, f64)>,
+    /// Distance along the line to each vertex.
+    at: Vec<f64>,
+}
+
+impl Line {
+    pub fn new(points: Vec<(f64, f64)>) -> Option<Self> {
+        if points.len() < 2 {
+            return None;
+        }
+        let mut at = Vec::with_capacity(points.len());
+        let mut total = 0.0;
+        at.push(0.0);
+        for w in points.windows(2) {
+            total += (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1);
+            at.push(total);
+        }
+        (total > 0.0).then_some(Line { points, at })
+    }
+
+    pub fn length(&self) -> f64 {
+        *self.at.last().unwrap_or(&0.0)
+    }
+
+    /// The nearest point of the line to `p`, as a station.
+    pub fn station(&self, p: (f64, f64)) -> Station {
+        let mut best = (
+            f64::INFINITY,
+            Station {
+                along: 0.0,
+                offset: 0.0,
+            },
+        );
+        for (i, w) in self.points.windows(2).enumerate() {
+            let (a, b) = (w[0], w[1]);
+            let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+            let len2 = dx * dx + dy * dy;
+            if len2 == 0.0 {
+                continue;
+            }
+            let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0);
+            let (nx, ny) = (a.0 + t * dx, a.1 + t * dy);
+            let d = (p.0 - nx).hypot(p.1 - ny);
+            if d < best.0 {
+                // Left of a→b is positive: the sign of the cross product.
+                let side = (dx * (p.1 - a.1) - dy * (p.0 - a.0)).signum();
+                best = (
+                    d,
+                    Station {
+                        along: self.at[i] + t * len2.sqrt(),
+                        offset: side * d,
+                    },
+                );
+            }
+        }
+        best.1
+    }
+
+    /// The point at a station: `along` the line (clamped to it), then `offset` to its left.
+    pub fn point(&self, s: Station) -> (f64, f64) {
+        let along = s.along.clamp(0.0, self.length());
+        let i = match self.at.iter().position(|&d| d > along) {
+            Some(0) | None => self.points.len() - 1,
+            Some(i) => i,
+        };
+        let (a, b) = (self.points[i - 1], self.points[i]);
+        let seg = self.at[i] - self.at[i - 1];
+        let t = if seg > 0.0 {
+            (along - self.at[i - 1]) / seg
+        } else {
+            0.0
+        };
+        let (dx, dy) = (
+            (b.0 - a.0) / seg.max(f64::EPSILON),
+            (b.1 - a.1) / seg.max(f64::EPSILON),
+        );
+        (
+            a.0 + t * (b.0 - a.0) - dy * s.offset,
+            a.1 + t * (b.1 - a.1) + dx * s.offset,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_station_and_its_point_agree_on_both_sides_and_round_a_corner() {
+        let line = Line::new(vec![(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)]).expect("line");
+        assert_eq!(line.length(), 200.0);
+        let north = line.station((30.0, 15.0));
+        assert!((north.along - 30.0).abs() < 1e-9 && (north.offset - 15.0).abs() < 1e-9);
+        let south = line.station((30.0, -15.0));
+        assert!(
+            (south.offset + 15.0).abs() < 1e-9,
+            "right of travel is negative"
+        );
+        let round = line.station((90.0, 60.0));
+        assert!((round.along - 160.0).abs() < 1e-9 && (round.offset - 10.0).abs() < 1e-9);
+        for s in [north, south, round] {
+            let p = line.point(s);
+            let back = line.station(p);
+            assert!((back.along - s.along).abs() < 1e-6 && (back.offset - s.offset).abs() < 1e-6);
+        }
+    }
+
+    #[test]
+    fn the_plane_is_metres() {
+        let a = GeoPoint::new(35.78, -78.64);
+        let b = GeoPoint::new(35.78 + 100.0 / 110_540.0, -78.64);
+        assert!((distance_m(a, b) - 100.0).abs() < 1e-6);
+        let plane = Plane::around(a);
+        let p = plane.to_geo((250.0, -40.0));
+        let (x, y) = plane.to_xy(p);
+        assert!((x - 250.0).abs() < 1e-6 && (y + 40.0).abs() < 1e-6);
+        assert!(!GeoPoint::new(f64::NAN, 0.0).is_valid());
+        assert!(!GeoPoint::new(91.0, 0.0).is_valid());
+    }
+}
