@@ -68,6 +68,7 @@ fn device(path: &Path, encrypted: bool) -> Store {
                 removed_households: vec![],
                 removed_people: vec![],
                 removed_events: Vec::new(),
+                map: None,
             }],
             removed: vec![],
             has_more: false,

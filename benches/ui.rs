@@ -172,6 +172,7 @@ fn stocked_store(path: &Path, households: usize, voters: usize) -> Arc<Store> {
                 removed_households: Vec::new(),
                 removed_people: Vec::new(),
                 removed_events: Vec::new(),
+                map: None,
             }],
             removed: Vec::new(),
             has_more: false,

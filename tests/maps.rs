@@ -9,12 +9,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use groundgame_core::map::decode_line;
 use groundgame_core::map::{distance_m, GeoPoint};
 use groundgame_core::CampaignId;
 
 use crate::support::process::{server_binary, server_command, TestDatabase};
 use crate::support::temp_dir;
-use crate::voter_file::{count, row, value, write_ncvoter};
+use crate::voter_file::{canvasser_on, count, row, value, write_ncvoter};
 
 /// The greatest distance allowed between a placed door and the house.
 const WITHIN_M: f64 = 30.0;
@@ -43,10 +44,10 @@ fn houses() -> Vec<House> {
         .collect()
 }
 
-#[test]
-fn a_voter_file_with_no_coordinates_is_placed_from_an_osm_extract() {
-    let dir = temp_dir();
-    let db = TestDatabase::new(dir.path(), "campaign");
+/// A campaign holding the fixture's voter file (no coordinates): its database, id, and how
+/// many doors the import made.
+fn riverton_campaign(dir: &Path) -> (TestDatabase, String, u64) {
+    let db = TestDatabase::new(dir, "campaign");
     let data = db.arg.as_str();
     let made = server_command(&[
         "campaign",
@@ -76,7 +77,7 @@ fn a_voter_file_with_no_coordinates_is_placed_from_an_osm_extract() {
             ])
         })
         .collect();
-    let file = dir.path().join("ncvoter99.txt");
+    let file = dir.join("ncvoter99.txt");
     write_ncvoter(&file, &rows);
     let imported = server_command(&[
         "import",
@@ -90,6 +91,20 @@ fn a_voter_file_with_no_coordinates_is_placed_from_an_osm_extract() {
         file.to_str().expect("utf-8"),
     ]);
     let doors = count(&imported, "households added:");
+    (db, campaign, doors)
+}
+
+fn pbf() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/riverton.osm.pbf")
+}
+
+#[test]
+fn a_voter_file_with_no_coordinates_is_placed_from_an_osm_extract() {
+    let dir = temp_dir();
+    let (db, campaign, doors) = riverton_campaign(dir.path());
+    let data = db.arg.as_str();
+    let houses = houses();
+    let file = dir.path().join("ncvoter99.txt");
 
     // Not an extract: refused with words, nothing loaded.
     let before = db.digest();
@@ -106,7 +121,7 @@ fn a_voter_file_with_no_coordinates_is_placed_from_an_osm_extract() {
         "nothing was written"
     );
 
-    let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/riverton.osm.pbf");
+    let pbf = pbf();
     let loaded = server_command(&[
         "streets",
         "--data",
@@ -190,4 +205,89 @@ fn a_voter_file_with_no_coordinates_is_placed_from_an_osm_extract() {
             "{address}: {reason} in\n{lines}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_canvassers_phone_holds_the_streets_of_its_turf_after_one_sync() {
+    let dir = temp_dir();
+    let (db, campaign, _) = riverton_campaign(dir.path());
+    let data = db.arg.as_str();
+    let pbf = pbf();
+    let report = dir.path().join("placed.csv");
+    for args in [
+        vec!["streets", "--file", pbf.to_str().expect("utf-8")],
+        vec![
+            "geocode",
+            "--from-streets",
+            "--report",
+            report.to_str().expect("utf-8"),
+        ],
+        vec!["cut", "--by", "area", "--doors", "30"],
+    ] {
+        let mut all = vec![args[0], "--data", data, "--campaign", &campaign];
+        all.extend(&args[1..]);
+        server_command(&all);
+    }
+    let store = db.open();
+    let turfs = store
+        .turf_summaries(CampaignId(campaign.parse().expect("id")))
+        .expect("turfs");
+    assert!(turfs.len() > 2, "{turfs:?}");
+    let turf = turfs[0].id;
+    drop(store);
+    let (_server, phone) = canvasser_on(dir.path(), &db, &campaign, turf).await;
+    phone.engine.sync_until_drained(5).await.expect("download");
+
+    let map = phone
+        .store
+        .turf_map(turf)
+        .expect("read")
+        .expect("the turf's map came with it");
+    let lines: Vec<Vec<GeoPoint>> = map
+        .lines
+        .iter()
+        .map(|l| decode_line(&l.points).expect("an encoded line"))
+        .collect();
+    // Every placed door of the turf stands beside a street of its map (houses are 10 to 22
+    // m from the centreline).
+    let doors = phone.store.households(turf).expect("doors");
+    assert!(!doors.is_empty());
+    for d in doors.iter().filter(|d| d.lat.is_some()) {
+        let at = GeoPoint::new(d.lat.expect("lat"), d.lon.expect("lon"));
+        let near = lines
+            .iter()
+            .flat_map(|l| l.windows(2))
+            .map(|w| {
+                let plane = groundgame_core::map::Plane::around(at);
+                let line =
+                    groundgame_core::map::Line::new(vec![plane.to_xy(w[0]), plane.to_xy(w[1])])
+                        .expect("a segment");
+                line.station((0.0, 0.0)).offset.abs()
+            })
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            near < 30.0,
+            "{} {} is {near:.0} m from its map's streets",
+            d.number,
+            d.street
+        );
+    }
+    // Only the streets around it: not the whole town's.
+    let whole = map.names.len();
+    assert!(
+        whole < 5,
+        "a turf of 30 doors drew {whole} of the town's 5 streets: {:?}",
+        map.names
+    );
+    let bytes = serde_json::to_vec(&map).expect("json").len();
+    println!(
+        "turf map: {} streets, {} lines, {bytes} bytes",
+        whole,
+        map.lines.len()
+    );
+
+    // The next sync sends the map's tag back, and the server sends no map again.
+    let before = phone.store.scopes().expect("scopes");
+    phone.engine.sync_until_drained(5).await.expect("again");
+    assert_eq!(phone.store.scopes().expect("scopes"), before);
 }

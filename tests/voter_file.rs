@@ -15,6 +15,53 @@ use groundgame_server::import::columns::NCVOTER_COLUMNS;
 use crate::support::process::{server_command, ServerProcess, TestDatabase};
 use crate::support::{temp_dir, TestDevice};
 
+/// The campaign's server started on `db`, and a canvasser's phone joined with a volunteer
+/// invite and put on `turf` by a lead's device (both invites made with the command line).
+pub(crate) async fn canvasser_on(
+    dir: &Path,
+    db: &TestDatabase,
+    campaign: &str,
+    turf: TurfId,
+) -> (ServerProcess, TestDevice<HttpTransport>) {
+    let data = db.arg.as_str();
+    let invite = |role| {
+        server_command(&[
+            "invite",
+            "--data",
+            data,
+            "--campaign",
+            campaign,
+            "--role",
+            role,
+        ])
+    };
+    let (volunteer, lead) = (invite("volunteer"), invite("lead"));
+    let server = ServerProcess::start_on(db, "127.0.0.1:0", &[]);
+    let http = || HttpTransport::new(&server.url).expect("http");
+    let phone = TestDevice::join(
+        dir,
+        "ana",
+        &server.url,
+        value(&volunteer, "volunteer invite:"),
+        http(),
+    )
+    .await;
+    let lead = TestDevice::join(
+        dir,
+        "lee",
+        &server.url,
+        value(&lead, "lead invite:"),
+        http(),
+    )
+    .await;
+    lead.engine
+        .api()
+        .set_assignees(turf, &[phone.volunteer()])
+        .await
+        .expect("assign");
+    (server, phone)
+}
+
 /// One ncvoter row: the named columns set, every other column empty.
 pub(crate) fn row(values: &[(&str, &str)]) -> String {
     NCVOTER_COLUMNS
@@ -194,48 +241,7 @@ async fn a_voter_file_becomes_a_walked_turf_and_comes_back_as_results() {
         calls.contains(": 2 to call"),
         "José and Kim have phones: {calls}"
     );
-    let volunteer = server_command(&[
-        "invite",
-        "--data",
-        data,
-        "--campaign",
-        &campaign,
-        "--role",
-        "volunteer",
-    ]);
-    let lead = server_command(&[
-        "invite",
-        "--data",
-        data,
-        "--campaign",
-        &campaign,
-        "--role",
-        "lead",
-    ]);
-
-    let server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
-    let http = || HttpTransport::new(&server.url).expect("http");
-    let phone = TestDevice::join(
-        dir.path(),
-        "ana",
-        &server.url,
-        value(&volunteer, "volunteer invite:"),
-        http(),
-    )
-    .await;
-    let lead = TestDevice::join(
-        dir.path(),
-        "lee",
-        &server.url,
-        value(&lead, "lead invite:"),
-        http(),
-    )
-    .await;
-    lead.engine
-        .api()
-        .set_assignees(TurfId(turf), &[phone.volunteer()])
-        .await
-        .expect("assign");
+    let (_server, phone) = canvasser_on(dir.path(), &db, &campaign, TurfId(turf)).await;
     phone.engine.sync_until_drained(5).await.expect("download");
 
     let doors = phone.store.households(TurfId(turf)).expect("households");

@@ -196,6 +196,118 @@ impl Line {
     }
 }
 
+/// A latitude/longitude box.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Bounds {
+    pub min_lat: f64,
+    pub min_lon: f64,
+    pub max_lat: f64,
+    pub max_lon: f64,
+}
+
+impl Bounds {
+    /// The smallest box holding every point (None for none).
+    pub fn of(points: impl IntoIterator<Item = GeoPoint>) -> Option<Bounds> {
+        points.into_iter().fold(None, |b, p| {
+            Some(match b {
+                None => Bounds {
+                    min_lat: p.lat,
+                    min_lon: p.lon,
+                    max_lat: p.lat,
+                    max_lon: p.lon,
+                },
+                Some(b) => Bounds {
+                    min_lat: b.min_lat.min(p.lat),
+                    min_lon: b.min_lon.min(p.lon),
+                    max_lat: b.max_lat.max(p.lat),
+                    max_lon: b.max_lon.max(p.lon),
+                },
+            })
+        })
+    }
+
+    /// The box `metres` wider on every side.
+    pub fn grown(&self, metres: f64) -> Bounds {
+        let d_lat = metres / M_PER_DEG_LAT;
+        let mid = (self.min_lat + self.max_lat) / 2.0;
+        let d_lon = metres / (M_PER_DEG_LON_EQUATOR * mid.to_radians().cos().max(0.01));
+        Bounds {
+            min_lat: (self.min_lat - d_lat).max(-90.0),
+            min_lon: (self.min_lon - d_lon).max(-180.0),
+            max_lat: (self.max_lat + d_lat).min(90.0),
+            max_lon: (self.max_lon + d_lon).min(180.0),
+        }
+    }
+
+    /// The box with its edges moved outward onto a grid of `step` degrees, so a door placed
+    /// a few metres differently leaves it as it was.
+    pub fn snapped(&self, step: f64) -> Bounds {
+        Bounds {
+            min_lat: (self.min_lat / step).floor() * step,
+            min_lon: (self.min_lon / step).floor() * step,
+            max_lat: (self.max_lat / step).ceil() * step,
+            max_lon: (self.max_lon / step).ceil() * step,
+        }
+    }
+
+    pub fn contains(&self, p: GeoPoint) -> bool {
+        (self.min_lat..=self.max_lat).contains(&p.lat)
+            && (self.min_lon..=self.max_lon).contains(&p.lon)
+    }
+
+    pub fn intersects(&self, o: &Bounds) -> bool {
+        self.min_lat <= o.max_lat
+            && o.min_lat <= self.max_lat
+            && self.min_lon <= o.max_lon
+            && o.min_lon <= self.max_lon
+    }
+}
+
+/// The stretches of a line that come into a box: each run of consecutive segments whose
+/// own box meets it (a segment crossing the box with both ends outside is kept), so a
+/// county-long road gives a turf only the blocks it draws.
+pub fn clip(points: &[GeoPoint], b: &Bounds) -> Vec<Vec<GeoPoint>> {
+    let mut runs: Vec<Vec<GeoPoint>> = Vec::new();
+    let mut open = false;
+    for w in points.windows(2) {
+        let seg = Bounds::of([w[0], w[1]]).expect("two points");
+        if seg.intersects(b) {
+            if !open {
+                runs.push(vec![w[0]]);
+                open = true;
+            }
+            runs.last_mut().expect("opened").push(w[1]);
+        } else {
+            open = false;
+        }
+    }
+    runs
+}
+
+/// Decimal places of the encoded lines: about a metre.
+pub const LINE_PRECISION: u32 = 5;
+
+/// A line in Google's Encoded Polyline Algorithm Format at [`LINE_PRECISION`] (the
+/// `polyline` crate): 2-4 bytes a point where JSON numbers take about 40.
+pub fn encode_line(points: &[GeoPoint]) -> String {
+    polyline::encode_coordinates(
+        points
+            .iter()
+            .map(|p| geo_types::coord! { x: p.lon, y: p.lat }),
+        LINE_PRECISION,
+    )
+    // Only a position outside ±90/±180 fails, and every point here was validated.
+    .unwrap_or_default()
+}
+
+/// The points of an encoded line; None when it is not one, or holds a position that is not
+/// on the Earth.
+pub fn decode_line(line: &str) -> Option<Vec<GeoPoint>> {
+    let decoded = polyline::decode_polyline(line, LINE_PRECISION).ok()?;
+    let points: Vec<GeoPoint> = decoded.coords().map(|c| GeoPoint::new(c.y, c.x)).collect();
+    points.iter().all(GeoPoint::is_valid).then_some(points)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,5 +343,58 @@ mod tests {
         assert!((x - 250.0).abs() < 1e-6 && (y + 40.0).abs() < 1e-6);
         assert!(!GeoPoint::new(f64::NAN, 0.0).is_valid());
         assert!(!GeoPoint::new(91.0, 0.0).is_valid());
+    }
+
+    #[test]
+    fn a_line_is_clipped_to_the_stretches_that_come_into_a_box() {
+        let b = Bounds {
+            min_lat: 0.0,
+            min_lon: 0.0,
+            max_lat: 1.0,
+            max_lon: 1.0,
+        };
+        let p = GeoPoint::new;
+        // In, out far away, back in: two stretches, each with the segment that leaves.
+        let line = [
+            p(0.5, 0.5),
+            p(0.5, 5.0),
+            p(0.5, 9.0),
+            p(0.6, 0.6),
+            p(0.7, 0.7),
+        ];
+        let runs = clip(&line, &b);
+        assert_eq!(
+            runs,
+            vec![
+                vec![p(0.5, 0.5), p(0.5, 5.0)],
+                vec![p(0.5, 9.0), p(0.6, 0.6), p(0.7, 0.7)]
+            ]
+        );
+        // A segment that crosses the box with both ends outside is kept.
+        assert_eq!(clip(&[p(0.5, -3.0), p(0.5, 3.0)], &b).len(), 1);
+        // One that passes by is not.
+        assert!(clip(&[p(2.0, -3.0), p(2.0, 3.0)], &b).is_empty());
+    }
+
+    #[test]
+    fn an_encoded_line_comes_back_within_a_metre_and_bad_text_is_refused() {
+        let line = vec![
+            GeoPoint::new(35.994_01, -78.898_62),
+            GeoPoint::new(35.994_87, -78.897_11),
+            GeoPoint::new(35.996_3, -78.899_9),
+        ];
+        let text = encode_line(&line);
+        assert!(text.len() < 24, "{text}");
+        let back = decode_line(&text).expect("decodes");
+        assert_eq!(back.len(), 3);
+        for (a, b) in line.iter().zip(&back) {
+            assert!(distance_m(*a, *b) < 1.0);
+        }
+        assert_eq!(decode_line("\u{1}not a line"), None);
+        let b = Bounds::of(line.iter().copied()).expect("box");
+        let grown = b.grown(100.0);
+        assert!((grown.max_lat - b.max_lat - 100.0 / 110_540.0).abs() < 1e-9);
+        let snapped = grown.snapped(0.002);
+        assert!(snapped.contains(line[0]) && snapped.min_lat <= grown.min_lat);
     }
 }

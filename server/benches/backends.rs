@@ -108,8 +108,13 @@ async fn measure(
             .post(format!("{}/api/v1/pull", url(1)))
             .header("authorization", format!("Bearer {lead_token}"))
             .json(&PullRequest {
+                maps: false,
                 protocol: PROTOCOL_VERSION,
-                scopes: vec![ScopeCursor { turf, cursor }],
+                scopes: vec![ScopeCursor {
+                    turf,
+                    cursor,
+                    map: None,
+                }],
                 limit: Some(MAX_PULL_LIMIT),
             })
             .send()

@@ -87,8 +87,10 @@ async fn main() {
             .post(format!("{url}/api/v1/pull"))
             .header("authorization", &auth)
             .json(&PullRequest {
+                maps: false,
                 protocol: PROTOCOL_VERSION,
                 scopes: vec![ScopeCursor {
+                    map: None,
                     turf: made.turfs[0],
                     cursor,
                 }],
@@ -239,8 +241,13 @@ async fn main() {
                 .post(format!("{url}/api/v1/pull"))
                 .header("authorization", &auth)
                 .json(&PullRequest {
+                    maps: false,
                     protocol: PROTOCOL_VERSION,
-                    scopes: vec![ScopeCursor { turf, cursor }],
+                    scopes: vec![ScopeCursor {
+                        turf,
+                        cursor,
+                        map: None,
+                    }],
                     limit: Some(500),
                 })
                 .send()

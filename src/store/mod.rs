@@ -313,6 +313,7 @@ fn wipe_voter_data(tx: &Transaction) -> Result<(), StoreError> {
          DELETE FROM people;
          DELETE FROM households;
          DELETE FROM turfs;
+         DELETE FROM turf_maps;
          DELETE FROM outbox;
          DELETE FROM rejected;
          DELETE FROM campaign;

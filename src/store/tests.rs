@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use groundgame_core::event::{Channel, VotePlan};
-use groundgame_core::protocol::{PullResponse, PushOutcome, ScopePage};
+use groundgame_core::protocol::{MapLine, PullResponse, PushOutcome, ScopePage, TurfMap};
 use groundgame_core::{
     CampaignConfig, CampaignId, DeviceId, Event, EventBody, EventId, Hlc, Household, HouseholdId,
     Person, PersonId, Role, Turf, TurfId, VolunteerId,
@@ -70,6 +70,7 @@ fn page(turf: i64, cursor: u64, households: Vec<Household>, people: Vec<Person>)
         removed_households: Vec::new(),
         removed_people: Vec::new(),
         removed_events: Vec::new(),
+        map: None,
     }
 }
 
@@ -348,6 +349,90 @@ fn a_removed_turf_takes_its_voter_data_but_not_the_outbox() {
             .collect::<Vec<_>>(),
         vec![TurfId(2)]
     );
+}
+
+fn turf_map(tag: u64) -> TurfMap {
+    TurfMap {
+        tag,
+        names: vec!["North Elm Street".into()],
+        lines: vec![MapLine {
+            name: 0,
+            arterial: false,
+            points: groundgame_core::map::encode_line(&[
+                groundgame_core::map::GeoPoint::new(35.78, -78.64),
+                groundgame_core::map::GeoPoint::new(35.78, -78.633),
+            ]),
+        }],
+    }
+}
+
+#[test]
+fn a_turf_map_is_kept_sent_back_by_its_tag_replaced_dropped_and_leaves_with_its_turf() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    let tags = |store: &Store| -> Vec<(TurfId, Option<u64>)> {
+        store
+            .scopes()
+            .expect("scopes")
+            .iter()
+            .map(|s| (s.turf, s.map))
+            .collect()
+    };
+    assert_eq!(tags(&store), vec![(TurfId(1), None)]);
+    assert_eq!(store.turf_map(TurfId(1)).expect("map"), None);
+
+    let with_map = |cursor, map| ScopePage {
+        map: Some(map),
+        ..page(1, cursor, vec![], vec![])
+    };
+    store
+        .apply_pull(&response(vec![with_map(10, turf_map(7))], vec![]))
+        .expect("map");
+    assert_eq!(tags(&store), vec![(TurfId(1), Some(7))]);
+    assert_eq!(store.turf_map(TurfId(1)).expect("map"), Some(turf_map(7)));
+    // The households stay: a page with only a map changes nothing else.
+    assert_eq!(store.households(TurfId(1)).expect("doors").len(), 2);
+
+    // A new map replaces it; tag 0 drops it.
+    store
+        .apply_pull(&response(vec![with_map(10, turf_map(9))], vec![]))
+        .expect("new map");
+    assert_eq!(tags(&store), vec![(TurfId(1), Some(9))]);
+    store
+        .apply_pull(&response(
+            vec![with_map(
+                10,
+                TurfMap {
+                    tag: 0,
+                    names: vec![],
+                    lines: vec![],
+                },
+            )],
+            vec![],
+        ))
+        .expect("no map");
+    assert_eq!(tags(&store), vec![(TurfId(1), None)]);
+    assert_eq!(store.turf_map(TurfId(1)).expect("map"), None);
+
+    // It leaves with its turf, and with a revocation wipe.
+    store
+        .apply_pull(&response(vec![with_map(11, turf_map(9))], vec![]))
+        .expect("map");
+    store
+        .apply_pull(&response(vec![], vec![TurfId(1)]))
+        .expect("unassign");
+    assert_eq!(store.turf_map(TurfId(1)).expect("map"), None);
+    let rows: i64 = store
+        .lock()
+        .conn
+        .query_row("SELECT count(*) FROM turf_maps", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(rows, 0);
+    store
+        .apply_pull(&response(vec![with_map(11, turf_map(9))], vec![]))
+        .expect("map");
+    store.wipe_for_revocation().expect("wipe");
+    assert_eq!(store.turf_map(TurfId(1)).expect("map"), None);
 }
 
 #[test]

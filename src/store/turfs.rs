@@ -5,9 +5,9 @@
 //! data with it (unsaved door forms included) — but never the outbox: pending events are
 //! pushed later all the same.
 
-use groundgame_core::protocol::{PullResponse, ScopeCursor, ScopePage};
+use groundgame_core::protocol::{PullResponse, ScopeCursor, ScopePage, TurfMap};
 use groundgame_core::{Event, EventBody, Household, HouseholdId, Person, PersonId, TurfId};
-use rusqlite::Transaction;
+use rusqlite::{OptionalExtension, Transaction};
 
 use super::{campaign, drafts, events, hlc, Store, StoreError};
 
@@ -56,16 +56,29 @@ impl Store {
     /// Every held turf with its cursor: the `scopes` of the next pull.
     pub fn scopes(&self) -> Result<Vec<ScopeCursor>, StoreError> {
         let inner = self.lock();
-        let mut stmt = inner
-            .conn
-            .prepare_cached("SELECT id, cursor FROM turfs ORDER BY id")?;
+        let mut stmt = inner.conn.prepare_cached(
+            "SELECT t.id, t.cursor, m.tag FROM turfs t LEFT JOIN turf_maps m ON m.turf = t.id
+             ORDER BY t.id",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok(ScopeCursor {
                 turf: TurfId(r.get(0)?),
                 cursor: r.get(1)?,
+                map: r.get(2)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The map of a turf held (its streets), if the server sent one.
+    pub fn turf_map(&self, turf: TurfId) -> Result<Option<TurfMap>, StoreError> {
+        let inner = self.lock();
+        let text: Option<String> = inner
+            .conn
+            .prepare_cached("SELECT map FROM turf_maps WHERE turf = ?1")?
+            .query_row([turf.0], |r| r.get(0))
+            .optional()?;
+        Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
     }
 
     /// A turf's households in walking order.
@@ -300,6 +313,25 @@ fn apply_page(tx: &Transaction, page: &ScopePage) -> Result<u64, StoreError> {
     for event in &page.removed_events {
         events::delete(tx, *event)?;
     }
+    match &page.map {
+        // The turf has no map any more (tag 0): drop the one held.
+        Some(map) if map.tag == 0 => {
+            tx.prepare_cached("DELETE FROM turf_maps WHERE turf = ?1")?
+                .execute([turf.0])?;
+        }
+        Some(map) => {
+            tx.prepare_cached(
+                "INSERT INTO turf_maps (turf, tag, map) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (turf) DO UPDATE SET tag = excluded.tag, map = excluded.map",
+            )?
+            .execute(rusqlite::params![
+                turf.0,
+                map.tag,
+                serde_json::to_string(map)?
+            ])?;
+        }
+        None => {}
+    }
     Ok((page.households.len()
         + page.people.len()
         + page.events.len()
@@ -314,6 +346,7 @@ fn apply_page(tx: &Transaction, page: &ScopePage) -> Result<u64, StoreError> {
 fn remove_turf(tx: &Transaction, turf: TurfId) -> Result<u64, StoreError> {
     let households = tx.execute("DELETE FROM households WHERE turf = ?1", [turf.0])?;
     tx.execute("DELETE FROM turfs WHERE id = ?1", [turf.0])?;
+    tx.execute("DELETE FROM turf_maps WHERE turf = ?1", [turf.0])?;
     let people = tx.execute(
         "DELETE FROM people WHERE household NOT IN (SELECT id FROM households)",
         [],

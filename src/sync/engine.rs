@@ -554,6 +554,7 @@ impl<T: Transport> Engine<T> {
                 protocol: PROTOCOL_VERSION,
                 scopes: scopes.clone(),
                 limit: self.pull_rows,
+                maps: true,
             };
             let body = gzip(&serde_json::to_vec(&request).map_err(StoreError::from)?);
             let raw = self

@@ -104,7 +104,7 @@ pub fn after_pull(sent: &[ScopeCursor], response: &PullResponse) -> Result<Step,
         || response
             .scopes
             .iter()
-            .any(|p| before.get(&p.turf.id) != Some(&p.cursor));
+            .any(|p| before.get(&p.turf.id) != Some(&p.cursor) || p.map.is_some());
     if moved {
         Ok(Step::Pull)
     } else {
@@ -250,6 +250,7 @@ mod tests {
             removed_households: vec![],
             removed_people: vec![],
             removed_events: Vec::new(),
+            map: None,
         }
     }
 
@@ -266,6 +267,7 @@ mod tests {
     #[test]
     fn pulls_again_only_while_the_server_makes_progress() {
         let sent = [ScopeCursor {
+            map: None,
             turf: TurfId(1),
             cursor: 10,
         }];
@@ -289,6 +291,19 @@ mod tests {
         assert_eq!(
             after_pull(&sent, &pull(vec![page(1, 10)], vec![], true)),
             Err(PlanError::PullStalled)
+        );
+        // A page that brings only the turf's map moved it too.
+        let map_only = ScopePage {
+            map: Some(groundgame_core::protocol::TurfMap {
+                tag: 3,
+                names: vec![],
+                lines: vec![],
+            }),
+            ..page(1, 10)
+        };
+        assert_eq!(
+            after_pull(&sent, &pull(vec![map_only], vec![], true)),
+            Ok(Step::Pull)
         );
         assert_eq!(
             after_pull(&sent, &pull(vec![], vec![], true)),

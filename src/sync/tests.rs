@@ -264,6 +264,7 @@ fn pull(s: &ServerState, req: &PullRequest) -> RawResponse {
         removed_households: vec![],
         removed_people: vec![],
         removed_events: Vec::new(),
+        map: None,
     });
     json(&response)
 }

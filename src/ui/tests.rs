@@ -97,6 +97,7 @@ fn store(dir: &Path, households: Vec<Household>, people: Vec<Person>) -> Arc<Sto
             removed_households: Vec::new(),
             removed_people: Vec::new(),
             removed_events: Vec::new(),
+            map: None,
         }]
     };
     store
@@ -882,6 +883,7 @@ fn the_walk_list_opens_its_paper_copy_in_both_languages() {
                 removed_households: Vec::new(),
                 removed_people: Vec::new(),
                 removed_events: Vec::new(),
+                map: None,
             }],
             removed: Vec::new(),
             has_more: false,

@@ -126,6 +126,10 @@ pub struct ScopeCursor {
     pub turf: TurfId,
     /// The last server sequence number the device holds for this turf (0: nothing yet).
     pub cursor: u64,
+    /// The [`TurfMap::tag`] of the turf's map the device holds (none yet: absent). The
+    /// server sends the map again only when its tag is another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,6 +143,41 @@ pub struct PullRequest {
     /// Rows per response, at most [`MAX_PULL_LIMIT`].
     #[serde(default)]
     pub limit: Option<u32>,
+    /// This app draws turf maps: send each turf's streets ([`ScopePage::map`]) when the
+    /// device has none or an older one. (Absent: an app that does not, and gets none.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub maps: bool,
+}
+
+/// The streets around a turf (its placed doors' box, 150 m wider), for the canvasser's map
+/// with no network. Sent with the turf's page when the device holds no map or another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TurfMap {
+    /// Which map this is (the campaign's map as loaded, and the turf's box); the device
+    /// sends it back in [`ScopeCursor::map`].
+    #[cfg_attr(feature = "openapi", schema(maximum = 9_007_199_254_740_991_u64))]
+    pub tag: u64,
+    /// Street names, once each; a line names its street by index.
+    pub names: Vec<String>,
+    pub lines: Vec<MapLine>,
+}
+
+/// One stretch of a street.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MapLine {
+    /// Index into [`TurfMap::names`].
+    pub name: u32,
+    /// A through road for traffic (primary, secondary, trunk, motorway): drawn wider, and
+    /// a walking route does not zig-zag across it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub arterial: bool,
+    /// Its points in Google's encoded polyline format, 5 decimals
+    /// ([`crate::map::encode_line`]).
+    pub points: String,
 }
 
 /// The changes of one turf in scope, from the device's cursor up to `cursor`.
@@ -163,6 +202,9 @@ pub struct ScopePage {
     /// them holds them as delivered, and drops them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed_events: Vec<EventId>,
+    /// The turf's streets, when the device asked for maps and holds none or another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map: Option<TurfMap>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

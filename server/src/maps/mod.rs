@@ -3,6 +3,7 @@
 
 pub mod osm;
 pub mod place;
+pub mod turf;
 
 use std::collections::BTreeMap;
 use std::fmt;

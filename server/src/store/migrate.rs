@@ -343,6 +343,10 @@ const TABLES: &[Table] = &[
             ("street_key", "street_key", Text),
             ("class", "class", Text),
             ("points", "points", Text),
+            ("min_lat", "min_lat", Real),
+            ("min_lon", "min_lon", Real),
+            ("max_lat", "max_lat", Real),
+            ("max_lon", "max_lon", Real),
         ],
     },
     Table {

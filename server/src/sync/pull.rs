@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use groundgame_core::map::{Bounds, Street};
 use groundgame_core::protocol::{
-    PullRequest, PullResponse, ScopePage, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT,
+    PullRequest, PullResponse, ScopePage, TurfMap, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT,
 };
 use groundgame_core::{
     CampaignConfig, CampaignId, Event, EventId, Hlc, Household, HouseholdId, Person, PersonId,
@@ -13,6 +14,7 @@ use groundgame_core::{
 };
 
 use crate::http::auth::AuthDevice;
+use crate::maps::turf as turf_map;
 use crate::store::StoreError;
 
 /// The look-ups a pull needs, all inside one read snapshot of a backend. Feed numbers are
@@ -38,6 +40,16 @@ pub(crate) trait PullTx {
     fn removed(&mut self, turf: TurfId, after: i64, upto: i64) -> Result<Removed, StoreError>;
     /// The campaign's config with the latest version of each script.
     fn config_with_scripts(&mut self, campaign: CampaignId) -> Result<CampaignConfig, StoreError>;
+    /// The campaign's map as loaded (None: no streets loaded).
+    fn map_revision(&mut self, campaign: CampaignId) -> Result<Option<i64>, StoreError>;
+    /// The box of the turf's placed households (None: none placed).
+    fn turf_bounds(&mut self, turf: TurfId) -> Result<Option<Bounds>, StoreError>;
+    /// The campaign's streets whose box meets `b`.
+    fn streets_within(
+        &mut self,
+        campaign: CampaignId,
+        b: &Bounds,
+    ) -> Result<Vec<Street>, StoreError>;
     /// The do-not-call numbers this volunteer's device must hold.
     fn do_not_call_for(
         &mut self,
@@ -87,6 +99,7 @@ fn turf_page(
         removed_households: Vec::new(),
         removed_people: Vec::new(),
         removed_events: Vec::new(),
+        map: None,
     };
     if budget == 0 {
         return Ok(empty(false));
@@ -112,6 +125,36 @@ fn turf_page(
     })
 }
 
+/// The turf's map if the device should get it: the map when it holds none or another, an
+/// empty one tagged [`turf_map::NO_MAP`] when it holds one and the turf has none now (the
+/// campaign's map is gone, or no door of the turf is placed), None when it holds this one.
+fn map_for(
+    tx: &mut dyn PullTx,
+    turf: &Turf,
+    revision: Option<i64>,
+    held: Option<u64>,
+) -> Result<Option<TurfMap>, StoreError> {
+    let frame = match revision {
+        Some(_) => tx
+            .turf_bounds(turf.id)?
+            .map(|doors| turf_map::frame(&doors)),
+        None => None,
+    };
+    let (Some(revision), Some(frame)) = (revision, frame) else {
+        return Ok(held.map(|_| TurfMap {
+            tag: turf_map::NO_MAP,
+            names: Vec::new(),
+            lines: Vec::new(),
+        }));
+    };
+    let tag = turf_map::tag(revision, &frame);
+    if held == Some(tag) {
+        return Ok(None);
+    }
+    let streets = tx.streets_within(turf.campaign, &frame)?;
+    Ok(Some(turf_map::build(tag, &frame, &streets)))
+}
+
 fn rows(page: &ScopePage) -> u32 {
     (page.households.len()
         + page.people.len()
@@ -129,6 +172,17 @@ pub(crate) fn answer(
     req: &PullRequest,
 ) -> Result<PullResponse, StoreError> {
     let held: HashMap<TurfId, u64> = req.scopes.iter().map(|s| (s.turf, s.cursor)).collect();
+    let held_maps: HashMap<TurfId, u64> = req
+        .scopes
+        .iter()
+        .filter_map(|s| s.map.map(|m| (s.turf, m)))
+        .collect();
+    // Read once, and only for an app that draws maps.
+    let revision = if req.maps {
+        tx.map_revision(who.campaign)?
+    } else {
+        None
+    };
     let visible = scope(tx, who)?;
     let mut removed: Vec<TurfId> = held
         .keys()
@@ -151,10 +205,27 @@ pub(crate) fn answer(
             has_more = true;
             continue;
         }
-        let page = turf_page(tx, turf, cursor, budget)?;
+        let mut page = turf_page(tx, turf, cursor, budget)?;
         budget -= rows(&page).min(budget);
         has_more |= !page.complete;
-        let nothing_new = page.cursor == cursor && page.complete;
+        if req.maps {
+            // A map counts its lines against the budget; with none left it waits for the
+            // next pull (and this response, which spent the budget, moved something).
+            if let Some(map) = map_for(
+                tx,
+                &page.turf,
+                revision,
+                held_maps.get(&page.turf.id).copied(),
+            )? {
+                if budget > 0 {
+                    budget -= (map.lines.len().max(1) as u32).min(budget);
+                    page.map = Some(map);
+                } else {
+                    has_more = true;
+                }
+            }
+        }
+        let nothing_new = page.cursor == cursor && page.complete && page.map.is_none();
         if nothing_new && !new_to_device {
             continue;
         }

@@ -134,6 +134,7 @@ fn pull_all(
             .pull(
                 who,
                 &PullRequest {
+                    maps: false,
                     protocol: PROTOCOL_VERSION,
                     scopes: cursors.clone(),
                     limit: Some(limit),
@@ -149,6 +150,7 @@ fn pull_all(
             match cursors.iter_mut().find(|c| c.turf == page.turf.id) {
                 Some(c) => c.cursor = page.cursor,
                 None => cursors.push(ScopeCursor {
+                    map: None,
                     turf: page.turf.id,
                     cursor: page.cursor,
                 }),
@@ -355,6 +357,7 @@ fn walking_order_is_the_same_on_every_backend() {
             .pull(
                 &f.volunteer,
                 &PullRequest {
+                    maps: false,
                     protocol: PROTOCOL_VERSION,
                     scopes: Vec::new(),
                     limit: Some(1000),
@@ -391,6 +394,7 @@ fn assignments_move_scope_on_every_backend() {
             .pull(
                 &f.volunteer,
                 &PullRequest {
+                    maps: false,
                     protocol: PROTOCOL_VERSION,
                     scopes: held.cursors,
                     limit: Some(500),

@@ -335,10 +335,12 @@ impl Harness {
         limit: Option<u32>,
     ) -> PullResponse {
         let req = PullRequest {
+            maps: false,
             protocol: PROTOCOL_VERSION,
             scopes: scopes
                 .iter()
                 .map(|(turf, cursor)| ScopeCursor {
+                    map: None,
                     turf: *turf,
                     cursor: *cursor,
                 })

@@ -4,11 +4,14 @@
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use groundgame_core::map::{distance_m, GeoPoint};
-use groundgame_core::paths::{GEOCODE_STREETS_PATH, STREETS_PATH};
+use groundgame_core::map::{decode_line, distance_m, GeoPoint};
+use groundgame_core::paths::{GEOCODE_STREETS_PATH, PULL_PATH, STREETS_PATH};
 use groundgame_core::protocol::campaign_data::{PlacedResponse, StreetsResponse};
+use groundgame_core::protocol::{PullResponse, PROTOCOL_VERSION};
+use groundgame_core::TurfId;
+use serde_json::json;
 
-use super::harness::Harness;
+use super::harness::{Device, Harness};
 
 fn data(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,6 +28,29 @@ fn house(number: &str, street: &str) -> GeoPoint {
         .find(|r| &r[0] == number && &r[1] == street)
         .map(|r| GeoPoint::new(r[4].parse().expect("lat"), r[5].parse().expect("lon")))
         .expect("a house of the fixture")
+}
+
+/// The lead uploads the fixture's extract.
+async fn upload_map(h: &Harness, lead: &Device) -> StreetsResponse {
+    let pbf = std::fs::read(data("riverton.osm.pbf")).expect("the extract");
+    let r = h
+        .send(
+            Request::builder()
+                .method(Method::POST)
+                .uri(STREETS_PATH)
+                .header(header::AUTHORIZATION, format!("Bearer {}", lead.token))
+                .header(header::CONTENT_TYPE, "application/octet-stream")
+                .body(Body::from(pbf))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    r.parse()
 }
 
 #[tokio::test]
@@ -53,25 +79,7 @@ async fn a_lead_loads_the_map_and_places_the_households_from_it() {
     assert!(String::from_utf8_lossy(&r.body).contains("no map yet"));
     assert!(crate::store::Location::changed(&before, &h.digest()).is_empty());
 
-    let pbf = std::fs::read(data("riverton.osm.pbf")).expect("the extract");
-    let r = h
-        .send(
-            Request::builder()
-                .method(Method::POST)
-                .uri(STREETS_PATH)
-                .header(header::AUTHORIZATION, format!("Bearer {}", lead.token))
-                .header(header::CONTENT_TYPE, "application/octet-stream")
-                .body(Body::from(pbf))
-                .expect("request"),
-        )
-        .await;
-    assert_eq!(
-        r.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&r.body)
-    );
-    let loaded: StreetsResponse = r.parse();
+    let loaded = upload_map(&h, &lead).await;
     assert_eq!(
         (loaded.streets, loaded.names, loaded.unnamed_ways),
         (5, 5, 2)
@@ -111,4 +119,116 @@ async fn a_lead_loads_the_map_and_places_the_households_from_it() {
             "{number} {street}"
         );
     }
+}
+
+/// A pull as an app that draws maps (or not) sends it: each turf with its cursor and the
+/// tag of the map it holds.
+async fn pull(
+    h: &Harness,
+    device: &Device,
+    maps: bool,
+    scopes: &[(TurfId, u64, Option<u64>)],
+) -> PullResponse {
+    let scopes: Vec<_> = scopes
+        .iter()
+        .map(|(turf, cursor, map)| json!({"turf": turf, "cursor": cursor, "map": map}))
+        .collect();
+    let body = json!({"protocol": PROTOCOL_VERSION, "scopes": scopes, "maps": maps});
+    h.post_ok(PULL_PATH, &device.token, body).await
+}
+
+#[tokio::test]
+async fn a_turf_page_carries_the_streets_around_its_doors_once_and_again_when_the_map_changes() {
+    let h = Harness::new();
+    let lead = h.register(&h.lead_invite, "Lee").await;
+    let doors: Vec<_> = ["100", "101", "102", "103"]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            h.imported_household("N ELM ST", n, "P1", &[(&format!("V{i}"), None, "active")])
+        })
+        .collect();
+    upload_map(&h, &lead).await;
+    let r = h
+        .call(Method::POST, GEOCODE_STREETS_PATH, Some(&lead.token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let turf = h
+        .store
+        .place_households(h.campaign, &[("Elm".into(), doors)])
+        .expect("cut")[0];
+    let val = h.volunteer_on(turf, "Val").await;
+
+    // New to the device: the page brings the map.
+    let first = pull(&h, &val, true, &[]).await;
+    let page = first
+        .scopes
+        .iter()
+        .find(|p| p.turf.id == turf)
+        .expect("the turf");
+    let map = page.map.clone().expect("a map with the turf");
+    assert_ne!(map.tag, 0);
+    // The doors' street and the arterial at their corner; not the streets 200 m and more
+    // beyond the doors.
+    assert!(
+        map.names.contains(&"North Elm Street".to_owned()),
+        "{:?}",
+        map.names
+    );
+    assert!(
+        map.names.contains(&"Jefferson Road".to_owned()),
+        "{:?}",
+        map.names
+    );
+    assert!(
+        !map.names.contains(&"Maple Street".to_owned()),
+        "{:?}",
+        map.names
+    );
+    assert!(
+        !map.names.contains(&"Calle Luna".to_owned()),
+        "{:?}",
+        map.names
+    );
+    assert!(
+        map.names.iter().all(|n| !n.is_empty()),
+        "unnamed ways are left out"
+    );
+    let corner = GeoPoint::new(35.78, -78.64);
+    for line in &map.lines {
+        let points = decode_line(&line.points).expect("an encoded line");
+        assert!(points.len() >= 2);
+        assert!(points.iter().all(|p| distance_m(*p, corner) < 900.0));
+        let name = &map.names[line.name as usize];
+        assert_eq!(line.arterial, name == "Jefferson Road", "{name}");
+    }
+    let cursor = page.cursor;
+
+    // Held with its tag: nothing to send, not even the page.
+    let again = pull(&h, &val, true, &[(turf, cursor, Some(map.tag))]).await;
+    assert!(again.scopes.is_empty(), "{:?}", again.scopes);
+    // Held with another tag: sent again, the same map.
+    let other = pull(&h, &val, true, &[(turf, cursor, Some(map.tag ^ 1))]).await;
+    assert_eq!(other.scopes[0].map.as_ref(), Some(&map));
+    // An app that draws no maps gets none.
+    let old_app = pull(&h, &val, false, &[]).await;
+    assert!(old_app.scopes.iter().all(|p| p.map.is_none()));
+
+    // The lead loads the map again: a new map, sent though nothing else changed.
+    upload_map(&h, &lead).await;
+    let reloaded = pull(&h, &val, true, &[(turf, cursor, Some(map.tag))]).await;
+    let page = &reloaded.scopes[0];
+    assert_eq!(page.cursor, cursor);
+    let new_map = page.map.clone().expect("the new map");
+    assert_ne!(new_map.tag, map.tag);
+    assert_eq!(new_map.names, map.names);
+
+    // A turf with no door placed has no map: a device holding one is told to drop it.
+    let dana = h.volunteer_on(h.turf_a, "Dana").await;
+    let none = pull(&h, &dana, true, &[]).await;
+    assert!(none.scopes.iter().all(|p| p.map.is_none()));
+    let cursor_a = none.scopes[0].cursor;
+    let drop = pull(&h, &dana, true, &[(h.turf_a, cursor_a, Some(42))]).await;
+    let dropped = drop.scopes[0].map.as_ref().expect("told to drop it");
+    assert_eq!((dropped.tag, dropped.lines.len()), (0, 0));
 }

@@ -38,6 +38,7 @@ fn pull(store: &dyn Store, who: &AuthDevice, scopes: Vec<ScopeCursor>) -> PullRe
         .pull(
             who,
             &PullRequest {
+                maps: false,
                 protocol: PROTOCOL_VERSION,
                 scopes,
                 limit: Some(100_000),
@@ -53,6 +54,7 @@ fn cursors(res: &PullResponse) -> Vec<ScopeCursor> {
     res.scopes
         .iter()
         .map(|s| ScopeCursor {
+            map: None,
             turf: s.turf.id,
             cursor: s.cursor,
         })

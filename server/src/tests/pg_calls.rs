@@ -180,6 +180,7 @@ fn do_not_call_pulled(store: &dyn Store, who: &AuthDevice) -> Vec<String> {
         .pull(
             who,
             &PullRequest {
+                maps: false,
                 protocol: PROTOCOL_VERSION,
                 scopes: Vec::new(),
                 limit: None,

@@ -210,6 +210,7 @@ fn field(store: &dyn Store) -> Field {
         .pull(
             &lead,
             &PullRequest {
+                maps: false,
                 protocol: PROTOCOL_VERSION,
                 scopes: Vec::new(),
                 limit: Some(1000),

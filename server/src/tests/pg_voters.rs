@@ -244,6 +244,7 @@ fn pull_all(
             .pull(
                 who,
                 &PullRequest {
+                    maps: false,
                     protocol: PROTOCOL_VERSION,
                     scopes: cursors.clone(),
                     limit: Some(limit),
@@ -267,6 +268,7 @@ fn pull_all(
             match cursors.iter_mut().find(|c| c.turf == page.turf.id) {
                 Some(c) => c.cursor = page.cursor,
                 None => cursors.push(ScopeCursor {
+                    map: None,
                     turf: page.turf.id,
                     cursor: page.cursor,
                 }),

@@ -20,6 +20,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("0003_calls.sql")),
     (4, include_str!("0004_lead_cache.sql")),
     (5, include_str!("0005_network.sql")),
+    (6, include_str!("0006_turf_maps.sql")),
 ];
 
 /// The schema version this build writes.

@@ -20,7 +20,7 @@ use crate::store::{DeviceAuth, NewHousehold, NewPerson, Registration, StoreError
 use crate::sync::push::{DoNotCallSource, NewEvent, PhoneOutcome, StoredEvent, Tenure};
 use crate::turfs::walk_order;
 
-type Db<'a> = &'a mut dyn GenericClientDyn;
+pub(crate) type Db<'a> = &'a mut dyn GenericClientDyn;
 
 /// `postgres::GenericClient` is not object safe; the few calls used here are.
 pub(crate) trait GenericClientDyn {

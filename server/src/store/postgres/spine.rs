@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use groundgame_core::map::{Bounds, Street};
 use groundgame_core::protocol::{PullRequest, PullResponse, PushOutcome};
 use groundgame_core::{
     CampaignConfig, CampaignId, DeviceId, Event, EventId, Hlc, HlcClock, Household, HouseholdId,
@@ -245,6 +246,19 @@ impl PushTx for Rows<'_, '_> {
 }
 
 impl PullTx for Rows<'_, '_> {
+    fn map_revision(&mut self, campaign: CampaignId) -> Result<Option<i64>, StoreError> {
+        super::map::revision(&mut self.db, campaign)
+    }
+    fn turf_bounds(&mut self, turf: TurfId) -> Result<Option<Bounds>, StoreError> {
+        super::map::turf_bounds(&mut self.db, turf)
+    }
+    fn streets_within(
+        &mut self,
+        campaign: CampaignId,
+        b: &Bounds,
+    ) -> Result<Vec<Street>, StoreError> {
+        super::map::streets_within(&mut self.db, campaign, b)
+    }
     fn campaign_turfs(&mut self, campaign: CampaignId) -> Result<Vec<Turf>, StoreError> {
         rows::campaign_turfs(&mut self.db, campaign)
     }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use groundgame_core::map::{Bounds, Street};
 use groundgame_core::protocol::{
     PullRequest, PullResponse, PushOutcome, PushRequest, PushResponse,
 };
@@ -138,6 +139,19 @@ impl PushTx for Rows<'_, '_> {
 }
 
 impl PullTx for Rows<'_, '_> {
+    fn map_revision(&mut self, campaign: CampaignId) -> Result<Option<i64>, StoreError> {
+        super::map::revision(self.0, campaign)
+    }
+    fn turf_bounds(&mut self, turf: TurfId) -> Result<Option<Bounds>, StoreError> {
+        super::map::turf_bounds(self.0, turf)
+    }
+    fn streets_within(
+        &mut self,
+        campaign: CampaignId,
+        b: &Bounds,
+    ) -> Result<Vec<Street>, StoreError> {
+        super::map::streets_within(self.0, campaign, b)
+    }
     fn campaign_turfs(&mut self, campaign: CampaignId) -> Result<Vec<Turf>, StoreError> {
         turfs::of_campaign(self.0, campaign)
     }
