@@ -235,6 +235,46 @@ impl Town {
             .collect()
     }
 
+    /// The town's map, as an OpenStreetMap extract would give it: each street of houses
+    /// (one way, residential, a little past its first and last house), and an arterial
+    /// between each row of streets, so the canvasser's map and the lead's draw real streets.
+    fn streets(&self, streets: usize) -> Vec<groundgame_core::map::Street> {
+        use groundgame_core::map::{GeoPoint, Street};
+        let mut out = Vec::new();
+        let mut rows = std::collections::BTreeSet::new();
+        for i in 0..streets {
+            let (row, col) = ((i / 6) as f64, (i % 6) as f64);
+            let base = (
+                CENTER.0 + (row - 5.0) * 0.004,
+                CENTER.1 + (col - 3.0) * 0.006,
+            );
+            let name = self.street_name(i);
+            out.push(Street {
+                key: crate::import::address::street_key(&name),
+                name,
+                class: "residential".into(),
+                points: vec![
+                    GeoPoint::new(base.0, base.1 + 95.0 * 0.00005),
+                    GeoPoint::new(base.0, base.1 + 165.0 * 0.00005),
+                ],
+            });
+            rows.insert(i / 6);
+        }
+        for row in rows {
+            let lat = CENTER.0 + (row as f64 - 5.0) * 0.004 + 0.002;
+            out.push(Street {
+                name: format!("Commerce Boulevard {}", row + 1),
+                key: format!("COMMERCE BLVD {}", row + 1),
+                class: "secondary".into(),
+                points: vec![
+                    GeoPoint::new(lat, CENTER.1 - 3.0 * 0.006),
+                    GeoPoint::new(lat, CENTER.1 + 3.0 * 0.006 + 0.009),
+                ],
+            });
+        }
+        out
+    }
+
     /// Households street by street until `voters` people live in them.
     fn households(&mut self, voters: u32) -> Vec<(NewHousehold, Vec<NewPerson>)> {
         let mut out = Vec::new();
@@ -319,6 +359,12 @@ pub fn seed(store: &SqliteStore, opts: &DemoOptions) -> Result<DemoCampaign, Sto
         people_made: 0,
     };
     let all = town.households(opts.voters);
+    let streets = all
+        .iter()
+        .map(|(h, _)| h.street.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let map = town.streets(streets);
     // Person ids are made while inserting; count them from zero again in the same order.
     town.people_made = 0;
     let per_turf = all.len().div_ceil(opts.turfs as usize).max(1);
@@ -346,6 +392,7 @@ pub fn seed(store: &SqliteStore, opts: &DemoOptions) -> Result<DemoCampaign, Sto
             turf_ids.push(turf);
         }
         seq.finish(tx)?;
+        crate::store::sqlite::map::replace(tx, campaign, &map, &[])?;
         let expires = now + 90 * DAY_MS;
         let volunteer_invite = invites::create(
             tx,

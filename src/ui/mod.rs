@@ -32,7 +32,7 @@ use crate::ui::i18n::Msg;
 use crate::ui::views::{Call, CallLists};
 use crate::ui::views::{
     Door, Home, Join, LeadAssign, LeadDashboard, LeadData, LeadInvites, LeadLayout, LeadPeople,
-    LeadTurfMap, PrintWalkList, WalkList,
+    LeadTurfMap, PrintWalkList, WalkList, WalkMap,
 };
 use crate::ui::views::{LinkDevice, Network, NetworkContact, NetworkImport};
 
@@ -59,6 +59,8 @@ pub enum Route {
         Home {},
         #[route("/turf/:turf")]
         WalkList { turf: i64 },
+        #[route("/turf/:turf/map")]
+        WalkMap { turf: i64 },
         #[route("/turf/:turf/print")]
         PrintWalkList { turf: i64 },
         #[route("/turf/:turf/door/:household")]

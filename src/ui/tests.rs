@@ -62,6 +62,27 @@ fn person(household: i64, first: &str, last: &str) -> Person {
     }
 }
 
+/// An empty page of turf 1 ("Walnut North") at `cursor`: fill in what it brings.
+fn walnut_page(cursor: u64, household_total: u32) -> ScopePage {
+    ScopePage {
+        turf: Turf {
+            id: TurfId(1),
+            campaign: CampaignId(1),
+            name: "Walnut North".into(),
+        },
+        cursor,
+        complete: true,
+        household_total,
+        households: Vec::new(),
+        people: Vec::new(),
+        events: Vec::new(),
+        removed_households: Vec::new(),
+        removed_people: Vec::new(),
+        removed_events: Vec::new(),
+        map: None,
+    }
+}
+
 /// A store that joined campaign 1; with `households`, it holds turf 1 ("Walnut North").
 fn store(dir: &Path, households: Vec<Household>, people: Vec<Person>) -> Arc<Store> {
     let store = Store::open(&dir.join("device.sqlite"), fixed_clock(T0)).expect("open store");
@@ -869,21 +890,8 @@ fn the_walk_list_opens_its_paper_copy_in_both_languages() {
             server_time: Hlc::new(T0, 0),
             campaign: CampaignConfig::with_defaults(CampaignId(1), "Test campaign"),
             scopes: vec![ScopePage {
-                turf: Turf {
-                    id: TurfId(1),
-                    campaign: CampaignId(1),
-                    name: "Walnut North".into(),
-                },
-                cursor: 2,
-                complete: true,
-                household_total: 3,
-                households: Vec::new(),
                 people: vec![intruder],
-                events: Vec::new(),
-                removed_households: Vec::new(),
-                removed_people: Vec::new(),
-                removed_events: Vec::new(),
-                map: None,
+                ..walnut_page(2, 3)
             }],
             removed: Vec::new(),
             has_more: false,
@@ -937,4 +945,142 @@ fn the_walk_list_opens_its_paper_copy_in_both_languages() {
     assert!(html.contains("lang=&#34;es&#34;"), "{html}");
     assert!(html.contains("3 casas") && html.contains("Conversamos · Un intento"));
     assert!(html.contains(Lang::Es.t(Msg::PrintNow)));
+}
+
+#[test]
+fn the_map_draws_the_turfs_streets_and_doors_from_the_phone_and_a_door_opens_when_tapped() {
+    events_converter();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let at = |mut h: Household, lat: f64, lon: f64| {
+        h.lat = Some(lat);
+        h.lon = Some(lon);
+        h
+    };
+    let ana = person(1, "Ana", "García");
+    let store = store(
+        dir.path(),
+        vec![
+            at(household(1, "Elm St", 10, 1), 35.7799, -78.6396),
+            at(household(2, "Elm St", 12, 2), 35.7799, -78.6392),
+            household(3, "Oak Ave", 5, 3),
+        ],
+        vec![ana.clone()],
+    );
+    // No streets yet: the doors are drawn, and the screen says the streets come later.
+    let mut h = Harness::new(store.clone(), "/turf/1/map", Lang::En);
+    let html = h.settle();
+    assert!(html.contains("data-household=\"1\""), "{html}");
+    assert!(html.contains("data-household=\"2\""), "{html}");
+    assert!(
+        !html.contains("data-household=\"3\""),
+        "no place, no dot: {html}"
+    );
+    assert!(html.contains("id=\"map-no-streets\""), "{html}");
+    assert!(!html.contains("map-street"), "{html}");
+
+    // The turf's map arrives with a sync: its streets are drawn under the doors.
+    let line = |points: &[(f64, f64)]| {
+        groundgame_core::map::encode_line(
+            &points
+                .iter()
+                .map(|&(a, b)| groundgame_core::map::GeoPoint::new(a, b))
+                .collect::<Vec<_>>(),
+        )
+    };
+    store
+        .apply_pull(&PullResponse {
+            server_time: Hlc::new(T0, 0),
+            campaign: CampaignConfig::with_defaults(CampaignId(1), "Test campaign"),
+            scopes: vec![ScopePage {
+                map: Some(groundgame_core::protocol::TurfMap {
+                    tag: 5,
+                    names: vec!["Elm Street".into(), "Main Street".into()],
+                    lines: vec![
+                        groundgame_core::protocol::MapLine {
+                            name: 0,
+                            arterial: false,
+                            points: line(&[(35.7800, -78.6400), (35.7800, -78.6380)]),
+                        },
+                        groundgame_core::protocol::MapLine {
+                            name: 1,
+                            arterial: true,
+                            points: line(&[(35.7790, -78.6400), (35.7810, -78.6400)]),
+                        },
+                    ],
+                }),
+                ..walnut_page(1, 3)
+            }],
+            removed: Vec::new(),
+            has_more: false,
+        })
+        .expect("the map");
+    talked(&store, 1, ana.id);
+    let mut h = Harness::new(store.clone(), "/turf/1/map", Lang::Es);
+    let html = h.settle();
+    assert_eq!(html.matches("class=\"map-street\"").count(), 1, "{html}");
+    assert_eq!(
+        html.matches("class=\"map-street arterial\"").count(),
+        1,
+        "{html}"
+    );
+    assert!(!html.contains("id=\"map-no-streets\""), "{html}");
+    assert!(html.contains(Lang::Es.t(Msg::MapTitle)), "{html}");
+    assert!(html.contains(Lang::Es.t(Msg::LocationPrivate)), "{html}");
+    // Teammates' and my knocks colour the doors: 10 Elm talked, 12 Elm not yet.
+    assert!(html.contains("map-dot contacted tappable"), "{html}");
+    assert!(html.contains("map-dot not-visited tappable"), "{html}");
+    // Here there is no location service: the map says so, and works all the same.
+    assert!(html.contains(Lang::Es.t(Msg::LocationOff)), "{html}");
+
+    let door = h.element("data-household", "2");
+    h.click(door);
+    let html = h.settle();
+    assert!(html.contains("12"), "{html}");
+    assert!(
+        !html.contains("class=\"walk-map\""),
+        "the door opened: {html}"
+    );
+
+    // The walk list opens the map.
+    let mut h = Harness::new(store, "/turf/1", Lang::En);
+    let html = h.settle();
+    assert!(html.contains("href=\"/turf/1/map\""), "{html}");
+    assert!(html.contains(Lang::En.t(Msg::OpenMap)), "{html}");
+}
+
+#[test]
+fn the_walk_list_names_who_lives_at_each_door_with_their_age_and_latest_support() {
+    events_converter();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, ana) = small_turf(dir.path());
+    talked(&store, 1, ana.id);
+    store
+        .record_visit(
+            HouseholdId(1),
+            vec![(
+                Some(ana.id),
+                EventBody::Survey {
+                    attempt: None,
+                    question: "support".into(),
+                    answer: "2".into(),
+                },
+            )],
+        )
+        .expect("record");
+    let age = chrono::Datelike::year(&chrono::Utc::now()) - 1980;
+    let mut h = Harness::new(store, "/turf/1", Lang::En);
+    let html = h.settle();
+    assert!(
+        html.contains(&format!(
+            "Ana García, {age}, support 2 · Luis García, {age}"
+        )),
+        "{html}"
+    );
+    let html = h.set_lang(Lang::Es);
+    assert!(
+        html.contains(&format!("Ana García, {age}, apoyo 2")),
+        "{html}"
+    );
+    // A door with nobody on the voter file shows only its number.
+    assert_eq!(html.matches("class=\"door-people\"").count(), 1, "{html}");
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests: builds the server and the liveview app, installs playwright-core
 # (once), and runs each *.test.mjs against headless Chromium (door: a conversation at the
-# door; field: offline work, the server coming back, a second device, screenshots; lead: the
+# door; field: offline work, the server coming back, a second device, screenshots; map: the
+# canvasser's map with a faked position, online and in airplane mode; lead: the
 # field lead's dashboard, a reassignment, a revocation; calls: a phone-bank session with
 # the server down part of the time; network: a vCard imported into My network, an ask,
 # the lead's aggregates-only summary; data: the lead's voter-file import, turf cutting,
@@ -29,7 +30,7 @@ cd "$root/tests/e2e"
 export GROUNDGAME_SERVER_BIN="$target/debug/groundgame-server"
 export GROUNDGAME_LIVEVIEW_BIN="$target/debug/groundgame-liveview"
 tests=("$@")
-[ "${#tests[@]}" -gt 0 ] || tests=(door field lead data calls network guard)
+[ "${#tests[@]}" -gt 0 ] || tests=(door field map lead data calls network guard)
 for t in "${tests[@]}"; do
   echo "== e2e: $t"
   # A hard stop in case a test's own watchdog cannot fire.

@@ -45,6 +45,18 @@ pub struct WalkRow {
     pub address: String,
     pub state: DoorState,
     pub attempts: u32,
+    /// Who lives there: the voter file's people, then those met at the door.
+    pub people: Vec<WalkPerson>,
+}
+
+/// A person as the walk list's row names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkPerson {
+    pub name: String,
+    pub birth_year: Option<u16>,
+    /// Their latest answer to the support question ("1" strong support … "5" strong
+    /// against), by anyone on the campaign.
+    pub support: Option<String>,
 }
 
 /// One line of a door's history: a contact attempt (its result key, who answered) with the
@@ -184,21 +196,37 @@ pub fn address_line(h: &Household) -> String {
 
 /// The walk list of a turf, in walking order.
 pub fn walk_rows(store: &Store, turf: TurfId) -> Result<Vec<WalkRow>, StoreError> {
-    let statuses = statuses(store)?;
+    let config = store.campaign()?;
+    let events = events_by_household(store)?;
+    let mut people: HashMap<HouseholdId, Vec<Person>> = HashMap::new();
+    for person in store.turf_people(turf)? {
+        people.entry(person.household).or_default().push(person);
+    }
     Ok(store
         .households(turf)?
         .into_iter()
         .map(|h| {
-            let status = statuses
-                .get(&h.id)
-                .cloned()
-                .unwrap_or(DoorStatus::NOT_VISITED);
+            let held = events.get(&h.id).map_or(&[][..], Vec::as_slice);
+            let status = match &config {
+                Some(config) => fold::door_status(held, config),
+                None => DoorStatus::NOT_VISITED,
+            };
+            let mut here = people.remove(&h.id).unwrap_or_default();
+            add_people_from_events(&mut here, h.id, held);
             WalkRow {
                 id: h.id,
                 address: address_line(&h),
                 street: h.street,
                 state: status.state,
                 attempts: status.attempts,
+                people: here
+                    .iter()
+                    .map(|p| WalkPerson {
+                        name: full_name(p),
+                        birth_year: p.birth_year,
+                        support: fold::latest_answer(held, p.id, "support").map(str::to_owned),
+                    })
+                    .collect(),
             }
         })
         .collect())

@@ -1,10 +1,13 @@
-//! The lead's turf map: every held turf's households, their coordinates and their folded
-//! door status (the walk list's fold), counted by state for the legend.
+//! A turf's map as this device holds it: its households with their coordinates and their
+//! folded door status (the walk list's fold), counted by state for the legend, and the
+//! streets around them the server sent with the turf (`turf_maps`). The lead's map draws
+//! every held turf; the canvasser's map screen draws one.
 
 use std::collections::HashMap;
 
 use groundgame_core::fold::DoorState;
-use groundgame_core::TurfId;
+use groundgame_core::map::{decode_line, distance_m, GeoPoint};
+use groundgame_core::{HouseholdId, TurfId};
 
 use crate::store::{Store, StoreError};
 
@@ -21,6 +24,7 @@ pub const STATES: [DoorState; 6] = [
 /// One household on the map.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dot {
+    pub id: HouseholdId,
     pub lat: f64,
     pub lon: f64,
     pub state: DoorState,
@@ -36,43 +40,91 @@ pub struct TurfMap {
     pub without_coordinates: usize,
     /// Households in each state (with or without coordinates), in [`STATES`] order.
     pub counts: [usize; 6],
+    /// The streets around the turf (none until the server has sent its map).
+    pub streets: Vec<MapStreet>,
+}
+
+/// One stretch of a street, to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapStreet {
+    pub name: String,
+    /// A through road: drawn wider.
+    pub arterial: bool,
+    pub points: Vec<GeoPoint>,
+}
+
+impl TurfMap {
+    /// The unvisited door nearest to `me`, with its distance in metres.
+    pub fn nearest_not_visited(&self, me: GeoPoint) -> Option<(&Dot, f64)> {
+        self.dots
+            .iter()
+            .filter(|d| d.state == DoorState::NotVisited)
+            .map(|d| (d, distance_m(me, GeoPoint::new(d.lat, d.lon))))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+}
+
+/// The streets of a held turf's map, decoded (a line that does not decode is left out).
+fn streets(store: &Store, turf: TurfId) -> Result<Vec<MapStreet>, StoreError> {
+    let Some(map) = store.turf_map(turf)? else {
+        return Ok(Vec::new());
+    };
+    Ok(map
+        .lines
+        .iter()
+        .filter_map(|line| {
+            Some(MapStreet {
+                name: map.names.get(line.name as usize)?.clone(),
+                arterial: line.arterial,
+                points: decode_line(&line.points).filter(|p| p.len() >= 2)?,
+            })
+        })
+        .collect())
+}
+
+/// One held turf's map (None: not held).
+pub fn turf_map(store: &Store, turf: TurfId) -> Result<Option<TurfMap>, StoreError> {
+    let Some(held) = store.turfs()?.into_iter().find(|t| t.id == turf) else {
+        return Ok(None);
+    };
+    one(store, held).map(Some)
 }
 
 /// Every held turf's map: its households, their coordinates and their folded status.
 pub fn turf_maps(store: &Store) -> Result<Vec<TurfMap>, StoreError> {
-    let mut maps = Vec::new();
-    for turf in store.turfs()? {
-        let states: HashMap<_, _> = super::walk_rows(store, turf.id)?
-            .into_iter()
-            .map(|r| (r.id, r.state))
-            .collect();
-        let mut map = TurfMap {
-            id: turf.id,
-            name: turf.name,
-            dots: Vec::new(),
-            without_coordinates: 0,
-            counts: [0; 6],
-        };
-        for h in store.households(turf.id)? {
-            let state = states.get(&h.id).copied().unwrap_or(DoorState::NotVisited);
-            if let Some(i) = STATES.iter().position(|s| *s == state) {
-                map.counts[i] += 1;
-            }
-            match (h.lat, h.lon) {
-                (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => {
-                    map.dots.push(Dot {
-                        lat,
-                        lon,
-                        state,
-                        address: format!("{} {}", super::address_line(&h), h.street),
-                    })
-                }
-                _ => map.without_coordinates += 1,
-            }
+    store.turfs()?.into_iter().map(|t| one(store, t)).collect()
+}
+
+fn one(store: &Store, turf: crate::store::LocalTurf) -> Result<TurfMap, StoreError> {
+    let states: HashMap<_, _> = super::walk_rows(store, turf.id)?
+        .into_iter()
+        .map(|r| (r.id, r.state))
+        .collect();
+    let mut map = TurfMap {
+        id: turf.id,
+        name: turf.name,
+        dots: Vec::new(),
+        without_coordinates: 0,
+        counts: [0; 6],
+        streets: streets(store, turf.id)?,
+    };
+    for h in store.households(turf.id)? {
+        let state = states.get(&h.id).copied().unwrap_or(DoorState::NotVisited);
+        if let Some(i) = STATES.iter().position(|s| *s == state) {
+            map.counts[i] += 1;
         }
-        // Visited doors on top of the unvisited ones (units of a building share a spot).
-        map.dots.sort_by_key(|d| d.state != DoorState::NotVisited);
-        maps.push(map);
+        match (h.lat, h.lon) {
+            (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => map.dots.push(Dot {
+                id: h.id,
+                lat,
+                lon,
+                state,
+                address: format!("{} {}", super::address_line(&h), h.street),
+            }),
+            _ => map.without_coordinates += 1,
+        }
     }
-    Ok(maps)
+    // Visited doors on top of the unvisited ones (units of a building share a spot).
+    map.dots.sort_by_key(|d| d.state != DoorState::NotVisited);
+    Ok(map)
 }

@@ -265,8 +265,36 @@ messages! {
     History => ("Already recorded here", "Ya registrado aquí"),
     NoHistory => ("Nobody has knocked here yet.", "Nadie ha tocado aquí todavía."),
     LastDoor => ("That was the last door of this turf.", "Esa fue la última casa de esta zona."),
+    // The canvasser's map (views/walk_map.rs)
+    OpenMap => ("Map", "Mapa"),
+    MapTitle => ("Map of this turf", "Mapa de esta zona"),
+    MapHelp => (
+        "Streets and doors from this phone, no signal needed. Each dot is a door, coloured by its status; tap one to open it.",
+        "Calles y casas guardadas en este teléfono, sin señal. Cada punto es una casa, con el color de su estado; tóquela para abrirla."
+    ),
+    MapNoStreets => (
+        "No streets for this turf yet. They come with a sync once your lead loads the map; the doors are shown without them.",
+        "Aún no hay calles para esta zona. Llegan al sincronizar cuando su líder cargue el mapa; las casas se muestran sin ellas."
+    ),
+    MapNoDoors => (
+        "No door of this turf has a place on the map. Use the walk list.",
+        "Ninguna casa de esta zona tiene lugar en el mapa. Use la lista de casas."
+    ),
+    LocationFinding => ("Finding where you are…", "Buscando dónde está…"),
+    LocationOff => (
+        "Your location is off or not allowed, so the map cannot show where you are. Everything else works.",
+        "Su ubicación está apagada o no permitida, así que el mapa no puede mostrar dónde está. Todo lo demás funciona."
+    ),
+    LocationPrivate => (
+        "Your location stays on this phone: it is never sent to the campaign.",
+        "Su ubicación se queda en este teléfono: nunca se envía a la campaña."
+    ),
+    NearestDoor => ("Nearest door not visited yet", "Casa más cercana sin visitar"),
+    OpenThisDoor => ("Open this door", "Abrir esta casa"),
+    AllDoorsVisited => ("Every door on the map has been visited.", "Ya se visitaron todas las casas del mapa."),
     // Paper walk list
     PrintWalkList => ("Print walk list", "Imprimir lista de casas"),
+    PrintShort => ("Print", "Imprimir"),
     PrintTitle => ("Paper walk list", "Lista de casas en papel"),
     PrintIntro => (
         "A paper copy for when the phone dies. Print it, or save it and print it from a computer.",
@@ -604,8 +632,8 @@ messages! {
     LeadRelease => ("Release their records", "Liberar sus registros"),
     LeadMapTitle => ("Turf map", "Mapa de zonas"),
     LeadMapHelp => (
-        "Each dot is a household, placed by its coordinates and coloured by its door status on this device.",
-        "Cada punto es una casa, ubicada por sus coordenadas y coloreada según su estado en este dispositivo."
+        "Each dot is a household on the turf's streets, placed by its coordinates and coloured by its door status on this device.",
+        "Cada punto es una casa sobre las calles de la zona, ubicada por sus coordenadas y coloreada según su estado en este dispositivo."
     ),
     LeadMapNoTurfs => (
         "No turfs on this device yet. Sync to download the campaign.",
@@ -749,6 +777,19 @@ pub fn showing(lang: Lang, n: usize) -> String {
         (Lang::En, n) => format!("{n} doors"),
         (Lang::Es, 1) => "1 casa".into(),
         (Lang::Es, n) => format!("{n} casas"),
+    }
+}
+
+/// "40 m away", "1.2 km away".
+pub fn distance_away(lang: Lang, metres: f64) -> String {
+    let d = if metres < 1000.0 {
+        format!("{:.0} m", (metres / 5.0).round() * 5.0)
+    } else {
+        format!("{:.1} km", metres / 1000.0)
+    };
+    match lang {
+        Lang::En => format!("{d} away"),
+        Lang::Es => format!("a {d}"),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod link_device;
 pub mod network;
 mod print_walk_list;
 mod walk_list;
+mod walk_map;
 
 pub use call::Call;
 pub use call_lists::{CallLists, CallListsLink};
@@ -26,3 +27,4 @@ pub use link_device::LinkDevice;
 pub use network::{Network, NetworkContact, NetworkImport};
 pub use print_walk_list::PrintWalkList;
 pub use walk_list::{visible_groups, Filter, WalkList};
+pub use walk_map::WalkMap;

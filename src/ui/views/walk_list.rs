@@ -1,7 +1,9 @@
 //! The walk list of a turf: households in walking order, grouped by street, each with its
 //! status badge from the shared fold; filters (not visited / come back / all) and a search
 //! on street and number. Plain rows and one read of the store, so 2,000 doors stay smooth.
-//! A button opens the paper walk list of the turf (for when the phone dies).
+//! Each row names who lives there (names, ages, their latest support), and the chrome is
+//! one row each — filters, search, the count with the map and the paper walk list — so on
+//! a phone the doors start in the upper half of the screen.
 
 use dioxus::prelude::*;
 use groundgame_core::fold::DoorState;
@@ -9,7 +11,7 @@ use groundgame_core::TurfId;
 
 use crate::ui::components::StatusBadge;
 use crate::ui::context::{use_lang, use_services, use_sync_status};
-use crate::ui::data::{self, WalkRow};
+use crate::ui::data::{self, WalkPerson, WalkRow};
 use crate::ui::i18n::{self, Msg};
 use crate::ui::Route;
 
@@ -55,6 +57,28 @@ pub fn visible_groups(
     groups
 }
 
+/// "Ana García, 46, support 1 · Luis García, 44": who lives at a door, as far as the row
+/// has room (the door screen has everyone).
+pub fn people_line(l: i18n::Lang, people: &[WalkPerson], year: i32) -> String {
+    people
+        .iter()
+        .map(|p| {
+            let mut s = p.name.clone();
+            if let Some(born) = p.birth_year {
+                let age = year - i32::from(born);
+                if (0..130).contains(&age) {
+                    s.push_str(&format!(", {age}"));
+                }
+            }
+            if let Some(support) = &p.support {
+                s.push_str(&format!(", {} {support}", l.t(Msg::Support).to_lowercase()));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// The route component: a fresh list (filters, search) per turf.
 #[component]
 pub fn WalkList(turf: i64) -> Element {
@@ -88,6 +112,7 @@ fn TurfDoors(turf: i64) -> Element {
         }
     });
 
+    let year = chrono::Datelike::year(&chrono::Utc::now());
     let filters = [
         (Filter::NotVisited, Msg::FilterNotVisited),
         (Filter::ComeBack, Msg::FilterComeBack),
@@ -109,11 +134,18 @@ fn TurfDoors(turf: i64) -> Element {
             let groups = visible_groups(all, filter(), &search());
             let shown: usize = groups.iter().map(|(_, g)| g.len()).sum();
             rsx! {
-                Link { class: "big-button secondary print-link", id: "print-walk-list",
-                    to: Route::PrintWalkList { turf },
-                    {l.t(Msg::PrintWalkList)}
+                div { class: "list-actions",
+                    p { class: "count", role: "status", {i18n::showing(l, shown)} }
+                    Link { class: "small-button map-link", id: "open-map",
+                        to: Route::WalkMap { turf },
+                        {l.t(Msg::OpenMap)}
+                    }
+                    Link { class: "small-button secondary print-link", id: "print-walk-list",
+                        to: Route::PrintWalkList { turf },
+                        "aria-label": l.t(Msg::PrintWalkList),
+                        {l.t(Msg::PrintShort)}
+                    }
                 }
-                p { class: "count", role: "status", {i18n::showing(l, shown)} }
                 if groups.is_empty() {
                     div { class: "notice empty", p { {l.t(Msg::NoDoorsMatch)} } }
                 }
@@ -126,7 +158,12 @@ fn TurfDoors(turf: i64) -> Element {
                                     Link {
                                         class: "door-row",
                                         to: Route::Door { turf, household: row.id.0 },
-                                        span { class: "door-address", "{row.address}" }
+                                        span { class: "door-main",
+                                            span { class: "door-address", "{row.address}" }
+                                            if !row.people.is_empty() {
+                                                span { class: "door-people", {people_line(l, &row.people, year)} }
+                                            }
+                                        }
                                         StatusBadge { state: row.state, label: i18n::door_state(l, row.state).to_string() }
                                     }
                                 }
@@ -158,10 +195,12 @@ fn TurfDoors(turf: i64) -> Element {
                     }
                 }
             }
-            label { class: "search", r#for: "walk-search", {l.t(Msg::SearchLabel)} }
             input {
                 id: "walk-search",
+                class: "search",
                 r#type: "search",
+                placeholder: l.t(Msg::SearchLabel),
+                "aria-label": l.t(Msg::SearchLabel),
                 value: "{search}",
                 oninput: move |e| search.set(e.value()),
             }
