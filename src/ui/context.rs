@@ -324,6 +324,7 @@ pub(crate) fn provide_ui_contexts() -> Services {
     let sync = services.sync.clone();
     // The server answers in the UI's language too, switching when it does.
     use_effect(move || sync.set_language(lang()));
+    use_context_provider(|| Signal::new(TurfHalves::default()));
     let sync = services.sync.clone();
     let status = use_context_provider(|| Signal::new(sync.status()));
     use_hook(move || sync.start());
@@ -339,6 +340,42 @@ pub(crate) fn provide_ui_contexts() -> Services {
         }
     });
     services
+}
+
+/// Which part of a turf's route this device walks when a pair of canvassers split it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Half {
+    #[default]
+    Whole,
+    /// The first half of the walking order.
+    First,
+    /// The rest of it.
+    Second,
+}
+
+impl Half {
+    /// The doors of this half among `n` in walking order: two contiguous halves, fixed by
+    /// the route (not by who is visited yet), so the partners never overlap.
+    pub fn range(self, n: usize) -> std::ops::Range<usize> {
+        let middle = n.div_ceil(2);
+        match self {
+            Half::Whole => 0..n,
+            Half::First => 0..middle,
+            Half::Second => middle..n,
+        }
+    }
+}
+
+/// The half chosen per turf (this screen session's choice, kept while the app runs).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TurfHalves(pub std::collections::HashMap<i64, Half>);
+
+/// The half of `turf` this device walks, and the signal to change it.
+pub fn use_turf_half(turf: i64) -> (Half, Signal<TurfHalves>) {
+    let halves = try_use_context::<Signal<TurfHalves>>()
+        .expect("the turf halves signal is missing: render screens inside ui::App");
+    let half = halves.read().0.get(&turf).copied().unwrap_or_default();
+    (half, halves)
 }
 
 /// The services (store, sync).

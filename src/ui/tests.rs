@@ -1084,3 +1084,61 @@ fn the_walk_list_names_who_lives_at_each_door_with_their_age_and_latest_support(
     // A door with nobody on the voter file shows only its number.
     assert_eq!(html.matches("class=\"door-people\"").count(), 1, "{html}");
 }
+
+#[test]
+fn a_pair_splits_the_turf_into_two_halves_of_the_route_on_the_list_and_the_map() {
+    events_converter();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let at = |mut h: Household, lon: f64| {
+        h.lat = Some(35.78);
+        h.lon = Some(lon);
+        h
+    };
+    let store = store(
+        dir.path(),
+        vec![
+            at(household(1, "Elm St", 10, 1), -78.6400),
+            at(household(2, "Elm St", 12, 2), -78.6398),
+            at(household(3, "Elm St", 14, 3), -78.6396),
+            at(household(4, "Oak Ave", 5, 4), -78.6394),
+            at(household(5, "Oak Ave", 7, 5), -78.6392),
+        ],
+        Vec::new(),
+    );
+    let mut h = Harness::new(store, "/turf/1", Lang::En);
+    let html = h.settle();
+    assert!(
+        html.contains(&crate::ui::i18n::showing(Lang::En, 5)),
+        "{html}"
+    );
+    let half = h.element("id", "walk-half");
+    // The second half: the last two doors of the route (the first half takes the middle one).
+    h.type_into(half, "second");
+    let html = h.settle();
+    assert!(
+        html.contains(&crate::ui::i18n::showing(Lang::En, 2)),
+        "{html}"
+    );
+    assert!(!html.contains("href=\"/turf/1/door/3\""), "{html}");
+    assert!(html.contains("href=\"/turf/1/door/4\""), "{html}");
+    assert!(html.contains("href=\"/turf/1/door/5\""), "{html}");
+    // The map shows the same half.
+    let map = h.element("href", "/turf/1/map");
+    h.click(map);
+    let html = h.settle();
+    assert_eq!(html.matches("data-household=").count(), 2, "{html}");
+    assert!(html.contains("data-household=\"4\""), "{html}");
+    // And the first half is the other three.
+    let back = h.element("href", "/turf/1");
+    h.click(back);
+    h.settle();
+    let half = h.element("id", "walk-half");
+    h.type_into(half, "first");
+    let html = h.settle();
+    assert!(
+        html.contains(&crate::ui::i18n::showing(Lang::En, 3)),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/turf/1/door/3\""), "{html}");
+    assert!(!html.contains("href=\"/turf/1/door/4\""), "{html}");
+}

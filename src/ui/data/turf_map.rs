@@ -10,6 +10,7 @@ use groundgame_core::map::{decode_line, distance_m, GeoPoint};
 use groundgame_core::{HouseholdId, TurfId};
 
 use crate::store::{Store, StoreError};
+use crate::ui::context::Half;
 
 /// The states in the legend's order.
 pub const STATES: [DoorState; 6] = [
@@ -82,20 +83,24 @@ fn streets(store: &Store, turf: TurfId) -> Result<Vec<MapStreet>, StoreError> {
         .collect())
 }
 
-/// One held turf's map (None: not held).
-pub fn turf_map(store: &Store, turf: TurfId) -> Result<Option<TurfMap>, StoreError> {
+/// One held turf's map (None: not held), with only the doors of `half` of its route.
+pub fn turf_map(store: &Store, turf: TurfId, half: Half) -> Result<Option<TurfMap>, StoreError> {
     let Some(held) = store.turfs()?.into_iter().find(|t| t.id == turf) else {
         return Ok(None);
     };
-    one(store, held).map(Some)
+    one(store, held, half).map(Some)
 }
 
 /// Every held turf's map: its households, their coordinates and their folded status.
 pub fn turf_maps(store: &Store) -> Result<Vec<TurfMap>, StoreError> {
-    store.turfs()?.into_iter().map(|t| one(store, t)).collect()
+    store
+        .turfs()?
+        .into_iter()
+        .map(|t| one(store, t, Half::Whole))
+        .collect()
 }
 
-fn one(store: &Store, turf: crate::store::LocalTurf) -> Result<TurfMap, StoreError> {
+fn one(store: &Store, turf: crate::store::LocalTurf, half: Half) -> Result<TurfMap, StoreError> {
     let states: HashMap<_, _> = super::walk_rows(store, turf.id)?
         .into_iter()
         .map(|r| (r.id, r.state))
@@ -108,7 +113,9 @@ fn one(store: &Store, turf: crate::store::LocalTurf) -> Result<TurfMap, StoreErr
         counts: [0; 6],
         streets: streets(store, turf.id)?,
     };
-    for h in store.households(turf.id)? {
+    let households = store.households(turf.id)?;
+    let mine = &households[half.range(households.len())];
+    for h in mine.iter().cloned() {
         let state = states.get(&h.id).copied().unwrap_or(DoorState::NotVisited);
         if let Some(i) = STATES.iter().position(|s| *s == state) {
             map.counts[i] += 1;

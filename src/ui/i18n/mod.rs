@@ -265,6 +265,11 @@ messages! {
     History => ("Already recorded here", "Ya registrado aquí"),
     NoHistory => ("Nobody has knocked here yet.", "Nadie ha tocado aquí todavía."),
     LastDoor => ("That was the last door of this turf.", "Esa fue la última casa de esta zona."),
+    // Splitting a turf with a partner (the walk list and the map)
+    SplitLabel => ("Split with a partner", "Dividir con un compañero"),
+    HalfWhole => ("All doors", "Todas"),
+    HalfFirst => ("1st half", "1.ª mitad"),
+    HalfSecond => ("2nd half", "2.ª mitad"),
     // The canvasser's map (views/walk_map.rs)
     OpenMap => ("Map", "Mapa"),
     MapTitle => ("Map of this turf", "Mapa de esta zona"),

@@ -10,10 +10,13 @@ use groundgame_core::fold::DoorState;
 use groundgame_core::TurfId;
 
 use crate::ui::components::StatusBadge;
-use crate::ui::context::{use_lang, use_services, use_sync_status};
+use crate::ui::context::{use_lang, use_services, use_sync_status, use_turf_half, Half};
 use crate::ui::data::{self, WalkPerson, WalkRow};
 use crate::ui::i18n::{self, Msg};
 use crate::ui::Route;
+
+/// The split control's id (an expression, so tests find the element that carries it).
+const HALF_ID: &str = "walk-half";
 
 /// Which doors to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +116,7 @@ fn TurfDoors(turf: i64) -> Element {
     });
 
     let year = chrono::Datelike::year(&chrono::Utc::now());
+    let (half, mut halves) = use_turf_half(turf);
     let filters = [
         (Filter::NotVisited, Msg::FilterNotVisited),
         (Filter::ComeBack, Msg::FilterComeBack),
@@ -131,11 +135,29 @@ fn TurfDoors(turf: i64) -> Element {
             div { class: "notice empty", p { {l.t(Msg::NoDoorsInTurf)} } }
         },
         Some(Ok((Some(_), all))) => {
-            let groups = visible_groups(all, filter(), &search());
+            let mine = &all[half.range(all.len())];
+            let groups = visible_groups(mine, filter(), &search());
             let shown: usize = groups.iter().map(|(_, g)| g.len()).sum();
             rsx! {
                 div { class: "list-actions",
                     p { class: "count", role: "status", {i18n::showing(l, shown)} }
+                    select {
+                        id: HALF_ID,
+                        class: "half",
+                        "aria-label": l.t(Msg::SplitLabel),
+                        title: l.t(Msg::SplitLabel),
+                        oninput: move |e| {
+                            let chosen = match e.value().as_str() {
+                                "first" => Half::First,
+                                "second" => Half::Second,
+                                _ => Half::Whole,
+                            };
+                            halves.write().0.insert(turf, chosen);
+                        },
+                        for (value, h, msg) in [("whole", Half::Whole, Msg::HalfWhole), ("first", Half::First, Msg::HalfFirst), ("second", Half::Second, Msg::HalfSecond)] {
+                            option { value, selected: half == h, {l.t(msg)} }
+                        }
+                    }
                     Link { class: "small-button map-link", id: "open-map",
                         to: Route::WalkMap { turf },
                         {l.t(Msg::OpenMap)}

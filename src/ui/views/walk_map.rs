@@ -11,7 +11,7 @@ use groundgame_core::map::GeoPoint;
 use groundgame_core::{HouseholdId, TurfId};
 
 use crate::ui::components::{state_class, street_map_svg, Chart};
-use crate::ui::context::{use_lang, use_services, use_sync_status};
+use crate::ui::context::{use_lang, use_services, use_sync_status, use_turf_half};
 use crate::ui::data::turf_map::{self, STATES};
 use crate::ui::i18n::{self, Msg};
 use crate::ui::Route;
@@ -61,6 +61,7 @@ pub fn WalkMap(turf: i64) -> Element {
     let status = use_sync_status();
     let nav = use_navigator();
     let mut here = use_signal(|| Located::Finding);
+    let (half, _) = use_turf_half(turf);
     use_future(move || async move {
         let mut watch = document::eval(WATCH_POSITION_JS);
         loop {
@@ -87,7 +88,7 @@ pub fn WalkMap(turf: i64) -> Element {
         // Re-read when a sync lands, so teammates' knocks show.
         let s = status.read();
         let _changed = (s.last_success_ms, s.download, s.pending);
-        async move { turf_map::turf_map(&store, TurfId(turf)) }
+        async move { turf_map::turf_map(&store, TurfId(turf), half) }
     });
     let open = EventHandler::new(move |household: HouseholdId| {
         nav.push(Route::Door {
