@@ -137,6 +137,11 @@ impl Line {
         *self.at.last().unwrap_or(&0.0)
     }
 
+    /// Its straight stretches, in order.
+    pub fn segments(&self) -> impl Iterator<Item = ((f64, f64), (f64, f64))> + '_ {
+        self.points.windows(2).map(|w| (w[0], w[1]))
+    }
+
     /// The nearest point of the line to `p`, as a station.
     pub fn station(&self, p: (f64, f64)) -> Station {
         let mut best = (

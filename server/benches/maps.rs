@@ -3,18 +3,21 @@
 //! points each, every tenth street an arterial) with houses 20 m apart along both sides of
 //! every east-west street, cut into turfs of 2 × 2 blocks; each turf pulled whole by a new
 //! device, with and without maps, beside each other in the same run, and then a later sync
-//! with nothing new (the map's tag held, or no maps). Prints a table; asserts nothing.
+//! with nothing new (the map's tag held, or no maps); and the metres a canvasser walks in
+//! the street / side / number order against the route along the streets, over the same
+//! doors. Prints a table; asserts nothing.
 //!
 //! `cargo bench -p groundgame-server --bench maps` (release build).
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use groundgame_core::map::{GeoPoint, Plane, Street};
+use groundgame_core::map::{Bounds, GeoPoint, Plane, Street};
 use groundgame_core::protocol::{
     PullRequest, PullResponse, ScopeCursor, MAX_PULL_LIMIT, PROTOCOL_VERSION,
 };
 use groundgame_core::{Role, TimeZone, TurfId};
+use groundgame_server::turfs::route;
 use groundgame_server::{AuthDevice, NewHousehold, NewPerson, SqliteStore, Store};
 
 const BLOCKS: usize = 40;
@@ -104,6 +107,9 @@ fn town() -> (Vec<Street>, Vec<TurfDoors>) {
 }
 
 struct Sample {
+    today_m: f64,
+    routed_m: f64,
+    route_ms: f64,
     doors: f64,
     names: f64,
     lines: f64,
@@ -239,7 +245,43 @@ fn main() {
             .iter()
             .map(|l| groundgame_core::map::decode_line(&l.points).map_or(0, |p| p.len()))
             .sum();
+        // The walk: today's street / side / number order against the route along the
+        // streets, over the same doors (the route as the store computes it at a cut).
+        let steps: Vec<route::Doorstep> = page
+            .households
+            .iter()
+            .map(|h| route::Doorstep {
+                id: h.id.0,
+                street: h.street.clone(),
+                number: h.number.clone(),
+                unit: h.unit.clone(),
+                lat: h.lat,
+                lon: h.lon,
+            })
+            .collect();
+        let area = route::frame(&steps).expect("placed doors");
+        let near: Vec<Street> = streets
+            .iter()
+            .filter(|s| Bounds::of(s.points.iter().copied()).is_some_and(|b| b.intersects(&area)))
+            .cloned()
+            .collect();
+        let routed_at = Instant::now();
+        let routed = route::walking_order(steps.clone(), &near);
+        let route_ms = routed_at.elapsed().as_secs_f64() * 1e3;
+        let today = route::walking_order(steps.clone(), &[]);
+        let walk = |ids: &[i64]| -> f64 {
+            let at = |id: i64| {
+                let d = steps.iter().find(|d| d.id == id).expect("door");
+                GeoPoint::new(d.lat.expect("lat"), d.lon.expect("lon"))
+            };
+            ids.windows(2)
+                .map(|w| groundgame_core::map::distance_m(at(w[0]), at(w[1])))
+                .sum()
+        };
         rows.push(Sample {
+            today_m: walk(&today),
+            routed_m: walk(&routed),
+            route_ms,
             doors: page.households.len() as f64,
             names: map.names.len() as f64,
             lines: map.lines.len() as f64,
@@ -286,4 +328,8 @@ fn main() {
     line("map held / no maps", 2, &|r| {
         r.idle_mapped_ms / r.idle_plain_ms
     });
+    line("walk m, street / side / number order", 0, &|r| r.today_m);
+    line("walk m, route along the streets", 0, &|r| r.routed_m);
+    line("route / today's order", 2, &|r| r.routed_m / r.today_m);
+    line("ms to route a turf", 2, &|r| r.route_ms);
 }

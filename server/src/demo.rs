@@ -375,6 +375,8 @@ pub fn seed(store: &SqliteStore, opts: &DemoOptions) -> Result<DemoCampaign, Sto
             demo_time_zone(),
             now,
         )?;
+        // The map first, so each turf is put in walking order along its streets.
+        crate::store::sqlite::map::replace(tx, campaign, &map, &[])?;
         let mut seq = Sequence::begin(tx)?;
         let mut turf_ids = Vec::new();
         let mut chunks = all.chunks(per_turf);
@@ -392,7 +394,6 @@ pub fn seed(store: &SqliteStore, opts: &DemoOptions) -> Result<DemoCampaign, Sto
             turf_ids.push(turf);
         }
         seq.finish(tx)?;
-        crate::store::sqlite::map::replace(tx, campaign, &map, &[])?;
         let expires = now + 90 * DAY_MS;
         let volunteer_invite = invites::create(
             tx,

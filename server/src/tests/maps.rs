@@ -137,18 +137,17 @@ async fn pull(
     h.post_ok(PULL_PATH, &device.token, body).await
 }
 
-#[tokio::test]
-async fn a_turf_page_carries_the_streets_around_its_doors_once_and_again_when_the_map_changes() {
-    let h = Harness::new();
-    let lead = h.register(&h.lead_invite, "Lee").await;
-    let doors: Vec<_> = ["100", "101", "102", "103"]
+/// Households at `numbers` of N ELM ST, placed from the fixture's map by the lead, in a turf
+/// of their own, and a volunteer on it.
+async fn placed_turf(h: &Harness, lead: &Device, numbers: &[&str]) -> (TurfId, Device) {
+    let doors: Vec<_> = numbers
         .iter()
         .enumerate()
         .map(|(i, n)| {
             h.imported_household("N ELM ST", n, "P1", &[(&format!("V{i}"), None, "active")])
         })
         .collect();
-    upload_map(&h, &lead).await;
+    upload_map(h, lead).await;
     let r = h
         .call(Method::POST, GEOCODE_STREETS_PATH, Some(&lead.token), None)
         .await;
@@ -157,7 +156,14 @@ async fn a_turf_page_carries_the_streets_around_its_doors_once_and_again_when_th
         .store
         .place_households(h.campaign, &[("Elm".into(), doors)])
         .expect("cut")[0];
-    let val = h.volunteer_on(turf, "Val").await;
+    (turf, h.volunteer_on(turf, "Val").await)
+}
+
+#[tokio::test]
+async fn a_turf_page_carries_the_streets_around_its_doors_once_and_again_when_the_map_changes() {
+    let h = Harness::new();
+    let lead = h.register(&h.lead_invite, "Lee").await;
+    let (turf, val) = placed_turf(&h, &lead, &["100", "101", "102", "103"]).await;
 
     // New to the device: the page brings the map.
     let first = pull(&h, &val, true, &[]).await;
@@ -231,4 +237,19 @@ async fn a_turf_page_carries_the_streets_around_its_doors_once_and_again_when_th
     let drop = pull(&h, &dana, true, &[(h.turf_a, cursor_a, Some(42))]).await;
     let dropped = drop.scopes[0].map.as_ref().expect("told to drop it");
     assert_eq!((dropped.tag, dropped.lines.len()), (0, 0));
+}
+
+#[tokio::test]
+async fn with_a_map_a_turf_is_walked_up_one_side_of_the_block_and_back_the_other() {
+    let h = Harness::new();
+    let lead = h.register(&h.lead_invite, "Lee").await;
+    let numbers = ["100", "101", "102", "103", "104", "105"];
+    let (_, val) = placed_turf(&h, &lead, &numbers).await;
+    let page = pull(&h, &val, false, &[]).await;
+    let mut walked: Vec<_> = page.scopes[0].households.clone();
+    walked.sort_by_key(|d| d.walk_order);
+    let order: Vec<&str> = walked.iter().map(|d| d.number.as_str()).collect();
+    // Odd numbers stand north of North Elm Street, even south: up one side, back the
+    // other, not back to the start of the block for the even side.
+    assert_eq!(order, ["101", "103", "105", "104", "102", "100"]);
 }

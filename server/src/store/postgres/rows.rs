@@ -18,7 +18,7 @@ use postgres::GenericClient;
 use crate::store::codes;
 use crate::store::{DeviceAuth, NewHousehold, NewPerson, Registration, StoreError};
 use crate::sync::push::{DoNotCallSource, NewEvent, PhoneOutcome, StoredEvent, Tenure};
-use crate::turfs::walk_order;
+use crate::turfs::route;
 
 pub(crate) type Db<'a> = &'a mut dyn GenericClientDyn;
 
@@ -868,6 +868,32 @@ pub(crate) fn add_households(
     Ok(ids)
 }
 
+/// A household row (`id, _, _, street, number, unit, lat, lon`) as the router takes it.
+pub(crate) fn doorstep(r: &postgres::Row) -> route::Doorstep {
+    route::Doorstep {
+        id: r.get(0),
+        street: r.get(3),
+        number: r.get(4),
+        unit: r.get(5),
+        lat: r.get(6),
+        lon: r.get(7),
+    }
+}
+
+/// The doors' ids in walking order: along the campaign's streets where it has a map and
+/// the doors have places (see `turfs::route`).
+pub(crate) fn walking_order(
+    db: Db<'_>,
+    campaign: CampaignId,
+    doors: Vec<route::Doorstep>,
+) -> Result<Vec<i64>, StoreError> {
+    let streets = match route::frame(&doors) {
+        Some(area) => super::map::streets_within(db, campaign, &area)?,
+        None => Vec::new(),
+    };
+    Ok(route::walking_order(doors, &streets))
+}
+
 /// Recompute a turf's walking order; households that are new or moved get a new `seq`,
 /// and a moved household's people and events follow right after it (as on SQLite).
 fn resequence(db: Db<'_>, feed: &mut Feed, turf: TurfId) -> Result<(), StoreError> {
@@ -875,22 +901,27 @@ fn resequence(db: Db<'_>, feed: &mut Feed, turf: TurfId) -> Result<(), StoreErro
         id: i64,
         seq: i64,
         walk_order: i64,
-        key: walk_order::WalkKey,
     }
-    let mut rows: Vec<Row> = db
-        .rows(
-            "SELECT id, seq, walk_order, street, number, unit FROM households WHERE turf_id = $1",
-            &[&turf.0],
-        )?
+    let found = db.rows(
+        "SELECT id, seq, walk_order, street, number, unit, lat, lon
+         FROM households WHERE turf_id = $1",
+        &[&turf.0],
+    )?;
+    let mut rows: Vec<Row> = found
         .iter()
         .map(|r| Row {
             id: r.get(0),
             seq: r.get(1),
             walk_order: r.get(2),
-            key: walk_order::WalkKey::new(r.get(3), r.get(4), r.get(5)),
         })
         .collect();
-    rows.sort_by(|a, b| a.key.cmp(&b.key).then(a.id.cmp(&b.id)));
+    let doors: Vec<route::Doorstep> = found.iter().map(doorstep).collect();
+    let position: HashMap<i64, usize> = walking_order(db, feed.campaign, doors)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| (id, i))
+        .collect();
+    rows.sort_by_key(|r| position.get(&r.id).copied().unwrap_or(usize::MAX));
     let moved = rows
         .iter()
         .enumerate()

@@ -45,7 +45,6 @@ use crate::import::{
     VoterImport, VoterRecord,
 };
 use crate::store::{ExportedEvent, StoreError, UnplacedHousehold};
-use crate::turfs::walk_order::WalkKey;
 
 /// Rows read, looked up and written together.
 const BATCH: usize = 4096;
@@ -328,16 +327,16 @@ fn place(
             h.0
         )));
     }
-    let mut doors: Vec<(WalkKey, i64)> = tx
+    let doors: Vec<_> = tx
         .query(
-            "SELECT id, street, number, unit FROM households WHERE turf_id = $1",
+            "SELECT id, seq, walk_order, street, number, unit, lat, lon
+             FROM households WHERE turf_id = $1",
             &[&turf.0],
         )?
         .iter()
-        .map(|r| (WalkKey::new(r.get(1), r.get(2), r.get(3)), r.get(0)))
+        .map(super::rows::doorstep)
         .collect();
-    doors.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-    let ids: Vec<i64> = doors.iter().map(|(_, id)| *id).collect();
+    let ids: Vec<i64> = super::rows::walking_order(tx, campaign, doors)?;
     let walk: Vec<i64> = (1..=ids.len() as i64).collect();
     let seqs: Vec<i64> = ids.iter().map(|_| feed.take()).collect();
     tx.execute(

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::sequence::Sequence;
 use super::{people, tombstones, turfs, StoreError};
-use crate::turfs::walk_order;
+use crate::turfs::route;
 
 /// A door to import into a turf.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -81,26 +81,49 @@ pub(crate) fn resequence(
         id: i64,
         seq: i64,
         walk_order: u32,
-        key: walk_order::WalkKey,
     }
-    let mut rows: Vec<Row> = tx
-        .prepare_cached(
-            "SELECT id, seq, walk_order, street, number, unit FROM households WHERE turf_id = ?1",
-        )?
-        .query_map([turf.0], |r| {
-            Ok(Row {
+    let mut rows: Vec<Row> = Vec::new();
+    let mut doors: Vec<route::Doorstep> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, seq, walk_order, street, number, unit, lat, lon
+             FROM households WHERE turf_id = ?1",
+        )?;
+        let mut found = stmt.query([turf.0])?;
+        while let Some(r) = found.next()? {
+            rows.push(Row {
                 id: r.get(0)?,
                 seq: r.get(1)?,
                 walk_order: r.get(2)?,
-                key: walk_order::WalkKey::new(
-                    &r.get::<_, String>(3)?,
-                    &r.get::<_, String>(4)?,
-                    &r.get::<_, String>(5)?,
-                ),
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    rows.sort_by(|a, b| a.key.cmp(&b.key).then(a.id.cmp(&b.id)));
+            });
+            doors.push(route::Doorstep {
+                id: r.get(0)?,
+                street: r.get(3)?,
+                number: r.get(4)?,
+                unit: r.get(5)?,
+                lat: r.get(6)?,
+                lon: r.get(7)?,
+            });
+        }
+    }
+    // Along the campaign's streets where it has a map and the doors have places.
+    let streets = match route::frame(&doors) {
+        Some(area) => {
+            let campaign: i64 = tx.query_row(
+                "SELECT campaign_id FROM turfs WHERE id = ?1",
+                [turf.0],
+                |r| r.get(0),
+            )?;
+            super::map::streets_within(tx, CampaignId(campaign), &area)?
+        }
+        None => Vec::new(),
+    };
+    let position: HashMap<i64, usize> = route::walking_order(doors, &streets)
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| (id, i))
+        .collect();
+    rows.sort_by_key(|r| position.get(&r.id).copied().unwrap_or(usize::MAX));
     let moved = rows
         .iter()
         .enumerate()
