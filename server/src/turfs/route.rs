@@ -78,7 +78,7 @@ pub fn order(doors: &[RouteDoor], streets: &[Street]) -> Vec<usize> {
     }
 
     // Each door on its street, else left for the fallback.
-    let mut faces: BTreeMap<FaceId, Vec<Placed>> = BTreeMap::new();
+    let mut placed: BTreeMap<FaceId, Vec<Placed>> = BTreeMap::new();
     let mut unplaced = Vec::new();
     for (i, d) in doors.iter().enumerate() {
         let Some(at) = d.at else {
@@ -106,7 +106,7 @@ pub fn order(doors: &[RouteDoor], streets: &[Street]) -> Vec<usize> {
             .filter(|&&m| m < station.along)
             .count();
         let side = u8::from(station.offset < 0.0);
-        faces
+        placed
             .entry(FaceId {
                 line: n,
                 block,
@@ -119,15 +119,18 @@ pub fn order(doors: &[RouteDoor], streets: &[Street]) -> Vec<usize> {
                 xy,
             });
     }
-    for face in faces.values_mut() {
-        face.sort_by(|a, b| {
-            a.along
-                .total_cmp(&b.along)
-                .then(doors[a.door].key.cmp(&doors[b.door].key))
-        });
-        // A building's units together: doors at one spot keep the walk key's order.
-        group_units(face, doors);
-    }
+    // Each face as its buildings along the street, a building's units top floor down.
+    let faces: BTreeMap<FaceId, Vec<Vec<Placed>>> = placed
+        .into_iter()
+        .map(|(id, mut face)| {
+            face.sort_by(|a, b| {
+                a.along
+                    .total_cmp(&b.along)
+                    .then(doors[a.door].key.cmp(&doors[b.door].key))
+            });
+            (id, buildings(face, doors))
+        })
+        .collect();
 
     let arterials: Vec<&Line> = lines
         .iter()
@@ -135,23 +138,24 @@ pub fn order(doors: &[RouteDoor], streets: &[Street]) -> Vec<usize> {
         .map(|l| &l.line)
         .collect();
     let mut route = Vec::with_capacity(doors.len());
-    let mut left: HashMap<FaceId, Vec<Placed>> = faces.into_iter().collect();
+    let mut left: HashMap<FaceId, Vec<Vec<Placed>>> = faces.into_iter().collect();
     // Start where today's order starts: the face of the first door by walk key.
     let first = left
         .iter()
-        .flat_map(|(id, f)| f.iter().map(move |p| (*id, p.door)))
+        .flat_map(|(id, f)| f.iter().flatten().map(move |p| (*id, p.door)))
         .min_by(|a, b| doors[a.1].key.cmp(&doors[b.1].key).then(a.1.cmp(&b.1)))
         .map(|(id, _)| id);
     let mut here: Option<(f64, f64)> = None;
     let mut next = first;
     while let Some(id) = next.take() {
         let Some(face) = left.remove(&id) else { break };
-        let (start, end) = (face[0].xy, face[face.len() - 1].xy);
+        let (start, end) = ends(&face);
         let forward = here.is_none_or(|h| dist(h, start) <= dist(h, end));
+        // Backwards along the street, but each building still top floor down.
         let walked: Vec<&Placed> = if forward {
-            face.iter().collect()
+            face.iter().flatten().collect()
         } else {
-            face.iter().rev().collect()
+            face.iter().rev().flatten().collect()
         };
         route.extend(walked.iter().map(|p| p.door));
         here = walked.last().map(|p| p.xy);
@@ -168,7 +172,7 @@ pub fn order(doors: &[RouteDoor], streets: &[Street]) -> Vec<usize> {
         next = left
             .iter()
             .map(|(fid, f)| {
-                let (a, b) = (f[0].xy, f[f.len() - 1].xy);
+                let (a, b) = ends(f);
                 let near = if dist(at, a) <= dist(at, b) { a } else { b };
                 let crosses = arterials.iter().any(|l| crosses_line(at, near, l));
                 let cost = dist(at, near) + if crosses { ARTERIAL_PENALTY_M } else { 0.0 };
@@ -282,17 +286,34 @@ fn map_lines(plane: &Plane, streets: &[Street]) -> Vec<MapLine> {
     lines
 }
 
-/// Doors at one spot (a building's units) kept together in the walk key's order.
-fn group_units(face: &mut [Placed], doors: &[RouteDoor]) {
-    let mut i = 0;
-    while i < face.len() {
-        let mut j = i + 1;
-        while j < face.len() && dist(face[i].xy, face[j].xy) < 1.0 {
-            j += 1;
+/// A face's doors (in order along the street) as buildings: a building's units together
+/// where its first one stands, top floor down (the walk key's order).
+fn buildings(face: Vec<Placed>, doors: &[RouteDoor]) -> Vec<Vec<Placed>> {
+    let mut out: Vec<Vec<Placed>> = Vec::new();
+    for p in face {
+        let key = &doors[p.door].key;
+        match out
+            .iter_mut()
+            .find(|b| doors[b[0].door].key.same_building(key))
+        {
+            Some(building) => building.push(p),
+            None => out.push(vec![p]),
         }
-        face[i..j].sort_by(|a, b| doors[a.door].key.cmp(&doors[b.door].key));
-        i = j;
     }
+    for building in &mut out {
+        building.sort_by(|a, b| doors[a.door].key.cmp(&doors[b.door].key));
+    }
+    out
+}
+
+/// Where a face begins and ends along its street.
+fn ends(face: &[Vec<Placed>]) -> ((f64, f64), (f64, f64)) {
+    let first = face
+        .first()
+        .and_then(|b| b.first())
+        .map_or((0.0, 0.0), |p| p.xy);
+    let last = face.last().and_then(|b| b.first()).map_or(first, |p| p.xy);
+    (first, last)
 }
 
 /// Whether the step from `a` to `b` crosses `line`.
@@ -454,6 +475,30 @@ mod tests {
         assert_eq!(
             names(&labels, &route),
             ["1", "3", "4", "2", "6", "8", "7", "5"]
+        );
+    }
+
+    #[test]
+    fn a_building_walked_back_along_the_street_is_still_top_floor_down() {
+        // Units a few metres apart (a geocoder's jitter), on the side walked backwards.
+        let streets = [street(
+            "Elm Street",
+            "residential",
+            (0.0, 0.0),
+            (200.0, 0.0),
+        )];
+        let doors = vec![
+            door("ELM ST", "1", "", 20.0, 15.0),
+            door("ELM ST", "3", "", 60.0, 15.0),
+            door("ELM ST", "2", "", 20.0, -15.0),
+            door("ELM ST", "4", "101", 57.0, -15.0),
+            door("ELM ST", "4", "201", 62.0, -14.0),
+            door("ELM ST", "4", "301", 60.0, -16.0),
+        ];
+        let labels = ["1", "3", "2", "4#101", "4#201", "4#301"];
+        assert_eq!(
+            names(&labels, &order(&doors, &streets)),
+            ["1", "3", "4#301", "4#201", "4#101", "2"]
         );
     }
 

@@ -34,6 +34,13 @@ fn split_number(s: &str) -> Option<(u64, &str)> {
 }
 
 impl WalkKey {
+    /// Whether two doors are units of one building (the same street and house number).
+    pub fn same_building(&self, other: &WalkKey) -> bool {
+        (&self.street, self.side, self.number, &self.suffix)
+            == (&other.street, other.side, other.number, &other.suffix)
+            && self.side != 2
+    }
+
     pub fn new(street: &str, number: &str, unit: &str) -> Self {
         let street = street.trim().to_lowercase();
         let (side, number, suffix) = match split_number(number.trim()) {
