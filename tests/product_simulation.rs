@@ -139,24 +139,14 @@ impl Transport for Base {
 type Net = FaultTransport<Base>;
 
 fn seeds(shard: u64) -> Vec<u64> {
-    if let Ok(one) = std::env::var("GROUNDGAME_PRODUCT_SEED") {
-        let seed: u64 = one.parse().expect("GROUNDGAME_PRODUCT_SEED is a number");
-        return if shard == 0 { vec![seed] } else { vec![] };
-    }
-    let n = match std::env::var("GROUNDGAME_PRODUCT_SEEDS") {
-        Ok(text) => text
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("GROUNDGAME_PRODUCT_SEEDS={text:?} is not a number")),
-        Err(_) => DEFAULT_SEEDS,
-    };
-    assert!(
-        n >= MIN_SEEDS,
-        "GROUNDGAME_PRODUCT_SEEDS={n}: a run takes at least {MIN_SEEDS} seeds, so that every \
-         kind of fault, record and lead action happens in each shard; replay one seed with \
-         GROUNDGAME_PRODUCT_SEED=S"
-    );
-    (0..n).filter(|s| s % SHARDS == shard).collect()
+    crate::support::sweep_seeds(
+        "GROUNDGAME_PRODUCT",
+        DEFAULT_SEEDS,
+        MIN_SEEDS,
+        SHARDS,
+        shard,
+        "every kind of fault, record and lead action happens in each shard",
+    )
 }
 
 /// What a sweep did, summed over its seeds: each must be above zero.

@@ -83,23 +83,14 @@ fn simulation_shard_3() {
 }
 
 fn seeds(shard: u64) -> Vec<u64> {
-    if let Ok(one) = std::env::var("GROUNDGAME_SIM_SEED") {
-        let seed: u64 = one.parse().expect("GROUNDGAME_SIM_SEED is a number");
-        return if shard == 0 { vec![seed] } else { vec![] };
-    }
-    let n = match std::env::var("GROUNDGAME_SIM_SEEDS") {
-        Ok(text) => text
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("GROUNDGAME_SIM_SEEDS={text:?} is not a number")),
-        Err(_) => DEFAULT_SEEDS,
-    };
-    assert!(
-        n >= MIN_SEEDS,
-        "GROUNDGAME_SIM_SEEDS={n}: a run takes at least {MIN_SEEDS} seeds, so that every kind \
-         of fault fires in each shard; replay one seed with GROUNDGAME_SIM_SEED=S"
-    );
-    (0..n).filter(|s| s % SHARDS == shard).collect()
+    crate::support::sweep_seeds(
+        "GROUNDGAME_SIM",
+        DEFAULT_SEEDS,
+        MIN_SEEDS,
+        SHARDS,
+        shard,
+        "every kind of fault fires in each shard",
+    )
 }
 
 /// Whether this run replays one seed (`GROUNDGAME_SIM_SEED`) rather than a sweep.

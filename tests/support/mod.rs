@@ -35,6 +35,38 @@ pub fn child_env<const N: usize>(names: [&str; N]) -> Option<[String; N]> {
 
 /// A directory for SQLite files. Under /dev/shm when there is one, so that a thousand
 /// simulated devices do not wait on the VM's disk; they are still real SQLite files.
+/// The seeds one shard of a seeded sweep runs: `{var}_SEED=S` replays seed S alone (in
+/// shard 0), `{var}_SEEDS=N` sets the sweep's size (`default` unless set), which must be at
+/// least `min` so that `needs` holds in each shard.
+pub fn sweep_seeds(
+    var: &str,
+    default: u64,
+    min: u64,
+    shards: u64,
+    shard: u64,
+    needs: &str,
+) -> Vec<u64> {
+    if let Ok(one) = std::env::var(format!("{var}_SEED")) {
+        let seed: u64 = one
+            .parse()
+            .unwrap_or_else(|_| panic!("{var}_SEED is a number"));
+        return if shard == 0 { vec![seed] } else { vec![] };
+    }
+    let n = match std::env::var(format!("{var}_SEEDS")) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{var}_SEEDS={text:?} is not a number")),
+        Err(_) => default,
+    };
+    assert!(
+        n >= min,
+        "{var}_SEEDS={n}: a run takes at least {min} seeds, so that {needs}; replay one seed \
+         with {var}_SEED=S"
+    );
+    (0..n).filter(|s| s % shards == shard).collect()
+}
+
 pub fn temp_dir() -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
     if shm.is_dir() {
