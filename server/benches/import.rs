@@ -14,7 +14,6 @@
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use groundgame_core::CampaignId;
@@ -24,6 +23,8 @@ use groundgame_server::ops::import_file as run;
 use groundgame_server::{SqliteStore, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+
+mod support;
 
 const LAST: &[&str] = &[
     "SMITH",
@@ -112,37 +113,11 @@ const CITIES: &[(&str, &str)] = &[
     ("APEX", "27502"),
 ];
 
-fn vm_hwm_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
 fn latin1(s: &str, out: &mut Vec<u8>) {
     out.extend(
         s.chars()
             .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')),
     );
-}
-
-/// CPU seconds (user + system, all threads) this process has used so far.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which is in parentheses): utime is the 12th, stime 13th.
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Write an ncvoter file of `rows` rows; returns its size in bytes.
@@ -472,12 +447,7 @@ fn child(what: &str, file: &Path, db: &Path) {
         "pg-import" => import_pg(file, db.to_str().expect("url")),
         _ => import(file, db),
     };
-    println!(
-        "{rows} {} {} {}",
-        started.elapsed().as_secs_f64(),
-        cpu_seconds(),
-        vm_hwm_kb()
-    );
+    support::report_child(rows, started);
 }
 
 fn measure(what: &str, file: &Path, dir: &Path) -> (u64, f64, f64, u64) {
@@ -494,22 +464,10 @@ fn measure(what: &str, file: &Path, dir: &Path) -> (u64, f64, f64, u64) {
                 .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
         )),
     };
-    let out = Command::new(std::env::current_exe().expect("exe"))
-        .args(["--child", what])
-        .arg(file)
-        .arg(&db)
-        .output()
-        .expect("child");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut parts = text.split_whitespace();
-    let rows = parts.next().and_then(|v| v.parse().ok());
-    let secs = parts.next().and_then(|v| v.parse().ok());
-    let cpu = parts.next().and_then(|v| v.parse().ok());
-    let hwm = parts.next().and_then(|v| v.parse().ok());
-    match (rows, secs, cpu, hwm) {
-        (Some(r), Some(s), Some(c), Some(h)) => (r, s, c, h),
-        _ => panic!("{what} failed: {}", String::from_utf8_lossy(&out.stderr)),
-    }
+    let mut args = vec![std::ffi::OsString::from("--child"), what.into()];
+    args.push(file.into());
+    args.push(db.into());
+    support::run_child(args)
 }
 
 fn main() {
