@@ -14,6 +14,9 @@
 //! 2. one door save end to end: the Save tap's handler (visit → one store transaction with
 //!    its outbox rows), the re-render it causes (the next frame's mutations), and then
 //!    until the next door is usable; plus tapping a result (handler, draft write, frame);
+//!    The map screen the same way: app start on `/turf/1/map` until its drawing holds
+//!    every door of a 2,000-door turf placed on its streets (the turf's map as a pull
+//!    brings it; no tiles);
 //! 3. resident memory (VmRSS) with a 20,000-voter turf loaded and its walk list rendered,
 //!    in a fresh child process (this binary re-run), so nothing else is counted.
 
@@ -32,7 +35,8 @@ use groundgame::store::{Identity, Store};
 use groundgame::ui::i18n::{self, Lang};
 use groundgame::ui::{data, print, App, Services};
 use groundgame_core::event::Channel;
-use groundgame_core::protocol::{PullResponse, ScopePage};
+use groundgame_core::map::{encode_line, GeoPoint, Plane};
+use groundgame_core::protocol::{MapLine, PullResponse, ScopePage, TurfMap};
 use groundgame_core::{
     CampaignConfig, CampaignId, DeviceId, Event, EventBody, EventId, Hlc, Household, HouseholdId,
     Person, PersonId, Role, Turf, TurfId, VolunteerId,
@@ -92,6 +96,57 @@ const PARTIES: &[&str] = &["DEM", "REP", "UNA", "LIB", "GRE"];
 /// four per door), a quarter of the doors already knocked by teammates; joined, as a
 /// volunteer's phone would be after its first download.
 fn stocked_store(path: &Path, households: usize, voters: usize) -> Arc<Store> {
+    stocked(path, households, voters, false)
+}
+
+/// Where door `i` of a stocked turf stands when it is mapped: 40 doors a street (20 a
+/// side, 20 m apart, 15 m off the centreline), streets 110 m apart.
+fn door_xy(i: usize) -> (f64, f64) {
+    let (street, k) = (i / 40, i % 40);
+    (
+        10.0 + (k / 2) as f64 * 20.0,
+        street as f64 * 110.0 + if k % 2 == 0 { 15.0 } else { -15.0 },
+    )
+}
+
+/// The turf's map as a pull brings it: each street of `doors` and four cross streets.
+fn turf_map(plane: &Plane, doors: usize) -> TurfMap {
+    let streets = doors.div_ceil(40);
+    let mut names: Vec<String> = (0..streets)
+        .map(|s| format!("{} Street", LAST[s % LAST.len()]))
+        .collect();
+    let mut lines: Vec<MapLine> = (0..streets)
+        .map(|s| MapLine {
+            name: s as u32,
+            arterial: false,
+            points: encode_line(&[
+                plane.to_geo((0.0, s as f64 * 110.0)),
+                plane.to_geo((420.0, s as f64 * 110.0)),
+            ]),
+        })
+        .collect();
+    for (c, x) in [0.0, 140.0, 280.0, 420.0].iter().enumerate() {
+        names.push(format!("Avenue {}", c + 1));
+        lines.push(MapLine {
+            name: names.len() as u32 - 1,
+            arterial: c == 0,
+            points: encode_line(&[
+                plane.to_geo((*x, -60.0)),
+                plane.to_geo((*x, streets as f64 * 110.0)),
+            ]),
+        });
+    }
+    TurfMap {
+        tag: 1,
+        names,
+        lines,
+    }
+}
+
+/// A store holding one turf of `households` doors and `voters` people, a quarter of the
+/// doors already knocked; `mapped`: the doors placed and the turf's street map held.
+fn stocked(path: &Path, households: usize, voters: usize, mapped: bool) -> Arc<Store> {
+    let plane = Plane::around(GeoPoint::new(35.99, -78.90));
     let store = Store::open(path, system_clock()).expect("open store");
     let now = store.now_ms();
     store
@@ -121,8 +176,8 @@ fn stocked_store(path: &Path, households: usize, voters: usize) -> Arc<Store> {
             },
             city: "Durham".into(),
             zip: "27701".into(),
-            lat: None,
-            lon: None,
+            lat: mapped.then(|| plane.to_geo(door_xy(i)).lat),
+            lon: mapped.then(|| plane.to_geo(door_xy(i)).lon),
             walk_order: i as u32 + 1,
         })
         .collect();
@@ -172,7 +227,7 @@ fn stocked_store(path: &Path, households: usize, voters: usize) -> Arc<Store> {
                 removed_households: Vec::new(),
                 removed_people: Vec::new(),
                 removed_events: Vec::new(),
-                map: None,
+                map: mapped.then(|| turf_map(&plane, households)),
             }],
             removed: Vec::new(),
             has_more: false,
@@ -273,6 +328,25 @@ fn walk_list_start(
     let mut dom = start_app(store, "/turf/1");
     dom.rebuild_in_place();
     let html = render_until(rt, &mut dom, |html| html.contains(&marker));
+    (t.elapsed(), html.len())
+}
+
+/// App start to the map screen drawn with every one of `doors` doors on its streets;
+/// returns the time and the page size.
+fn map_screen_start(
+    rt: &tokio::runtime::Runtime,
+    store: &Arc<Store>,
+    doors: usize,
+) -> (Duration, usize) {
+    let _guard = rt.enter();
+    let t = Instant::now();
+    let mut dom = start_app(store, "/turf/1/map");
+    dom.rebuild_in_place();
+    let html = render_until(rt, &mut dom, |html| {
+        html.contains("map-screen-title")
+            && html.contains("<polyline")
+            && html.matches("<circle").count() >= doors
+    });
     (t.elapsed(), html.len())
 }
 
@@ -402,6 +476,28 @@ fn main() {
         String::new(),
         "",
     ));
+
+    // The map screen of a turf of as many doors, placed, with its streets.
+    let mapped = stocked(&dir.path().join("map.sqlite"), doors, 5_000, true);
+    map_screen_start(&rt, &mapped, doors);
+    let mut map_start = Vec::with_capacity(runs);
+    let mut map_bytes = 0;
+    for _ in 0..runs {
+        let (took, bytes) = map_screen_start(&rt, &mapped, doors);
+        map_start.push(took);
+        map_bytes = bytes;
+    }
+    rows.push(row(
+        &format!(
+            "app start → map screen, {doors} doors drawn on their streets (no tiles): \
+             the same steps ({:.1} MB of SVG and HTML), p50 / p99 over {runs}",
+            map_bytes as f64 / 1e6
+        ),
+        p50_p99(map_start),
+        "(the walk list's start, above)".to_string(),
+        "< 300 ms",
+    ));
+    drop(mapped);
 
     // The paper walk list of the same turf.
     let mut sheets = Vec::with_capacity(runs);
