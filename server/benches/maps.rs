@@ -5,7 +5,9 @@
 //! device, with and without maps, beside each other in the same run, and then a later sync
 //! with nothing new (the map's tag held, or no maps); and the metres a canvasser walks in
 //! the street / side / number order against the route along the streets, over the same
-//! doors. Prints a table; asserts nothing.
+//! doors; then the same walk on the demo campaign's turfs (as `scripts/run.sh` makes them)
+//! and on the test extract written by pyosmium (`tests/data/riverton.osm.pbf`, every house
+//! at its true place). Prints a table; asserts nothing.
 //!
 //! `cargo bench -p groundgame-server --bench maps` (release build).
 
@@ -157,6 +159,125 @@ fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
     v[((v.len() - 1) as f64 * p).round() as usize]
 }
 
+/// Metres walked over `steps` in today's street / side / number order and along the route
+/// (as the store computes it at a cut, from the streets around the doors), and the ms the
+/// route took.
+fn walks(steps: &[route::Doorstep], streets: &[Street]) -> (f64, f64, f64) {
+    let area = route::frame(steps).expect("placed doors");
+    let near: Vec<Street> = streets
+        .iter()
+        .filter(|s| Bounds::of(s.points.iter().copied()).is_some_and(|b| b.intersects(&area)))
+        .cloned()
+        .collect();
+    let routed_at = Instant::now();
+    let routed = route::walking_order(steps.to_vec(), &near);
+    let route_ms = routed_at.elapsed().as_secs_f64() * 1e3;
+    let today = route::walking_order(steps.to_vec(), &[]);
+    let at: std::collections::HashMap<i64, GeoPoint> = steps
+        .iter()
+        .filter_map(|d| Some((d.id, GeoPoint::new(d.lat?, d.lon?))))
+        .collect();
+    let walk = |ids: &[i64]| -> f64 {
+        let placed: Vec<GeoPoint> = ids.iter().filter_map(|id| at.get(id).copied()).collect();
+        placed
+            .windows(2)
+            .map(|w| groundgame_core::map::distance_m(w[0], w[1]))
+            .sum()
+    };
+    (walk(&today), walk(&routed), route_ms)
+}
+
+/// The walk on the demo campaign's turfs (`scripts/run.sh`) and on the test extract
+/// (pyosmium's Riverton, every house at its true place, as one turf).
+fn other_towns() {
+    println!();
+    println!(
+        "{:<40}{:>8}{:>14}{:>14}{:>10}",
+        "walk", "doors", "today's m", "route m", "ratio"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("demo.sqlite");
+    let store = SqliteStore::open(&db).expect("open");
+    groundgame_server::demo::seed(&store, &groundgame_server::demo::DemoOptions::default())
+        .expect("demo");
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let (campaign, turfs): (i64, Vec<i64>) = {
+        let campaign = conn
+            .query_row("SELECT MIN(id) FROM campaigns", [], |r| r.get(0))
+            .expect("campaign");
+        let mut q = conn
+            .prepare("SELECT id FROM turfs WHERE campaign_id = ?1 ORDER BY id")
+            .expect("turfs");
+        let turfs = q
+            .query_map([campaign], |r| r.get(0))
+            .expect("turfs")
+            .collect::<Result<_, _>>()
+            .expect("turfs");
+        (campaign, turfs)
+    };
+    let (streets, _) = store
+        .map(groundgame_core::CampaignId(campaign))
+        .expect("map");
+    let (mut today, mut routed, mut doors) = (0.0, 0.0, 0);
+    for turf in turfs {
+        let mut q = conn
+            .prepare("SELECT id, street, number, unit, lat, lon FROM households WHERE turf_id = ?1")
+            .expect("households");
+        let steps: Vec<route::Doorstep> = q
+            .query_map([turf], |r| {
+                Ok(route::Doorstep {
+                    id: r.get(0)?,
+                    street: r.get(1)?,
+                    number: r.get(2)?,
+                    unit: r.get(3)?,
+                    lat: r.get(4)?,
+                    lon: r.get(5)?,
+                })
+            })
+            .expect("households")
+            .collect::<Result<_, _>>()
+            .expect("households");
+        if route::frame(&steps).is_none() {
+            continue;
+        }
+        let (t, r, _) = walks(&steps, &streets);
+        today += t;
+        routed += r;
+        doors += steps.len();
+    }
+    println!(
+        "{:<40}{doors:>8}{today:>14.0}{routed:>14.0}{:>10.2}",
+        "demo campaign, all its turfs",
+        routed / today
+    );
+
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data");
+    let extract = groundgame_server::maps::osm::read(&data.join("riverton.osm.pbf")).expect("read");
+    let mut houses = csv::Reader::from_path(data.join("riverton-houses.csv")).expect("houses");
+    let steps: Vec<route::Doorstep> = houses
+        .records()
+        .enumerate()
+        .filter_map(|(i, rec)| {
+            let rec = rec.expect("house");
+            (&rec[6] == "exact" || &rec[6] == "interpolated").then(|| route::Doorstep {
+                id: i as i64 + 1,
+                street: rec[1].to_string(),
+                number: rec[0].to_string(),
+                unit: String::new(),
+                lat: rec[4].parse().ok(),
+                lon: rec[5].parse().ok(),
+            })
+        })
+        .collect();
+    let (t, r, _) = walks(&steps, &extract.streets);
+    println!(
+        "{:<40}{:>8}{t:>14.0}{r:>14.0}{:>10.2}",
+        "test extract (Riverton, pyosmium)",
+        steps.len(),
+        r / t
+    );
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SqliteStore::open(&dir.path().join("maps.sqlite")).expect("open");
@@ -259,28 +380,10 @@ fn main() {
                 lon: h.lon,
             })
             .collect();
-        let area = route::frame(&steps).expect("placed doors");
-        let near: Vec<Street> = streets
-            .iter()
-            .filter(|s| Bounds::of(s.points.iter().copied()).is_some_and(|b| b.intersects(&area)))
-            .cloned()
-            .collect();
-        let routed_at = Instant::now();
-        let routed = route::walking_order(steps.clone(), &near);
-        let route_ms = routed_at.elapsed().as_secs_f64() * 1e3;
-        let today = route::walking_order(steps.clone(), &[]);
-        let walk = |ids: &[i64]| -> f64 {
-            let at = |id: i64| {
-                let d = steps.iter().find(|d| d.id == id).expect("door");
-                GeoPoint::new(d.lat.expect("lat"), d.lon.expect("lon"))
-            };
-            ids.windows(2)
-                .map(|w| groundgame_core::map::distance_m(at(w[0]), at(w[1])))
-                .sum()
-        };
+        let (today_m, routed_m, route_ms) = walks(&steps, &streets);
         rows.push(Sample {
-            today_m: walk(&today),
-            routed_m: walk(&routed),
+            today_m,
+            routed_m,
             route_ms,
             doors: page.households.len() as f64,
             names: map.names.len() as f64,
@@ -332,4 +435,5 @@ fn main() {
     line("walk m, route along the streets", 0, &|r| r.routed_m);
     line("route / today's order", 2, &|r| r.routed_m / r.today_m);
     line("ms to route a turf", 2, &|r| r.route_ms);
+    other_towns();
 }
