@@ -24,7 +24,7 @@ xvfb_pid=$!
 for _ in $(seq 300); do [ -s "$tmp/display" ] && break; sleep 0.1; done
 [ -s "$tmp/display" ] || { echo "Xvfb did not start" >&2; exit 1; }
 display=":$(tr -d '[:space:]' < "$tmp/display")"
-export DISPLAY="$display" XDG_CONFIG_HOME="$tmp/config" XDG_CACHE_HOME="$tmp/cache" \
+export GROUNDGAME_KEYSTORE=off DISPLAY="$display" XDG_CONFIG_HOME="$tmp/config" XDG_CACHE_HOME="$tmp/cache" \
   XDG_DATA_HOME="$tmp/data" GROUNDGAME_DATA="$tmp/device"
 ready=""
 for _ in $(seq 300); do xdpyinfo >/dev/null 2>&1 && { ready=1; break; }; sleep 0.1; done

@@ -3,8 +3,9 @@
 # nothing: a C toolchain, pkg-config and perl (bundled SQLCipher, and the OpenSSL crypto it
 # is built with from source; ring), WebKitGTK and xdo for the
 # desktop window, Xvfb/xdotool/ImageMagick for the window test, Chromium and Node.js for
-# the browser test, PostgreSQL (a private cluster for the tests: scripts/pg-cluster.sh), and
-# a Rust toolchain. Safe to run again: it installs only what is missing.
+# the browser test, PostgreSQL (a private cluster for the tests: scripts/pg-cluster.sh), a
+# D-Bus bus, GNOME Keyring and libsecret's secret-tool (the keystore test runs the app against
+# a real secret service), and a Rust toolchain. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 SUDO=""
@@ -14,7 +15,8 @@ packages=(build-essential pkg-config perl curl ca-certificates git
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
   xvfb xdotool imagemagick x11-utils
   chromium nodejs npm fonts-dejavu-core
-  postgresql)
+  postgresql
+  dbus-daemon dbus-bin gnome-keyring libsecret-tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

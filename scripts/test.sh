@@ -24,6 +24,8 @@ cargo fmt --all -- --check
 # the liveview one: build them all, with the tests, first.
 cargo build "${features[@]}" --bins --tests
 cargo clippy "${features[@]}" --all-targets -- -D warnings
+# The platform keystores, checked for Android and iOS.
+bash scripts/check-phones.sh
 
 echo "== browser end-to-end (Chromium + liveview + real server)"
 GROUNDGAME_PREBUILT=1 bash tests/e2e/run.sh

@@ -102,7 +102,7 @@ async fn run(command: Command) -> Result<()> {
 fn open(data: &Path) -> Result<Arc<Store>> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("could not create the data directory {}", data.display()))?;
-    let store = Store::open(&data.join(DB_FILE), system_clock())
+    let store = Store::open_on_device(&data.join(DB_FILE), system_clock())
         .with_context(|| format!("could not open this device's data in {}", data.display()))?;
     Ok(Arc::new(store))
 }

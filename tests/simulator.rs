@@ -62,6 +62,7 @@ async fn the_simulated_lead_keeps_the_real_canvasser_on_turf_one() {
         .args(["--name", "Demo Canvasser", "--data"])
         .arg(dir.path().join("canvasser"))
         .env("RUST_LOG", "warn")
+        .env("GROUNDGAME_KEYSTORE", "off")
         .output()
         .expect("run groundgame join");
     let joined = String::from_utf8_lossy(&joined.stdout).into_owned();

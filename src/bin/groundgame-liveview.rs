@@ -144,7 +144,7 @@ async fn main() -> Result<()> {
     let data = cli.data.unwrap_or_else(default_data_dir);
     std::fs::create_dir_all(&data)
         .with_context(|| format!("could not create the data folder {}", data.display()))?;
-    let store = Store::open(&data.join("groundgame.sqlite"), system_clock())
+    let store = Store::open_on_device(&data.join("groundgame.sqlite"), system_clock())
         .with_context(|| format!("could not open this device's data in {}", data.display()))?;
     let services = Services::new(Arc::new(store), true, "Browser");
     services.sync.start();

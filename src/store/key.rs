@@ -6,10 +6,12 @@
 //! this device. The key is handed to SQLCipher raw (`x'…'`), so opening the file derives
 //! nothing (no PBKDF2 on the volunteer's path).
 //!
-//! A [`KeyVault`] keeps the key. [`KeyFile`] is the one this build has: a `0600` file beside
-//! the database, in the app's private folder (on a phone, the app's sandbox). A platform
-//! keystore (Android Keystore, the iOS Keychain, the desktop's secret service) is another
-//! `KeyVault`; the app would hand it to [`Store::open_with_vault`](super::Store::open_with_vault).
+//! A [`KeyVault`] keeps the key. [`KeyFile`] is a `0600` file beside the database, in the
+//! app's private folder (on a phone, the app's sandbox). The app itself opens its store with
+//! [`Store::open_on_device`](super::Store::open_on_device), whose vault
+//! ([`device_vault`](super::keystore::device_vault)) keeps the key in the platform's keystore
+//! (the Android Keystore, the iOS Keychain, the desktop's secret service) where there is one,
+//! and in a `KeyFile` otherwise.
 //!
 //! Revoking a device destroys the key before anything else (see
 //! [`Store::wipe_for_revocation`](super::Store::wipe_for_revocation)): whatever pages the
@@ -36,6 +38,16 @@ impl DbKey {
 
     pub fn from_bytes(bytes: [u8; 32]) -> DbKey {
         DbKey(Zeroizing::new(bytes))
+    }
+
+    /// The key's bytes, for a keystore to keep. Never log them.
+    pub(super) fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Whether two keys are the same key.
+    pub(super) fn same_as(&self, other: &DbKey) -> bool {
+        self.0.as_ref() == other.0.as_ref()
     }
 
     /// The key as SQLCipher's raw-key literal, `x'<64 hex digits>'`, which skips key
@@ -67,6 +79,15 @@ pub enum KeyError {
          read without it: ask your lead for a new invite code and join again"
     )]
     Damaged(PathBuf),
+    #[error(
+        "the key to this device's data is kept in {keystore}, which could not be used \
+         ({reason}); unlock it (or sign in to this device again), then restart the app. \
+         Nothing on this device was changed"
+    )]
+    Keystore {
+        keystore: &'static str,
+        reason: String,
+    },
 }
 
 /// Where a device keeps its database key.

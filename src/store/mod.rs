@@ -27,6 +27,7 @@ pub mod events;
 pub mod hlc;
 pub mod identity;
 pub mod key;
+pub mod keystore;
 pub mod lead_cache;
 mod migrations;
 pub mod network;
@@ -141,7 +142,15 @@ impl Store {
         Store::open_with_vault(path, Box::new(KeyFile::beside(path)), clock)
     }
 
-    /// Open (or create) the store at `path` with its key in `vault` (a platform keystore).
+    /// Open (or create) the store at `path` as the app does on a device: its key in the
+    /// platform's keystore where there is one, else in a `0600` file beside it (see
+    /// [`keystore::device_vault`]). The simulator, tests and benches use [`Store::open`],
+    /// so they never fill a developer's keyring.
+    pub fn open_on_device(path: &Path, clock: WallClock) -> Result<Store, StoreError> {
+        Store::open_with_vault(path, keystore::device_vault(path)?, clock)
+    }
+
+    /// Open (or create) the store at `path` with its key in `vault`.
     /// A plain database an older app wrote is encrypted on the way in. A database whose key
     /// is gone can never be read again (a wipe cut short, the key removed): its files are
     /// removed and a new database starts, so the app can join again.

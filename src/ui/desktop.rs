@@ -33,7 +33,10 @@ pub fn launch_desktop(data_dir: PathBuf) -> Result<(), LaunchError> {
         path: data_dir.clone(),
         source,
     })?;
-    let store = Arc::new(Store::open(&data_dir.join(DB_FILE), system_clock())?);
+    let store = Arc::new(Store::open_on_device(
+        &data_dir.join(DB_FILE),
+        system_clock(),
+    )?);
     let services = Services::new(store, true, "Desktop");
     let window = WindowBuilder::new()
         .with_title("Groundgame")

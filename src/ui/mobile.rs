@@ -15,7 +15,10 @@ pub fn launch_mobile() -> Result<(), StoreError> {
     if let Err(e) = std::fs::create_dir_all(&dir) {
         tracing::error!("could not create the data folder: {e}");
     }
-    let store = Arc::new(Store::open(&dir.join("groundgame.sqlite"), system_clock())?);
+    let store = Arc::new(Store::open_on_device(
+        &dir.join("groundgame.sqlite"),
+        system_clock(),
+    )?);
     let services = Services::new(store, true, "Phone");
     dioxus::LaunchBuilder::mobile()
         .with_context(services)

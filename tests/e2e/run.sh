@@ -29,6 +29,9 @@ cd "$root/tests/e2e"
 [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund
 export GROUNDGAME_SERVER_BIN="$target/debug/groundgame-server"
 export GROUNDGAME_LIVEVIEW_BIN="$target/debug/groundgame-liveview"
+# Each test's app keeps its database key in a file beside it, not in the developer's own
+# keyring (tests/keystore.rs tests the keyring, on a session bus of its own).
+export GROUNDGAME_KEYSTORE=off
 tests=("$@")
 [ "${#tests[@]}" -gt 0 ] || tests=(door field map lead data calls network guard)
 for t in "${tests[@]}"; do
