@@ -2,7 +2,9 @@
 # Runs every fuzz target (fuzz/fuzz_targets, cargo-fuzz + libFuzzer) for a set time each and
 # prints a table: executions, coverage, crashes. Crashes and the inputs that grew coverage
 # are kept under fuzz/artifacts/<target>/ and fuzz/corpus/<target>/ (not committed: the
-# seeds in fuzz/seeds/ are).
+# seeds in fuzz/seeds/ are, and each crash's input goes into fuzz/regressions/<target>/ once
+# fixed). The oracles are fuzz/src/lib.rs, which the test suite also replays
+# (tests/fuzz_seeds.rs).
 #
 # Usage: scripts/fuzz.sh [seconds per target, default 60] [target ...]
 #
@@ -43,7 +45,9 @@ for t in "${targets[@]}"; do
   log="artifacts/$t/last-run.log"
   echo "== $t for ${seconds}s"
   set +e
-  cargo "${toolchain[@]}" fuzz run "${build[@]}" "$t" "corpus/$t" "seeds/$t" -- \
+  extra=()
+  [ -d "regressions/$t" ] && extra=("regressions/$t")
+  cargo "${toolchain[@]}" fuzz run "${build[@]}" "$t" "corpus/$t" "seeds/$t" "${extra[@]+"${extra[@]}"}" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
     >"$log" 2>&1
   rc=$?

@@ -15,6 +15,12 @@
 //!   (a door save, a pull page written, a pull page committed).
 //! - `reassignment`: a turf reassigned while its canvasser is offline.
 //! - `revocation`: a revoked device gets 401 and wipes its voter data.
+//! - `fuzz_seeds`: every fuzz target's oracle (`fuzz/src/lib.rs`) over its committed seeds,
+//!   its regression inputs and fixed mutations of them.
+//! - `keystore`: the device's database key in a real secret service (GNOME Keyring on the
+//!   test's own D-Bus bus) through the real app binary: kept there and not in a file, the
+//!   app refusing in plain words and changing nothing while the keyring is gone, a key file
+//!   moved in, and revocation replacing the key.
 //! - `lead`: a lead's device caches the lead views, acts, and reads them offline.
 //! - `lead_data`: a lead's device imports a voter file, cuts turfs, makes a call list and
 //!   saves scripts through the API; a volunteer's may not.
@@ -48,6 +54,8 @@ mod bad_signal;
 mod calls;
 mod crash_before_push;
 mod device_kill;
+mod fuzz_seeds;
+mod keystore;
 mod lead;
 mod lead_data;
 mod lost_response;
