@@ -9,24 +9,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::process::{field, server_command, ServerProcess, TestDatabase};
+use crate::support::process::{demo_campaign, field, server_command, ServerProcess, TestDatabase};
 use crate::support::temp_dir;
 
 #[test]
 fn the_key_lives_in_the_keyring_survives_it_going_away_and_is_replaced_on_revocation() {
     let dir = temp_dir();
     let db = TestDatabase::new(dir.path(), "server");
-    let demo = server_command(&[
-        "demo",
-        "--database",
-        &db.arg,
-        "--voters",
-        "200",
-        "--turfs",
-        "2",
-        "--seed",
-        "5",
-    ]);
+    let demo = demo_campaign(&db, 200, 2, 5);
     let invite = field(&demo, "volunteer invite: ");
     let server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);
     let mut keyring = Keyring::start(&dir.path().join("session"));

@@ -12,7 +12,7 @@ use groundgame::sync::HttpTransport;
 use groundgame_core::CampaignId;
 
 use crate::support::fixture::small_campaign;
-use crate::support::process::{field, server_command, ServerProcess, TestDatabase};
+use crate::support::process::{demo_campaign, field, ServerProcess, TestDatabase};
 use crate::support::{not_home, temp_dir, TestDevice};
 
 const DEVICES: u64 = 6;
@@ -22,17 +22,7 @@ const EVENTS: u64 = 4000;
 async fn killing_the_server_mid_push_loses_and_duplicates_nothing() {
     let dir = temp_dir();
     let db = TestDatabase::new(dir.path(), "server");
-    let demo = server_command(&[
-        "demo",
-        "--database",
-        &db.arg,
-        "--voters",
-        "2000",
-        "--turfs",
-        "6",
-        "--seed",
-        "5",
-    ]);
+    let demo = demo_campaign(&db, 2_000, 6, 5);
     let volunteer_invite = field(&demo, "volunteer invite: ");
     let lead_invite = field(&demo, "lead invite: ");
 

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use groundgame_core::{TurfId, VolunteerId};
 
-use crate::support::process::{field, server_command, ServerProcess, TestDatabase};
+use crate::support::process::{demo_campaign, field, server_command, ServerProcess, TestDatabase};
 use crate::support::temp_dir;
 
 fn simulate(server: &str, invite: &str, lead_invite: &str, dir: &std::path::Path) -> String {
@@ -40,17 +40,7 @@ fn simulate(server: &str, invite: &str, lead_invite: &str, dir: &std::path::Path
 async fn the_simulated_lead_keeps_the_real_canvasser_on_turf_one() {
     let dir = temp_dir();
     let db = TestDatabase::new(dir.path(), "server");
-    let demo = server_command(&[
-        "demo",
-        "--database",
-        &db.arg,
-        "--voters",
-        "400",
-        "--turfs",
-        "2",
-        "--seed",
-        "3",
-    ]);
+    let demo = demo_campaign(&db, 400, 2, 3);
     let invite = field(&demo, "volunteer invite: ");
     let lead_invite = field(&demo, "lead invite: ");
     let server = ServerProcess::start_on(&db, "127.0.0.1:0", &[]);

@@ -60,6 +60,23 @@ pub fn server_command(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Seed `db` with the server's demo campaign (`groundgame-server demo`) and return what it
+/// printed: the invite codes, read with [`field`].
+pub fn demo_campaign(db: &TestDatabase, voters: u32, turfs: u32, seed: u64) -> String {
+    let (voters, turfs, seed) = (voters.to_string(), turfs.to_string(), seed.to_string());
+    server_command(&[
+        "demo",
+        "--database",
+        &db.arg,
+        "--voters",
+        &voters,
+        "--turfs",
+        &turfs,
+        "--seed",
+        &seed,
+    ])
+}
+
 /// Where a server-process test keeps the server's data: a SQLite file in the test's folder,
 /// or, with `GROUNDGAME_TEST_BACKEND=postgres`, a scratch PostgreSQL database (dropped with
 /// this). `arg` is what every command's `--database` is given; the log goes to `log`.
