@@ -3,8 +3,8 @@
 //! SQLite's automatic checkpoint runs inside the commit that takes the write-ahead log past
 //! its threshold: that one door save also copies the log into the database file and syncs
 //! it, which was most of the door save's p99 (issue "Sync that keeps moving", §5: a door
-//! save writes an event, its outbox row and the clock, some eight pages, so it reaches the
-//! threshold every hundred-odd saves). Here every [`EVERY_COMMITS`] commits the commit hook
+//! save wrote an event, its outbox row and the clock, some eight pages, so it reached the
+//! threshold every hundred-odd saves; four since migration 0007). Here every [`EVERY_COMMITS`] commits the commit hook
 //! starts a short-lived thread which opens its own connection and copies the log with
 //! `PASSIVE` checkpoints, which never block a writer. The log starts again from its
 //! beginning at the first commit that finds it all copied: at a volunteer's pace (a save

@@ -1,7 +1,8 @@
 //! Field events held on this device: the ones this volunteer recorded (written together
 //! with their outbox rows) and the ones pulled from the server. Recording never touches
-//! the network: validate, stamp with the hybrid logical clock, write event + outbox row +
-//! clock in one durable transaction.
+//! the network: validate, stamp with the hybrid logical clock, write event + outbox row
+//! (whose number is the timestamp, so it carries the clock: see `hlc`) in one durable
+//! transaction.
 
 use std::sync::atomic::Ordering;
 
@@ -9,7 +10,7 @@ use groundgame_core::fold::{self, DoorStatus};
 use groundgame_core::{Event, EventBody, EventId, HouseholdId, PersonId};
 use rusqlite::Transaction;
 
-use super::{hlc, json_col, DeviceState, Store, StoreError};
+use super::{json_col, DeviceState, Store, StoreError};
 
 impl Store {
     /// Record one event at a household (see [`Store::record_visit`]).
@@ -23,8 +24,8 @@ impl Store {
         events.pop().ok_or(StoreError::NoCampaign)
     }
 
-    /// Record everything from one visit or call in ONE transaction: the events, their
-    /// outbox rows and the clock. Each item gets a fresh UUIDv7 and a timestamp after the
+    /// Record everything from one visit or call in ONE transaction: the events and their
+    /// outbox rows, which carry the clock. Each item gets a fresh UUIDv7 and a timestamp after the
     /// previous one; answers, pledges, asks and notes without an `attempt` are linked to
     /// the visit's first contact. Every event is validated against the campaign first: if
     /// any is invalid, nothing is written.
@@ -79,7 +80,7 @@ impl Store {
                 "INSERT INTO events (id, household, person, at, json) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             let mut insert_outbox =
-                tx.prepare_cached("INSERT INTO outbox (event_id, json) VALUES (?1, ?2)")?;
+                tx.prepare_cached("INSERT INTO outbox (seq, event_id, json) VALUES (?1, ?2, ?3)")?;
             for (event, json) in events.iter().zip(&json) {
                 let id = event.id;
                 insert_event.execute(rusqlite::params![
@@ -89,11 +90,13 @@ impl Store {
                     event.at.0,
                     json,
                 ])?;
-                insert_outbox.execute(rusqlite::params![id, json])?;
+                // The outbox number is the timestamp: strictly increasing on this device
+                // (migration 0007 says why).
+                insert_outbox.execute(rusqlite::params![event.at.0, id, json])?;
             }
         }
         also(&tx, &events)?;
-        hlc::save(&tx, clock.last())?;
+        // No clock row to write: the last outbox row's number is the clock (see `hlc`).
         crate::crash::point("record-written");
         tx.commit()?;
         inner.hlc = clock;

@@ -316,6 +316,8 @@ fn open_connection(path: &Path, key: Option<&DbKey>) -> Result<Connection, Store
 /// Delete every row of voter data (unsaved door forms included), the outbox, dead
 /// letters and the campaign config.
 fn wipe_voter_data(tx: &Transaction) -> Result<(), StoreError> {
+    // The outbox holds the clock of what was recorded (see `hlc`): keep it.
+    hlc::keep_outbox_time(tx)?;
     tx.execute_batch(
         "DELETE FROM drafts;
          DELETE FROM events;

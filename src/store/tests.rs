@@ -222,14 +222,17 @@ fn a_visit_is_one_transaction_linked_to_its_contact() {
     assert_eq!(status.result.as_deref(), Some("talked"));
 }
 
+/// A wall clock the test sets: the phone's clock moved by hand.
+fn movable_clock(start: u64) -> (Arc<AtomicU64>, WallClock) {
+    let wall = Arc::new(AtomicU64::new(start));
+    let read = wall.clone();
+    (wall, Arc::new(move || read.load(Ordering::SeqCst)))
+}
+
 #[test]
 fn the_clock_never_goes_backwards_across_a_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let wall = Arc::new(AtomicU64::new(T0));
-    let clock: WallClock = {
-        let wall = wall.clone();
-        Arc::new(move || wall.load(Ordering::SeqCst))
-    };
+    let (wall, clock) = movable_clock(T0);
     let (store, _) = stocked(dir.path());
     drop(store);
     let store = open(dir.path(), clock.clone());
@@ -255,6 +258,101 @@ fn the_clock_never_goes_backwards_across_a_restart() {
         .record(HouseholdId(1), None, not_home())
         .expect("third");
     assert!(third.at > Hlc::new(T0 + 86_400_000, 5));
+}
+
+/// The clock lives in the outbox's numbers between syncs (see `store::hlc`): once a push
+/// has taken those rows away, or a wipe has, the next timestamp is still after them, even
+/// with the phone's clock set back and the server's clock far behind.
+#[test]
+fn the_clock_survives_its_outbox_rows_leaving() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (wall, clock) = movable_clock(T0 + 86_400_000);
+    let (store, _) = stocked(dir.path());
+    drop(store);
+    let store = open(dir.path(), clock.clone());
+    let recorded: Vec<Event> = (0..3)
+        .map(|_| {
+            store
+                .record(HouseholdId(1), None, not_home())
+                .expect("record")
+        })
+        .collect();
+    let last = recorded.last().expect("three").at;
+    drop(store);
+    // A restart with the outbox still full: the clock comes from its rows.
+    wall.store(T0, Ordering::SeqCst);
+    let store = open(dir.path(), clock.clone());
+    assert_eq!(store.last_hlc(), last);
+    let batch = store
+        .outbox_batch(0, 10, 1 << 20)
+        .expect("batch")
+        .expect("rows");
+    assert_eq!(
+        batch.seqs,
+        recorded.iter().map(|e| e.at.0 as i64).collect::<Vec<_>>(),
+        "an outbox row's number is its event's timestamp"
+    );
+    // The server's clock a day behind the one these were recorded under.
+    store
+        .apply_push_outcomes(&batch, &vec![PushOutcome::Accepted; 3], Hlc::new(T0, 0))
+        .expect("acknowledged");
+    assert_eq!(store.pending_count().expect("pending"), 0);
+    drop(store);
+    let store = open(dir.path(), clock.clone());
+    let after_push = store
+        .record(HouseholdId(1), None, not_home())
+        .expect("after the push");
+    assert!(after_push.at > last, "{:?} !> {last:?}", after_push.at);
+
+    // A wipe takes the outbox with it (a revocation); the clock stays.
+    let pending = store.last_hlc();
+    store.wipe_for_revocation().expect("wipe");
+    drop(store);
+    let store = open(dir.path(), clock);
+    assert!(
+        store.last_hlc() >= pending,
+        "{:?} < {pending:?}",
+        store.last_hlc()
+    );
+}
+
+/// What a door save costs the disk: the pages it adds to the write-ahead log. The event's
+/// row and two of its indexes (by household, by order) and the outbox row: four, against
+/// eight before migration 0007 (the rowid table and its id index, the outbox's event-id
+/// index, AUTOINCREMENT's sqlite_sequence and the clock row each took one more).
+#[test]
+fn a_door_save_adds_four_pages_to_the_log() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = stocked(dir.path());
+    let wal = dir.path().join("device.sqlite3-wal");
+    let page: u64 = {
+        // SQLCipher answers this pragma as text.
+        let inner = store.lock();
+        let text: String = inner
+            .conn
+            .pragma_query_value(None, "page_size", |r| r.get(0))
+            .expect("page size");
+        text.parse().expect("a number")
+    };
+    let mut frames = Vec::new();
+    for i in 0..9 {
+        let before = std::fs::metadata(&wal).expect("log").len();
+        store
+            .record(HouseholdId(1 + i % 2), None, not_home())
+            .expect("record");
+        let after = std::fs::metadata(&wal).expect("log").len();
+        // A log started again from its beginning does not grow: not a save to count.
+        if after > before {
+            frames.push((after - before) / (page + 24));
+        }
+    }
+    frames.sort_unstable();
+    assert!(frames.len() >= 5, "the log kept restarting: {frames:?}");
+    assert_eq!(
+        frames[frames.len() / 2],
+        4,
+        "pages per door save: {frames:?}"
+    );
 }
 
 #[test]

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("0004_lead_cache.sql")),
     (5, include_str!("0005_network.sql")),
     (6, include_str!("0006_turf_maps.sql")),
+    (7, include_str!("0007_lean_door_save.sql")),
 ];
 
 /// The schema version this build writes.
@@ -107,6 +108,93 @@ mod tests {
             run(&mut conn),
             Err(StoreError::SchemaTooNew { found: 999, .. })
         ));
+    }
+
+    /// Migration 0007 rebuilds the events table and the outbox: every row, and every
+    /// waiting row's number, comes through; the numbers the outbox hands out from then on
+    /// (timestamps) sort after the old ones.
+    #[test]
+    fn the_lean_door_save_keeps_every_event_and_waiting_row() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        for (version, sql) in &MIGRATIONS[..6] {
+            conn.execute_batch(sql).expect("old migration");
+            conn.pragma_update(None, "user_version", version)
+                .expect("version");
+        }
+        conn.execute_batch(
+            "INSERT INTO events (id, household, person, at, json) VALUES
+                 (x'01', 1, NULL, 10, '{\"a\":1}'), (x'02', 2, x'aa', 20, '{\"b\":2}');
+             INSERT INTO outbox (event_id, json) VALUES (x'03', '{\"c\":3}');
+             INSERT INTO outbox (event_id, json) VALUES (x'02', '{\"b\":2}');
+             DELETE FROM outbox WHERE event_id = x'03';",
+        )
+        .expect("old rows");
+        run(&mut conn).expect("upgrade");
+        type EventRow = (Vec<u8>, i64, Option<Vec<u8>>, i64, String);
+        let events: Vec<EventRow> = conn
+            .prepare("SELECT id, household, person, at, json FROM events ORDER BY id")
+            .expect("select")
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("read");
+        assert_eq!(
+            events,
+            vec![
+                (vec![1], 1, None, 10, r#"{"a":1}"#.to_string()),
+                (vec![2], 2, Some(vec![0xaa]), 20, r#"{"b":2}"#.to_string()),
+            ]
+        );
+        let waiting: Vec<(i64, Vec<u8>)> = conn
+            .prepare("SELECT seq, event_id FROM outbox ORDER BY seq")
+            .expect("select")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("read");
+        assert_eq!(
+            waiting,
+            vec![(2, vec![2])],
+            "the waiting row keeps its number"
+        );
+        let schema = |name: &str| -> String {
+            conn.query_row(
+                "SELECT sql FROM sqlite_master WHERE name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .expect(name)
+        };
+        assert!(schema("events").ends_with("WITHOUT ROWID"));
+        assert!(!schema("outbox").contains("AUTOINCREMENT"));
+        for index in ["events_by_household", "events_by_order", "events_by_person"] {
+            assert!(schema(index).starts_with("CREATE INDEX"), "{index}");
+        }
+        let sequence: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_sequence WHERE name = 'outbox'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("sequence");
+        assert_eq!(sequence, 0);
+        // The next row is numbered by its timestamp, after every old number.
+        let next = groundgame_core::Hlc::new(groundgame_core::hlc::EARLIEST_MS, 0).0;
+        conn.execute(
+            "INSERT INTO outbox (seq, event_id, json) VALUES (?1, x'04', '{}')",
+            [next],
+        )
+        .expect("insert");
+        let last: Vec<u8> = conn
+            .query_row(
+                "SELECT event_id FROM outbox ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .expect("last");
+        assert_eq!(last, vec![4]);
     }
 
     #[test]
