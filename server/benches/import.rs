@@ -4,8 +4,10 @@
 //! (VmHWM) beside two baselines from the same run: reading and decoding the file with `csv`
 //! alone, and raw SQLite inserts of the same rows with no look-ups. With
 //! `GROUNDGAME_TEST_POSTGRES` set (an admin URL, as `scripts/pg-cluster.sh` prints) it also
-//! imports each file into a fresh PostgreSQL database beside a raw `COPY` of the same rows'
-//! fields (peak memory there is the importing process's; the database server's is its own).
+//! imports each file into a fresh PostgreSQL database beside two raw `COPY`s of the same
+//! rows' fields: into one plain table (the fastest way in), and into the server's own
+//! tables with their indexes and foreign keys (the like-for-like floor). Peak memory there
+//! is the importing process's; the database server's is its own.
 //! Each measurement runs in
 //! its own child process, so every peak-memory figure is that measurement's own. Prints a
 //! table; asserts nothing.
@@ -413,6 +415,123 @@ fn raw_copy(file: &Path, url: &str) -> u64 {
     rows
 }
 
+/// Baseline 4: the same rows `COPY`ed straight into the server's own `households` and
+/// `people` tables, with their indexes and foreign keys (one household and one person per
+/// row, ids given, no look-ups, no normalising), in batches the size of the import's: the
+/// PostgreSQL floor beside SQLite's raw inserts.
+fn raw_copy_same_tables(file: &Path, url: &str) -> u64 {
+    use postgres::binary_copy::BinaryCopyInWriter;
+    use postgres::types::Type;
+    const BATCH: usize = 4096;
+    let store = groundgame_server::PgStore::connect(url).expect("connect");
+    let campaign = store
+        .create_campaign("Bench", groundgame_core::TimeZone::UTC)
+        .expect("campaign")
+        .0;
+    drop(store);
+    let mut db = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    let mut tx = db.transaction().expect("tx");
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .flexible(true)
+        .from_reader(std::fs::File::open(file).expect("open"));
+    let mut record = csv::ByteRecord::new();
+    let mut rows = 0u64;
+    let mut batch: Vec<[String; 9]> = Vec::with_capacity(BATCH);
+    let mut more = true;
+    while more {
+        batch.clear();
+        while batch.len() < BATCH {
+            if !csv.read_byte_record(&mut record).expect("read") {
+                more = false;
+                break;
+            }
+            let f = |i: usize| {
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(record.get(i).unwrap_or_default())
+                    .0
+                    .into_owned()
+            };
+            batch.push([f(3), f(5), f(4), f(12), f(13), f(15), f(34), f(28), f(23)]);
+        }
+        let first = rows as i64 + 1;
+        let households = tx
+            .copy_in(
+                "COPY households (id, campaign_id, seq, street, number, unit, city, zip,
+                                  walk_order, address_key, precinct)
+                 FROM STDIN (FORMAT binary)",
+            )
+            .expect("copy");
+        let mut w = BinaryCopyInWriter::new(
+            households,
+            &[
+                Type::INT8,
+                Type::INT8,
+                Type::INT8,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::INT8,
+                Type::TEXT,
+                Type::TEXT,
+            ],
+        );
+        for (n, r) in batch.iter().enumerate() {
+            let id = first + n as i64;
+            let key = format!("{}|{}|{}|{id}", r[3], r[4], r[5]);
+            w.write(&[
+                &id, &campaign, &0i64, &r[3], &"", &"", &r[4], &r[5], &0i64, &key, &r[6],
+            ])
+            .expect("household");
+        }
+        w.finish().expect("households");
+        let people = tx
+            .copy_in(
+                "COPY people (id, campaign_id, household_id, seq, source_id, first_name,
+                              last_name, party, phone, status)
+                 FROM STDIN (FORMAT binary)",
+            )
+            .expect("copy");
+        let mut w = BinaryCopyInWriter::new(
+            people,
+            &[
+                Type::UUID,
+                Type::INT8,
+                Type::INT8,
+                Type::INT8,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+            ],
+        );
+        for (n, r) in batch.iter().enumerate() {
+            let id = first + n as i64;
+            w.write(&[
+                &uuid::Uuid::now_v7(),
+                &campaign,
+                &id,
+                &0i64,
+                &format!("{}-{id}", r[0]),
+                &r[1],
+                &r[2],
+                &r[7],
+                &r[8],
+                &"active",
+            ])
+            .expect("person");
+        }
+        w.finish().expect("people");
+        rows += batch.len() as u64;
+    }
+    tx.commit().expect("commit");
+    rows
+}
+
 /// The real import into PostgreSQL (the server's own code path, as `import --database URL`).
 fn import_pg(file: &Path, url: &str) -> u64 {
     let store = groundgame_server::PgStore::connect(url).expect("connect");
@@ -444,6 +563,7 @@ fn child(what: &str, file: &Path, db: &Path) {
         "read" => read_only(file),
         "raw" => raw_inserts(file, db),
         "pg-raw" => raw_copy(file, db.to_str().expect("url")),
+        "pg-tables" => raw_copy_same_tables(file, db.to_str().expect("url")),
         "pg-import" => import_pg(file, db.to_str().expect("url")),
         _ => import(file, db),
     };
@@ -520,6 +640,7 @@ fn main() {
         ];
         if std::env::var("GROUNDGAME_TEST_POSTGRES").is_ok() {
             measurements.push(("pg-raw", "baseline: raw PostgreSQL COPY"));
+            measurements.push(("pg-tables", "baseline: raw COPY, same tables"));
             measurements.push(("pg-import", "import into PostgreSQL"));
         } else if rows == sizes_first {
             eprintln!("PostgreSQL rows skipped: set GROUNDGAME_TEST_POSTGRES=$(bash scripts/pg-cluster.sh)");
