@@ -1052,3 +1052,43 @@ fn a_first_import_that_builds_its_indexes_half_way_imports_the_same() {
     assert_eq!(deferred, half_way);
     assert_eq!(deferred_rows, half_way_rows);
 }
+
+/// On PostgreSQL a person's household must be of the person's own campaign (migration
+/// 0008's one key on the pair): a row naming another campaign's door is refused, and a
+/// door of its own campaign is taken.
+#[test]
+fn a_person_cannot_live_at_another_campaigns_door_on_postgres() {
+    let db = crate::store::postgres::ScratchDb::for_tests();
+    let store = crate::store::PgStore::connect(&db.url).expect("connect");
+    let a = store
+        .create_campaign("A", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
+    let b = store
+        .create_campaign("B", groundgame_core::TimeZone::UTC)
+        .expect("campaign");
+    let mut pg = postgres::Client::connect(&db.url, postgres::NoTls).expect("connect");
+    let door: i64 = pg
+        .query_one(
+            "INSERT INTO households (campaign_id, seq, street, number, unit, city, zip,
+                                     walk_order)
+             VALUES ($1, 0, 'ELM ST', '1', '', 'Testville', '27999', 0) RETURNING id",
+            &[&a.0],
+        )
+        .expect("household")
+        .get(0);
+    let mut person = |campaign: CampaignId| {
+        pg.execute(
+            "INSERT INTO people (id, campaign_id, household_id, seq, source_id, first_name,
+                                 last_name)
+             VALUES ($1, $2, $3, 0, '', 'F', 'L')",
+            &[&PersonId::new_v7().0, &campaign.0, &door],
+        )
+    };
+    let refused = person(b).expect_err("another campaign's door");
+    assert_eq!(
+        refused.as_db_error().map(|e| e.constraint()),
+        Some(Some("people_household_in_campaign")),
+        "{refused}"
+    );
+    assert_eq!(person(a).expect("its own campaign's door"), 1);
+}

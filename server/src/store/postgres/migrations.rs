@@ -13,6 +13,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("migrations/0005_code_key.sql")),
     (6, include_str!("migrations/0006_event_tombstones.sql")),
     (7, include_str!("migrations/0007_map.sql")),
+    (
+        8,
+        include_str!("migrations/0008_people_household_campaign.sql"),
+    ),
 ];
 
 /// Any fixed number: the key of the advisory lock migrations take.

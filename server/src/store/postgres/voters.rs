@@ -10,7 +10,8 @@
 //! **Rows go through in batches of [`BATCH`]**, so memory stays flat however long the file
 //! and no row costs a round trip of its own. For each batch the import looks up, in one
 //! query each, the stored people with the batch's voter ids and the stored households with
-//! its addresses; then it applies the rows one by one in file order in memory, exactly as
+//! its addresses (on a campaign's first import, only the ids and addresses an earlier batch
+//! of the same file had: nothing else can be stored; see `Written`); then it applies the rows one by one in file order in memory, exactly as
 //! the SQLite import applies them to its tables (a later row sees what an earlier one did),
 //! and writes what they changed in a few set-based statements: new households and people
 //! through binary `COPY`, updates as one `UPDATE ... FROM unnest(...)` per table. A campaign's first import is therefore a stream
@@ -28,6 +29,7 @@
 //! of the same events is the same byte for byte.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use groundgame_core::{
     CampaignId, DeviceId, EventBody, EventId, Hlc, HouseholdId, PersonId, TurfId,
@@ -688,6 +690,49 @@ struct Apply<'a, 't> {
     updates: Vec<PersonRow>,
     seen: Vec<Uuid>,
     tombstones: Vec<(i64, i64, Uuid)>,
+    /// What the store can hold of a campaign's first import (see [`Written`]).
+    written: Written,
+}
+
+/// On a campaign's first import, the store holds no voter id (or no address key) but those
+/// this import wrote itself. So a batch need only ask the store about the ones an earlier
+/// batch of this file had: a voter id repeated further down the file, a door shared with a
+/// row in an earlier batch. The import keeps a 64-bit hash of each it has had (a few bytes
+/// a row, not the text), and asks about a row's id or key only when its hash is there: a
+/// hash shared by two texts costs a look-up that finds nothing, never a wrong answer. The
+/// hashes are keyed afresh for each import, so no file can be made to collide on purpose.
+/// `None`: not the first import, every row is looked up.
+struct Written {
+    hasher: std::hash::RandomState,
+    ids: Option<HashSet<u64>>,
+    keys: Option<HashSet<u64>>,
+}
+
+impl Written {
+    fn new(fresh_people: bool, fresh_households: bool) -> Self {
+        Written {
+            hasher: std::hash::RandomState::new(),
+            ids: fresh_people.then(HashSet::new),
+            keys: fresh_households.then(HashSet::new),
+        }
+    }
+
+    fn may_hold(&self, set: &Option<HashSet<u64>>, text: &str) -> bool {
+        set.as_ref()
+            .is_none_or(|had| had.contains(&self.hasher.hash_one(text)))
+    }
+
+    /// Note a batch's ids and keys: from the next batch on, the store may hold them.
+    fn had<'r>(&mut self, batch: impl Iterator<Item = &'r VoterRecord>) {
+        for rec in batch {
+            if let Some(ids) = self.ids.as_mut() {
+                ids.insert(self.hasher.hash_one(rec.source_id.as_str()));
+            }
+            if let Some(keys) = self.keys.as_mut() {
+                keys.insert(self.hasher.hash_one(rec.address_key.as_str()));
+            }
+        }
+    }
 }
 
 /// Apply every row of a voter file. The caller opened `tx` and commits it.
@@ -742,6 +787,7 @@ fn apply(
         updates: Vec::new(),
         seen: Vec::new(),
         tombstones: Vec::new(),
+        written: Written::new(run.fresh_people, run.fresh_households),
     };
     let mut batch = Vec::with_capacity(BATCH);
     loop {
@@ -805,11 +851,29 @@ impl Apply<'_, '_> {
         if voters().next().is_none() {
             return Ok(());
         }
-        let ids: Vec<&str> = voters().map(|r| r.source_id.as_str()).collect();
-        for r in self
-            .tx
-            .query(&self.st.find_people, &[&self.campaign.0, &ids])?
-        {
+        let written = &self.written;
+        let ids: Vec<&str> = voters()
+            .map(|r| r.source_id.as_str())
+            .filter(|id| written.may_hold(&written.ids, id))
+            .collect();
+        let keys: Vec<&str> = voters()
+            .map(|r| r.address_key.as_str())
+            .filter(|key| written.may_hold(&written.keys, key))
+            .collect();
+        let people = if ids.is_empty() {
+            Vec::new()
+        } else {
+            self.tx
+                .query(&self.st.find_people, &[&self.campaign.0, &ids])?
+        };
+        let households = if keys.is_empty() {
+            Vec::new()
+        } else {
+            self.tx
+                .query(&self.st.find_households, &[&self.campaign.0, &keys])?
+        };
+        self.written.had(voters());
+        for r in people {
             let known = if r.get::<_, Option<i64>>(11) == Some(self.import_id) {
                 Known::Seen
             } else {
@@ -830,11 +894,7 @@ impl Apply<'_, '_> {
             };
             self.people.insert(r.get(0), known);
         }
-        let keys: Vec<&str> = voters().map(|r| r.address_key.as_str()).collect();
-        for r in self
-            .tx
-            .query(&self.st.find_households, &[&self.campaign.0, &keys])?
-        {
+        for r in households {
             let id: i64 = r.get(1);
             self.doors.insert(
                 id,
