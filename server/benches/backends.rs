@@ -6,7 +6,9 @@
 //! The campaign is the demo town, made on SQLite and moved to PostgreSQL with `migrate`, so
 //! every configuration starts from the same rows. Concurrent pushes share write
 //! transactions (group commit); the table sets the crowd's wall time beside the time one
-//! device takes for the same events. Prints one table; asserts nothing.
+//! device takes for the same events, and beside the floor of the same 1,000 connections
+//! asking only `GET /health` (on two cores, opening them costs about as much as writing the
+//! events). Prints one table; asserts nothing.
 //!
 //! `GROUNDGAME_TEST_POSTGRES=$(bash scripts/pg-cluster.sh) cargo bench -p groundgame-server --bench backends`
 //! (`GROUNDGAME_BENCH_BACKENDS=sqlite,pg1,pg2` runs only the configurations listed).
@@ -70,6 +72,9 @@ struct Row {
     many_rate: f64,
     /// Write transactions the crowd's pushes were applied in (group commit).
     groups: u64,
+    /// The same crowd's connections asking only `GET /health`: what 1,000 devices cost
+    /// this machine before anything is read or written.
+    floor: Duration,
     pull: Duration,
 }
 
@@ -174,6 +179,27 @@ async fn measure(
             )
         })
         .collect();
+    // The floor: as many devices, each on a connection of its own, asking only for health.
+    let floor = {
+        let fresh = reqwest::Client::new();
+        let started = Instant::now();
+        let mut asks = tokio::task::JoinSet::new();
+        for i in 0..walkers.len() {
+            let (client, target) = (fresh.clone(), url(i));
+            asks.spawn(async move {
+                let res = client
+                    .get(format!("{target}/api/v1/health"))
+                    .send()
+                    .await
+                    .expect("health");
+                assert!(res.status().is_success(), "{}", res.status());
+            });
+        }
+        while let Some(done) = asks.join_next().await {
+            done.expect("join");
+        }
+        started.elapsed()
+    };
     let groups_before: u64 = states.iter().map(|s| s.push_stats().groups).sum();
     let started = Instant::now();
     let mut pushes = tokio::task::JoinSet::new();
@@ -210,6 +236,7 @@ async fn measure(
         many_wall,
         many_rate: (walkers.len() * EACH) as f64 / many_wall.as_secs_f64(),
         groups,
+        floor,
         pull,
     }
 }
@@ -312,14 +339,14 @@ async fn main() {
     }
     println!();
     println!(
-        "| backend | push, one device | {DEVICES} devices at once: p50 / p99 / wall | the same {} events from one device | wall ÷ one device (target ≤ 2×) | events/s | write transactions | pull of a 20,000-voter turf |",
+        "| backend | push, one device | {DEVICES} devices at once: p50 / p99 / wall | the same {} events from one device | wall ÷ one device (target ≤ 2×) | events/s | write transactions | {DEVICES} connections asking only for health | wall − that floor, ÷ one device | pull of a 20,000-voter turf |",
         DEVICES * EACH
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for r in &rows {
         let alone = Duration::from_secs_f64((DEVICES * EACH) as f64 / r.push_one);
         println!(
-            "| {} | {:.0} events/s | {} / {} / {} | {} | {:.2}× | {:.0} | {} | {} |",
+            "| {} | {:.0} events/s | {} / {} / {} | {} | {:.2}× | {:.0} | {} | {} | {:.2}× | {} |",
             r.name,
             r.push_one,
             ms(r.many_p50),
@@ -329,6 +356,8 @@ async fn main() {
             r.many_wall.as_secs_f64() / alone.as_secs_f64(),
             r.many_rate,
             r.groups,
+            ms(r.floor),
+            r.many_wall.saturating_sub(r.floor).as_secs_f64() / alone.as_secs_f64(),
             ms(r.pull)
         );
     }
