@@ -161,7 +161,7 @@ impl Store {
 
     /// One call list on this device, with what it holds now.
     pub fn call_list(&self, id: CallListId) -> Result<Option<LocalCallList>, StoreError> {
-        let now = self.now_ms() as i64;
+        let now = self.now_known_ms() as i64;
         let inner = self.lock();
         let conn = &inner.conn;
         let Some(mut list) = conn
@@ -231,7 +231,7 @@ impl Store {
     /// The contact to call next on `list`: a call-back that is due first, then the held
     /// contacts in list order. Numbers on the campaign's do-not-call list are never shown.
     pub fn next_call(&self, list: CallListId) -> Result<Option<HeldContact>, StoreError> {
-        let now = self.now_ms() as i64;
+        let now = self.now_known_ms() as i64;
         let inner = self.lock();
         let dnc: HashSet<&str> = inner
             .campaign
@@ -276,7 +276,7 @@ impl Store {
         list: CallListId,
         person: PersonId,
     ) -> Result<Option<HeldContact>, StoreError> {
-        let now = self.now_ms();
+        let now = self.now_known_ms();
         let Some(c) = self.held_contact(list, person)? else {
             return Ok(None);
         };
@@ -347,7 +347,7 @@ impl Store {
         let campaign = self.campaign()?.ok_or(StoreError::NoCampaign)?;
         let person = contact.person;
         let phone = contact.phone.clone();
-        let wall = self.now_ms();
+        let wall = self.now_known_ms();
         self.record_visit_with(contact.household, items, move |tx, events| {
             let mut state = "done";
             let mut due: Option<u64> = None;
@@ -483,7 +483,7 @@ impl Store {
     /// volunteer no longer calls removed with every contact held from it (one transaction).
     /// Returns how many lists left.
     pub fn replace_call_lists(&self, lists: &[CallListInfo]) -> Result<usize, StoreError> {
-        let now = self.now_ms() as i64;
+        let now = self.now_known_ms() as i64;
         let mut inner = self.lock();
         let tx = inner.conn.transaction()?;
         {
@@ -543,7 +543,7 @@ impl Store {
 
     /// Call-backs held for `list` that are due now (a claim asks for room for them).
     pub fn due_call_back_count(&self, list: CallListId) -> Result<u32, StoreError> {
-        let now = self.now_ms() as i64;
+        let now = self.now_known_ms() as i64;
         let inner = self.lock();
         let n = inner
             .conn
@@ -598,7 +598,7 @@ impl Store {
         contacts: &[HeldContact],
         asked: u32,
     ) -> Result<(), StoreError> {
-        let now = self.now_ms();
+        let now = self.now_known_ms();
         let exhausted = (contacts.len() as u32) < asked;
         let mut inner = self.lock();
         let tx = inner.conn.transaction()?;

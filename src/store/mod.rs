@@ -225,6 +225,15 @@ impl Store {
         (self.clock)()
     }
 
+    /// The best this device knows of the time now: its own clock, or, when that is behind,
+    /// the last time it issued or heard from the server (its hybrid logical clock). A phone
+    /// whose clock is days slow still offers a call-back "in an hour" from now and sees it
+    /// due an hour later, as the server and the caller count time. Takes the store's lock:
+    /// never call it holding that.
+    pub fn now_known_ms(&self) -> u64 {
+        self.now_ms().max(self.last_hlc().ms())
+    }
+
     /// How many households, people and events this device holds (used to prove wipes).
     pub fn voter_data_counts(&self) -> Result<(u64, u64, u64), StoreError> {
         let inner = self.lock();

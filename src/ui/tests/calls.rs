@@ -174,6 +174,42 @@ fn the_call_screen_shows_one_contact_with_a_dial_link_and_the_script_in_their_la
     assert!(html.contains(Lang::Es.t(Msg::NextContact)));
 }
 
+/// A phone whose clock is three days slow, after a sync told it the server's time: "in 1
+/// hour" is an hour after the time the server and the caller count, so the call-back is
+/// recorded (before, it was an hour after the phone's own clock, days before the call
+/// itself, and refused), and it comes round an hour later by that same count.
+#[test]
+fn a_call_back_in_an_hour_works_on_a_phone_whose_clock_is_days_slow() {
+    events_converter();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let contacts = three();
+    let store = phone_bank(dir.path(), &contacts);
+    let server_now = T0 + 3 * 24 * 60 * 60 * 1000;
+    store
+        .observe_server_time(Hlc::new(server_now, 0))
+        .expect("the server's time");
+    let mut h = Harness::new(store.clone(), "/calls/7", Lang::En);
+    h.settle();
+    tap(&mut h, "data-result", "call_back");
+    tap(&mut h, "id", "when-in-1-hour");
+    let html = tap(&mut h, "id", "next-contact");
+    assert!(html.contains("Tom Rivera"), "{html}");
+    let rosa = recorded(&store, contacts[0].person);
+    assert_eq!(
+        result_of(&rosa[0]),
+        (
+            Channel::Phone,
+            "call_back".into(),
+            Some(server_now + 60 * 60 * 1000)
+        )
+    );
+    assert_eq!(
+        store.due_call_back_count(LIST).expect("due"),
+        0,
+        "not due yet"
+    );
+}
+
 #[test]
 fn dispositions_record_valid_phone_events_and_bring_the_next_contact() {
     events_converter();

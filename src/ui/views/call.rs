@@ -407,7 +407,7 @@ fn CallForm(
             .trim()
             .to_owned()
     };
-    let now = services.store.now_ms();
+    let now = services.store.now_known_ms();
     let quick = calls::quick_times(now, zone());
     let picked = choice().call_back_at;
 
