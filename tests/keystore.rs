@@ -325,6 +325,48 @@ fn listing(dir: &Path) -> Vec<(String, usize, u64)> {
     files
 }
 
+/// A key that does not read the device's data (a file restored from another phone): the app
+/// says so in its own plain words and changes nothing, and SQLCipher adds nothing of its own
+/// to the volunteer's terminal (its log is compiled out: `.cargo/config.toml`).
+#[test]
+fn a_key_that_does_not_read_the_data_is_said_in_plain_words_and_only_those() {
+    let dir = temp_dir();
+    let phone = dir.path().join("phone");
+    let app = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_groundgame"))
+            .args(args)
+            .arg(&phone)
+            .env("GROUNDGAME_KEYSTORE", "off")
+            .env("RUST_LOG", "warn")
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("run groundgame")
+    };
+    let first = app(&["status", "--data"]);
+    assert_ok(&first, "status");
+    let db_file = phone.join("groundgame.sqlite");
+    let before = std::fs::read(&db_file).expect("database");
+    std::fs::write(phone.join("groundgame.sqlite.key"), [0x5a; 32]).expect("another key");
+    let refused = app(&["status", "--data"]);
+    assert!(!refused.status.success(), "{}", stdout(&refused));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("cannot be read with the key this device keeps"),
+        "{said}"
+    );
+    for noise in ["sqlcipher", "hmac", "Codec", "ERROR CORE"] {
+        assert!(
+            !said.contains(noise),
+            "SQLCipher's own log reached the terminal: {said}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(&db_file).expect("database"),
+        before,
+        "nothing changed"
+    );
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
