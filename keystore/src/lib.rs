@@ -8,10 +8,13 @@
 //! - **iOS**: the data-protection keychain, in the app's own access group, never synced to
 //!   iCloud — `apple-native-keyring-store`; **macOS**: the login keychain;
 //! - **Linux and the BSDs**: the desktop's secret service (GNOME Keyring, KWallet,
-//!   KeePassXC) over D-Bus — `zbus-secret-service-keyring-store`, pure Rust.
+//!   KeePassXC) over D-Bus — `zbus-secret-service-keyring-store`, pure Rust;
+//! - **Windows**: the Credential Manager, the item kept on this computer only (`Local`
+//!   persistence, never roaming with a domain profile), encrypted by Windows for the
+//!   signed-in user — `windows-native-keyring-store`.
 //!
-//! Elsewhere (Windows here) [`Keystore::open`] says there is none, and the app keeps the
-//! key in a private file instead.
+//! Elsewhere [`Keystore::open`] says there is none, and the app keeps the key in a private
+//! file instead.
 //!
 //! Every call runs on a short-lived thread of its own and is given up after a set wait: a
 //! desktop keyring can sit behind an unlock prompt nobody answers, and the app must say so
@@ -62,7 +65,7 @@ impl Keystore {
         let account = account.to_owned();
         let entry = within(wait, move || {
             let store = platform_store()?;
-            let entry = Entry::new_in_store(&store, SERVICE, &account)?;
+            let entry = new_entry(&store, &account)?;
             match entry.get_secret() {
                 Ok(_) | Err(keyring_core::Error::NoEntry) => Ok(entry),
                 Err(e) => Err(e),
@@ -202,9 +205,29 @@ fn connect() -> keyring_core::Result<Arc<CredentialStore>> {
     Ok(store)
 }
 
-#[cfg(not(unix))]
+#[cfg(windows)]
+const KEYSTORE: &str = "the Windows Credential Manager";
+#[cfg(windows)]
+fn connect() -> keyring_core::Result<Arc<CredentialStore>> {
+    let store: Arc<CredentialStore> = windows_native_keyring_store::Store::new()?;
+    Ok(store)
+}
+
+#[cfg(not(any(unix, windows)))]
 const KEYSTORE: &str = "no keystore";
-#[cfg(not(unix))]
+#[cfg(not(any(unix, windows)))]
 fn connect() -> keyring_core::Result<Arc<CredentialStore>> {
     Err(keyring_core::Error::NoDefaultStore)
+}
+
+/// The keystore item for `account`. On Windows it is written to stay on this computer: the
+/// Credential Manager's default would roam with a domain profile to every computer the user
+/// signs in to, and the key belongs with the one database it opens.
+fn new_entry(store: &Arc<CredentialStore>, account: &str) -> keyring_core::Result<Entry> {
+    if cfg!(windows) {
+        let local = std::collections::HashMap::from([("persistence", "Local")]);
+        Entry::new_in_store_with_modifiers(store, SERVICE, account, &local)
+    } else {
+        Entry::new_in_store(store, SERVICE, account)
+    }
 }
