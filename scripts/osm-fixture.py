@@ -15,6 +15,10 @@ of each street is what North Carolina writes ("N ELM ST"); OSM spells it out.
 Outputs (committed, so the tests need no Python):
   tests/data/riverton.osm.pbf       the extract
   tests/data/riverton-houses.csv    number,street,city,zip,lat,lon,expect
+  fuzz/seeds/osm_extract/           seeds for the extract reader's fuzz target: the same
+                                    extract as written above (zlib blocks, dense nodes),
+                                    and uncompressed, with and without dense nodes (so the
+                                    fuzzer's mutations land in the blocks, not in zlib)
 """
 import csv
 import math
@@ -69,9 +73,29 @@ def house_xy(start, end, number):
 def main():
     os.makedirs(OUT, exist_ok=True)
     pbf = os.path.join(OUT, "riverton.osm.pbf")
+    houses = write_extract(pbf, "pbf")
+    with open(os.path.join(OUT, "riverton-houses.csv"), "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["number", "street", "city", "zip", "lat", "lon", "expect"])
+        for number, street, lat, lon, expect in houses:
+            out.writerow([number, street, "RIVERTON", "27601", f"{lat:.7f}", f"{lon:.7f}",
+                          expect])
+    print(f"wrote {pbf} ({os.path.getsize(pbf)} bytes) and {len(houses)} houses")
+    seeds = os.path.join(HERE, "..", "fuzz", "seeds", "osm_extract")
+    os.makedirs(seeds, exist_ok=True)
+    for name, spec in (("riverton.osm.pbf", "pbf"),
+                       ("riverton-plain.osm.pbf", "pbf,pbf_compression=none"),
+                       ("riverton-plain-nodes.osm.pbf",
+                        "pbf,pbf_dense_nodes=false,pbf_compression=none")):
+        write_extract(os.path.join(seeds, name), spec)
+    print(f"wrote the fuzz seeds in {seeds}")
+
+
+def write_extract(pbf, spec):
+    """Write Riverton to `pbf` in libosmium's format `spec`; return its houses."""
     if os.path.exists(pbf):
         os.remove(pbf)
-    writer = osmium.SimpleWriter(pbf)
+    writer = osmium.SimpleWriter(osmium.io.File(pbf, spec))
     next_node, next_way = [1000], [5000]
 
     def node(x, y, tags=None):
@@ -124,14 +148,7 @@ def main():
         next_way[0] += 1
         writer.add_way(Way(id=w, nodes=refs, tags=tags))
     writer.close()
-
-    with open(os.path.join(OUT, "riverton-houses.csv"), "w", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(["number", "street", "city", "zip", "lat", "lon", "expect"])
-        for number, street, lat, lon, expect in houses:
-            out.writerow([number, street, "RIVERTON", "27601", f"{lat:.7f}", f"{lon:.7f}",
-                          expect])
-    print(f"wrote {pbf} ({os.path.getsize(pbf)} bytes) and {len(houses)} houses")
+    return houses
 
 
 if __name__ == "__main__":

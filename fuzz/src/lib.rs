@@ -31,6 +31,7 @@ pub const TARGETS: &[(&str, Oracle)] = &[
     ("script_toml", script_toml),
     ("contacts_import", contacts_import),
     ("geocode_csv", geocode_csv),
+    ("osm_extract", osm_extract),
 ];
 
 struct World {
@@ -227,5 +228,45 @@ pub fn geocode_csv(data: &[u8]) {
         if row.is_err() {
             break;
         }
+    }
+}
+
+/// An OpenStreetMap extract (`.osm.pbf`) as a lead loads it with `streets`: read from a file
+/// (the reader takes a path), both of its passes, every block decoded. The oracle: no panic,
+/// and what reads holds only what the map may be given: streets of two or more valid points
+/// with a name, address points at a valid position with a number and a street.
+pub fn osm_extract(data: &[u8]) {
+    static FILE: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
+    let (_, path) = FILE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("extract.osm.pbf");
+        (dir, path)
+    });
+    std::fs::write(path, data).expect("write the extract");
+    let Ok(extract) = groundgame_server::maps::osm::read(path) else {
+        return;
+    };
+    for street in &extract.streets {
+        assert!(
+            street.points.len() >= 2,
+            "a street of {} points",
+            street.points.len()
+        );
+        assert!(
+            street.points.iter().all(|p| p.is_valid()),
+            "a street off the globe"
+        );
+        assert!(
+            !street.name.is_empty() && !street.class.is_empty(),
+            "an unnamed street"
+        );
+    }
+    for point in &extract.points {
+        assert!(
+            point.at.is_valid(),
+            "an address point off the globe: {:?}",
+            point.at
+        );
+        assert!(!point.number.is_empty(), "an address point with no number");
     }
 }
