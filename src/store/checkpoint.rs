@@ -4,17 +4,18 @@
 //! its threshold: that one door save also copies the log into the database file and syncs
 //! it, which was most of the door save's p99 (issue "Sync that keeps moving", §5: a door
 //! save wrote an event, its outbox row and the clock, some eight pages, so it reached the
-//! threshold every hundred-odd saves; four since migration 0007). Here every [`EVERY_COMMITS`] commits the commit hook
-//! starts a short-lived thread which opens its own connection and copies the log with
-//! `PASSIVE` checkpoints, which never block a writer. The log starts again from its
-//! beginning at the first commit that finds it all copied: at a volunteer's pace (a save
-//! every few seconds), the next one. Saved back to back (the bench, a script), the copy is
-//! always a commit or two behind; then SQLite's own automatic checkpoint, kept as the
-//! backstop at [`BACKSTOP_PAGES`], finds all but those few frames already copied, so the
-//! save that runs it copies a few pages rather than the whole log (tried: finishing the copy
-//! under the store's lock instead put the database file's sync in more saves' way, p99
-//! 0.73–0.82 ms against 0.50–0.65). Nothing runs while nothing is written (no timer, no idle
-//! thread: a phone's battery, and the simulator's thousand devices).
+//! threshold every hundred-odd saves; four since migration 0007). Here every
+//! [`EVERY_COMMITS`] commits the commit hook starts a short-lived thread which opens its
+//! own connection and copies the log with `PASSIVE` checkpoints, which never block a
+//! writer. The log starts again from its beginning at the first commit that finds it all
+//! copied: at a volunteer's pace (a save every few seconds), the next one. Saved back to
+//! back (the bench, a script), the copy is always a commit or two behind; then SQLite's own
+//! automatic checkpoint, kept as the backstop at [`BACKSTOP_PAGES`], finds all but those
+//! few frames already copied, so the save that runs it copies a few pages rather than the
+//! whole log (tried: finishing the copy under the store's lock instead put the database
+//! file's sync in more saves' way, p99 0.73–0.82 ms against 0.50–0.65). Nothing runs while
+//! nothing is written (no timer, no idle thread: a phone's battery, and the simulator's
+//! thousand devices).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
