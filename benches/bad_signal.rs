@@ -119,9 +119,7 @@ async fn one_run(loss: f64, seed: u64, rtt: Duration) -> Run {
         },
     )
     .expect("demo campaign");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = groundgame_server::listen("127.0.0.1:0".parse().expect("addr")).expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let server = tokio::spawn(serve(listener, AppState::new(server_store.clone())));
 

@@ -38,9 +38,7 @@ async fn start_server(opts: DemoOptions) -> (Server, demo::DemoCampaign) {
     let store =
         Arc::new(SqliteStore::open(&dir.path().join("server.sqlite")).expect("server store"));
     let campaign = demo::seed(&store, &opts).expect("demo campaign");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = groundgame_server::listen("127.0.0.1:0".parse().expect("addr")).expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(serve(listener, AppState::new(store.clone())));
     (

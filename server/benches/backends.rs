@@ -8,7 +8,8 @@
 //! transactions (group commit); the table sets the crowd's wall time beside the time one
 //! device takes for the same events, and beside the floor of the same 1,000 connections
 //! asking only `GET /health` (on two cores, opening them costs about as much as writing the
-//! events). Prints one table; asserts nothing.
+//! events). The crowd pushes several rounds, each on fresh connections; the table gives
+//! the median round and the range. Prints one table; asserts nothing.
 //!
 //! `GROUNDGAME_TEST_POSTGRES=$(bash scripts/pg-cluster.sh) cargo bench -p groundgame-server --bench backends`
 //! (`GROUNDGAME_BENCH_BACKENDS=sqlite,pg1,pg2` runs only the configurations listed).
@@ -66,16 +67,23 @@ fn knocks(doors: &[HouseholdId], n: usize, offset: usize) -> Vec<Event> {
 struct Row {
     name: &'static str,
     push_one: f64,
-    many_p50: Duration,
-    many_p99: Duration,
-    many_wall: Duration,
-    many_rate: f64,
-    /// Write transactions the crowd's pushes were applied in (group commit).
+    /// The crowd's rounds, fastest first.
+    crowds: Vec<Crowd>,
+    pull: Duration,
+}
+
+/// One round of 1,000 devices pushing at once.
+struct Crowd {
+    p50: Duration,
+    p99: Duration,
+    wall: Duration,
+    /// Write transactions the round's pushes were applied in (group commit).
     groups: u64,
     /// The same crowd's connections asking only `GET /health`: what 1,000 devices cost
     /// this machine before anything is read or written.
     floor: Duration,
-    pull: Duration,
+    /// The same crowd's wall with reqwest as every device's client.
+    through_reqwest: Duration,
 }
 
 /// Serve `stores` (one replica each) and measure.
@@ -87,12 +95,14 @@ async fn measure(
     walkers: &[String],
 ) -> Row {
     let mut urls = Vec::new();
+    let mut addrs = Vec::new();
     let mut states = Vec::new();
     for store in stores {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        urls.push(format!("http://{}", listener.local_addr().expect("addr")));
+        let listener =
+            groundgame_server::listen("127.0.0.1:0".parse().expect("addr")).expect("bind");
+        let addr = listener.local_addr().expect("addr").to_string();
+        urls.push(format!("http://{addr}"));
+        addrs.push(addr);
         let state = AppState::new(store);
         states.push(state.clone());
         tokio::spawn(serve(listener, state));
@@ -141,58 +151,98 @@ async fn measure(
     }
     let pull = started.elapsed();
 
-    // One device pushes batch after batch.
-    let started = Instant::now();
-    for b in 0..BATCHES {
-        let body = serde_json::to_vec(&PushRequest {
-            protocol: PROTOCOL_VERSION,
-            events: knocks(&doors, BATCH, b * BATCH),
-            pending: 0,
+    // One device pushes batch after batch, on one kept-alive connection to each replica
+    // (its bodies made before the clock starts, as the crowd's are).
+    let requests: Vec<Vec<u8>> = (0..BATCHES)
+        .map(|b| {
+            let body = serde_json::to_vec(&PushRequest {
+                protocol: PROTOCOL_VERSION,
+                events: knocks(&doors, BATCH, b * BATCH),
+                pending: 0,
+            })
+            .expect("json");
+            push_request(&addrs[b % addrs.len()], lead_token, &gzip(&body))
         })
-        .expect("json");
-        let res: PushResponse = client
-            .post(format!("{}/api/v1/push", url(b)))
-            .header("authorization", format!("Bearer {lead_token}"))
-            .header("content-type", "application/json")
-            .header("content-encoding", "gzip")
-            .body(gzip(&body))
-            .send()
-            .await
-            .expect("push")
-            .json()
-            .await
-            .expect("push body");
+        .collect();
+    let mut conns = Vec::new();
+    for addr in &addrs {
+        conns.push(Bare::connect(addr).await);
+    }
+    let started = Instant::now();
+    for (b, request) in requests.iter().enumerate() {
+        let (status, body) = conns[b % addrs.len()].send(request).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        let res: PushResponse = serde_json::from_slice(&body).expect("push body");
         assert_eq!(res.results.len(), BATCH);
     }
     let push_one = (BATCHES * BATCH) as f64 / started.elapsed().as_secs_f64();
 
-    // A thousand devices push at once.
+    // A thousand devices push at once, `rounds` times (each round its own fresh
+    // connections), each round beside the floor of the same connections asking for health.
+    let mut crowds: Vec<Crowd> = Vec::new();
+    for round in 0..rounds() {
+        crowds.push(crowd(&states, &addrs, &url, &doors, walkers, round).await);
+    }
+    crowds.sort_by_key(|c| c.wall);
+    Row {
+        name,
+        push_one,
+        crowds,
+        pull,
+    }
+}
+
+/// How many times the crowd pushes: `GROUNDGAME_BENCH_CROWDS` (5 unless set). Each round
+/// is a fresh thousand connections; the table gives the median round and the range.
+fn rounds() -> usize {
+    std::env::var("GROUNDGAME_BENCH_CROWDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(5)
+}
+
+/// One round of the crowd: every walker pushes `EACH` events at once, each on a fresh
+/// connection of its own; before it, the same connections' floor.
+async fn crowd(
+    states: &[AppState],
+    addrs: &[String],
+    url: &impl Fn(usize) -> String,
+    doors: &[HouseholdId],
+    walkers: &[String],
+    round: usize,
+) -> Crowd {
     let bodies: Vec<Vec<u8>> = (0..walkers.len())
         .map(|i| {
             gzip(
                 &serde_json::to_vec(&PushRequest {
                     protocol: PROTOCOL_VERSION,
-                    events: knocks(&doors, EACH, i * EACH),
+                    events: knocks(doors, EACH, (round * walkers.len() + i) * EACH),
                     pending: 0,
                 })
                 .expect("json"),
             )
         })
         .collect();
+    let requests: Vec<(String, Vec<u8>)> = walkers
+        .iter()
+        .zip(&bodies)
+        .enumerate()
+        .map(|(i, (token, body))| {
+            let addr = &addrs[i % addrs.len()];
+            (addr.clone(), push_request(addr, token, body))
+        })
+        .collect();
     // The floor: as many devices, each on a connection of its own, asking only for health.
     let floor = {
-        let fresh = reqwest::Client::new();
         let started = Instant::now();
         let mut asks = tokio::task::JoinSet::new();
         for i in 0..walkers.len() {
-            let (client, target) = (fresh.clone(), url(i));
+            let addr = addrs[i % addrs.len()].clone();
             asks.spawn(async move {
-                let res = client
-                    .get(format!("{target}/api/v1/health"))
-                    .send()
-                    .await
-                    .expect("health");
-                assert!(res.status().is_success(), "{}", res.status());
+                let request = format!("GET /api/v1/health HTTP/1.1\r\nhost: {addr}\r\n\r\n");
+                let (status, _) = Bare::connect(&addr).await.send(request.as_bytes()).await;
+                assert_eq!(status, 200);
             });
         }
         while let Some(done) = asks.join_next().await {
@@ -203,10 +253,47 @@ async fn measure(
     let groups_before: u64 = states.iter().map(|s| s.push_stats().groups).sum();
     let started = Instant::now();
     let mut pushes = tokio::task::JoinSet::new();
+    for (addr, request) in requests {
+        pushes.spawn(async move {
+            let t = Instant::now();
+            let (status, body) = Bare::connect(&addr).await.send(&request).await;
+            assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+            t.elapsed()
+        });
+    }
+    let mut times = Vec::new();
+    while let Some(t) = pushes.join_next().await {
+        times.push(t.expect("join"));
+    }
+    let wall = started.elapsed();
+    let groups = states.iter().map(|s| s.push_stats().groups).sum::<u64>() - groups_before;
+    times.sort();
+    let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+
+    // The same crowd again, through reqwest (what the app itself sends with): its
+    // connection machinery runs on the server's two cores too.
+    let bodies: Vec<Vec<u8>> = (0..walkers.len())
+        .map(|i| {
+            gzip(
+                &serde_json::to_vec(&PushRequest {
+                    protocol: PROTOCOL_VERSION,
+                    events: knocks(doors, EACH, (round * walkers.len() + i) * EACH + 7),
+                    pending: 0,
+                })
+                .expect("json"),
+            )
+        })
+        .collect();
+    let client = reqwest::Client::builder()
+        .gzip(true)
+        .pool_max_idle_per_host(2000)
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let mut pushes = tokio::task::JoinSet::new();
     for (i, (token, body)) in walkers.iter().zip(bodies).enumerate() {
         let (client, target, token) = (client.clone(), url(i), token.clone());
         pushes.spawn(async move {
-            let t = Instant::now();
             let res = client
                 .post(format!("{target}/api/v1/push"))
                 .header("authorization", format!("Bearer {token}"))
@@ -217,27 +304,80 @@ async fn measure(
                 .await
                 .expect("push");
             assert!(res.status().is_success(), "{}", res.status());
-            t.elapsed()
         });
     }
-    let mut times = Vec::new();
-    while let Some(t) = pushes.join_next().await {
-        times.push(t.expect("join"));
+    while let Some(done) = pushes.join_next().await {
+        done.expect("join");
     }
-    let many_wall = started.elapsed();
-    let groups = states.iter().map(|s| s.push_stats().groups).sum::<u64>() - groups_before;
-    times.sort();
-    let at = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
-    Row {
-        name,
-        push_one,
-        many_p50: at(0.50),
-        many_p99: at(0.99),
-        many_wall,
-        many_rate: (walkers.len() * EACH) as f64 / many_wall.as_secs_f64(),
+    let through_reqwest = started.elapsed();
+    Crowd {
+        p50: at(0.50),
+        p99: at(0.99),
+        wall,
         groups,
         floor,
-        pull,
+        through_reqwest,
+    }
+}
+
+/// A push as bytes on the wire: what the app sends (gzip body, bearer token).
+fn push_request(addr: &str, token: &str, gzip_body: &[u8]) -> Vec<u8> {
+    let mut request = format!(
+        "POST /api/v1/push HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {token}\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n\r\n",
+        gzip_body.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(gzip_body);
+    request
+}
+
+/// The crowd's load generator: a bare HTTP/1.1 connection that writes a request made
+/// beforehand and reads the answer by its `Content-Length`. The crowd stands for 1,000
+/// phones, each with a CPU of its own; here every device's client runs on the same two
+/// cores as the server, and reqwest's machinery for each fresh connection (its pool,
+/// connector and header maps) took about a third of a crowd round's CPU in a profile. A
+/// bare client leaves those cores to the server, as load generators such as wrk do; the
+/// table keeps the crowd through reqwest beside it.
+struct Bare {
+    stream: tokio::net::TcpStream,
+    read: Vec<u8>,
+}
+
+impl Bare {
+    async fn connect(addr: &str) -> Bare {
+        let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        stream.set_nodelay(true).expect("nodelay");
+        Bare {
+            stream,
+            read: Vec::with_capacity(4096),
+        }
+    }
+
+    /// Send `request` and read its answer: the status and the body.
+    async fn send(&mut self, request: &[u8]) -> (u16, Vec<u8>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.stream.write_all(request).await.expect("write");
+        self.read.clear();
+        let (status, head, len) = loop {
+            let n = self.stream.read_buf(&mut self.read).await.expect("read");
+            assert!(n > 0, "the server closed the connection");
+            let mut headers = [httparse::EMPTY_HEADER; 32];
+            let mut answer = httparse::Response::new(&mut headers);
+            if let httparse::Status::Complete(head) = answer.parse(&self.read).expect("answer") {
+                let len = answer
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                    .and_then(|h| std::str::from_utf8(h.value).ok()?.parse::<usize>().ok())
+                    .expect("content-length");
+                break (answer.code.expect("status"), head, len);
+            }
+        };
+        while self.read.len() < head + len {
+            let n = self.stream.read_buf(&mut self.read).await.expect("read");
+            assert!(n > 0, "the server closed the connection");
+        }
+        (status, self.read[head..head + len].to_vec())
     }
 }
 
@@ -339,25 +479,47 @@ async fn main() {
     }
     println!();
     println!(
-        "| backend | push, one device | {DEVICES} devices at once: p50 / p99 / wall | the same {} events from one device | wall ÷ one device (target ≤ 2×) | events/s | write transactions | {DEVICES} connections asking only for health | wall − that floor, ÷ one device | pull of a 20,000-voter turf |",
+        "{} rounds of the crowd per backend (`GROUNDGAME_BENCH_CROWDS`); the median round, and the range over all of them:",
+        rounds()
+    );
+    println!();
+    println!(
+        "| backend | push, one device | {DEVICES} devices at once: p50 / p99 / wall | the same {} events from one device | wall ÷ one device (target ≤ 2×): median (range) | events/s | write transactions | {DEVICES} connections asking only for health | wall − that floor, ÷ one device: median (range) | the crowd through reqwest ÷ one device: median (range) | pull of a 20,000-voter turf |",
         DEVICES * EACH
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for r in &rows {
-        let alone = Duration::from_secs_f64((DEVICES * EACH) as f64 / r.push_one);
+        let alone = (DEVICES * EACH) as f64 / r.push_one;
+        let ratio = |c: &Crowd| c.wall.as_secs_f64() / alone;
+        let above = |c: &Crowd| c.wall.saturating_sub(c.floor).as_secs_f64() / alone;
+        let median = &r.crowds[r.crowds.len() / 2];
+        let sorted = |f: &dyn Fn(&Crowd) -> f64| {
+            let mut v: Vec<f64> = r.crowds.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            v
+        };
+        let aboves = sorted(&above);
+        let reqwests = sorted(&|c: &Crowd| c.through_reqwest.as_secs_f64() / alone);
         println!(
-            "| {} | {:.0} events/s | {} / {} / {} | {} | {:.2}× | {:.0} | {} | {} | {:.2}× | {} |",
+            "| {} | {:.0} events/s | {} / {} / {} | {} | {:.2}× ({:.2}–{:.2}×) | {:.0} | {} | {} | {:.2}× ({:.2}–{:.2}×) | {:.2}× ({:.2}–{:.2}×) | {} |",
             r.name,
             r.push_one,
-            ms(r.many_p50),
-            ms(r.many_p99),
-            ms(r.many_wall),
-            ms(alone),
-            r.many_wall.as_secs_f64() / alone.as_secs_f64(),
-            r.many_rate,
-            r.groups,
-            ms(r.floor),
-            r.many_wall.saturating_sub(r.floor).as_secs_f64() / alone.as_secs_f64(),
+            ms(median.p50),
+            ms(median.p99),
+            ms(median.wall),
+            ms(Duration::from_secs_f64(alone)),
+            ratio(median),
+            ratio(&r.crowds[0]),
+            ratio(&r.crowds[r.crowds.len() - 1]),
+            (DEVICES * EACH) as f64 / median.wall.as_secs_f64(),
+            median.groups,
+            ms(median.floor),
+            aboves[aboves.len() / 2],
+            aboves[0],
+            aboves[aboves.len() - 1],
+            reqwests[reqwests.len() / 2],
+            reqwests[0],
+            reqwests[reqwests.len() - 1],
             ms(r.pull)
         );
     }

@@ -51,9 +51,7 @@ async fn main() {
     .expect("demo");
     let seed_time = started.elapsed();
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = groundgame_server::listen("127.0.0.1:0".parse().expect("addr")).expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     tokio::spawn(serve(listener, AppState::new(store.clone())));
     let client = reqwest::Client::builder()

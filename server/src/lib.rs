@@ -179,6 +179,27 @@ fn compress_when() -> impl tower_http::compression::Predicate {
     DefaultPredicate::new().and(SizeAbove::new(1400))
 }
 
+/// Connections the kernel holds for the server before it accepts them. A crowd of phones
+/// arrives at once (a shift starting, a cell tower back up); past this queue the kernel
+/// drops each new handshake, and the phone waits a second or more to try again. The
+/// standard library and tokio ask for 128, which 1,000 phones at once overflow; Linux caps
+/// the figure at `net.core.somaxconn` (4,096 by default since 5.4).
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// A listener on `addr` for [`serve`], with a queue for a crowd ([`LISTEN_BACKLOG`]).
+pub fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As tokio's own bind does: a restarted server takes its port back at once.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// Serve the API on `listener` until the task is dropped or the listener fails.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     serve_until(listener, state, std::future::pending()).await

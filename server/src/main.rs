@@ -394,9 +394,15 @@ async fn serve(
     quotas: groundgame_server::http::quota::Quotas,
 ) -> anyhow::Result<()> {
     let store = open(&data)?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
+    let listener = groundgame_server::listen(addr)
         .with_context(|| format!("could not listen on {addr}; is another server using it?"))?;
+    // Every phone syncing at once holds a connection, and so a file descriptor: Debian's
+    // default soft limit (1,024) would refuse the thousand-and-first. Raise it to the
+    // hard limit, as Go's runtime does for every server.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(fds) => tracing::info!(fds, "open files allowed"),
+        Err(e) => tracing::warn!(error = %e, "could not raise the open-file limit"),
+    }
     let bound = listener.local_addr()?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "listening on http://{bound}")?;

@@ -121,9 +121,8 @@ impl TestServer {
         store: Arc<dyn groundgame_server::Store>,
         state: impl FnOnce(Arc<dyn groundgame_server::Store>) -> AppState,
     ) -> TestServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let listener =
+            groundgame_server::listen("127.0.0.1:0".parse().expect("addr")).expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("local addr"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(serve_until(listener, state(store.clone()), async move {

@@ -229,3 +229,34 @@ async fn a_push_that_fails_in_a_group_fails_alone() {
         "the others are kept"
     );
 }
+
+/// A crowd of phones connecting at once is held by the kernel until the server accepts
+/// it: the listener's queue is far deeper than the 128 that tokio's and the standard
+/// library's `bind` ask for, past which each new handshake is dropped and the phone waits
+/// a second or more to try again. Here nothing accepts, so every connection that
+/// completes is one the queue holds; with a queue of 128, the 129th never would (the
+/// wait below only keeps a failing run from hanging).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crowd_connecting_at_once_is_queued_until_the_server_accepts() {
+    const CROWD: usize = 400; // well past 128, and within a fresh machine's 1,024 open files
+    let listener = crate::listen("127.0.0.1:0".parse().expect("addr")).expect("listen");
+    let addr = listener.local_addr().expect("addr");
+    let mut connects = tokio::task::JoinSet::new();
+    for _ in 0..CROWD {
+        connects.spawn(tokio::net::TcpStream::connect(addr));
+    }
+    let held = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        let mut streams = Vec::new();
+        while let Some(done) = connects.join_next().await {
+            streams.push(done.expect("join").expect("connect"));
+        }
+        streams
+    })
+    .await;
+    let held = held.map_or(0, |streams| streams.len());
+    assert_eq!(
+        held, CROWD,
+        "connections the listener held before any accept"
+    );
+    drop(listener);
+}

@@ -305,9 +305,7 @@ async fn contacts_are_private_to_their_owner_and_leads_see_only_totals() {
     let other_lead = h.register(&h.other_lead_invite, "Olu").await;
     let revoked = h.volunteer_on(h.turf_a, "Rex").await;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = crate::listen("127.0.0.1:0".parse().expect("addr")).expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let clock = h.clock.clone();
     let state = AppState::with_clock(
