@@ -116,14 +116,16 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every event held (pulled and recorded here), in the shared order.
+    /// Every event held (pulled and recorded here), in the shared order: read in the
+    /// table's order and sorted here (migration 0008 dropped the index of that order, a
+    /// page more on every door save for this one reader).
     pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
         let inner = self.lock();
-        let mut stmt = inner
-            .conn
-            .prepare_cached("SELECT json FROM events ORDER BY at, id")?;
+        let mut stmt = inner.conn.prepare_cached("SELECT json FROM events")?;
         let rows = stmt.query_map([], |r| json_col(r, 0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut events: Vec<Event> = rows.collect::<Result<_, _>>()?;
+        events.sort_unstable_by_key(Event::order_key);
+        Ok(events)
     }
 
     /// The door's status: the shared fold over its events (`core::fold::door_status`).

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, include_str!("0005_network.sql")),
     (6, include_str!("0006_turf_maps.sql")),
     (7, include_str!("0007_lean_door_save.sql")),
+    (8, include_str!("0008_no_order_index.sql")),
 ];
 
 /// The schema version this build writes.
@@ -169,9 +170,18 @@ mod tests {
         };
         assert!(schema("events").ends_with("WITHOUT ROWID"));
         assert!(!schema("outbox").contains("AUTOINCREMENT"));
-        for index in ["events_by_household", "events_by_order", "events_by_person"] {
+        for index in ["events_by_household", "events_by_person"] {
             assert!(schema(index).starts_with("CREATE INDEX"), "{index}");
         }
+        // Migration 0008 took the index by order away (a page on every save).
+        let by_order: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'events_by_order'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(by_order, 0);
         let sequence: i64 = conn
             .query_row(
                 "SELECT count(*) FROM sqlite_sequence WHERE name = 'outbox'",
