@@ -1,10 +1,10 @@
 //! A door save at the disk's pace (issue "Sync that keeps moving on a bad signal", §5):
-//! recording one door result on the device — the event and its outbox row (which carries the clock) in one
-//! durable transaction (WAL, `synchronous=FULL`) — beside a raw one-row INSERT commit with
-//! the same settings on the same disk, alternating so both see the same moment of it. The
-//! device database is encrypted at rest (SQLCipher); the same store unencrypted saves in
-//! the same loop, so the table shows what encryption costs (issue "Security and privacy",
-//! §4).
+//! recording one door result on the device — the event and its outbox row (which carries
+//! the clock) in one durable transaction (WAL, `synchronous=FULL`) — beside a raw one-row
+//! INSERT commit with the same settings on the same disk, alternating so both see the same
+//! moment of it. The device database is encrypted at rest (SQLCipher); the same store
+//! unencrypted saves in the same loop, so the table shows what encryption costs (issue
+//! "Security and privacy", §4).
 //!
 //! `cargo bench --bench door_save`; `GROUNDGAME_BENCH_QUICK=1` records a tenth as many.
 

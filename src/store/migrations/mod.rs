@@ -173,23 +173,16 @@ mod tests {
         for index in ["events_by_household", "events_by_person"] {
             assert!(schema(index).starts_with("CREATE INDEX"), "{index}");
         }
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect(sql) };
         // Migration 0008 took the index by order away (a page on every save).
-        let by_order: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'events_by_order'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count");
-        assert_eq!(by_order, 0);
-        let sequence: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_sequence WHERE name = 'outbox'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("sequence");
-        assert_eq!(sequence, 0);
+        assert_eq!(
+            count("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_order'"),
+            0
+        );
+        assert_eq!(
+            count("SELECT count(*) FROM sqlite_sequence WHERE name = 'outbox'"),
+            0
+        );
         // The next row is numbered by its timestamp, after every old number.
         let next = groundgame_core::Hlc::new(groundgame_core::hlc::EARLIEST_MS, 0).0;
         conn.execute(
