@@ -829,10 +829,8 @@ async fn a_device_past_its_quota_is_asked_to_wait_and_others_are_not() {
     // and a client still writing may see the reset before it reads the 429.)
     let (status, code) = {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let addr = server.url.trim_start_matches("http://").to_string();
-        let mut tcp = tokio::net::TcpStream::connect(&addr)
-            .await
-            .expect("connect");
+        let addr = &server.addr;
+        let mut tcp = tokio::net::TcpStream::connect(addr).await.expect("connect");
         let head = format!(
             "POST /api/v1/push HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
             flooder.token,

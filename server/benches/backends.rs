@@ -155,13 +155,8 @@ async fn measure(
     // (its bodies made before the clock starts, as the crowd's are).
     let requests: Vec<Vec<u8>> = (0..BATCHES)
         .map(|b| {
-            let body = serde_json::to_vec(&PushRequest {
-                protocol: PROTOCOL_VERSION,
-                events: knocks(&doors, BATCH, b * BATCH),
-                pending: 0,
-            })
-            .expect("json");
-            push_request(&addrs[b % addrs.len()], lead_token, &gzip(&body))
+            let body = push_body(&doors, BATCH, b * BATCH);
+            push_request(&addrs[b % addrs.len()], lead_token, &body)
         })
         .collect();
     let mut conns = Vec::new();
@@ -213,16 +208,7 @@ async fn crowd(
     round: usize,
 ) -> Crowd {
     let bodies: Vec<Vec<u8>> = (0..walkers.len())
-        .map(|i| {
-            gzip(
-                &serde_json::to_vec(&PushRequest {
-                    protocol: PROTOCOL_VERSION,
-                    events: knocks(doors, EACH, (round * walkers.len() + i) * EACH),
-                    pending: 0,
-                })
-                .expect("json"),
-            )
-        })
+        .map(|i| push_body(doors, EACH, (round * walkers.len() + i) * EACH))
         .collect();
     let requests: Vec<(String, Vec<u8>)> = walkers
         .iter()
@@ -273,16 +259,7 @@ async fn crowd(
     // The same crowd again, through reqwest (what the app itself sends with): its
     // connection machinery runs on the server's two cores too.
     let bodies: Vec<Vec<u8>> = (0..walkers.len())
-        .map(|i| {
-            gzip(
-                &serde_json::to_vec(&PushRequest {
-                    protocol: PROTOCOL_VERSION,
-                    events: knocks(doors, EACH, (round * walkers.len() + i) * EACH + 7),
-                    pending: 0,
-                })
-                .expect("json"),
-            )
-        })
+        .map(|i| push_body(doors, EACH, (round * walkers.len() + i) * EACH + 7))
         .collect();
     let client = reqwest::Client::builder()
         .gzip(true)
@@ -318,6 +295,18 @@ async fn crowd(
         floor,
         through_reqwest,
     }
+}
+
+/// A push of `n` knocks as the app sends it: JSON, gzip.
+fn push_body(doors: &[HouseholdId], n: usize, offset: usize) -> Vec<u8> {
+    gzip(
+        &serde_json::to_vec(&PushRequest {
+            protocol: PROTOCOL_VERSION,
+            events: knocks(doors, n, offset),
+            pending: 0,
+        })
+        .expect("json"),
+    )
 }
 
 /// A push as bytes on the wire: what the app sends (gzip body, bearer token).
