@@ -1,14 +1,18 @@
-//! Field events held on this device: the ones this volunteer recorded (written together
-//! with their outbox rows) and the ones pulled from the server. Recording never touches
-//! the network: validate, stamp with the hybrid logical clock, write event + outbox row
-//! (whose number is the timestamp, so it carries the clock: see `hlc`) in one durable
-//! transaction.
+//! Field events held on this device: the ones this volunteer recorded and the ones pulled
+//! from the server. Recording never touches the network: validate, stamp with the hybrid
+//! logical clock, write the outbox row (whose number is the timestamp, so it carries the
+//! clock: see `hlc`) in one durable transaction. A recorded event lives in the outbox
+//! alone until the server acknowledges it, when the push moves it into `events`
+//! (migration 0009): a save writes the outbox and its index by door, two b-trees, as a
+//! one-row insert with a primary key does. Readers see both: [`held_events`].
 
 use std::sync::atomic::Ordering;
 
 use groundgame_core::fold::{self, DoorStatus};
 use groundgame_core::{Event, EventBody, EventId, HouseholdId, PersonId};
-use rusqlite::Transaction;
+use std::collections::HashSet;
+
+use rusqlite::{Connection, Transaction};
 
 use super::{json_col, DeviceState, Store, StoreError};
 
@@ -76,23 +80,20 @@ impl Store {
 
         let tx = inner.conn.transaction()?;
         {
-            let mut insert_event = tx.prepare_cached(
-                "INSERT INTO events (id, household, person, at, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+            let mut insert_outbox = tx.prepare_cached(
+                "INSERT INTO outbox (seq, event_id, household, person, at, shown, json)
+                 VALUES (?1, ?2, ?3, ?4, ?1, 1, ?5)",
             )?;
-            let mut insert_outbox =
-                tx.prepare_cached("INSERT INTO outbox (seq, event_id, json) VALUES (?1, ?2, ?3)")?;
             for (event, json) in events.iter().zip(&json) {
-                let id = event.id;
-                insert_event.execute(rusqlite::params![
-                    id,
-                    event.household.0,
-                    event.person,
-                    event.at.0,
-                    json,
-                ])?;
                 // The outbox number is the timestamp: strictly increasing on this device
                 // (migration 0007 says why).
-                insert_outbox.execute(rusqlite::params![event.at.0, id, json])?;
+                insert_outbox.execute(rusqlite::params![
+                    event.at.0,
+                    event.id,
+                    event.household.0,
+                    event.person,
+                    json,
+                ])?;
             }
         }
         also(&tx, &events)?;
@@ -109,23 +110,25 @@ impl Store {
     /// A household's events, in the shared order ([`Event::order_key`]).
     pub fn household_events(&self, household: HouseholdId) -> Result<Vec<Event>, StoreError> {
         let inner = self.lock();
-        let mut stmt = inner
-            .conn
-            .prepare_cached("SELECT json FROM events WHERE household = ?1 ORDER BY at, id")?;
-        let rows = stmt.query_map([household.0], |r| json_col(r, 0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        held_events(
+            &inner.conn,
+            "SELECT json FROM events WHERE household = ?1",
+            "SELECT json FROM outbox WHERE household = ?1 AND shown",
+            [household.0],
+        )
     }
 
     /// Every event held (pulled and recorded here), in the shared order: read in the
-    /// table's order and sorted here (migration 0008 dropped the index of that order, a
+    /// tables' order and sorted here (migration 0008 dropped the index of that order, a
     /// page more on every door save for this one reader).
     pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
         let inner = self.lock();
-        let mut stmt = inner.conn.prepare_cached("SELECT json FROM events")?;
-        let rows = stmt.query_map([], |r| json_col(r, 0))?;
-        let mut events: Vec<Event> = rows.collect::<Result<_, _>>()?;
-        events.sort_unstable_by_key(Event::order_key);
-        Ok(events)
+        held_events(
+            &inner.conn,
+            "SELECT json FROM events",
+            "SELECT json FROM outbox WHERE shown",
+            [],
+        )
     }
 
     /// The door's status: the shared fold over its events (`core::fold::door_status`).
@@ -138,6 +141,34 @@ impl Store {
             None => Err(StoreError::NoCampaign),
         }
     }
+}
+
+/// The events `held` selects, then the shown outbox rows `waiting` selects (both with
+/// `params`) that `events` does not hold: a pending event pulled back before its
+/// acknowledgement (a lost answer) is there as the server keeps it, and that copy wins.
+/// Sorted in the shared order ([`Event::order_key`]).
+fn held_events(
+    conn: &Connection,
+    held: &str,
+    waiting: &str,
+    params: impl rusqlite::Params + Copy,
+) -> Result<Vec<Event>, StoreError> {
+    let mut events: Vec<Event> = conn
+        .prepare_cached(held)?
+        .query_map(params, |r| json_col(r, 0))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(waiting)?;
+    let pending = stmt.query_map(params, |r| json_col::<Event>(r, 0))?;
+    let mut ids: Option<HashSet<EventId>> = None;
+    for event in pending {
+        let event = event?;
+        let ids = ids.get_or_insert_with(|| events.iter().map(|e| e.id).collect());
+        if !ids.contains(&event.id) {
+            events.push(event);
+        }
+    }
+    events.sort_unstable_by_key(Event::order_key);
+    Ok(events)
 }
 
 /// Link a visit's answers, pledges, asks and notes to its first contact attempt, where
@@ -186,27 +217,49 @@ pub(super) fn upsert_pulled(tx: &Transaction, event: &Event) -> Result<(), Store
     Ok(())
 }
 
-/// Forget the events of a household that left this device.
+/// Forget the events of a household that left this device. Its events still waiting to
+/// be pushed stay in the outbox, no longer shown.
 pub(super) fn delete_for_household(
     tx: &Transaction,
     household: HouseholdId,
 ) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM events WHERE household = ?1")?
         .execute([household.0])?;
+    tx.prepare_cached("UPDATE outbox SET shown = 0 WHERE household = ?1 AND shown")?
+        .execute([household.0])?;
     Ok(())
 }
 
-/// Forget the events about a person who left this device.
+/// Forget the events about a person who left this device (those waiting to be pushed
+/// stay in the outbox, no longer shown).
 pub(super) fn delete_for_person(tx: &Transaction, person: PersonId) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM events WHERE person = ?1")?
+        .execute([person])?;
+    tx.prepare_cached("UPDATE outbox SET shown = 0 WHERE person = ?1 AND shown")?
         .execute([person])?;
     Ok(())
 }
 
+/// Forget the events of every household this device no longer holds (a turf left).
+pub(super) fn delete_without_household(tx: &Transaction) -> Result<usize, StoreError> {
+    let events = tx.execute(
+        "DELETE FROM events WHERE household NOT IN (SELECT id FROM households)",
+        [],
+    )?;
+    let waiting = tx.execute(
+        "UPDATE outbox SET shown = 0
+         WHERE shown AND household NOT IN (SELECT id FROM households)",
+        [],
+    )?;
+    Ok(events + waiting)
+}
+
 /// Forget one event: a rejected one (it lives on as a dead letter), or a record a lead
-/// dismissed.
+/// dismissed. If it still waits to be pushed, it stays in the outbox, no longer shown.
 pub(super) fn delete(tx: &Transaction, id: EventId) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM events WHERE id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("UPDATE outbox SET shown = 0 WHERE event_id = ?1 AND shown")?
         .execute([id])?;
     Ok(())
 }

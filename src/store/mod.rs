@@ -234,7 +234,8 @@ impl Store {
         self.now_ms().max(self.last_hlc().ms())
     }
 
-    /// How many households, people and events this device holds (used to prove wipes).
+    /// How many households, people and events this device holds and shows (used to prove
+    /// wipes): the events table and the outbox rows it does not hold yet.
     pub fn voter_data_counts(&self) -> Result<(u64, u64, u64), StoreError> {
         let inner = self.lock();
         let count = |sql: &str| -> Result<u64, StoreError> {
@@ -243,7 +244,11 @@ impl Store {
         Ok((
             count("SELECT count(*) FROM households")?,
             count("SELECT count(*) FROM people")?,
-            count("SELECT count(*) FROM events")?,
+            count(
+                "SELECT (SELECT count(*) FROM events)
+                      + (SELECT count(*) FROM outbox
+                         WHERE shown AND event_id NOT IN (SELECT id FROM events))",
+            )?,
         ))
     }
 

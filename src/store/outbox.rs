@@ -116,8 +116,9 @@ impl Store {
     }
 
     /// Apply the server's answers to a pushed batch in ONE transaction: rejected events
-    /// become dead letters (and leave the events table), every row of the batch leaves the
-    /// outbox, and the server's clock is absorbed. `outcomes[i]` answers `batch.seqs[i]`.
+    /// become dead letters (and leave the events table), the others still shown move into
+    /// the events table, every row of the batch leaves the outbox, and the server's clock
+    /// is absorbed. `outcomes[i]` answers `batch.seqs[i]`.
     /// Returns how many outbox rows were removed (fewer than the batch if an earlier,
     /// lost-response push of the same rows was applied meanwhile).
     pub fn apply_push_outcomes(
@@ -153,6 +154,15 @@ impl Store {
             dead += 1;
             tracing::warn!(code = code.as_str(), "the server rejected an event");
         }
+        // What the server now holds and this phone still shows joins the events table (a
+        // copy pulled back meanwhile, the server's, stays as it is).
+        tx.prepare_cached(
+            "INSERT INTO events (id, household, person, at, json)
+             SELECT event_id, household, person, at, json FROM outbox
+             WHERE seq BETWEEN ?1 AND ?2 AND shown
+             ON CONFLICT (id) DO NOTHING",
+        )?
+        .execute([first, last])?;
         // The batch is every row in [first, last]: rows are read in sequence order and
         // new rows only ever get higher numbers. Deleting more than the batch would mean
         // that is not so: refuse rather than lose an event.

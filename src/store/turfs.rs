@@ -351,10 +351,7 @@ fn remove_turf(tx: &Transaction, turf: TurfId) -> Result<u64, StoreError> {
         "DELETE FROM people WHERE household NOT IN (SELECT id FROM households)",
         [],
     )?;
-    let events = tx.execute(
-        "DELETE FROM events WHERE household NOT IN (SELECT id FROM households)",
-        [],
-    )?;
+    let events = events::delete_without_household(tx)?;
     drafts::delete_orphans(tx)?;
     tracing::info!(turf = turf.0, households, "turf left this device's scope");
     Ok((households + people + events) as u64)

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (6, include_str!("0006_turf_maps.sql")),
     (7, include_str!("0007_lean_door_save.sql")),
     (8, include_str!("0008_no_order_index.sql")),
+    (9, include_str!("0009_pending_in_the_outbox.sql")),
 ];
 
 /// The schema version this build writes.
@@ -116,7 +117,7 @@ mod tests {
     /// (timestamps) sort after the old ones.
     #[test]
     fn the_lean_door_save_keeps_every_event_and_waiting_row() {
-        let mut conn = Connection::open_in_memory().expect("open");
+        let conn = Connection::open_in_memory().expect("open");
         for (version, sql) in &MIGRATIONS[..6] {
             conn.execute_batch(sql).expect("old migration");
             conn.pragma_update(None, "user_version", version)
@@ -130,7 +131,12 @@ mod tests {
              DELETE FROM outbox WHERE event_id = x'03';",
         )
         .expect("old rows");
-        run(&mut conn).expect("upgrade");
+        // 0007 and 0008, as a phone of their day ran them (0009 has its own test).
+        for (version, sql) in &MIGRATIONS[6..8] {
+            conn.execute_batch(sql).expect("migration");
+            conn.pragma_update(None, "user_version", version)
+                .expect("version");
+        }
         type EventRow = (Vec<u8>, i64, Option<Vec<u8>>, i64, String);
         let events: Vec<EventRow> = conn
             .prepare("SELECT id, household, person, at, json FROM events ORDER BY id")
@@ -198,6 +204,77 @@ mod tests {
             )
             .expect("last");
         assert_eq!(last, vec![4]);
+    }
+
+    /// Migration 0009 gives every waiting row its door, person and timestamp: from the
+    /// events table while it holds the event (the row stays shown), else from the row's own
+    /// JSON (a door that left the phone before the push: not shown). Nothing is lost and
+    /// the push sends the same JSON.
+    #[test]
+    fn waiting_rows_keep_their_json_and_learn_their_door() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        for (version, sql) in &MIGRATIONS[..8] {
+            conn.execute_batch(sql).expect("old migration");
+            conn.pragma_update(None, "user_version", version)
+                .expect("version");
+        }
+        let held = r#"{"id":"01a2519b-0381-7123-98b7-ec017400338f","at":117746266485620736,"household":1,"body":{"kind":"contact","channel":"door","result":"not_home"}}"#;
+        let gone = r#"{"id":"01a2519b-0381-7123-98b7-ec017400339a","at":117746266485620737,"household":7,"person":"0190aaaa-bbbb-7ccc-8ddd-eeeeffff0011","body":{"kind":"do_not_contact","channel":"phone"}}"#;
+        conn.execute(
+            "INSERT INTO events (id, household, person, at, json) VALUES (x'01', 1, NULL, 5, ?1)",
+            [held],
+        )
+        .expect("held event");
+        conn.execute(
+            "INSERT INTO outbox (seq, event_id, json) VALUES (3, x'01', ?1), (9, x'02', ?2)",
+            [held, gone],
+        )
+        .expect("waiting rows");
+        run(&mut conn).expect("upgrade");
+        type Row = (i64, Vec<u8>, i64, Option<Vec<u8>>, i64, bool, String);
+        let rows: Vec<Row> = conn
+            .prepare(
+                "SELECT seq, event_id, household, person, at, shown, json FROM outbox ORDER BY seq",
+            )
+            .expect("select")
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("read");
+        let person = uuid::Uuid::parse_str("0190aaaa-bbbb-7ccc-8ddd-eeeeffff0011").expect("uuid");
+        assert_eq!(
+            rows,
+            vec![
+                (3, vec![1], 1, None, 5, true, held.to_string()),
+                (
+                    9,
+                    vec![2],
+                    7,
+                    Some(person.as_bytes().to_vec()),
+                    117746266485620737,
+                    false,
+                    gone.to_string()
+                ),
+            ]
+        );
+        let index: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'outbox_by_household'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("index");
+        assert!(index.starts_with("CREATE INDEX"));
     }
 
     #[test]
