@@ -1,6 +1,7 @@
 //! A door save at the disk's pace (issue "Sync that keeps moving on a bad signal", §5):
-//! recording one door result on the device — the event and its outbox row (which carries
-//! the clock) in one durable transaction (WAL, `synchronous=FULL`) — beside a raw one-row
+//! recording one door result on the device — its outbox row (which carries the clock; the
+//! event joins the events table when the server acknowledges it) and the row's index by
+//! door, in one durable transaction (WAL, `synchronous=FULL`) — beside a raw one-row
 //! INSERT commit with the same settings on the same disk, alternating so both see the same
 //! moment of it. The device database is encrypted at rest (SQLCipher); the same store
 //! unencrypted saves in the same loop, so the table shows what encryption costs (issue

@@ -167,7 +167,7 @@ async fn main() {
     lat.sort();
     raw_lat.sort();
     rows.push(row(
-        "record a door result durably (event + outbox, WAL, synchronous=FULL): p50",
+        "record a door result durably (its outbox row, WAL, synchronous=FULL): p50",
         ms(percentile(&lat, 0.5)),
         format!("{} (one-row INSERT commit)", ms(percentile(&raw_lat, 0.5))),
         "",

@@ -599,7 +599,7 @@ fn main() {
     );
     rows.push(row(
         &format!(
-            "door save, UI end to end: Save tap → handler → store write (event + outbox, \
+            "door save, UI end to end: Save tap → handler → store write (outbox row, \
              synchronous=FULL) → next frame's mutations, p50 / p99 over {saves}"
         ),
         p50_p99(save_frame),
@@ -773,7 +773,7 @@ fn next_contact_rows(
     rows.push(row(
         &format!(
             "call session, {held} contacts held: \"Save and next contact\" tap → call recorded \
-             (events + outbox + contact state, one transaction) → next contact on screen, \
+             (outbox rows + contact state, one transaction) → next contact on screen, \
              p50 / p99 over {runs}"
         ),
         p50_p99(ui),

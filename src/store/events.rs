@@ -28,8 +28,9 @@ impl Store {
         events.pop().ok_or(StoreError::NoCampaign)
     }
 
-    /// Record everything from one visit or call in ONE transaction: the events and their
-    /// outbox rows, which carry the clock. Each item gets a fresh UUIDv7 and a timestamp after the
+    /// Record everything from one visit or call in ONE transaction: the events' outbox
+    /// rows, which carry the clock (the events join the events table when the server has
+    /// them). Each item gets a fresh UUIDv7 and a timestamp after the
     /// previous one; answers, pledges, asks and notes without an `attempt` are linked to
     /// the visit's first contact. Every event is validated against the campaign first: if
     /// any is invalid, nothing is written.
@@ -42,7 +43,7 @@ impl Store {
     }
 
     /// [`Store::record_visit`], with `also` run inside the same transaction after the
-    /// events and their outbox rows are written (a call marks its contact reached there).
+    /// events' outbox rows are written (a call marks its contact reached there).
     pub(super) fn record_visit_with(
         &self,
         household: HouseholdId,

@@ -1,8 +1,8 @@
 //! The device's local store: one SQLite file holding who this device is, the turfs in its
 //! scope (households, people, every event held) and the outbox of events waiting to be
-//! pushed. Every volunteer action is written here first, durably, in one transaction with
-//! its outbox row; the UI reads only from here; the sync engine moves data between here
-//! and the server.
+//! pushed. Every volunteer action is written here first, durably, in one transaction: an
+//! event as its outbox row, which joins the events held when the server acknowledges it;
+//! the UI reads only from here; the sync engine moves data between here and the server.
 //!
 //! One module per table family: [`identity`] (who we are, the token, the device state),
 //! [`campaign`] (result codes and questions), [`turfs`] (turfs, households, people, applying
