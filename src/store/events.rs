@@ -6,12 +6,11 @@
 //! (migration 0009): a save writes the outbox and its index by door, two b-trees, as a
 //! one-row insert with a primary key does. Readers see both: [`held_events`].
 
+use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 
 use groundgame_core::fold::{self, DoorStatus};
 use groundgame_core::{Event, EventBody, EventId, HouseholdId, PersonId};
-use std::collections::HashSet;
-
 use rusqlite::{Connection, Transaction};
 
 use super::{json_col, DeviceState, Store, StoreError};
@@ -255,12 +254,32 @@ pub(super) fn delete_without_household(tx: &Transaction) -> Result<usize, StoreE
     Ok(events + waiting)
 }
 
-/// Forget one event: a rejected one (it lives on as a dead letter), or a record a lead
-/// dismissed. If it still waits to be pushed, it stays in the outbox, no longer shown.
-pub(super) fn delete(tx: &Transaction, id: EventId) -> Result<(), StoreError> {
+/// Forget one event the server refused (it lives on as a dead letter): a copy pulled
+/// back, and its outbox row at `seq`, which leaves with the rest of its batch, no longer
+/// shown meanwhile.
+pub(super) fn delete_rejected(tx: &Transaction, id: EventId, seq: i64) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM events WHERE id = ?1")?
         .execute([id])?;
-    tx.prepare_cached("UPDATE outbox SET shown = 0 WHERE event_id = ?1 AND shown")?
-        .execute([id])?;
+    tx.prepare_cached("UPDATE outbox SET shown = 0 WHERE seq = ?1")?
+        .execute([seq])?;
+    Ok(())
+}
+
+/// Forget records a lead dismissed. One this phone made that still waits to be pushed
+/// stays in the outbox, no longer shown: one pass over the outbox for all of them (it has
+/// no index by event id).
+pub(super) fn delete_dismissed(tx: &Transaction, ids: &[EventId]) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut delete = tx.prepare_cached("DELETE FROM events WHERE id = ?1")?;
+    for id in ids {
+        delete.execute([id])?;
+    }
+    tx.prepare_cached(
+        "UPDATE outbox SET shown = 0
+         WHERE shown AND event_id IN (SELECT unhex(replace(value, '-', '')) FROM json_each(?1))",
+    )?
+    .execute([serde_json::to_string(ids)?])?;
     Ok(())
 }

@@ -150,7 +150,7 @@ impl Store {
                  SELECT event_id, json, ?2, ?3, ?4 FROM outbox WHERE seq = ?1",
             )?
             .execute(rusqlite::params![seq, code, message, now])?;
-            events::delete(&tx, id)?;
+            events::delete_rejected(&tx, id, *seq)?;
             dead += 1;
             tracing::warn!(code = code.as_str(), "the server rejected an event");
         }

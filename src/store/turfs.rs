@@ -310,9 +310,7 @@ fn apply_page(tx: &Transaction, page: &ScopePage) -> Result<u64, StoreError> {
         }
     }
     // Records a lead dismissed: this phone may hold one as delivered (it made it).
-    for event in &page.removed_events {
-        events::delete(tx, *event)?;
-    }
+    events::delete_dismissed(tx, &page.removed_events)?;
     match &page.map {
         // The turf has no map any more (tag 0): drop the one held.
         Some(map) if map.tag == 0 => {
