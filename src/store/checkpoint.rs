@@ -7,16 +7,16 @@
 //! threshold every hundred-odd saves; four since migration 0007). Here every
 //! [`EVERY_COMMITS`] commits the commit hook starts a short-lived thread which opens its
 //! own connection and copies the log with `PASSIVE` checkpoints, which never block a
-//! writer. Each copy still costs the saves beside it (a thread, a connection, the
-//! database file's sync on the same disk): with a copy every 64 commits, one save in 64
-//! ran beside one and the door save's p99 was 1.15–1.37× the raw commit's; every 512
-//! commits (some 1,100 pages since migration 0009, about SQLite's own default of 1,000)
-//! it was 1.11–1.14×. The log starts again from its beginning at the first commit that finds it all
-//! copied: at a volunteer's pace (a save every few seconds), the next one. Saved back to
-//! back (the bench, a script), the copy is always a commit or two behind; then SQLite's own
-//! automatic checkpoint, kept as the backstop at [`BACKSTOP_PAGES`], finds all but those
-//! few frames already copied, so the save that runs it copies a few pages rather than the
-//! whole log (tried: finishing the copy under the store's lock instead put the database
+//! writer. Each copy still costs the saves beside it (a thread, a connection, the database
+//! file's sync on the same disk): with a copy every 64 commits, one save in 64 ran beside
+//! one and the door save's p99 was 1.15–1.37× the raw commit's; every 512 commits (some
+//! 1,100 pages since migration 0009, about SQLite's own default of 1,000) it was
+//! 1.11–1.14×. The log starts again from its beginning at the first commit that finds it
+//! all copied: at a volunteer's pace (a save every few seconds), the next one. Saved back
+//! to back (the bench, a script), the copy is always a commit or two behind; then SQLite's
+//! own automatic checkpoint, kept as the backstop at [`BACKSTOP_PAGES`], finds all but
+//! those few frames already copied, so the save that runs it copies a few pages rather than
+//! the whole log (tried: finishing the copy under the store's lock instead put the database
 //! file's sync in more saves' way, p99 0.73–0.82 ms against 0.50–0.65). Nothing runs while
 //! nothing is written (no timer, no idle thread: a phone's battery, and the simulator's
 //! thousand devices).
